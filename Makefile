@@ -1,0 +1,50 @@
+# Switchboard — the commands a developer and CI run. `make help` lists them.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export LANGGRAPH_CLI_NO_ANALYTICS=1 LANGGRAPH_NO_VERSION_CHECK=true LANGSMITH_TRACING=false
+export DEEPEVAL_TELEMETRY_OPT_OUT=1 DEEPEVAL_DISABLE_DOTENV=1 DEEPEVAL_CACHE_FOLDER=var/deepeval
+
+.PHONY: help install run chat seed test check lint format router-eval clean
+
+help:  ## this list
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(UV):
+	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+
+install: $(UV)  ## create .venv with everything, train the router, seed the demo data (idempotent)
+	$(UV) sync --frozen --quiet
+	$(PY) -m agents.intent_model train >/dev/null
+	@test -f var/switchboard.db || $(VENV)/bin/switchboard seed >/dev/null
+	@echo "installed: $(VENV)/bin/switchboard"
+
+run: install  ## chat in the terminal on the embedded defaults
+	$(VENV)/bin/switchboard chat
+
+chat: run
+
+seed: install  ## recreate the demo databases
+	$(VENV)/bin/switchboard seed
+
+test: install  ## install and run the whole test suite
+	$(VENV)/bin/pytest -p no:deepeval
+
+check: install  ## lint + format check + tests (run before every commit)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -p no:deepeval
+
+lint:
+	$(VENV)/bin/ruff check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+router-eval: install  ## router accuracy and macro-F1 on the held-out dev split
+	$(PY) -m agents.intent_model evaluate
+
+clean:
+	rm -rf $(VENV) var

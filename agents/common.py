@@ -1,0 +1,95 @@
+"""Small helpers every specialist shares: bilingual replies, tool-call records, slot bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from langchain_core.messages import AIMessage
+
+from graphs.state import State, ToolCallRecord
+from switchboard.errors import ToolError
+
+T = TypeVar("T")
+
+# Slots that outlive a task: the last flight the user talked about (for "how much is business on it?").
+CONTEXT_KEY = "_context"
+
+
+def say(language: str, zh: str, en: str) -> str:
+    """The reply in the user's language."""
+    return zh if language == "zh" else en
+
+
+def language_of(state: State) -> str:
+    return state.get("language") or "en"
+
+
+class ToolLog:
+    """Runs domain services and records each call the way the faces report it."""
+
+    def __init__(self) -> None:
+        self.calls: list[ToolCallRecord] = []
+
+    def run(self, name: str, args: dict[str, Any], fn: Callable[[], T]) -> T:
+        """Call `fn`; record the call as ok or not; expected failures (ToolError) propagate."""
+        try:
+            result = fn()
+        except ToolError:
+            self.calls.append({"name": name, "args": args, "ok": False})
+            raise
+        self.calls.append({"name": name, "args": args, "ok": True})
+        return result
+
+
+def task_slots(state: State, intent: str) -> dict[str, str]:
+    """The slots gathered so far for `intent`, updated with what this message states."""
+    merged = dict((state.get("slots") or {}).get(intent, {}))
+    merged.update(state.get("entities") or {})
+    return merged
+
+
+def remember(state: State, intent: str, slots: dict[str, str] | None) -> dict[str, dict[str, str]]:
+    """The new `slots` field: `intent`'s slots replaced (None clears them), the context kept."""
+    all_slots = dict(state.get("slots") or {})
+    if slots:
+        all_slots[intent] = dict(slots)
+    else:
+        all_slots.pop(intent, None)
+    return all_slots
+
+
+def context_flight(state: State) -> str | None:
+    return (state.get("slots") or {}).get(CONTEXT_KEY, {}).get("flight_number")
+
+
+def outcome(
+    state: State,
+    *,
+    agent: str,
+    intent: str,
+    reply: str,
+    status: str,
+    log: ToolLog | None = None,
+    slots: dict[str, str] | None = None,
+    keep_active: bool = False,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The state update a specialist returns at the end of its turn.
+
+    `keep_active` leaves the task open (it still needs information) with `slots` remembered;
+    otherwise the task is closed and its slots are forgotten.
+    """
+    update: dict[str, Any] = {
+        "agent": agent,
+        "reply": reply,
+        "task_status": status,
+        "tool_calls": log.calls if log else [],
+        "slots": remember(state, intent, slots if keep_active else None),
+        "active_task": intent if keep_active else (None if state.get("active_task") == intent else state.get("active_task")),
+    }
+    update.update(extra)
+    if extra.get("pending"):
+        # The run stops at the confirmation question: it joins the conversation now, not at the end.
+        update["messages"] = [AIMessage(content=reply)]
+    return update

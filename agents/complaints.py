@@ -1,0 +1,75 @@
+"""Complaints specialist: record the complaint with an id and a category, and acknowledge it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.common import ToolLog, language_of, outcome, say, task_slots
+from graphs.services import Services
+from graphs.state import Context, State
+from switchboard.errors import InputError
+
+AGENT = "complaint_agent"
+INTENT = "complaint"
+
+# The words that only say "I want to complain"; what remains is the complaint itself.
+_COMPLAINT_WORDS = re.compile(
+    r"我(要|想|想要)?(投诉|抱怨|反映)|投诉|客诉|抱怨|"
+    r"\bi('d| would)? (want|like|wish|need) to (file|make|lodge|submit|raise) (a |an )?(formal )?complaint\b|"
+    r"\b(file|make|lodge|submit|raise) (a |an )?(formal )?complaint\b|\bi want to complain\b|\bcomplain(t)?\b|\bi\b|\bplease\b",
+    re.IGNORECASE,
+)
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
+
+CATEGORY_NAMES = {
+    "delay": ("航班延误", "delay"),
+    "baggage": ("行李", "baggage"),
+    "refund": ("退款", "refund"),
+    "staff": ("服务人员", "staff"),
+    "service": ("服务", "service"),
+    "seat": ("座位", "seat"),
+    "food": ("餐食", "food"),
+    "cleanliness": ("卫生", "cleanliness"),
+    "booking": ("预订", "booking"),
+    "other": ("其他", "other"),
+}
+ASK_DETAILS = ("很抱歉给您带来不好的体验。请告诉我发生了什么（如航班号、时间和经过），我会为您登记投诉。", "I'm sorry to hear that. Please tell me what happened (flight number, when, what went wrong) and I'll file your complaint.")
+RECORDED = (
+    "非常抱歉给您带来不便。您的投诉已登记，编号 {cid}（类别：{category}）。客户关系团队将在 3 个工作日内与您联系。",
+    "I'm sorry for the trouble. Your complaint is recorded as {cid} (category: {category}). Our customer relations team will contact you within 3 working days.",
+)
+ALREADY = ("这条投诉已经登记过了，编号 {cid}，我们正在处理。", "This complaint is already on file as {cid}; we are working on it.")
+
+
+def has_details(text: str) -> bool:
+    """Whether the message says more than "I want to complain"."""
+    remainder = _COMPLAINT_WORDS.sub(" ", text)
+    return len(_MEANINGFUL.findall(remainder)) >= 2
+
+
+def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
+    from tools.airline import classify_complaint
+
+    def complaint(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+        language = language_of(state)
+        text = state.get("text", "")
+        slots = task_slots(state, INTENT)
+        if not has_details(text):
+            return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *ASK_DETAILS), status="needs_info", slots=slots, keep_active=True)
+        category = classify_complaint(text)
+        flight = slots.get("flight_number")
+        log = ToolLog()
+        args = {"text": text, "category": category, "flight_number": flight}
+        try:
+            result = log.run("file_complaint", args, lambda: services.airline.file_complaint(runtime.context.user_id, text, category, flight_number=flight))
+        except InputError:
+            return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *ASK_DETAILS), status="needs_info", log=log, slots=slots, keep_active=True)
+        zh, en = CATEGORY_NAMES.get(result.category, (result.category, result.category))
+        template = RECORDED if result.created else ALREADY
+        reply = say(language, *template).format(cid=result.complaint_id, category=say(language, zh, en))
+        return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)
+
+    return complaint

@@ -1,0 +1,69 @@
+"""Fares specialist: the price of a flight by cabin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.common import ToolLog, context_flight, language_of, outcome, say, task_slots
+from graphs.services import Services
+from graphs.state import Context, State
+from switchboard.errors import InputError, NotFound
+
+AGENT = "fare_agent"
+INTENT = "price_inquiry"
+
+CABIN_NAMES = {
+    "economy": ("经济舱", "economy"),
+    "premium_economy": ("超级经济舱", "premium economy"),
+    "business": ("商务舱", "business"),
+    "first": ("头等舱", "first class"),
+}
+ASK_FLIGHT = ("请告诉我要查询票价的航班号（例如 FL123），以及舱位（经济舱或商务舱）。", "Which flight would you like a fare for? Tell me the flight number (for example FL123) and, if you like, the cabin.")
+UNKNOWN_FLIGHT = ("没有找到航班 {flight}，请核对航班号。", "I couldn't find flight {flight}. Please check the flight number.")
+NO_SUCH_CABIN = ("航班 {flight} 没有{cabin}。可选舱位：{options}", "Flight {flight} has no {cabin} cabin. Available: {options}")
+
+
+def cabin_name(language: str, cabin: str) -> str:
+    zh, en = CABIN_NAMES.get(cabin, (cabin, cabin))
+    return say(language, zh, en)
+
+
+def price(fare: Any) -> str:
+    return f"{fare.price:.2f} {fare.currency}"
+
+
+def build_fare_node(services: Services):  # type: ignore[no-untyped-def]
+    def fares(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+        language = language_of(state)
+        slots = task_slots(state, INTENT)
+        flight = slots.get("flight_number") or context_flight(state)
+        cabin = slots.get("cabin")
+        if not flight:
+            return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *ASK_FLIGHT), status="needs_info", slots=slots, keep_active=True)
+        log = ToolLog()
+        args = {"flight_number": flight, "cabin": cabin}
+        try:
+            all_fares = log.run("fare_quote", args, lambda: services.airline.fares(flight))
+        except (NotFound, InputError):
+            reply = say(language, *UNKNOWN_FLIGHT).format(flight=flight)
+            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log)
+        chosen = [f for f in all_fares if cabin is None or f.cabin == cabin]
+        options = ", ".join(f"{cabin_name(language, f.cabin)} {price(f)}" for f in all_fares)
+        if not chosen:
+            log.calls[-1]["ok"] = False
+            reply = say(language, *NO_SUCH_CABIN).format(flight=flight, cabin=cabin_name(language, cabin or ""), options=options)
+            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log)
+        if len(chosen) == 1:
+            fare = chosen[0]
+            reply = say(
+                language,
+                f"航班 {flight} {cabin_name(language, fare.cabin)}票价为 {price(fare)}。",
+                f"The {cabin_name(language, fare.cabin)} fare on flight {flight} is {price(fare)}.",
+            )
+        else:
+            reply = say(language, f"航班 {flight} 的票价：{options}。", f"Fares on flight {flight}: {options}.")
+        return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)
+
+    return fares

@@ -1,0 +1,75 @@
+"""One turn of the assistant on a persisted thread, as every face reports it (CONTRACTS §2).
+
+A thread waiting for a confirmation takes the next message as the answer (`Command(resume=...)`).
+A thread belongs to the user who started it: another user cannot continue or read it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypedDict
+
+from langgraph.types import Command
+
+from graphs.state import Context
+from switchboard.errors import InputError
+
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_THREAD_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+_USER_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+
+
+class TurnResult(TypedDict):
+    reply: str
+    intent: str | None
+    agent: str | None
+    task_status: str | None
+    guardrail: dict[str, str] | None
+    tool_calls: list[dict[str, Any]]
+    thread_id: str
+
+
+def clean_text(text: object) -> str:
+    """Text safe to store: bytes decoded, lone surrogates (undecodable input) made visible."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise InputError(f"a message must be text, not {type(text).__name__}")
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def validate_ids(user_id: str, thread_id: str) -> None:
+    if not isinstance(user_id, str) or not _USER_ID.match(user_id):
+        raise InputError("user id must be 1-128 characters of letters, digits and _.:@-")
+    if not isinstance(thread_id, str) or not _THREAD_ID.match(thread_id):
+        raise InputError("thread id must be 1-128 characters of letters, digits and _.:@-")
+
+
+def thread_config(thread_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": thread_id}}
+
+
+def run_turn(graph: Any, *, user_id: str, thread_id: str, text: object) -> TurnResult:
+    """Send one message on `thread_id` as `user_id` and report the turn."""
+    validate_ids(user_id, thread_id)
+    message = clean_text(text)
+    config = thread_config(thread_id)
+    snapshot = graph.get_state(config)
+    owner = snapshot.values.get("user_id")
+    if owner and owner != user_id:
+        raise InputError(f"thread {thread_id!r} belongs to another user")
+    if snapshot.interrupts:
+        payload: Any = Command(resume=message)
+    else:
+        payload = {"messages": [{"role": "user", "content": message}]}
+    graph.invoke(payload, config, context=Context(user_id=user_id))
+    values = graph.get_state(config).values
+    return {
+        "reply": values.get("reply", ""),
+        "intent": values.get("intent"),
+        "agent": values.get("agent"),
+        "task_status": values.get("task_status"),
+        "guardrail": values.get("guardrail"),
+        "tool_calls": list(values.get("tool_calls") or []),
+        "thread_id": thread_id,
+    }

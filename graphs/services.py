@@ -1,0 +1,75 @@
+"""What the graph's nodes work with: the domain services and models, built once per process.
+
+Heavy pieces (the inventory and knowledge agents, which load indexes and embeddings) are built on
+first use, so a conversation about flights never pays for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from switchboard.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from sqlalchemy import Engine
+
+    from agents.intent_model import IntentModel
+    from tools.airline import AirlineService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    chat_model: BaseChatModel | None = None
+    # Tests inject ready-made pieces; otherwise they are built lazily from settings.
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def airline(self) -> AirlineService:
+        from tools.airline import AirlineService
+
+        return self.overrides.get("airline") or AirlineService(self.engine)
+
+    @cached_property
+    def intent_model(self) -> IntentModel:
+        if "intent_model" in self.overrides:
+            return self.overrides["intent_model"]
+        from agents.intent_model import load_intent_model
+
+        return load_intent_model(self.settings.model_dir)
+
+    @cached_property
+    def inventory(self) -> Any | None:
+        """The inventory agent, or None while that capability is not installed."""
+        if "inventory" in self.overrides:
+            return self.overrides["inventory"]
+        try:
+            from agents.inventory import build_inventory_agent
+        except ImportError:
+            return None
+        return build_inventory_agent(self.settings, engine=self.engine, chat_model=self.chat_model)
+
+    @cached_property
+    def knowledge(self) -> Any | None:
+        """The knowledge agent, or None while that capability is not installed."""
+        if "knowledge" in self.overrides:
+            return self.overrides["knowledge"]
+        try:
+            from agents.knowledge import build_knowledge_agent
+        except ImportError:
+            return None
+        return build_knowledge_agent(self.settings, chat_model=self.chat_model)
+
+
+def build_services(settings: Settings, **overrides: Any) -> Services:
+    """Services for `settings`: the application database and, with a key, the chat model."""
+    from agents.llm import build_chat_model
+    from tools.db import get_engine
+
+    chat_model = overrides.pop("chat_model", None) or build_chat_model(settings)
+    engine = overrides.pop("engine", None) or get_engine(settings.database_url)
+    return Services(settings=settings, engine=engine, chat_model=chat_model, overrides=overrides)

@@ -1,0 +1,88 @@
+"""The typed state of a conversation and the per-run context.
+
+State holds plain JSON-like values only (TypedDicts, no custom classes), so any checkpointer can
+store it and any face can read it. Fields marked *per turn* are reset when a new message arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+Intent = Literal[
+    "flight_status",
+    "book_seat",
+    "cancel_flight",
+    "price_inquiry",
+    "complaint",
+    "inventory_query",
+    "knowledge_search",
+    "greeting",
+    "irrelevant",
+]
+INTENTS: tuple[str, ...] = Intent.__args__  # type: ignore[attr-defined]
+
+TaskStatus = Literal["completed", "needs_info", "awaiting_confirmation", "refused", "failed"]
+DecidedBy = Literal["classifier", "llm", "context", "clarify", "guard"]
+
+
+class RouteDecision(TypedDict):
+    """Who decided which specialist answers, and how sure it was."""
+
+    label: str
+    confidence: float
+    decided_by: DecidedBy
+
+
+class ToolCallRecord(TypedDict):
+    name: str
+    args: dict[str, Any]
+    ok: bool
+
+
+class Guardrail(TypedDict):
+    name: str
+    reason: str
+
+
+class PendingAction(TypedDict):
+    """A sensitive action waiting for the user's yes or no."""
+
+    kind: Literal["cancel_booking", "change_seat"]
+    agent: str
+    intent: str
+    args: dict[str, Any]
+    question: str
+
+
+class State(TypedDict):
+    messages: Annotated[list[AnyMessage], add_messages]
+    # Conversation-long
+    user_id: NotRequired[str | None]  # the owner of the thread, fixed by its first turn
+    language: NotRequired[Literal["zh", "en"]]
+    active_task: NotRequired[str | None]  # an intent still collecting slots
+    slots: NotRequired[dict[str, dict[str, str]]]  # per intent, kept across topic switches
+    last_intent: NotRequired[str | None]
+    pending: NotRequired[PendingAction | None]
+    inventory_state: NotRequired[dict[str, Any] | None]  # what a follow-up inventory question refines
+    # Per turn
+    text: NotRequired[str]  # the normalised message of this turn
+    entities: NotRequired[dict[str, str]]  # slots stated in this message
+    confirmed: NotRequired[bool | None]  # the answer to `pending`, once given
+    route: NotRequired[RouteDecision | None]
+    intent: NotRequired[str | None]
+    agent: NotRequired[str | None]
+    reply: NotRequired[str]
+    task_status: NotRequired[TaskStatus | None]
+    guardrail: NotRequired[Guardrail | None]
+    tool_calls: NotRequired[list[ToolCallRecord]]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Per-run context: who is asking. Identity comes from here, never from message text."""
+
+    user_id: str = "anonymous"

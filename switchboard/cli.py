@@ -1,0 +1,50 @@
+"""The `switchboard` command: one subcommand per module of `switchboard.commands`.
+
+Each command module has `register(subparsers)`, which adds its parser and sets `handler`, a
+function of the parsed arguments returning the exit code. Modules are imported lazily per
+command so that `switchboard chat` does not pay for the evaluation or MCP stacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from switchboard.errors import SwitchboardError
+
+COMMANDS = ("chat", "seed", "sql", "search", "eval", "mcp", "bench")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line on stderr and exit 2, as every subcommand promises for bad input.
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _build_parser(command: str | None) -> argparse.ArgumentParser:
+    parser = _Parser(prog="switchboard", description="Switchboard customer-service assistant")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name in COMMANDS:
+        if command in (None, name):
+            importlib.import_module(f"switchboard.commands.{name}").register(subparsers)
+        else:
+            subparsers.add_parser(name)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = _build_parser(command).parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except SwitchboardError as exc:
+        print(f"switchboard {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

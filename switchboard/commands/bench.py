@@ -1,0 +1,7 @@
+"""`switchboard bench`: the benchmark suite (placeholder until its issue lands)."""
+
+from switchboard.commands._unavailable import register_unavailable
+
+
+def register(subparsers):  # type: ignore[no-untyped-def]
+    register_unavailable(subparsers, "bench", "the benchmark suite")

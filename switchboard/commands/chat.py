@@ -1,0 +1,77 @@
+"""`switchboard chat`: talk to the assistant in the terminal, or run one turn (`--json`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+
+from switchboard.errors import InputError
+
+PROMPT = "you> "
+HELP = "Type a message; /new starts a new conversation, /quit (or Ctrl-D) leaves."
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("chat", help="chat with the assistant")
+    parser.add_argument("message", nargs="?", help="one message to send ('-' reads it from stdin); omit for interactive chat")
+    parser.add_argument("--user", help="user id (default: SWITCHBOARD_DEFAULT_USER_ID, USER123)")
+    parser.add_argument("--thread", help="conversation id; reuse it to continue a conversation")
+    parser.add_argument("--json", action="store_true", help="print the turn as one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def _read_message(argument: str) -> str:
+    if argument != "-":
+        return argument
+    data = sys.stdin.buffer.read()
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def run(args: argparse.Namespace) -> int:
+    from graphs.app import open_assistant
+    from graphs.runner import run_turn, validate_ids
+    from switchboard.settings import get_settings
+
+    settings = get_settings()
+    user = args.user or settings.default_user_id
+    thread = args.thread or uuid.uuid4().hex[:12]
+    validate_ids(user, thread)
+    if args.message is None and args.json:
+        raise InputError("--json needs a message")
+    with open_assistant(settings) as graph:
+        if args.message is not None:
+            result = run_turn(graph, user_id=user, thread_id=thread, text=_read_message(args.message))
+            print(json.dumps(result, ensure_ascii=False) if args.json else result["reply"])
+            return 0
+        return _interactive(graph, user, thread)
+
+
+def _interactive(graph, user: str, thread: str) -> int:  # type: ignore[no-untyped-def]
+    from graphs.runner import run_turn
+
+    print(f"Switchboard — user {user}, conversation {thread}. {HELP}")
+    while True:
+        try:
+            line = input(PROMPT)
+        except EOFError:
+            print()
+            return 0
+        command = line.strip().lower()
+        if command in ("/quit", "/exit"):
+            return 0
+        if command == "/new":
+            thread = uuid.uuid4().hex[:12]
+            print(f"(new conversation {thread})")
+            continue
+        if not line.strip():
+            continue
+        try:
+            result = run_turn(graph, user_id=user, thread_id=thread, text=line)
+        except InputError as exc:
+            print(f"error: {exc}")
+            continue
+        print(f"bot> {result['reply']}")
+        if result["task_status"] == "awaiting_confirmation":
+            print("     (answer yes or no)")

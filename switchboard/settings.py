@@ -1,0 +1,60 @@
+"""Process-wide settings: one pydantic-settings object, read from the environment and `.env`.
+
+Nodes never read `os.environ`; they receive what they need from `Settings` (process) or the
+run's `Context` (per user and thread).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = REPO_ROOT / "var"
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite:///{VAR_DIR / name}"
+
+
+class Settings(BaseSettings):
+    """Everything a Switchboard process is configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SWITCHBOARD_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(default_factory=lambda: _sqlite_url("switchboard.db"))
+    checkpoint_url: str = Field(default_factory=lambda: _sqlite_url("checkpoints.db"))
+    model_dir: Path = VAR_DIR / "models"
+
+    # The LLM engine is on exactly when a key is present.
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "SWITCHBOARD_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "SWITCHBOARD_OPENAI_BASE_URL")
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = 30.0
+
+    # The user a terminal chat runs as when --user is not given (the demo fixtures belong to USER123).
+    default_user_id: str = "USER123"
+    # Below this classifier confidence the router asks the LLM, or asks the user to clarify;
+    # None uses the threshold chosen when the classifier was trained.
+    router_threshold: float | None = None
+    # Longest message accepted, in characters.
+    max_input_chars: int = 4000
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (cached; tests build their own `Settings`)."""
+    return Settings()

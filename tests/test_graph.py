@@ -1,0 +1,222 @@
+"""Whole-graph tests with a scripted intent model: workflows, slots, confirmation, database state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from graphs.runner import run_turn
+from switchboard.errors import InputError
+from tests.fakes import ScriptedIntentModel
+
+SCRIPT = {
+    "状态": ("flight_status", 0.95),
+    "status": ("flight_status", 0.95),
+    "取消": ("cancel_flight", 0.95),
+    "cancel": ("cancel_flight", 0.95),
+    "预订座位": ("book_seat", 0.95),
+    "book": ("book_seat", 0.9),
+    "seat": ("book_seat", 0.9),
+    "票价": ("price_inquiry", 0.95),
+    "fare": ("price_inquiry", 0.95),
+    "投诉": ("complaint", 0.95),
+    "诗": ("irrelevant", 0.95),
+    "库存": ("inventory_query", 0.95),
+    "行李": ("knowledge_search", 0.95),
+    "hello": ("greeting", 0.95),
+}
+
+
+@pytest.fixture
+def graph(make_graph):  # type: ignore[no-untyped-def]
+    return make_graph(intent_model=ScriptedIntentModel(SCRIPT))
+
+
+def turn(graph: Any, thread: str, message: str, user: str = "USER123") -> dict[str, Any]:
+    return dict(run_turn(graph, user_id=user, thread_id=thread, text=message))
+
+
+def rows(engine, sql: str, **params: Any) -> list[tuple]:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def test_flight_status_in_chinese(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "查询航班 FL123 的状态")
+    assert result["intent"] == "flight_status"
+    assert result["task_status"] == "completed"
+    assert "FL123" in result["reply"] and "准点" in result["reply"] and "14:00" in result["reply"]
+    assert result["tool_calls"] == [{"name": "flight_status", "args": {"flight_number": "FL123"}, "ok": True}]
+
+
+def test_booking_writes_the_database(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "为 FL456 预订座位 15B")
+    assert (result["intent"], result["task_status"]) == ("book_seat", "completed")
+    assert "15B" in result["reply"] and "确认号" in result["reply"]
+    assert rows(engine, "select user_id, status from bookings where flight_number='FL456' and seat='15B' and status='confirmed'") == [
+        ("USER123", "confirmed")
+    ]
+
+
+def test_two_turn_booking_keeps_slots(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    first = turn(graph, thread_id, "我想预订座位")
+    assert (first["intent"], first["task_status"]) == ("book_seat", "needs_info")
+    assert "航班号" in first["reply"]
+    second = turn(graph, thread_id, "FL123，12A")
+    assert (second["intent"], second["task_status"]) == ("book_seat", "completed")
+    assert "12A" in second["reply"]
+    assert rows(engine, "select count(*) from bookings where flight_number='FL123' and seat='12A' and status='confirmed'") == [(1,)]
+
+
+def test_topic_switch_and_return(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    assert turn(graph, thread_id, "I want to book a seat")["task_status"] == "needs_info"
+    detour = turn(graph, thread_id, "what is the status of FL456?")
+    assert (detour["intent"], detour["task_status"]) == ("flight_status", "completed")
+    back = turn(graph, thread_id, "FL123 12A please")
+    assert (back["intent"], back["task_status"]) == ("book_seat", "completed")
+    assert rows(engine, "select count(*) from bookings where flight_number='FL123' and seat='12A' and user_id='USER123'") == [(1,)]
+
+
+def test_cancellation_confirmed(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    ask = turn(graph, thread_id, "取消 FL789，确认号 ABC123")
+    assert (ask["intent"], ask["task_status"]) == ("cancel_flight", "awaiting_confirmation")
+    assert "ABC123" in ask["reply"] and "650.00" in ask["reply"]
+    assert rows(engine, "select status from bookings where confirmation_number='ABC123'") == [("confirmed",)]
+    done = turn(graph, thread_id, "是的")
+    assert (done["intent"], done["task_status"]) == ("cancel_flight", "completed")
+    assert "已取消" in done["reply"]
+    assert done["tool_calls"][0]["name"] == "cancel_booking"
+    assert rows(engine, "select status, refund_amount from bookings where confirmation_number='ABC123'") == [("cancelled", 650)]
+    # The question and the answer are both in the conversation.
+    history = graph.get_state({"configurable": {"thread_id": thread_id}}).values["messages"]
+    assert [m.type for m in history] == ["human", "ai", "human", "ai"]
+
+
+def test_cancellation_declined_changes_nothing(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    turn(graph, thread_id, "cancel booking ABC123")
+    result = turn(graph, thread_id, "no, keep it")
+    assert result["task_status"] == "completed"
+    assert "not cancelled" in result["reply"]
+    assert rows(engine, "select status from bookings where confirmation_number='ABC123'") == [("confirmed",)]
+
+
+def test_unclear_answer_changes_nothing(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    turn(graph, thread_id, "cancel booking ABC123")
+    result = turn(graph, thread_id, "hmm, what?")
+    assert "changed nothing" in result["reply"]
+    assert rows(engine, "select status from bookings where confirmation_number='ABC123'") == [("confirmed",)]
+
+
+def test_another_users_booking_cannot_be_cancelled(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "cancel booking ABC123", user="MALLORY")
+    assert result["task_status"] == "refused"
+    assert "not under your account" in result["reply"]
+    assert "FL789" not in result["reply"]  # nothing of the booking is revealed
+    assert rows(engine, "select status from bookings where confirmation_number='ABC123'") == [("confirmed",)]
+
+
+def test_fare_by_cabin(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "FL123 经济舱票价是多少")
+    assert (result["intent"], result["task_status"]) == ("price_inquiry", "completed")
+    assert "500.00 USD" in result["reply"]
+
+
+def test_complaint_is_recorded(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "我要投诉，服务太差了")
+    assert (result["intent"], result["task_status"]) == ("complaint", "completed")
+    (complaint_id, category), = rows(engine, "select complaint_id, category from complaints where user_id='USER123'")
+    assert complaint_id in result["reply"] and category == "service"
+
+
+def test_complaint_without_details_asks_for_them(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    first = turn(graph, thread_id, "我要投诉")
+    assert first["task_status"] == "needs_info"
+    second = turn(graph, thread_id, "航班延误了三个小时也没人通知")
+    assert (second["intent"], second["task_status"]) == ("complaint", "completed")
+    assert rows(engine, "select category from complaints where user_id='USER123'") == [("delay",)]
+
+
+def test_off_topic_is_refused_without_tools(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "写一首诗")
+    assert (result["intent"], result["task_status"], result["tool_calls"]) == ("irrelevant", "refused", [])
+    assert "抱歉" in result["reply"]
+
+
+def test_seat_taken_offers_free_alternatives(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    taken = rows(engine, "select seat from bookings where flight_number='FL123' and status='confirmed' and seat like '12%'")[0][0]
+    result = turn(graph, thread_id, f"book seat {taken} on FL123")
+    assert result["task_status"] == "needs_info"
+    assert "taken" in result["reply"]
+    free = [s for s in ("12A", "12C", "12D", "12F", "11A", "13A") if s in result["reply"]]
+    assert free, result["reply"]
+    again = turn(graph, thread_id, free[0])
+    assert again["task_status"] == "completed"
+    assert rows(engine, "select count(*) from bookings where user_id='USER123' and flight_number='FL123' and status='confirmed'") == [(1,)]
+
+
+def test_seat_change_needs_confirmation(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    turn(graph, thread_id, "book seat 12A on FL123")
+    ask = turn(graph, thread_id, "book seat 14C on FL123 instead")
+    assert ask["task_status"] == "awaiting_confirmation"
+    assert rows(engine, "select seat from bookings where user_id='USER123' and flight_number='FL123' and status='confirmed'") == [("12A",)]
+    done = turn(graph, thread_id, "yes")
+    assert done["task_status"] == "completed"
+    assert rows(engine, "select seat from bookings where user_id='USER123' and flight_number='FL123' and status='confirmed'") == [("14C",)]
+
+
+def test_repeating_a_booking_does_not_book_twice(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    turn(graph, thread_id, "为 FL456 预订座位 15B")
+    again = turn(graph, thread_id, "为 FL456 预订座位 15B")
+    assert again["task_status"] == "completed"
+    assert rows(engine, "select count(*) from bookings where user_id='USER123' and flight_number='FL456'") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [("", "empty"), ("   \u200b ", "empty"), ("x" * 100_000, "too_long"), ("\x00\x01\x02binary\xff\x00", "binary"), ("\udcff\udcfe\udc80", "binary")],
+)
+def test_bad_input_gets_a_clear_reply_and_changes_nothing(graph, engine, thread_id, message, reason) -> None:  # type: ignore[no-untyped-def]
+    before = rows(engine, "select count(*) from bookings")
+    result = turn(graph, thread_id, message)
+    assert result["guardrail"] == {"name": "input_validation", "reason": reason}
+    assert result["task_status"] == "refused" and result["tool_calls"] == []
+    assert result["reply"]
+    assert rows(engine, "select count(*) from bookings") == before
+    stored = graph.get_state({"configurable": {"thread_id": thread_id}}).values["messages"][0].content
+    assert len(stored) < 200  # the unusable message is not kept in the checkpoint
+
+
+def test_unknown_flight(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "status of FL999?")
+    assert result["task_status"] == "failed"
+    assert "FL999" in result["reply"]
+
+
+def test_not_yet_available_capabilities_say_so(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "在库的比亚迪有几辆？库存")
+    assert result["intent"] == "inventory_query"
+    assert result["reply"]
+
+
+def test_thread_belongs_to_its_user(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    turn(graph, thread_id, "hello")
+    with pytest.raises(InputError):
+        turn(graph, thread_id, "hello", user="SOMEONE_ELSE")
+
+
+def test_bad_ids_and_types_are_input_errors(graph) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError):
+        run_turn(graph, user_id="", thread_id="t1", text="hello")
+    with pytest.raises(InputError):
+        run_turn(graph, user_id="u", thread_id="bad thread id!", text="hello")
+    with pytest.raises(InputError):
+        run_turn(graph, user_id="u", thread_id="t1", text=12345)
+
+
+def test_unsure_without_llm_asks_to_clarify(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "hmm")
+    assert result["task_status"] == "needs_info" and result["agent"] == "router"
+    state = graph.get_state({"configurable": {"thread_id": thread_id}}).values
+    assert state["route"]["decided_by"] == "clarify"
