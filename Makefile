@@ -2,19 +2,20 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv runs as a module of the system Python, so it works wherever pip put it.
+UV := python3 -m uv
 export LANGGRAPH_CLI_NO_ANALYTICS=1 LANGGRAPH_NO_VERSION_CHECK=true LANGSMITH_TRACING=false
 export DEEPEVAL_TELEMETRY_OPT_OUT=1 DEEPEVAL_DISABLE_DOTENV=1 DEEPEVAL_CACHE_FOLDER=var/deepeval
 
-.PHONY: help install run chat seed test check lint format router-eval clean
+.PHONY: help uv install run chat seed test check lint format router-eval clean
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(UV):
-	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+uv:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
 
-install: $(UV)  ## create .venv with everything, train the router, seed the demo data (idempotent)
+install: uv  ## create .venv with everything, train the router, seed the demo data (idempotent)
 	$(UV) sync --frozen --quiet
 	$(PY) -m agents.intent_model train >/dev/null
 	@test -f var/switchboard.db || $(VENV)/bin/switchboard seed >/dev/null
@@ -28,7 +29,8 @@ chat: run
 seed: install  ## recreate the demo databases
 	$(VENV)/bin/switchboard seed
 
-test: install  ## install and run the whole test suite
+test: install  ## install, lint and run the whole test suite
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -p no:deepeval
 
 check: install  ## lint + format check + tests (run before every commit)

@@ -71,3 +71,31 @@ def make_graph(settings: Settings, engine: Engine) -> Callable[..., Any]:
 @pytest.fixture
 def thread_id() -> str:
     return f"t-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throw-away database on the PostgreSQL server of SWITCHBOARD_TEST_POSTGRES_URL.
+
+    Skipped when the variable is unset, except in CI (CI=true), where `.ci/run` starts a real
+    server and a missing one is a failure.
+    """
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    server = os.environ.get("SWITCHBOARD_TEST_POSTGRES_URL")
+    if not server:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must provide SWITCHBOARD_TEST_POSTGRES_URL (see .ci/run)")
+        pytest.skip("SWITCHBOARD_TEST_POSTGRES_URL is not set")
+    name = f"switchboard_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
