@@ -15,7 +15,7 @@ from langgraph.runtime import Runtime
 from agents.common import ToolLog, language_of, outcome, say, task_slots
 from graphs.services import Services
 from graphs.state import Context, PendingAction, State
-from switchboard.errors import InputError, NotAllowed, NotFound
+from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
 
 AGENT = "cancellation_agent"
 INTENT = "cancel_flight"
@@ -27,6 +27,7 @@ NO_BOOKING_ON_FLIGHT = ("您在航班 {flight} 上没有有效的预订。", "Yo
 NO_SUCH_BOOKING = ("没有找到确认号为 {code} 的预订，请核对。", "I couldn't find a booking with confirmation number {code}. Please check it.")
 NOT_YOURS = ("抱歉，确认号 {code} 不在您的账户下，我无法查看或更改它。", "Sorry, booking {code} is not under your account, so I can't view or change it.")
 WRONG_FLIGHT = ("确认号 {code} 对应的是航班 {actual}，不是 {given}。请核对后再试。", "Booking {code} is for flight {actual}, not {given}. Please check and try again.")
+DEPARTED = ("航班已经起飞或到达，预订 {code} 无法再取消或退款。", "The flight has already departed, so booking {code} can no longer be cancelled or refunded.")
 ALREADY_CANCELLED = ("预订 {code} 已经取消过了，无需再次操作。", "Booking {code} is already cancelled; nothing more to do.")
 REASONS = {
     "flight_cancelled_full_refund": ("航班已被航空公司取消，全额退款", "the airline cancelled the flight, so the refund is in full"),
@@ -71,6 +72,8 @@ def build_cancellation_node(services: Services):  # type: ignore[no-untyped-def]
         except NotAllowed:
             log_denials.warning("user %s asked to cancel booking %s of another user", user, code)
             return done(say(language, *NOT_YOURS).format(code=code), "refused")
+        except Conflict:
+            return done(say(language, *DEPARTED).format(code=code), "failed")
         except (NotFound, InputError):
             kept = {k: v for k, v in slots.items() if k != "confirmation_number"}
             return done(say(language, *NO_SUCH_BOOKING).format(code=code), "needs_info", slots=kept, keep_active=True)
@@ -108,6 +111,9 @@ def build_cancel_executor_node(services: Services):  # type: ignore[no-untyped-d
         except NotAllowed:
             reply = say(language, *NOT_YOURS).format(code=code)
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="refused", log=log, pending=None, confirmed=None)
+        except Conflict:
+            reply = say(language, *DEPARTED).format(code=code)
+            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log, pending=None, confirmed=None)
         except NotFound:
             reply = say(language, *NO_SUCH_BOOKING).format(code=code)
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log, pending=None, confirmed=None)

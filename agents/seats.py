@@ -35,6 +35,7 @@ CONFIRM_CHANGE = (
     "您已持有航班 {flight} 的座位 {old}（确认号 {code}）。是否改为 {new}？请回复“是”确认，或“否”保留原座位。",
     "You already hold seat {old} on flight {flight} (confirmation {code}). Change it to {new}? Reply yes to confirm or no to keep your seat.",
 )
+CHANGE_IMPOSSIBLE = ("预订 {code} 已无法更改座位（预订已取消或航班不再开放选座）。", "Booking {code} can no longer change seats (it is cancelled or the flight is closed).")
 CHANGED = ("已将您在航班 {flight} 的座位由 {old} 改为 {new}，确认号 {code}。", "Done: your seat on flight {flight} is now {new} (was {old}). Confirmation number: {code}.")
 
 
@@ -68,7 +69,7 @@ def build_seat_node(services: Services):  # type: ignore[no-untyped-def]
         try:
             result = log.run("book_seat", args, lambda: services.airline.book_seat(user, flight, seat))
         except NotFound as exc:
-            if exc.details.get("code") == "no_such_seat" or "seat" in str(exc).lower():
+            if exc.details.get("code") == "no_such_seat":
                 return ask_again(say(language, *NO_SUCH_SEAT).format(flight=flight, seat=seat), "seat")
             return ask_again(say(language, *UNKNOWN_FLIGHT).format(flight=flight), "flight_number")
         except InputError:
@@ -90,7 +91,7 @@ def build_seat_node(services: Services):  # type: ignore[no-untyped-def]
                 return outcome(state, agent=AGENT, intent=INTENT, reply=question, status="awaiting_confirmation", log=log, pending=pending)
             from agents.flight_status import status_name
 
-            status = status_name(language, str(exc.details.get("status", "")))
+            status = status_name(language, str(exc.details.get("flight_status", "")))
             return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *NOT_BOOKABLE).format(flight=flight, status=status), status="failed", log=log)
         booking = result.booking
         template = BOOKED if result.created else ALREADY_HELD
@@ -114,6 +115,9 @@ def build_seat_change_node(services: Services):  # type: ignore[no-untyped-def]
                 "change_seat", call_args, lambda: services.airline.change_seat(runtime.context.user_id, args["confirmation_number"], args["new_seat"])
             )
         except Conflict as exc:
+            if exc.details.get("code") != "seat_taken":
+                reply = say(language, *CHANGE_IMPOSSIBLE).format(code=args["confirmation_number"])
+                return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log, pending=None, confirmed=None)
             reply = _seat_taken_reply(language, args["flight_number"], args["new_seat"], list(exc.details.get("alternatives") or []))
             slots = {"flight_number": args["flight_number"]}
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="needs_info", log=log, slots=slots, keep_active=True, pending=None, confirmed=None)

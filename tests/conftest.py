@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from switchboard.settings import Settings
+from tests.helpers import sqlite_copy
 from tools.db import make_engine
 from tools.seed import seed_airline
 
@@ -35,10 +39,20 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "switchboard.db"
 
 
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded SQLite file per run; each test gets a copy (cheaper than seeding again)."""
+    path = tmp_path_factory.mktemp("seed") / "template.db"
+    template = make_engine(f"sqlite:///{path}")
+    seed_airline(template)
+    template.dispose()  # the last connection to close checkpoints the WAL into the file
+    assert not path.with_name("template.db-wal").exists()
+    return path
+
+
 @pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{db_path}")
-    seed_airline(engine)
+def engine(seeded_sqlite: Path, db_path: Path) -> Iterator[Engine]:
+    engine = sqlite_copy(seeded_sqlite, db_path)
     yield engine
     engine.dispose()
 
@@ -73,17 +87,13 @@ def thread_id() -> str:
     return f"t-{uuid.uuid4().hex[:10]}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A throw-away database on the PostgreSQL server of SWITCHBOARD_TEST_POSTGRES_URL.
+@contextmanager
+def throwaway_pg_database() -> Iterator[str]:
+    """A new database on the PostgreSQL server of SWITCHBOARD_TEST_POSTGRES_URL, dropped after.
 
-    Skipped when the variable is unset, except in CI (CI=true), where `.ci/run` starts a real
+    Skips when the variable is unset, except in CI (CI=true), where `.ci/run` starts a real
     server and a missing one is a failure.
     """
-    import os
-
-    from sqlalchemy.engine import make_url
-
     server = os.environ.get("SWITCHBOARD_TEST_POSTGRES_URL")
     if not server:
         if os.environ.get("CI") == "true":
@@ -99,3 +109,17 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database for one test."""
+    with throwaway_pg_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """A PostgreSQL database shared by the tests of a run (they reseed it themselves)."""
+    with throwaway_pg_database() as url:
+        yield url
