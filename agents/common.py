@@ -30,6 +30,8 @@ class ToolLog:
 
     def __init__(self) -> None:
         self.calls: list[ToolCallRecord] = []
+        # What the tools returned, as JSON: what the reply may state (the critic checks it).
+        self.facts: list[dict[str, Any]] = []
 
     def run(self, name: str, args: dict[str, Any], fn: Callable[[], T]) -> T:
         """Call `fn`; record the call as ok or not; expected failures (ToolError) propagate."""
@@ -39,6 +41,9 @@ class ToolLog:
             self.calls.append({"name": name, "args": args, "ok": False})
             raise
         self.calls.append({"name": name, "args": args, "ok": True})
+        for item in result if isinstance(result, list) else [result]:
+            if hasattr(item, "model_dump"):
+                self.facts.append(item.model_dump(mode="json"))
         return result
 
 
@@ -85,6 +90,7 @@ def outcome(
         "reply": reply,
         "task_status": status,
         "tool_calls": log.calls if log else [],
+        "facts": log.facts if log else [],
         "slots": remember(state, intent, slots if keep_active else None),
         "active_task": intent if keep_active else (None if state.get("active_task") == intent else state.get("active_task")),
     }

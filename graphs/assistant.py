@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
@@ -36,6 +36,7 @@ TURN_RESET: dict[str, Any] = {
     "task_status": None,
     "guardrail": None,
     "tool_calls": [],
+    "facts": [],
     "entities": {},
     "confirmed": None,
     # A confirmation left unanswered is dropped by a new message: nothing was changed.
@@ -80,9 +81,17 @@ def build_ingest_node(services: Services):  # type: ignore[no-untyped-def]
     return ingest
 
 
+# Messages kept in a thread's state. Slots and tasks carry the conversation's meaning; older
+# messages only make every checkpoint bigger, so a long conversation costs the same per turn.
+MAX_MESSAGES = 40
+
+
 def finalize(state: State) -> dict[str, Any]:
-    """Append the reply to the conversation and remember what was asked."""
-    update: dict[str, Any] = {"messages": [AIMessage(content=state.get("reply", ""))]}
+    """Append the reply to the conversation, trim old messages and remember what was asked."""
+    messages = state.get("messages", [])
+    excess = len(messages) + 1 - MAX_MESSAGES
+    removals = [RemoveMessage(id=m.id) for m in messages[:excess] if m.id] if excess > 0 else []
+    update: dict[str, Any] = {"messages": [*removals, AIMessage(content=state.get("reply", ""))]}
     if state.get("intent"):
         update["last_intent"] = state["intent"]
     return update

@@ -79,6 +79,7 @@ class State(TypedDict):
     task_status: NotRequired[TaskStatus | None]
     guardrail: NotRequired[Guardrail | None]
     tool_calls: NotRequired[list[ToolCallRecord]]
+    facts: NotRequired[list[dict[str, Any]]]  # what this turn's tools returned (JSON)
 
 
 @dataclass(frozen=True)

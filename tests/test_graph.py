@@ -220,3 +220,20 @@ def test_unsure_without_llm_asks_to_clarify(graph, thread_id) -> None:  # type: 
     assert result["task_status"] == "needs_info" and result["agent"] == "router"
     state = graph.get_state({"configurable": {"thread_id": thread_id}}).values
     assert state["route"]["decided_by"] == "clarify"
+
+
+def test_long_conversations_keep_a_bounded_history(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    from graphs.assistant import MAX_MESSAGES
+
+    for i in range(MAX_MESSAGES):
+        turn(graph, thread_id, f"hello {i}")
+    messages = graph.get_state({"configurable": {"thread_id": thread_id}}).values["messages"]
+    assert len(messages) <= MAX_MESSAGES
+    assert messages[-1].type == "ai" and messages[-2].content == f"hello {MAX_MESSAGES - 1}"
+
+
+def test_cancelled_flight_cannot_take_a_seat(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "book seat 20A on FL789")
+    assert result["task_status"] == "failed"
+    assert "cancelled" in result["reply"]
+    assert rows(engine, "select count(*) from bookings where flight_number='FL789' and seat='20A' and status='confirmed'") == [(0,)]
