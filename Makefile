@@ -16,7 +16,8 @@ uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
 
 install: uv  ## create .venv with everything, train the router, seed the demo data (idempotent)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
+	$(PY) -m compileall -q switchboard agents tools graphs evals bench >/dev/null
 	$(PY) -m agents.intent_model train >/dev/null
 	@test -f var/switchboard.db || $(VENV)/bin/switchboard seed >/dev/null
 	@echo "installed: $(VENV)/bin/switchboard"

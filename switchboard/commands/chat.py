@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from switchboard.settings import get_settings
 
     settings = get_settings()
-    user = args.user or settings.default_user_id
+    user = settings.default_user_id if args.user is None else args.user
     thread = args.thread or uuid.uuid4().hex[:12]
     validate_ids(user, thread)
     if args.message is None and args.json:
