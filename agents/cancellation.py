@@ -21,17 +21,47 @@ AGENT = "cancellation_agent"
 INTENT = "cancel_flight"
 log_denials = logging.getLogger("switchboard.authorization")
 
-ASK_BOOKING = ("请提供要取消的预订确认号（例如 ABC123）或航班号。", "Which booking should I cancel? Please give the confirmation number (for example ABC123) or the flight number.")
-ASK_WHICH = ("请问要取消哪一个预订？您的有效预订：{bookings}。", "Which booking should I cancel? Your active bookings: {bookings}.")
-NO_BOOKING_ON_FLIGHT = ("您在航班 {flight} 上没有有效的预订。", "You have no active booking on flight {flight}.")
-NO_SUCH_BOOKING = ("没有找到确认号为 {code} 的预订，请核对。", "I couldn't find a booking with confirmation number {code}. Please check it.")
-NOT_YOURS = ("抱歉，确认号 {code} 不在您的账户下，我无法查看或更改它。", "Sorry, booking {code} is not under your account, so I can't view or change it.")
-WRONG_FLIGHT = ("确认号 {code} 对应的是航班 {actual}，不是 {given}。请核对后再试。", "Booking {code} is for flight {actual}, not {given}. Please check and try again.")
-DEPARTED = ("航班已经起飞或到达，预订 {code} 无法再取消或退款。", "The flight has already departed, so booking {code} can no longer be cancelled or refunded.")
-ALREADY_CANCELLED = ("预订 {code} 已经取消过了，无需再次操作。", "Booking {code} is already cancelled; nothing more to do.")
+ASK_BOOKING = (
+    "请提供要取消的预订确认号（例如 ABC123）或航班号。",
+    "Which booking should I cancel? Please give the confirmation number (for example ABC123) or the flight number.",
+)
+ASK_WHICH = (
+    "请问要取消哪一个预订？您的有效预订：{bookings}。",
+    "Which booking should I cancel? Your active bookings: {bookings}.",
+)
+NO_BOOKING_ON_FLIGHT = (
+    "您在航班 {flight} 上没有有效的预订。",
+    "You have no active booking on flight {flight}.",
+)
+NO_SUCH_BOOKING = (
+    "没有找到确认号为 {code} 的预订，请核对。",
+    "I couldn't find a booking with confirmation number {code}. Please check it.",
+)
+NOT_YOURS = (
+    "抱歉，确认号 {code} 不在您的账户下，我无法查看或更改它。",
+    "Sorry, booking {code} is not under your account, so I can't view or change it.",
+)
+WRONG_FLIGHT = (
+    "确认号 {code} 对应的是航班 {actual}，不是 {given}。请核对后再试。",
+    "Booking {code} is for flight {actual}, not {given}. Please check and try again.",
+)
+DEPARTED = (
+    "航班已经起飞或到达，预订 {code} 无法再取消或退款。",
+    "The flight has already departed, so booking {code} can no longer be cancelled or refunded.",
+)
+ALREADY_CANCELLED = (
+    "预订 {code} 已经取消过了，无需再次操作。",
+    "Booking {code} is already cancelled; nothing more to do.",
+)
 REASONS = {
-    "flight_cancelled_full_refund": ("航班已被航空公司取消，全额退款", "the airline cancelled the flight, so the refund is in full"),
-    "voluntary_cancellation_fee": ("自愿取消，扣除手续费 {fee} {currency}", "voluntary cancellation, less a fee of {fee} {currency}"),
+    "flight_cancelled_full_refund": (
+        "航班已被航空公司取消，全额退款",
+        "the airline cancelled the flight, so the refund is in full",
+    ),
+    "voluntary_cancellation_fee": (
+        "自愿取消，扣除手续费 {fee} {currency}",
+        "voluntary cancellation, less a fee of {fee} {currency}",
+    ),
 }
 CONFIRM = (
     "确认取消航班 {flight} 的预订 {code}（座位 {seat}）吗？可退款 {amount} {currency}（{reason}）。请回复“是”确认，或“否”保留预订。",
@@ -59,7 +89,11 @@ def build_cancellation_node(services: Services):  # type: ignore[no-untyped-def]
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status=status, log=log, **extra)
 
         if not code:
-            bookings = log.run("list_bookings", {"flight_number": flight}, lambda: services.airline.user_bookings(user, flight_number=flight))
+            bookings = log.run(
+                "list_bookings",
+                {"flight_number": flight},
+                lambda: services.airline.user_bookings(user, flight_number=flight),
+            )
             if flight and not bookings:
                 return done(say(language, *NO_BOOKING_ON_FLIGHT).format(flight=flight), "failed")
             if len(bookings) != 1 or not flight:
@@ -68,7 +102,11 @@ def build_cancellation_node(services: Services):  # type: ignore[no-untyped-def]
                 return done(reply, "needs_info", slots=slots, keep_active=True)
             code = bookings[0].confirmation_number
         try:
-            quote = log.run("quote_refund", {"confirmation_number": code}, lambda: services.airline.quote_refund(user, code))
+            quote = log.run(
+                "quote_refund",
+                {"confirmation_number": code},
+                lambda: services.airline.quote_refund(user, code),
+            )
         except NotAllowed:
             log_denials.warning("user %s asked to cancel booking %s of another user", user, code)
             return done(say(language, *NOT_YOURS).format(code=code), "refused")
@@ -76,16 +114,26 @@ def build_cancellation_node(services: Services):  # type: ignore[no-untyped-def]
             return done(say(language, *DEPARTED).format(code=code), "failed")
         except (NotFound, InputError):
             kept = {k: v for k, v in slots.items() if k != "confirmation_number"}
-            return done(say(language, *NO_SUCH_BOOKING).format(code=code), "needs_info", slots=kept, keep_active=True)
+            return done(
+                say(language, *NO_SUCH_BOOKING).format(code=code), "needs_info", slots=kept, keep_active=True
+            )
         booking = quote.booking
         if flight and booking.flight_number != flight:
-            return done(say(language, *WRONG_FLIGHT).format(code=code, actual=booking.flight_number, given=flight), "failed")
+            return done(
+                say(language, *WRONG_FLIGHT).format(code=code, actual=booking.flight_number, given=flight),
+                "failed",
+            )
         if booking.status == "cancelled":
             return done(say(language, *ALREADY_CANCELLED).format(code=code), "completed")
         reason_zh, reason_en = REASONS.get(quote.reason, (quote.reason, quote.reason))
         reason = say(language, reason_zh, reason_en).format(fee=f"{quote.fee:.2f}", currency=quote.currency)
         question = say(language, *CONFIRM).format(
-            flight=booking.flight_number, code=code, seat=booking.seat, amount=f"{quote.refund_amount:.2f}", currency=quote.currency, reason=reason
+            flight=booking.flight_number,
+            code=code,
+            seat=booking.seat,
+            amount=f"{quote.refund_amount:.2f}",
+            currency=quote.currency,
+            reason=reason,
         )
         pending: PendingAction = {
             "kind": "cancel_booking",
@@ -107,17 +155,59 @@ def build_cancel_executor_node(services: Services):  # type: ignore[no-untyped-d
         code = (state["pending"] or {})["args"]["confirmation_number"]
         log = ToolLog()
         try:
-            result = log.run("cancel_booking", {"confirmation_number": code}, lambda: services.airline.cancel_booking(runtime.context.user_id, code))
+            result = log.run(
+                "cancel_booking",
+                {"confirmation_number": code},
+                lambda: services.airline.cancel_booking(runtime.context.user_id, code),
+            )
         except NotAllowed:
             reply = say(language, *NOT_YOURS).format(code=code)
-            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="refused", log=log, pending=None, confirmed=None)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=reply,
+                status="refused",
+                log=log,
+                pending=None,
+                confirmed=None,
+            )
         except Conflict:
             reply = say(language, *DEPARTED).format(code=code)
-            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log, pending=None, confirmed=None)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=reply,
+                status="failed",
+                log=log,
+                pending=None,
+                confirmed=None,
+            )
         except NotFound:
             reply = say(language, *NO_SUCH_BOOKING).format(code=code)
-            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log, pending=None, confirmed=None)
-        reply = say(language, *CANCELLED).format(code=code, amount=f"{result.refund_amount:.2f}", currency=result.currency)
-        return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log, pending=None, confirmed=None)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=reply,
+                status="failed",
+                log=log,
+                pending=None,
+                confirmed=None,
+            )
+        reply = say(language, *CANCELLED).format(
+            code=code, amount=f"{result.refund_amount:.2f}", currency=result.currency
+        )
+        return outcome(
+            state,
+            agent=AGENT,
+            intent=INTENT,
+            reply=reply,
+            status="completed",
+            log=log,
+            pending=None,
+            confirmed=None,
+        )
 
     return cancel_booking

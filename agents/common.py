@@ -92,7 +92,9 @@ def outcome(
         "tool_calls": log.calls if log else [],
         "facts": log.facts if log else [],
         "slots": remember(state, intent, slots if keep_active else None),
-        "active_task": intent if keep_active else (None if state.get("active_task") == intent else state.get("active_task")),
+        "active_task": intent
+        if keep_active
+        else (None if state.get("active_task") == intent else state.get("active_task")),
     }
     update.update(extra)
     if extra.get("pending"):

@@ -36,12 +36,18 @@ CATEGORY_NAMES = {
     "booking": ("预订", "booking"),
     "other": ("其他", "other"),
 }
-ASK_DETAILS = ("很抱歉给您带来不好的体验。请告诉我发生了什么（如航班号、时间和经过），我会为您登记投诉。", "I'm sorry to hear that. Please tell me what happened (flight number, when, what went wrong) and I'll file your complaint.")
+ASK_DETAILS = (
+    "很抱歉给您带来不好的体验。请告诉我发生了什么（如航班号、时间和经过），我会为您登记投诉。",
+    "I'm sorry to hear that. Please tell me what happened (flight number, when, what went wrong) and I'll file your complaint.",
+)
 RECORDED = (
     "非常抱歉给您带来不便。您的投诉已登记，编号 {cid}（类别：{category}）。客户关系团队将在 3 个工作日内与您联系。",
     "I'm sorry for the trouble. Your complaint is recorded as {cid} (category: {category}). Our customer relations team will contact you within 3 working days.",
 )
-ALREADY = ("这条投诉已经登记过了，编号 {cid}，我们正在处理。", "This complaint is already on file as {cid}; we are working on it.")
+ALREADY = (
+    "这条投诉已经登记过了，编号 {cid}，我们正在处理。",
+    "This complaint is already on file as {cid}; we are working on it.",
+)
 
 
 def has_details(text: str) -> bool:
@@ -58,15 +64,38 @@ def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
         text = state.get("text", "")
         slots = task_slots(state, INTENT)
         if not has_details(text):
-            return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *ASK_DETAILS), status="needs_info", slots=slots, keep_active=True)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=say(language, *ASK_DETAILS),
+                status="needs_info",
+                slots=slots,
+                keep_active=True,
+            )
         category = classify_complaint(text)
         flight = slots.get("flight_number")
         log = ToolLog()
         args = {"text": text, "category": category, "flight_number": flight}
         try:
-            result = log.run("file_complaint", args, lambda: services.airline.file_complaint(runtime.context.user_id, text, category, flight_number=flight))
+            result = log.run(
+                "file_complaint",
+                args,
+                lambda: services.airline.file_complaint(
+                    runtime.context.user_id, text, category, flight_number=flight
+                ),
+            )
         except InputError:
-            return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *ASK_DETAILS), status="needs_info", log=log, slots=slots, keep_active=True)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=say(language, *ASK_DETAILS),
+                status="needs_info",
+                log=log,
+                slots=slots,
+                keep_active=True,
+            )
         zh, en = CATEGORY_NAMES.get(result.category, (result.category, result.category))
         template = RECORDED if result.created else ALREADY
         reply = say(language, *template).format(cid=result.complaint_id, category=say(language, zh, en))

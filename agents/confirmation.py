@@ -28,10 +28,19 @@ _YES = re.compile(
 )
 
 DECLINED = {
-    "cancel_booking": ("好的，没有取消，预订 {confirmation_number} 保持不变。", "OK, I have not cancelled anything: booking {confirmation_number} stays as it is."),
-    "change_seat": ("好的，座位没有更改，您仍是 {old_seat}。", "OK, your seat is unchanged: you keep {old_seat}."),
+    "cancel_booking": (
+        "好的，没有取消，预订 {confirmation_number} 保持不变。",
+        "OK, I have not cancelled anything: booking {confirmation_number} stays as it is.",
+    ),
+    "change_seat": (
+        "好的，座位没有更改，您仍是 {old_seat}。",
+        "OK, your seat is unchanged: you keep {old_seat}.",
+    ),
 }
-UNCLEAR = ("（我没能确认您的回答，为安全起见未做任何更改。）", " (I couldn't read that as a yes, so to be safe I changed nothing.)")
+UNCLEAR = (
+    "（我没能确认您的回答，为安全起见未做任何更改。）",
+    " (I couldn't read that as a yes, so to be safe I changed nothing.)",
+)
 
 
 def read_answer(answer: Any) -> tuple[bool | None, str]:
@@ -50,9 +59,16 @@ def read_answer(answer: Any) -> tuple[bool | None, str]:
 
 def confirm(state: State) -> dict[str, Any]:
     pending = state.get("pending") or {}
-    answer = interrupt({"question": pending.get("question", ""), "kind": pending.get("kind"), "options": ["yes", "no"]})
+    answer = interrupt(
+        {"question": pending.get("question", ""), "kind": pending.get("kind"), "options": ["yes", "no"]}
+    )
     approved, text = read_answer(answer)
-    update: dict[str, Any] = {"messages": [HumanMessage(content=text)], "text": text, "confirmed": approved, "guardrail": None}
+    update: dict[str, Any] = {
+        "messages": [HumanMessage(content=text)],
+        "text": text,
+        "confirmed": approved,
+        "guardrail": None,
+    }
     if language := detect_language(text):
         update["language"] = language
     return update
@@ -66,5 +82,11 @@ def declined(state: State) -> dict[str, Any]:
     if state.get("confirmed") is None:
         reply += say(language, *UNCLEAR)
     return outcome(
-        state, agent=pending["agent"], intent=pending["intent"], reply=reply, status="completed", pending=None, confirmed=None
+        state,
+        agent=pending["agent"],
+        intent=pending["intent"],
+        reply=reply,
+        status="completed",
+        pending=None,
+        confirmed=None,
     )

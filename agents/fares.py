@@ -20,9 +20,18 @@ CABIN_NAMES = {
     "business": ("商务舱", "business"),
     "first": ("头等舱", "first class"),
 }
-ASK_FLIGHT = ("请告诉我要查询票价的航班号（例如 FL123），以及舱位（经济舱或商务舱）。", "Which flight would you like a fare for? Tell me the flight number (for example FL123) and, if you like, the cabin.")
-UNKNOWN_FLIGHT = ("没有找到航班 {flight}，请核对航班号。", "I couldn't find flight {flight}. Please check the flight number.")
-NO_SUCH_CABIN = ("航班 {flight} 没有{cabin}。可选舱位：{options}", "Flight {flight} has no {cabin} cabin. Available: {options}")
+ASK_FLIGHT = (
+    "请告诉我要查询票价的航班号（例如 FL123），以及舱位（经济舱或商务舱）。",
+    "Which flight would you like a fare for? Tell me the flight number (for example FL123) and, if you like, the cabin.",
+)
+UNKNOWN_FLIGHT = (
+    "没有找到航班 {flight}，请核对航班号。",
+    "I couldn't find flight {flight}. Please check the flight number.",
+)
+NO_SUCH_CABIN = (
+    "航班 {flight} 没有{cabin}。可选舱位：{options}",
+    "Flight {flight} has no {cabin} cabin. Available: {options}",
+)
 
 
 def cabin_name(language: str, cabin: str) -> str:
@@ -41,7 +50,15 @@ def build_fare_node(services: Services):  # type: ignore[no-untyped-def]
         flight = slots.get("flight_number") or context_flight(state)
         cabin = slots.get("cabin")
         if not flight:
-            return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *ASK_FLIGHT), status="needs_info", slots=slots, keep_active=True)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=say(language, *ASK_FLIGHT),
+                status="needs_info",
+                slots=slots,
+                keep_active=True,
+            )
         log = ToolLog()
         args = {"flight_number": flight, "cabin": cabin}
         try:
@@ -53,7 +70,9 @@ def build_fare_node(services: Services):  # type: ignore[no-untyped-def]
         options = ", ".join(f"{cabin_name(language, f.cabin)} {price(f)}" for f in all_fares)
         if not chosen:
             log.calls[-1]["ok"] = False
-            reply = say(language, *NO_SUCH_CABIN).format(flight=flight, cabin=cabin_name(language, cabin or ""), options=options)
+            reply = say(language, *NO_SUCH_CABIN).format(
+                flight=flight, cabin=cabin_name(language, cabin or ""), options=options
+            )
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log)
         if len(chosen) == 1:
             fare = chosen[0]
@@ -63,7 +82,9 @@ def build_fare_node(services: Services):  # type: ignore[no-untyped-def]
                 f"The {cabin_name(language, fare.cabin)} fare on flight {flight} is {price(fare)}.",
             )
         else:
-            reply = say(language, f"航班 {flight} 的票价：{options}。", f"Fares on flight {flight}: {options}.")
+            reply = say(
+                language, f"航班 {flight} 的票价：{options}。", f"Fares on flight {flight}: {options}."
+            )
         return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)
 
     return fares

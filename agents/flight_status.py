@@ -23,8 +23,14 @@ STATUS_NAMES = {
     "arrived": ("已到达", "arrived"),
 }
 
-ASK_FLIGHT = ("请告诉我航班号（例如 FL123），我来帮您查询状态。", "Which flight? Tell me the flight number (for example FL123) and I'll check its status.")
-UNKNOWN_FLIGHT = ("没有找到航班 {flight}，请核对航班号。", "I couldn't find flight {flight}. Please check the flight number.")
+ASK_FLIGHT = (
+    "请告诉我航班号（例如 FL123），我来帮您查询状态。",
+    "Which flight? Tell me the flight number (for example FL123) and I'll check its status.",
+)
+UNKNOWN_FLIGHT = (
+    "没有找到航班 {flight}，请核对航班号。",
+    "I couldn't find flight {flight}. Please check the flight number.",
+)
 
 
 def status_name(language: str, status: str) -> str:
@@ -57,13 +63,30 @@ def build_flight_status_node(services: Services):  # type: ignore[no-untyped-def
         slots = task_slots(state, INTENT)
         flight = slots.get("flight_number") or context_flight(state)
         if not flight:
-            return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *ASK_FLIGHT), status="needs_info", slots=slots, keep_active=True)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=say(language, *ASK_FLIGHT),
+                status="needs_info",
+                slots=slots,
+                keep_active=True,
+            )
         log = ToolLog()
         try:
-            info = log.run("flight_status", {"flight_number": flight}, lambda: services.airline.flight_status(flight))
+            info = log.run(
+                "flight_status", {"flight_number": flight}, lambda: services.airline.flight_status(flight)
+            )
         except (NotFound, InputError):
             reply = say(language, *UNKNOWN_FLIGHT).format(flight=flight)
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log)
-        return outcome(state, agent=AGENT, intent=INTENT, reply=describe_flight(language, info), status="completed", log=log)
+        return outcome(
+            state,
+            agent=AGENT,
+            intent=INTENT,
+            reply=describe_flight(language, info),
+            status="completed",
+            log=log,
+        )
 
     return flight_status

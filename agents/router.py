@@ -71,7 +71,11 @@ def decide(state: State, text: str, entities: dict[str, str], services: Services
     if active and (prediction.label == active or prediction.confidence < SWITCH_CONFIDENCE):
         supplies = any(name in entities for name in TASK_SLOTS.get(active, ()))
         if supplies or active in FREE_TEXT_TASKS or prediction.label == active:
-            decided_by = "classifier" if prediction.label == active and prediction.confidence >= threshold else "context"
+            decided_by = (
+                "classifier"
+                if prediction.label == active and prediction.confidence >= threshold
+                else "context"
+            )
             return {"label": active, "confidence": prediction.confidence, "decided_by": decided_by}
     if prediction.confidence >= threshold:
         return {"label": prediction.label, "confidence": prediction.confidence, "decided_by": "classifier"}

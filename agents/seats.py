@@ -20,23 +20,53 @@ AGENT = "seat_agent"
 INTENT = "book_seat"
 
 ASK = {
-    ("flight_number", "seat"): ("好的，请告诉我航班号和座位号（例如：FL123，12A）。", "Sure. Which flight and which seat? For example: FL123, 12A."),
+    ("flight_number", "seat"): (
+        "好的，请告诉我航班号和座位号（例如：FL123，12A）。",
+        "Sure. Which flight and which seat? For example: FL123, 12A.",
+    ),
     ("flight_number",): ("请告诉我航班号（例如 FL123）。", "Which flight is it? For example FL123."),
     ("seat",): ("请告诉我您想要的座位号（例如 12A）。", "Which seat would you like? For example 12A."),
 }
-BOOKED = ("已为您预订航班 {flight} 的座位 {seat}（{cabin}），确认号 {code}。", "Done: seat {seat} on flight {flight} ({cabin}) is booked for you. Confirmation number: {code}.")
-ALREADY_HELD = ("您已持有航班 {flight} 的座位 {seat}，确认号 {code}，无需重复预订。", "You already hold seat {seat} on flight {flight} (confirmation {code}); nothing more to do.")
-SEAT_TAKEN = ("航班 {flight} 的座位 {seat} 已被占用。附近的空座：{alternatives}。请问您要哪一个？", "Seat {seat} on flight {flight} is taken. Free seats nearby: {alternatives}. Which one would you like?")
-SEAT_TAKEN_FULL = ("航班 {flight} 的座位 {seat} 已被占用，且该舱位没有空座了。", "Seat {seat} on flight {flight} is taken, and there are no free seats left in that cabin.")
-NO_SUCH_SEAT = ("航班 {flight} 没有座位 {seat}，请换一个座位号（例如 12A）。", "Flight {flight} has no seat {seat}. Please choose another one (for example 12A).")
-UNKNOWN_FLIGHT = ("没有找到航班 {flight}，请核对航班号。", "I couldn't find flight {flight}. Please check the flight number.")
-NOT_BOOKABLE = ("航班 {flight} 当前状态为{status}，无法选座。", "Flight {flight} is {status}, so seats can't be booked on it.")
+BOOKED = (
+    "已为您预订航班 {flight} 的座位 {seat}（{cabin}），确认号 {code}。",
+    "Done: seat {seat} on flight {flight} ({cabin}) is booked for you. Confirmation number: {code}.",
+)
+ALREADY_HELD = (
+    "您已持有航班 {flight} 的座位 {seat}，确认号 {code}，无需重复预订。",
+    "You already hold seat {seat} on flight {flight} (confirmation {code}); nothing more to do.",
+)
+SEAT_TAKEN = (
+    "航班 {flight} 的座位 {seat} 已被占用。附近的空座：{alternatives}。请问您要哪一个？",
+    "Seat {seat} on flight {flight} is taken. Free seats nearby: {alternatives}. Which one would you like?",
+)
+SEAT_TAKEN_FULL = (
+    "航班 {flight} 的座位 {seat} 已被占用，且该舱位没有空座了。",
+    "Seat {seat} on flight {flight} is taken, and there are no free seats left in that cabin.",
+)
+NO_SUCH_SEAT = (
+    "航班 {flight} 没有座位 {seat}，请换一个座位号（例如 12A）。",
+    "Flight {flight} has no seat {seat}. Please choose another one (for example 12A).",
+)
+UNKNOWN_FLIGHT = (
+    "没有找到航班 {flight}，请核对航班号。",
+    "I couldn't find flight {flight}. Please check the flight number.",
+)
+NOT_BOOKABLE = (
+    "航班 {flight} 当前状态为{status}，无法选座。",
+    "Flight {flight} is {status}, so seats can't be booked on it.",
+)
 CONFIRM_CHANGE = (
     "您已持有航班 {flight} 的座位 {old}（确认号 {code}）。是否改为 {new}？请回复“是”确认，或“否”保留原座位。",
     "You already hold seat {old} on flight {flight} (confirmation {code}). Change it to {new}? Reply yes to confirm or no to keep your seat.",
 )
-CHANGE_IMPOSSIBLE = ("预订 {code} 已无法更改座位（预订已取消或航班不再开放选座）。", "Booking {code} can no longer change seats (it is cancelled or the flight is closed).")
-CHANGED = ("已将您在航班 {flight} 的座位由 {old} 改为 {new}，确认号 {code}。", "Done: your seat on flight {flight} is now {new} (was {old}). Confirmation number: {code}.")
+CHANGE_IMPOSSIBLE = (
+    "预订 {code} 已无法更改座位（预订已取消或航班不再开放选座）。",
+    "Booking {code} can no longer change seats (it is cancelled or the flight is closed).",
+)
+CHANGED = (
+    "已将您在航班 {flight} 的座位由 {old} 改为 {new}，确认号 {code}。",
+    "Done: your seat on flight {flight} is now {new} (was {old}). Confirmation number: {code}.",
+)
 
 
 def _cabin(language: str, cabin: str) -> str:
@@ -47,7 +77,9 @@ def _cabin(language: str, cabin: str) -> str:
 
 def _seat_taken_reply(language: str, flight: str, seat: str, alternatives: list[str]) -> str:
     if alternatives:
-        return say(language, *SEAT_TAKEN).format(flight=flight, seat=seat, alternatives=", ".join(alternatives))
+        return say(language, *SEAT_TAKEN).format(
+            flight=flight, seat=seat, alternatives=", ".join(alternatives)
+        )
     return say(language, *SEAT_TAKEN_FULL).format(flight=flight, seat=seat)
 
 
@@ -57,14 +89,31 @@ def build_seat_node(services: Services):  # type: ignore[no-untyped-def]
         slots = task_slots(state, INTENT)
         missing = tuple(name for name in ("flight_number", "seat") if name not in slots)
         if missing:
-            return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *ASK[missing]), status="needs_info", slots=slots, keep_active=True)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=say(language, *ASK[missing]),
+                status="needs_info",
+                slots=slots,
+                keep_active=True,
+            )
         flight, seat, user = slots["flight_number"], slots["seat"], runtime.context.user_id
         log = ToolLog()
         args = {"flight_number": flight, "seat": seat}
 
         def ask_again(reply: str, drop: str) -> dict[str, Any]:
             kept = {k: v for k, v in slots.items() if k != drop}
-            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="needs_info", log=log, slots=kept, keep_active=True)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=reply,
+                status="needs_info",
+                log=log,
+                slots=kept,
+                keep_active=True,
+            )
 
         try:
             result = log.run("book_seat", args, lambda: services.airline.book_seat(user, flight, seat))
@@ -77,25 +126,55 @@ def build_seat_node(services: Services):  # type: ignore[no-untyped-def]
         except Conflict as exc:
             code = exc.details.get("code")
             if code == "seat_taken":
-                return ask_again(_seat_taken_reply(language, flight, seat, list(exc.details.get("alternatives") or [])), "seat")
+                return ask_again(
+                    _seat_taken_reply(language, flight, seat, list(exc.details.get("alternatives") or [])),
+                    "seat",
+                )
             if code == "already_booked":
                 booking = exc.details["booking"]
-                question = say(language, *CONFIRM_CHANGE).format(flight=flight, old=booking.seat, code=booking.confirmation_number, new=seat)
+                question = say(language, *CONFIRM_CHANGE).format(
+                    flight=flight, old=booking.seat, code=booking.confirmation_number, new=seat
+                )
                 pending: PendingAction = {
                     "kind": "change_seat",
                     "agent": AGENT,
                     "intent": INTENT,
-                    "args": {"confirmation_number": booking.confirmation_number, "new_seat": seat, "flight_number": flight, "old_seat": booking.seat},
+                    "args": {
+                        "confirmation_number": booking.confirmation_number,
+                        "new_seat": seat,
+                        "flight_number": flight,
+                        "old_seat": booking.seat,
+                    },
                     "question": question,
                 }
-                return outcome(state, agent=AGENT, intent=INTENT, reply=question, status="awaiting_confirmation", log=log, pending=pending)
+                return outcome(
+                    state,
+                    agent=AGENT,
+                    intent=INTENT,
+                    reply=question,
+                    status="awaiting_confirmation",
+                    log=log,
+                    pending=pending,
+                )
             from agents.flight_status import status_name
 
             status = status_name(language, str(exc.details.get("flight_status", "")))
-            return outcome(state, agent=AGENT, intent=INTENT, reply=say(language, *NOT_BOOKABLE).format(flight=flight, status=status), status="failed", log=log)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=say(language, *NOT_BOOKABLE).format(flight=flight, status=status),
+                status="failed",
+                log=log,
+            )
         booking = result.booking
         template = BOOKED if result.created else ALREADY_HELD
-        reply = say(language, *template).format(flight=flight, seat=booking.seat, cabin=_cabin(language, booking.cabin), code=booking.confirmation_number)
+        reply = say(language, *template).format(
+            flight=flight,
+            seat=booking.seat,
+            cabin=_cabin(language, booking.cabin),
+            code=booking.confirmation_number,
+        )
         return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)
 
     return book_seat
@@ -112,19 +191,68 @@ def build_seat_change_node(services: Services):  # type: ignore[no-untyped-def]
         call_args = {"confirmation_number": args["confirmation_number"], "new_seat": args["new_seat"]}
         try:
             booking = log.run(
-                "change_seat", call_args, lambda: services.airline.change_seat(runtime.context.user_id, args["confirmation_number"], args["new_seat"])
+                "change_seat",
+                call_args,
+                lambda: services.airline.change_seat(
+                    runtime.context.user_id, args["confirmation_number"], args["new_seat"]
+                ),
             )
         except Conflict as exc:
             if exc.details.get("code") != "seat_taken":
                 reply = say(language, *CHANGE_IMPOSSIBLE).format(code=args["confirmation_number"])
-                return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log, pending=None, confirmed=None)
-            reply = _seat_taken_reply(language, args["flight_number"], args["new_seat"], list(exc.details.get("alternatives") or []))
+                return outcome(
+                    state,
+                    agent=AGENT,
+                    intent=INTENT,
+                    reply=reply,
+                    status="failed",
+                    log=log,
+                    pending=None,
+                    confirmed=None,
+                )
+            reply = _seat_taken_reply(
+                language, args["flight_number"], args["new_seat"], list(exc.details.get("alternatives") or [])
+            )
             slots = {"flight_number": args["flight_number"]}
-            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="needs_info", log=log, slots=slots, keep_active=True, pending=None, confirmed=None)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=reply,
+                status="needs_info",
+                log=log,
+                slots=slots,
+                keep_active=True,
+                pending=None,
+                confirmed=None,
+            )
         except (NotFound, NotAllowed, InputError):
             reply = say(language, *NO_SUCH_SEAT).format(flight=args["flight_number"], seat=args["new_seat"])
-            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log, pending=None, confirmed=None)
-        reply = say(language, *CHANGED).format(flight=args["flight_number"], old=args["old_seat"], new=booking.seat, code=booking.confirmation_number)
-        return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log, pending=None, confirmed=None)
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=reply,
+                status="failed",
+                log=log,
+                pending=None,
+                confirmed=None,
+            )
+        reply = say(language, *CHANGED).format(
+            flight=args["flight_number"],
+            old=args["old_seat"],
+            new=booking.seat,
+            code=booking.confirmation_number,
+        )
+        return outcome(
+            state,
+            agent=AGENT,
+            intent=INTENT,
+            reply=reply,
+            status="completed",
+            log=log,
+            pending=None,
+            confirmed=None,
+        )
 
     return change_seat

@@ -26,7 +26,32 @@ _CABINS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 # English words that look like flight codes ("on 12", "to 300") are not airline codes.
-_NOT_AIRLINE = {"ON", "TO", "IN", "AT", "OF", "IS", "NO", "MY", "BY", "OR", "AN", "AS", "UP", "WE", "IT", "SO", "DO", "GO", "BE", "ME", "HE", "US", "AM", "PM"}
+_NOT_AIRLINE = {
+    "ON",
+    "TO",
+    "IN",
+    "AT",
+    "OF",
+    "IS",
+    "NO",
+    "MY",
+    "BY",
+    "OR",
+    "AN",
+    "AS",
+    "UP",
+    "WE",
+    "IT",
+    "SO",
+    "DO",
+    "GO",
+    "BE",
+    "ME",
+    "HE",
+    "US",
+    "AM",
+    "PM",
+}
 
 
 class Slots(TypedDict, total=False):

@@ -13,13 +13,25 @@ from graphs.services import Services
 from graphs.state import State
 
 UNAVAILABLE = {
-    "inventory_query": ("抱歉，车辆库存查询功能暂未开放。", "Sorry, vehicle stock questions are not available yet."),
-    "knowledge_search": ("抱歉，政策与价目表查询功能暂未开放。", "Sorry, answering policy and price-list questions is not available yet."),
+    "inventory_query": (
+        "抱歉，车辆库存查询功能暂未开放。",
+        "Sorry, vehicle stock questions are not available yet.",
+    ),
+    "knowledge_search": (
+        "抱歉，政策与价目表查询功能暂未开放。",
+        "Sorry, answering policy and price-list questions is not available yet.",
+    ),
 }
 
 
 def _unavailable(state: State, intent: str, agent: str) -> dict[str, Any]:
-    return outcome(state, agent=agent, intent=intent, reply=say(language_of(state), *UNAVAILABLE[intent]), status="failed")
+    return outcome(
+        state,
+        agent=agent,
+        intent=intent,
+        reply=say(language_of(state), *UNAVAILABLE[intent]),
+        status="failed",
+    )
 
 
 def build_inventory_node(services: Services):  # type: ignore[no-untyped-def]

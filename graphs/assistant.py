@@ -138,8 +138,17 @@ def build_graph(services: Services) -> StateGraph:
 
     graph.add_edge(START, "ingest")
     graph.add_conditional_edges("ingest", after_ingest, ["router", "finalize"])
-    specialists = ["flight_status", "book_seat", "cancel_flight", "price_inquiry", "complaint",
-                   "inventory_query", "knowledge_search", "greeting", "irrelevant"]
+    specialists = [
+        "flight_status",
+        "book_seat",
+        "cancel_flight",
+        "price_inquiry",
+        "complaint",
+        "inventory_query",
+        "knowledge_search",
+        "greeting",
+        "irrelevant",
+    ]
     graph.add_conditional_edges("router", after_router, [*specialists, "clarify"])
     for name in ("book_seat", "cancel_flight"):
         graph.add_conditional_edges(name, after_specialist, ["confirm", "finalize"])

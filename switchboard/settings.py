@@ -24,7 +24,11 @@ class Settings(BaseSettings):
     """Everything a Switchboard process is configured with."""
 
     model_config = SettingsConfigDict(
-        env_prefix="SWITCHBOARD_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_prefix="SWITCHBOARD_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     database_url: str = Field(default_factory=lambda: _sqlite_url("switchboard.db"))

@@ -18,7 +18,9 @@ class ScriptedIntentModel:
 
     threshold = 0.5
 
-    def __init__(self, script: dict[str, tuple[str, float]], default: tuple[str, float] = ("irrelevant", 0.2)) -> None:
+    def __init__(
+        self, script: dict[str, tuple[str, float]], default: tuple[str, float] = ("irrelevant", 0.2)
+    ) -> None:
         self.script = script
         self.default = default
         self.seen: list[str] = []

@@ -26,9 +26,16 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def switchboard(env: dict[str, str], *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+def switchboard(
+    env: dict[str, str], *args: str, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "switchboard.cli", *args], env=env, input=stdin, capture_output=True, timeout=120, check=False
+        [sys.executable, "-m", "switchboard.cli", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -41,7 +48,11 @@ def chat_json(env: dict[str, str], thread: str, message: str, user: str = "USER1
 def test_one_shot_json_turns_keep_the_thread_across_processes(cli_env) -> None:  # type: ignore[no-untyped-def]
     ask = chat_json(cli_env, "cli-1", "取消 FL789，确认号 ABC123")
     assert set(ask) == {"reply", "intent", "agent", "task_status", "guardrail", "tool_calls", "thread_id"}
-    assert (ask["intent"], ask["task_status"], ask["thread_id"]) == ("cancel_flight", "awaiting_confirmation", "cli-1")
+    assert (ask["intent"], ask["task_status"], ask["thread_id"]) == (
+        "cancel_flight",
+        "awaiting_confirmation",
+        "cli-1",
+    )
     done = chat_json(cli_env, "cli-1", "确认")
     assert done["task_status"] == "completed"
     assert [c["name"] for c in done["tool_calls"]] == ["cancel_booking"]

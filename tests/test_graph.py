@@ -55,9 +55,10 @@ def test_booking_writes_the_database(graph, engine, thread_id) -> None:  # type:
     result = turn(graph, thread_id, "为 FL456 预订座位 15B")
     assert (result["intent"], result["task_status"]) == ("book_seat", "completed")
     assert "15B" in result["reply"] and "确认号" in result["reply"]
-    assert rows(engine, "select user_id, status from bookings where flight_number='FL456' and seat='15B' and status='confirmed'") == [
-        ("USER123", "confirmed")
-    ]
+    assert rows(
+        engine,
+        "select user_id, status from bookings where flight_number='FL456' and seat='15B' and status='confirmed'",
+    ) == [("USER123", "confirmed")]
 
 
 def test_two_turn_booking_keeps_slots(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +68,10 @@ def test_two_turn_booking_keeps_slots(graph, engine, thread_id) -> None:  # type
     second = turn(graph, thread_id, "FL123，12A")
     assert (second["intent"], second["task_status"]) == ("book_seat", "completed")
     assert "12A" in second["reply"]
-    assert rows(engine, "select count(*) from bookings where flight_number='FL123' and seat='12A' and status='confirmed'") == [(1,)]
+    assert rows(
+        engine,
+        "select count(*) from bookings where flight_number='FL123' and seat='12A' and status='confirmed'",
+    ) == [(1,)]
 
 
 def test_topic_switch_and_return(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +80,10 @@ def test_topic_switch_and_return(graph, engine, thread_id) -> None:  # type: ign
     assert (detour["intent"], detour["task_status"]) == ("flight_status", "completed")
     back = turn(graph, thread_id, "FL123 12A please")
     assert (back["intent"], back["task_status"]) == ("book_seat", "completed")
-    assert rows(engine, "select count(*) from bookings where flight_number='FL123' and seat='12A' and user_id='USER123'") == [(1,)]
+    assert rows(
+        engine,
+        "select count(*) from bookings where flight_number='FL123' and seat='12A' and user_id='USER123'",
+    ) == [(1,)]
 
 
 def test_cancellation_confirmed(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
@@ -88,7 +95,9 @@ def test_cancellation_confirmed(graph, engine, thread_id) -> None:  # type: igno
     assert (done["intent"], done["task_status"]) == ("cancel_flight", "completed")
     assert "已取消" in done["reply"]
     assert done["tool_calls"][0]["name"] == "cancel_booking"
-    assert rows(engine, "select status, refund_amount from bookings where confirmation_number='ABC123'") == [("cancelled", 650)]
+    assert rows(engine, "select status, refund_amount from bookings where confirmation_number='ABC123'") == [
+        ("cancelled", 650)
+    ]
     # The question and the answer are both in the conversation.
     history = graph.get_state({"configurable": {"thread_id": thread_id}}).values["messages"]
     assert [m.type for m in history] == ["human", "ai", "human", "ai"]
@@ -126,7 +135,9 @@ def test_fare_by_cabin(graph, thread_id) -> None:  # type: ignore[no-untyped-def
 def test_complaint_is_recorded(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
     result = turn(graph, thread_id, "我要投诉，服务太差了")
     assert (result["intent"], result["task_status"]) == ("complaint", "completed")
-    (complaint_id, category), = rows(engine, "select complaint_id, category from complaints where user_id='USER123'")
+    ((complaint_id, category),) = rows(
+        engine, "select complaint_id, category from complaints where user_id='USER123'"
+    )
     assert complaint_id in result["reply"] and category == "service"
 
 
@@ -145,7 +156,10 @@ def test_off_topic_is_refused_without_tools(graph, thread_id) -> None:  # type: 
 
 
 def test_seat_taken_offers_free_alternatives(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
-    taken = rows(engine, "select seat from bookings where flight_number='FL123' and status='confirmed' and seat like '12%'")[0][0]
+    taken = rows(
+        engine,
+        "select seat from bookings where flight_number='FL123' and status='confirmed' and seat like '12%'",
+    )[0][0]
     result = turn(graph, thread_id, f"book seat {taken} on FL123")
     assert result["task_status"] == "needs_info"
     assert "taken" in result["reply"]
@@ -153,29 +167,46 @@ def test_seat_taken_offers_free_alternatives(graph, engine, thread_id) -> None: 
     assert free, result["reply"]
     again = turn(graph, thread_id, free[0])
     assert again["task_status"] == "completed"
-    assert rows(engine, "select count(*) from bookings where user_id='USER123' and flight_number='FL123' and status='confirmed'") == [(1,)]
+    assert rows(
+        engine,
+        "select count(*) from bookings where user_id='USER123' and flight_number='FL123' and status='confirmed'",
+    ) == [(1,)]
 
 
 def test_seat_change_needs_confirmation(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
     turn(graph, thread_id, "book seat 12A on FL123")
     ask = turn(graph, thread_id, "book seat 14C on FL123 instead")
     assert ask["task_status"] == "awaiting_confirmation"
-    assert rows(engine, "select seat from bookings where user_id='USER123' and flight_number='FL123' and status='confirmed'") == [("12A",)]
+    assert rows(
+        engine,
+        "select seat from bookings where user_id='USER123' and flight_number='FL123' and status='confirmed'",
+    ) == [("12A",)]
     done = turn(graph, thread_id, "yes")
     assert done["task_status"] == "completed"
-    assert rows(engine, "select seat from bookings where user_id='USER123' and flight_number='FL123' and status='confirmed'") == [("14C",)]
+    assert rows(
+        engine,
+        "select seat from bookings where user_id='USER123' and flight_number='FL123' and status='confirmed'",
+    ) == [("14C",)]
 
 
 def test_repeating_a_booking_does_not_book_twice(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
     turn(graph, thread_id, "为 FL456 预订座位 15B")
     again = turn(graph, thread_id, "为 FL456 预订座位 15B")
     assert again["task_status"] == "completed"
-    assert rows(engine, "select count(*) from bookings where user_id='USER123' and flight_number='FL456'") == [(1,)]
+    assert rows(
+        engine, "select count(*) from bookings where user_id='USER123' and flight_number='FL456'"
+    ) == [(1,)]
 
 
 @pytest.mark.parametrize(
     ("message", "reason"),
-    [("", "empty"), ("   \u200b ", "empty"), ("x" * 100_000, "too_long"), ("\x00\x01\x02binary\xff\x00", "binary"), ("\udcff\udcfe\udc80", "binary")],
+    [
+        ("", "empty"),
+        ("   \u200b ", "empty"),
+        ("x" * 100_000, "too_long"),
+        ("\x00\x01\x02binary\xff\x00", "binary"),
+        ("\udcff\udcfe\udc80", "binary"),
+    ],
 )
 def test_bad_input_gets_a_clear_reply_and_changes_nothing(graph, engine, thread_id, message, reason) -> None:  # type: ignore[no-untyped-def]
     before = rows(engine, "select count(*) from bookings")
@@ -236,4 +267,7 @@ def test_cancelled_flight_cannot_take_a_seat(graph, engine, thread_id) -> None: 
     result = turn(graph, thread_id, "book seat 20A on FL789")
     assert result["task_status"] == "failed"
     assert "cancelled" in result["reply"]
-    assert rows(engine, "select count(*) from bookings where flight_number='FL789' and seat='20A' and status='confirmed'") == [(0,)]
+    assert rows(
+        engine,
+        "select count(*) from bookings where flight_number='FL789' and seat='20A' and status='confirmed'",
+    ) == [(0,)]

@@ -19,7 +19,9 @@ def state_of(graph, thread_id):  # type: ignore[no-untyped-def]
 def test_llm_decides_when_the_classifier_is_unsure(make_graph, thread_id) -> None:  # type: ignore[no-untyped-def]
     llm = FakeChatModel(responses=['{"intent": "flight_status"}'])
     graph = make_graph(intent_model=UNSURE, chat_model=llm)
-    result = run_turn(graph, user_id="USER123", thread_id=thread_id, text="is my plane FL456 going to leave late")
+    result = run_turn(
+        graph, user_id="USER123", thread_id=thread_id, text="is my plane FL456 going to leave late"
+    )
     assert result["intent"] == "flight_status" and result["task_status"] == "completed"
     assert state_of(graph, thread_id)["route"]["decided_by"] == "llm"
     # The prompt frames the message as data and lists the labels.
@@ -53,12 +55,28 @@ def test_llm_failure_falls_back_to_clarifying(make_graph, thread_id) -> None:  #
 def test_llm_extracts_slots_of_hard_phrasings(make_graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
-    llm = FakeChatModel(responses=['Sure: {"flight_number": "FL123", "seat": "12A", "cabin": null, "confirmation_number": null}'])
+    llm = FakeChatModel(
+        responses=[
+            'Sure: {"flight_number": "FL123", "seat": "12A", "cabin": null, "confirmation_number": null}'
+        ]
+    )
     graph = make_graph(intent_model=ScriptedIntentModel({"seat": ("book_seat", 0.95)}), chat_model=llm)
-    result = run_turn(graph, user_id="USER123", thread_id=thread_id, text="I'd like seat twelve A on flight one-two-three of FL, please")
+    result = run_turn(
+        graph,
+        user_id="USER123",
+        thread_id=thread_id,
+        text="I'd like seat twelve A on flight one-two-three of FL, please",
+    )
     assert result["task_status"] == "completed"
     with engine.connect() as conn:
-        assert conn.execute(text("select count(*) from bookings where seat='12A' and flight_number='FL123' and user_id='USER123'")).scalar() == 1
+        assert (
+            conn.execute(
+                text(
+                    "select count(*) from bookings where seat='12A' and flight_number='FL123' and user_id='USER123'"
+                )
+            ).scalar()
+            == 1
+        )
 
 
 def test_llm_slots_are_validated(make_graph, thread_id) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +89,11 @@ def test_llm_slots_are_validated(make_graph, thread_id) -> None:  # type: ignore
 
 def test_no_key_means_local_engine() -> None:
     assert build_chat_model(Settings(openai_api_key=None, _env_file=None)) is None  # type: ignore[call-arg]
-    model = build_chat_model(Settings(openai_api_key="sk-test", openai_base_url="http://127.0.0.1:9/v1", llm_model="m", _env_file=None))  # type: ignore[call-arg]
+    model = build_chat_model(
+        Settings(
+            openai_api_key="sk-test", openai_base_url="http://127.0.0.1:9/v1", llm_model="m", _env_file=None
+        )
+    )  # type: ignore[call-arg]
     assert model is not None and model.model_name == "m"
 
 

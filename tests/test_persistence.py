@@ -26,21 +26,32 @@ def test_pending_confirmation_survives_a_restart(settings, engine, thread_id) ->
         assert done["task_status"] == "completed"
         assert len(list(graph.get_state_history({"configurable": {"thread_id": thread_id}}))) > 4
     with engine.connect() as conn:
-        assert conn.execute(text("select status from bookings where confirmation_number='ABC123'")).scalar() == "cancelled"
+        assert (
+            conn.execute(text("select status from bookings where confirmation_number='ABC123'")).scalar()
+            == "cancelled"
+        )
 
 
 def test_slots_survive_a_restart(settings, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
     model = ScriptedIntentModel(SCRIPT)
     with open_assistant(settings, engine=engine, intent_model=model) as graph:
-        assert run_turn(graph, user_id="USER123", thread_id=thread_id, text="book a seat")["task_status"] == "needs_info"
+        assert (
+            run_turn(graph, user_id="USER123", thread_id=thread_id, text="book a seat")["task_status"]
+            == "needs_info"
+        )
     with open_assistant(settings, engine=engine, intent_model=model) as graph:
-        assert run_turn(graph, user_id="USER123", thread_id=thread_id, text="FL123, 12A")["task_status"] == "completed"
+        assert (
+            run_turn(graph, user_id="USER123", thread_id=thread_id, text="FL123, 12A")["task_status"]
+            == "completed"
+        )
 
 
 def test_twenty_concurrent_conversations_get_one_seat(settings, engine) -> None:  # type: ignore[no-untyped-def]
     from tools.airline import AirlineService
 
-    seat = next(s.seat for s in AirlineService(engine).seat_map("FL123").seats if s.free and s.cabin == "economy")
+    seat = next(
+        s.seat for s in AirlineService(engine).seat_map("FL123").seats if s.free and s.cabin == "economy"
+    )
     model = ScriptedIntentModel(SCRIPT)
     results: list[dict] = []
     errors: list[BaseException] = []
@@ -50,7 +61,16 @@ def test_twenty_concurrent_conversations_get_one_seat(settings, engine) -> None:
         def attempt(i: int) -> None:
             try:
                 barrier.wait()
-                results.append(dict(run_turn(graph, user_id=f"RACER{i}", thread_id=f"race-{i}", text=f"book seat {seat} on FL123")))
+                results.append(
+                    dict(
+                        run_turn(
+                            graph,
+                            user_id=f"RACER{i}",
+                            thread_id=f"race-{i}",
+                            text=f"book seat {seat} on FL123",
+                        )
+                    )
+                )
             except BaseException as exc:  # collected and re-raised by the assertion below
                 errors.append(exc)
 
@@ -62,4 +82,12 @@ def test_twenty_concurrent_conversations_get_one_seat(settings, engine) -> None:
     assert errors == []
     assert sorted(r["task_status"] for r in results) == ["completed"] + ["needs_info"] * 19
     with engine.connect() as conn:
-        assert conn.execute(text("select count(*) from bookings where flight_number='FL123' and seat=:seat and status='confirmed'"), {"seat": seat}).scalar() == 1
+        assert (
+            conn.execute(
+                text(
+                    "select count(*) from bookings where flight_number='FL123' and seat=:seat and status='confirmed'"
+                ),
+                {"seat": seat},
+            ).scalar()
+            == 1
+        )

@@ -36,6 +36,16 @@ def test_conversation_and_data_on_postgres_survive_a_restart(pg_settings, thread
         assert len(messages) == 6
     engine = make_engine(pg_settings.database_url)
     with engine.connect() as conn:
-        assert conn.execute(text("select status from bookings where confirmation_number='ABC123'")).scalar() == "cancelled"
-        assert conn.execute(text("select count(*) from bookings where flight_number='FL123' and seat='12A' and status='confirmed'")).scalar() == 1
+        assert (
+            conn.execute(text("select status from bookings where confirmation_number='ABC123'")).scalar()
+            == "cancelled"
+        )
+        assert (
+            conn.execute(
+                text(
+                    "select count(*) from bookings where flight_number='FL123' and seat='12A' and status='confirmed'"
+                )
+            ).scalar()
+            == 1
+        )
     engine.dispose()

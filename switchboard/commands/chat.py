@@ -15,7 +15,9 @@ HELP = "Type a message; /new starts a new conversation, /quit (or Ctrl-D) leaves
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("chat", help="chat with the assistant")
-    parser.add_argument("message", nargs="?", help="one message to send ('-' reads it from stdin); omit for interactive chat")
+    parser.add_argument(
+        "message", nargs="?", help="one message to send ('-' reads it from stdin); omit for interactive chat"
+    )
     parser.add_argument("--user", help="user id (default: SWITCHBOARD_DEFAULT_USER_ID, USER123)")
     parser.add_argument("--thread", help="conversation id; reuse it to continue a conversation")
     parser.add_argument("--json", action="store_true", help="print the turn as one JSON object")

@@ -18,7 +18,9 @@ def _vehicle_count(value: str) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("seed", help="(re)create the demo databases")
-    parser.add_argument("--vehicles", type=_vehicle_count, default=5000, help="vehicles in the inventory (default 5000)")
+    parser.add_argument(
+        "--vehicles", type=_vehicle_count, default=5000, help="vehicles in the inventory (default 5000)"
+    )
     parser.set_defaults(handler=run)
 
 
