@@ -16,10 +16,15 @@ from switchboard.settings import Settings
 
 def ensure_seeded(services: Services) -> None:
     """A fresh clone works at once: the demo data is created on first use."""
-    if not inspect(services.engine).has_table("bookings"):
+    tables = set(inspect(services.engine).get_table_names())
+    if "bookings" not in tables:
         from tools.seed import seed_airline
 
         seed_airline(services.engine, reset=False)
+    if "vehicles" not in tables:
+        from tools.inventory.seed import seed_inventory
+
+        seed_inventory(services.engine, reset=False)
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from agents.guardrails import block_message, check_input
 from agents.off_topic import refuse
 from agents.router import build_router_node, clarify
 from agents.seats import build_seat_change_node, build_seat_node
-from agents.specialists_pending import build_inventory_node, build_knowledge_node
+from agents.documents_and_stock import build_inventory_node, build_knowledge_node
 from graphs.services import Services
 from graphs.state import Context, State
 from switchboard.text import detect_language, normalize

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from agents.intent_model import IntentModel
+    from agents.inventory import InventoryAgent
+    from agents.knowledge import KnowledgeAgent
     from tools.airline import AirlineService
 
 
@@ -43,25 +45,19 @@ class Services:
         return load_intent_model(self.settings.model_dir)
 
     @cached_property
-    def inventory(self) -> Any | None:
-        """The inventory agent, or None while that capability is not installed."""
+    def inventory(self) -> InventoryAgent:
         if "inventory" in self.overrides:
             return self.overrides["inventory"]
-        try:
-            from agents.inventory import build_inventory_agent
-        except ImportError:
-            return None
+        from agents.inventory import build_inventory_agent
+
         return build_inventory_agent(self.settings, engine=self.engine, chat_model=self.chat_model)
 
     @cached_property
-    def knowledge(self) -> Any | None:
-        """The knowledge agent, or None while that capability is not installed."""
+    def knowledge(self) -> KnowledgeAgent:
         if "knowledge" in self.overrides:
             return self.overrides["knowledge"]
-        try:
-            from agents.knowledge import build_knowledge_agent
-        except ImportError:
-            return None
+        from agents.knowledge import build_knowledge_agent
+
         return build_knowledge_agent(self.settings, chat_model=self.chat_model)
 
 

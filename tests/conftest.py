@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from switchboard.settings import Settings
 from tests.helpers import sqlite_copy
 from tools.db import make_engine
+from tools.inventory.seed import seed_inventory
 from tools.seed import seed_airline
 
 
@@ -47,6 +48,7 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("seed") / "template.db"
     template = make_engine(f"sqlite:///{path}")
     seed_airline(template)
+    seed_inventory(template, 1000)
     template.dispose()  # the last connection to close checkpoints the WAL into the file
     assert not path.with_name("template.db-wal").exists()
     return path

@@ -25,6 +25,7 @@ SCRIPT = {
     "诗": ("irrelevant", 0.95),
     "库存": ("inventory_query", 0.95),
     "行李": ("knowledge_search", 0.95),
+    "baggage": ("knowledge_search", 0.95),
     "hello": ("greeting", 0.95),
 }
 
@@ -225,10 +226,17 @@ def test_unknown_flight(graph, thread_id) -> None:  # type: ignore[no-untyped-de
     assert "FL999" in result["reply"]
 
 
-def test_not_yet_available_capabilities_say_so(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
-    result = turn(graph, thread_id, "在库的比亚迪有几辆？库存")
-    assert result["intent"] == "inventory_query"
-    assert result["reply"]
+def test_inventory_questions_and_follow_ups(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    first = turn(graph, thread_id, "在库的比亚迪有几辆？库存")
+    assert (first["intent"], first["task_status"]) == ("inventory_query", "completed")
+    (expected,) = rows(engine, "select count(*) from vehicles where brand='BYD' and status='in_stock'")[0]
+    assert str(expected) in first["reply"]
+    assert first["tool_calls"][0]["name"] == "query_inventory"
+    follow = turn(graph, thread_id, "其中白色的库存有几辆？")
+    (white,) = rows(
+        engine, "select count(*) from vehicles where brand='BYD' and status='in_stock' and color='white'"
+    )[0]
+    assert str(white) in follow["reply"]
 
 
 def test_thread_belongs_to_its_user(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
@@ -271,3 +279,10 @@ def test_cancelled_flight_cannot_take_a_seat(graph, engine, thread_id) -> None: 
         engine,
         "select count(*) from bookings where flight_number='FL789' and seat='20A' and status='confirmed'",
     ) == [(0,)]
+
+
+def test_policy_questions_are_answered_from_documents(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, "What is the free checked baggage allowance in economy?")
+    assert (result["intent"], result["agent"]) == ("knowledge_search", "knowledge_agent")
+    assert result["task_status"] == "completed"
+    assert "[baggage]" in result["reply"]

@@ -1,0 +1,54 @@
+"""Inventory and knowledge specialists as graph nodes.
+
+Each delegates to its capability's agent (`agents.inventory`, `agents.knowledge`), records the
+call like any tool, and keeps what a follow-up question needs in the thread's state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.common import language_of, outcome
+from graphs.services import Services
+from graphs.state import State
+
+INVENTORY_AGENT = "inventory_agent"
+KNOWLEDGE_AGENT = "knowledge_agent"
+# Rows of a result kept as facts for the critic: enough to check what a reply states.
+FACT_ROWS = 20
+
+
+def build_inventory_node(services: Services):  # type: ignore[no-untyped-def]
+    def inventory_query(state: State) -> dict[str, Any]:
+        question = state.get("text", "")
+        answer = services.inventory.answer(question, language_of(state), state.get("inventory_state"))
+        ok = answer.status == "completed"
+        call = {"name": "query_inventory", "args": {"question": question}, "ok": ok}
+        facts = (
+            [{"sql": answer.sql, "columns": answer.columns, "rows": answer.rows[:FACT_ROWS]}] if ok else []
+        )
+        update = outcome(
+            state, agent=INVENTORY_AGENT, intent="inventory_query", reply=answer.reply, status=answer.status
+        )
+        update.update(tool_calls=[call], facts=facts)
+        if ok:
+            update["inventory_state"] = answer.followup_state
+        return update
+
+    return inventory_query
+
+
+def build_knowledge_node(services: Services):  # type: ignore[no-untyped-def]
+    def knowledge_search(state: State) -> dict[str, Any]:
+        question = state.get("text", "")
+        answer = services.knowledge.answer(question, language_of(state))
+        call = {"name": "search_knowledge_base", "args": {"question": question}, "ok": True}
+        facts = [source.model_dump(mode="json") for source in answer.sources]
+        status = "completed" if answer.found else "failed"
+        update = outcome(
+            state, agent=KNOWLEDGE_AGENT, intent="knowledge_search", reply=answer.answer, status=status
+        )
+        update.update(tool_calls=[call], facts=facts)
+        return update
+
+    return knowledge_search
