@@ -15,6 +15,7 @@ from langgraph.runtime import Runtime
 from agents.cancellation import build_cancel_executor_node, build_cancellation_node
 from agents.complaints import build_complaint_node
 from agents.confirmation import confirm, declined
+from agents.documents_and_stock import build_inventory_node, build_knowledge_node
 from agents.fares import build_fare_node
 from agents.flight_status import build_flight_status_node
 from agents.greeting import greeting
@@ -22,7 +23,6 @@ from agents.guardrails import block_message, check_input
 from agents.off_topic import refuse
 from agents.router import build_router_node, clarify
 from agents.seats import build_seat_change_node, build_seat_node
-from agents.documents_and_stock import build_inventory_node, build_knowledge_node
 from graphs.services import Services
 from graphs.state import Context, State
 from switchboard.text import detect_language, normalize
