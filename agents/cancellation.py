@@ -12,7 +12,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.common import ToolLog, language_of, outcome, say, task_slots
+from agents.common import ToolLog, closing, language_of, outcome, say, task_slots
 from graphs.services import Services
 from graphs.state import Context, PendingAction, State
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
@@ -154,6 +154,7 @@ def build_cancel_executor_node(services: Services):  # type: ignore[no-untyped-d
         language = language_of(state)
         code = (state["pending"] or {})["args"]["confirmation_number"]
         log = ToolLog()
+        close = closing(state, agent=AGENT, intent=INTENT, log=log)
         try:
             result = log.run(
                 "cancel_booking",
@@ -161,53 +162,14 @@ def build_cancel_executor_node(services: Services):  # type: ignore[no-untyped-d
                 lambda: services.airline.cancel_booking(runtime.context.user_id, code),
             )
         except NotAllowed:
-            reply = say(language, *NOT_YOURS).format(code=code)
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=reply,
-                status="refused",
-                log=log,
-                pending=None,
-                confirmed=None,
-            )
+            return close(say(language, *NOT_YOURS).format(code=code), "refused")
         except Conflict:
-            reply = say(language, *DEPARTED).format(code=code)
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=reply,
-                status="failed",
-                log=log,
-                pending=None,
-                confirmed=None,
-            )
+            return close(say(language, *DEPARTED).format(code=code), "failed")
         except NotFound:
-            reply = say(language, *NO_SUCH_BOOKING).format(code=code)
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=reply,
-                status="failed",
-                log=log,
-                pending=None,
-                confirmed=None,
-            )
-        reply = say(language, *CANCELLED).format(
-            code=code, amount=f"{result.refund_amount:.2f}", currency=result.currency
-        )
-        return outcome(
-            state,
-            agent=AGENT,
-            intent=INTENT,
-            reply=reply,
-            status="completed",
-            log=log,
-            pending=None,
-            confirmed=None,
+            return close(say(language, *NO_SUCH_BOOKING).format(code=code), "failed")
+        amount = f"{result.refund_amount:.2f}"
+        return close(
+            say(language, *CANCELLED).format(code=code, amount=amount, currency=result.currency), "completed"
         )
 
     return cancel_booking

@@ -64,6 +64,12 @@ def remember(state: State, intent: str, slots: dict[str, str] | None) -> dict[st
     return all_slots
 
 
+UNKNOWN_FLIGHT = (
+    "没有找到航班 {flight}，请核对航班号。",
+    "I couldn't find flight {flight}. Please check the flight number.",
+)
+
+
 def context_flight(state: State) -> str | None:
     return (state.get("slots") or {}).get(CONTEXT_KEY, {}).get("flight_number")
 
@@ -101,3 +107,22 @@ def outcome(
         # The run stops at the confirmation question: it joins the conversation now, not at the end.
         update["messages"] = [AIMessage(content=reply)]
     return update
+
+
+def closing(state: State, *, agent: str, intent: str, log: ToolLog | None = None):  # type: ignore[no-untyped-def]
+    """For the nodes that carry out a confirmed action: end the turn and clear the confirmation."""
+
+    def close(reply: str, status: str, **extra: Any) -> dict[str, Any]:
+        return outcome(
+            state,
+            agent=agent,
+            intent=intent,
+            reply=reply,
+            status=status,
+            log=log,
+            pending=None,
+            confirmed=None,
+            **extra,
+        )
+
+    return close

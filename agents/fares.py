@@ -6,7 +6,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.common import ToolLog, context_flight, language_of, outcome, say, task_slots
+from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
 from graphs.services import Services
 from graphs.state import Context, State
 from switchboard.errors import InputError, NotFound
@@ -23,10 +23,6 @@ CABIN_NAMES = {
 ASK_FLIGHT = (
     "请告诉我要查询票价的航班号（例如 FL123），以及舱位（经济舱或商务舱）。",
     "Which flight would you like a fare for? Tell me the flight number (for example FL123) and, if you like, the cabin.",
-)
-UNKNOWN_FLIGHT = (
-    "没有找到航班 {flight}，请核对航班号。",
-    "I couldn't find flight {flight}. Please check the flight number.",
 )
 NO_SUCH_CABIN = (
     "航班 {flight} 没有{cabin}。可选舱位：{options}",

@@ -6,7 +6,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.common import ToolLog, context_flight, language_of, outcome, say, task_slots
+from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
 from graphs.services import Services
 from graphs.state import Context, State
 from switchboard.errors import InputError, NotFound
@@ -26,10 +26,6 @@ STATUS_NAMES = {
 ASK_FLIGHT = (
     "请告诉我航班号（例如 FL123），我来帮您查询状态。",
     "Which flight? Tell me the flight number (for example FL123) and I'll check its status.",
-)
-UNKNOWN_FLIGHT = (
-    "没有找到航班 {flight}，请核对航班号。",
-    "I couldn't find flight {flight}. Please check the flight number.",
 )
 
 

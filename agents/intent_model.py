@@ -40,21 +40,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from switchboard.errors import ConfigurationError, InputError
+from switchboard.intents import INTENTS
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-LABELS: tuple[str, ...] = (
-    "flight_status",
-    "book_seat",
-    "cancel_flight",
-    "price_inquiry",
-    "complaint",
-    "inventory_query",
-    "knowledge_search",
-    "greeting",
-    "irrelevant",
-)
+LABELS: tuple[str, ...] = INTENTS
 DATA_DIR = Path(__file__).resolve().parent / "data" / "router"
 # Bump when the features, the training recipe or the artifact layout change: it is part of the
 # artifact's name, so old artifacts are simply ignored.

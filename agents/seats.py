@@ -11,7 +11,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.common import ToolLog, language_of, outcome, say, task_slots
+from agents.common import UNKNOWN_FLIGHT, ToolLog, closing, language_of, outcome, say, task_slots
 from graphs.services import Services
 from graphs.state import Context, PendingAction, State
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
@@ -46,10 +46,6 @@ SEAT_TAKEN_FULL = (
 NO_SUCH_SEAT = (
     "航班 {flight} 没有座位 {seat}，请换一个座位号（例如 12A）。",
     "Flight {flight} has no seat {seat}. Please choose another one (for example 12A).",
-)
-UNKNOWN_FLIGHT = (
-    "没有找到航班 {flight}，请核对航班号。",
-    "I couldn't find flight {flight}. Please check the flight number.",
 )
 NOT_BOOKABLE = (
     "航班 {flight} 当前状态为{status}，无法选座。",
@@ -185,74 +181,28 @@ def build_seat_change_node(services: Services):  # type: ignore[no-untyped-def]
 
     def change_seat(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         language = language_of(state)
-        pending = state["pending"] or {}
-        args = dict(pending["args"])
+        args = dict((state["pending"] or {})["args"])
+        flight, code, new_seat = args["flight_number"], args["confirmation_number"], args["new_seat"]
         log = ToolLog()
-        call_args = {"confirmation_number": args["confirmation_number"], "new_seat": args["new_seat"]}
+        close = closing(state, agent=AGENT, intent=INTENT, log=log)
         try:
             booking = log.run(
                 "change_seat",
-                call_args,
-                lambda: services.airline.change_seat(
-                    runtime.context.user_id, args["confirmation_number"], args["new_seat"]
-                ),
+                {"confirmation_number": code, "new_seat": new_seat},
+                lambda: services.airline.change_seat(runtime.context.user_id, code, new_seat),
             )
         except Conflict as exc:
             if exc.details.get("code") != "seat_taken":
-                reply = say(language, *CHANGE_IMPOSSIBLE).format(code=args["confirmation_number"])
-                return outcome(
-                    state,
-                    agent=AGENT,
-                    intent=INTENT,
-                    reply=reply,
-                    status="failed",
-                    log=log,
-                    pending=None,
-                    confirmed=None,
-                )
-            reply = _seat_taken_reply(
-                language, args["flight_number"], args["new_seat"], list(exc.details.get("alternatives") or [])
-            )
-            slots = {"flight_number": args["flight_number"]}
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=reply,
-                status="needs_info",
-                log=log,
-                slots=slots,
-                keep_active=True,
-                pending=None,
-                confirmed=None,
-            )
+                return close(say(language, *CHANGE_IMPOSSIBLE).format(code=code), "failed")
+            alternatives = list(exc.details.get("alternatives") or [])
+            # The seat went while the user was deciding: offer others and keep the task open.
+            reply = _seat_taken_reply(language, flight, new_seat, alternatives)
+            return close(reply, "needs_info", slots={"flight_number": flight}, keep_active=True)
         except (NotFound, NotAllowed, InputError):
-            reply = say(language, *NO_SUCH_SEAT).format(flight=args["flight_number"], seat=args["new_seat"])
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=reply,
-                status="failed",
-                log=log,
-                pending=None,
-                confirmed=None,
-            )
+            return close(say(language, *NO_SUCH_SEAT).format(flight=flight, seat=new_seat), "failed")
         reply = say(language, *CHANGED).format(
-            flight=args["flight_number"],
-            old=args["old_seat"],
-            new=booking.seat,
-            code=booking.confirmation_number,
+            flight=flight, old=args["old_seat"], new=booking.seat, code=booking.confirmation_number
         )
-        return outcome(
-            state,
-            agent=AGENT,
-            intent=INTENT,
-            reply=reply,
-            status="completed",
-            log=log,
-            pending=None,
-            confirmed=None,
-        )
+        return close(reply, "completed")
 
     return change_seat

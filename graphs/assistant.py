@@ -24,7 +24,7 @@ from agents.off_topic import refuse
 from agents.router import build_router_node, clarify
 from agents.seats import build_seat_change_node, build_seat_node
 from graphs.services import Services
-from graphs.state import Context, State
+from graphs.state import INTENTS, Context, State
 from switchboard.text import detect_language, normalize
 
 # The fields that describe one turn; a new message starts them afresh.
@@ -138,17 +138,7 @@ def build_graph(services: Services) -> StateGraph:
 
     graph.add_edge(START, "ingest")
     graph.add_conditional_edges("ingest", after_ingest, ["router", "finalize"])
-    specialists = [
-        "flight_status",
-        "book_seat",
-        "cancel_flight",
-        "price_inquiry",
-        "complaint",
-        "inventory_query",
-        "knowledge_search",
-        "greeting",
-        "irrelevant",
-    ]
+    specialists = list(INTENTS)
     graph.add_conditional_edges("router", after_router, [*specialists, "clarify"])
     for name in ("book_seat", "cancel_flight"):
         graph.add_conditional_edges(name, after_specialist, ["confirm", "finalize"])

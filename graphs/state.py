@@ -12,18 +12,10 @@ from typing import Annotated, Any, Literal, NotRequired, TypedDict
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
-Intent = Literal[
-    "flight_status",
-    "book_seat",
-    "cancel_flight",
-    "price_inquiry",
-    "complaint",
-    "inventory_query",
-    "knowledge_search",
-    "greeting",
-    "irrelevant",
-]
-INTENTS: tuple[str, ...] = Intent.__args__  # type: ignore[attr-defined]
+from switchboard.intents import INTENTS, Intent
+
+__all__ = ["INTENTS", "Intent", "State", "Context"]
+
 
 TaskStatus = Literal["completed", "needs_info", "awaiting_confirmation", "refused", "failed"]
 DecidedBy = Literal["classifier", "llm", "context", "clarify", "guard"]
