@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.common import language_of, outcome
+from agents.common import language_of, outcome, say
 from graphs.services import Services
 from graphs.state import State
+from switchboard.errors import InputError
 
 INVENTORY_AGENT = "inventory_agent"
 KNOWLEDGE_AGENT = "knowledge_agent"
+UNREADABLE = (
+    "抱歉，我没能理解这个库存问题，请换个说法。",
+    "Sorry, I couldn't read that as a stock question. Could you rephrase it?",
+)
 # Rows of a result kept as facts for the critic: enough to check what a reply states.
 FACT_ROWS = 20
 
@@ -21,7 +26,14 @@ FACT_ROWS = 20
 def build_inventory_node(services: Services):  # type: ignore[no-untyped-def]
     def inventory_query(state: State) -> dict[str, Any]:
         question = state.get("text", "")
-        answer = services.inventory.answer(question, language_of(state), state.get("inventory_state"))
+        language = language_of(state)
+        try:
+            answer = services.inventory.answer(question, language, state.get("inventory_state"))
+        except InputError:
+            reply = say(language, *UNREADABLE)
+            return outcome(
+                state, agent=INVENTORY_AGENT, intent="inventory_query", reply=reply, status="needs_info"
+            )
         ok = answer.status == "completed"
         call = {"name": "query_inventory", "args": {"question": question}, "ok": ok}
         facts = (

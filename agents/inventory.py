@@ -1,0 +1,225 @@
+"""The inventory specialist: questions about the dealer's stock answered from the database.
+
+Local engine (default): the grammar of `tools.inventory.parse` compiles the question to SQL.
+LLM engine (a chat model is given): a schema + few-shot prompt asks for several candidate
+queries; the pipeline validates and executes each, picks the best (agreement with the local
+engine's answer counts as a vote), reflects on errors or empty results, and falls back to the
+local compiler when the model's output is unusable. Either way the SQL is validated by sqlglot
+and runs on a read-only connection with a timeout and a row cap.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+
+from switchboard.settings import Settings
+from tools.inventory.execute import ReadOnlyExecutor
+from tools.inventory.pipeline import Attempt, Candidate, CandidateSource, InventoryPipeline, Request
+from tools.inventory.schema import schema_text
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+SYSTEM_PROMPT = """You write SQL for a car dealer's vehicle inventory database ({dialect}).
+
+{schema}
+
+Rules:
+- Answer with ONE JSON object and nothing else: {{"candidates": ["<SQL>", ...]}} holding up to {n} different
+  plausible SELECT statements for the question, the most likely first.
+- Only SELECT over the tables vehicles and stores. Never write, never touch other tables.
+- Values are canonical English: brand 'BYD' (比亚迪), 'Mercedes-Benz' (奔驰); status 'in_stock' (在库/库存/现车),
+  'reserved' (已预订), 'sold' (已售); colors, body and fuel types lower-case as listed.
+- Prices are CNY: 20万 = 200000, 150k = 150000. Today is {today}; "last month" is the previous calendar
+  month, "the last 30 days" is intake_date >= today minus 30 days.
+- Listings: SELECT vehicle_id, brand, model, model_year, color, guide_price, intake_date, status unless the
+  question names columns; order ties by vehicle_id. Group by store with stores.name, by city with stores.city.
+- Join stores only when a city or store is involved: vehicles.store_id = stores.store_id.
+
+Examples:
+Q: 在库的比亚迪有几辆？
+{{"candidates": ["SELECT COUNT(*) AS vehicle_count FROM vehicles WHERE brand = 'BYD' AND status = 'in_stock'"]}}
+Q: average guide price of Teslas in Shanghai
+{{"candidates": ["SELECT AVG(v.guide_price) AS avg_guide_price FROM vehicles v JOIN stores s ON v.store_id = s.store_id WHERE v.brand = 'Tesla' AND s.city = 'Shanghai'"]}}
+Q: 各品牌在库数量
+{{"candidates": ["SELECT brand, COUNT(*) AS vehicle_count FROM vehicles WHERE status = 'in_stock' GROUP BY brand ORDER BY brand"]}}
+Q: top 5 most expensive electric cars
+{{"candidates": ["SELECT vehicle_id, brand, model, model_year, color, guide_price, intake_date, status FROM vehicles WHERE fuel_type = 'electric' ORDER BY guide_price DESC, vehicle_id LIMIT 5"]}}
+Q: 2026年第三季度入库的宝马有多少？
+{{"candidates": ["SELECT COUNT(*) AS vehicle_count FROM vehicles WHERE brand = 'BMW' AND intake_date BETWEEN '2026-07-01' AND '2026-09-30'"]}}
+Q: V00042的指导价是多少？
+{{"candidates": ["SELECT vehicle_id, guide_price FROM vehicles WHERE vehicle_id = 'V00042'"]}}
+"""
+
+USER_PROMPT = """{previous}Question: {question}"""
+PREVIOUS_PROMPT = """The previous question in this conversation was: {question}
+Its SQL was: {sql}
+If the new question refines it ("of them", "其中", "what about ..."), keep its filters.
+
+"""
+REFLECT_PROMPT = """Your SQL did not work.
+{problems}
+Fix it and answer again with the same JSON format."""
+
+_FENCE = re.compile(r"```(?:sql)?\s*([\s\S]*?)```", re.IGNORECASE)
+_BARE_SQL = re.compile(r"^\s*((?:select|with)\b[\s\S]*?)(?:;\s*$|$)", re.IGNORECASE)
+
+
+def _llm_errors() -> tuple[type[BaseException], ...]:
+    """Failures of a remote model that mean "no usable output", not a bug here."""
+    errors: list[type[BaseException]] = [OSError, TimeoutError, ValueError, RuntimeError]
+    try:
+        import openai
+
+        errors.append(openai.OpenAIError)
+    except ImportError:  # the local engine runs without the OpenAI client
+        pass
+    try:
+        import httpx
+
+        errors.append(httpx.HTTPError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def extract_sql(text: str, limit: int = 3) -> list[str]:
+    """Candidate SQL statements from a model's answer: JSON first, then code fences, then bare SQL."""
+    found: list[str] = []
+    start, end = text.find("{"), text.rfind("}")
+    if start != -1 and end > start:
+        try:
+            data = json.loads(text[start : end + 1])
+        except json.JSONDecodeError:
+            data = None
+        if isinstance(data, dict):
+            items = data.get("candidates", data.get("sql", []))
+            items = [items] if isinstance(items, str) else items
+            if isinstance(items, list):
+                found.extend(s for s in items if isinstance(s, str) and s.strip())
+    if not found:
+        found.extend(m.group(1) for m in _FENCE.finditer(text))
+    if not found:
+        m = _BARE_SQL.match(text)
+        if m:
+            found.append(m.group(1))
+    unique = list(dict.fromkeys(s.strip().rstrip(";").strip() for s in found if s.strip()))
+    return unique[:limit]
+
+
+def _content(message: Any) -> str:
+    content = getattr(message, "content", message)
+    if isinstance(content, list):
+        return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
+    return str(content)
+
+
+class LLMSource:
+    """Candidate SQL from a chat model, with the attempts so far as feedback."""
+
+    name = "llm"
+
+    def __init__(self, chat_model: BaseChatModel, n_candidates: int = 3) -> None:
+        self.chat_model = chat_model
+        self.n_candidates = n_candidates
+        self._errors = _llm_errors()
+
+    def messages(self, request: Request, attempts: list[Attempt]) -> list[Any]:
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+        dialect = "PostgreSQL" if request.dialect == "postgresql" else "SQLite"
+        system = SYSTEM_PROMPT.format(
+            dialect=dialect, schema=schema_text(), n=self.n_candidates, today=request.today.isoformat()
+        )
+        previous = ""
+        if request.previous and request.previous.get("sql"):
+            previous = PREVIOUS_PROMPT.format(
+                question=request.previous.get("question", "?"), sql=request.previous["sql"]
+            )
+        messages: list[Any] = [
+            SystemMessage(system),
+            HumanMessage(USER_PROMPT.format(previous=previous, question=request.question)),
+        ]
+        for attempt in attempts:
+            if attempt.engine != "llm":
+                continue
+            tried = attempt.candidates or [{"sql": attempt.sql, "error": attempt.error}]
+            messages.append(
+                AIMessage(
+                    json.dumps({"candidates": [c["sql"] for c in tried if c.get("sql")]}, ensure_ascii=False)
+                )
+            )
+            problems = "\n".join(f"- {c.get('sql')}: {c.get('error') or 'ok'}" for c in tried)
+            messages.append(HumanMessage(REFLECT_PROMPT.format(problems=problems or f"- {attempt.error}")))
+        return messages
+
+    def propose(self, request: Request, attempts: list[Attempt]) -> list[Candidate] | None:
+        try:
+            response = self.chat_model.invoke(self.messages(request, attempts))
+        except self._errors:
+            return []  # unusable: the pipeline falls back to the local engine
+        return [Candidate(sql, "llm") for sql in extract_sql(_content(response), self.n_candidates)]
+
+
+class InventoryAnswer(BaseModel):
+    """What the inventory specialist returns for one question."""
+
+    reply: str
+    sql: str | None = None
+    columns: list[str] = Field(default_factory=list)
+    rows: list[list[Any]] = Field(default_factory=list)
+    attempts: list[dict[str, Any]] = Field(default_factory=list)
+    status: Literal["completed", "refused", "failed", "needs_info"]
+    followup_state: dict[str, Any] | None = None
+
+
+class InventoryAgent:
+    """Answers inventory questions in Chinese or English; see the module docstring."""
+
+    def __init__(self, pipeline: InventoryPipeline, sources: list[CandidateSource]) -> None:
+        self.pipeline = pipeline
+        self.sources = sources
+
+    def answer(self, question: str, language: str, previous: dict[str, Any] | None = None) -> InventoryAnswer:
+        """One question (with the previous turn's `followup_state` for follow-ups)."""
+        outcome = self.pipeline.run(
+            question, language, previous if isinstance(previous, dict) else None, self.sources
+        )
+        state = outcome.followup_state
+        if state is not None:
+            state = {**state, "question": question}
+        return InventoryAnswer(
+            reply=outcome.reply,
+            sql=outcome.sql,
+            columns=outcome.columns,
+            rows=outcome.rows,
+            attempts=[a.as_dict() for a in outcome.attempts],
+            status=outcome.status,
+            followup_state=state,
+        )
+
+
+def build_inventory_agent(
+    settings: Settings,
+    engine: Engine | None = None,
+    chat_model: BaseChatModel | None = None,
+    today: date | None = None,
+    *,
+    timeout_s: float = 5.0,
+    row_cap: int = 200,
+) -> InventoryAgent:
+    """The inventory agent over `engine` (default: the application database), read-only."""
+    if engine is None:
+        from tools.db import get_engine
+
+        engine = get_engine(settings.database_url)
+    executor = ReadOnlyExecutor(engine, timeout_s=timeout_s)
+    pipeline = InventoryPipeline(executor, row_cap=row_cap, today=(lambda: today) if today else date.today)
+    sources: list[CandidateSource] = [LLMSource(chat_model)] if chat_model is not None else []
+    return InventoryAgent(pipeline, sources)

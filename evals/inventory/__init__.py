@@ -1,0 +1,1 @@
+"""Execution-accuracy evaluation of the inventory text-to-SQL (`python -m evals.inventory`)."""

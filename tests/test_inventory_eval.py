@@ -1,0 +1,48 @@
+"""The evaluation: result comparison rules and the accuracy floor of the local engine."""
+
+from __future__ import annotations
+
+from evals.inventory.__main__ import DATASETS, load
+from evals.inventory.compare import results_match
+
+
+def test_multiset_unless_ordered():
+    assert results_match([(1, "a"), (2, "b")], [(2, "b"), (1, "a")], ordered=False)
+    assert not results_match([(1, "a"), (2, "b")], [(2, "b"), (1, "a")], ordered=True)
+    assert not results_match([(1,), (1,)], [(1,)], ordered=False)  # multiplicity counts
+
+
+def test_columns_match_by_value_and_extra_columns_are_allowed():
+    assert results_match([("V1",)], [("BYD", "V1", 199800)], ordered=False)
+    assert results_match([(3, "x")], [("x", 3)], ordered=True)
+    assert not results_match([("V1", 5)], [("V1",)], ordered=False)  # a missing column fails
+    assert not results_match([("V1", 5)], [("V1", 6)], ordered=False)
+
+
+def test_numbers_compare_rounded():
+    assert results_match([(188552.4972,)], [(188552.50,)], ordered=False)
+    assert results_match([(5,)], [(5.0,)], ordered=False)
+    assert not results_match([(5,)], [("5x",)], ordered=False)
+
+
+def test_datasets_are_big_bilingual_and_well_formed():
+    main = load(DATASETS["main"])
+    assert len(main) >= 200 and 0.4 <= sum(c["lang"] == "zh" for c in main) / len(main) <= 0.6
+    assert len({c["id"] for c in main}) == len(main)
+    fresh, holdout = load(DATASETS["fresh"]), load(DATASETS["holdout"])
+    assert len(fresh) >= 30 and not {c["question"] for c in fresh} & {c["question"] for c in main}
+    assert len(holdout) >= 30 and not {c["question"] for c in holdout} & {c["question"] for c in main + fresh}
+    assert all(c["gold_sql"].lstrip().upper().startswith("SELECT") for c in main + fresh + holdout)
+
+
+def test_local_engine_reaches_the_accuracy_floor(tmp_path):
+    from evals.inventory.__main__ import evaluate
+    from tools.db import make_engine
+    from tools.inventory.seed import seed_inventory
+
+    path = tmp_path / "eval.db"
+    engine = make_engine(f"sqlite:///{path}")
+    seed_inventory(engine, 5000)
+    engine.dispose()
+    report = evaluate(load(DATASETS["main"]), path)
+    assert report["accuracy"] >= 0.95 and report["accuracy_zh"] >= 0.9 and report["accuracy_en"] >= 0.9

@@ -1,0 +1,231 @@
+"""Words and phrases, Chinese and English, mapped to the canonical values of the schema.
+
+Entity aliases (brands, models, stores, cities) come from the catalogue; attribute synonyms
+(colours, body and fuel types, statuses) are listed here. `ALIASES` is sorted longest first so
+that the parser, which masks what it matched, reads "汉兰达" as a Toyota before "汉" as a BYD.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tools.inventory.catalog import BRANDS, CITIES, OTHER_BRANDS, STORES
+
+
+@dataclass(frozen=True)
+class Alias:
+    text: str  # lower-case
+    field: str
+    value: str
+    negated: bool = False  # the phrase itself negates ("unsold" = status not sold)
+    context: str | None = None  # a regex that must also match the question (short Chinese names)
+
+
+# Colours, body and fuel types, statuses: canonical value -> phrases.
+COLORS: dict[str, tuple[str, ...]] = {
+    "white": ("白色", "珍珠白", "white"),
+    "black": ("黑色", "black"),
+    "silver": ("银色", "silver"),
+    "gray": ("灰色", "gray", "grey"),
+    "red": ("红色", "red"),
+    "blue": ("蓝色", "blue"),
+}
+# One-character colours only count when followed by 的/色/车/款/漆, a separator or the end.
+SHORT_COLORS = {"白": "white", "黑": "black", "银": "silver", "灰": "gray", "红": "red", "蓝": "blue"}
+
+BODY_TYPES: dict[str, tuple[str, ...]] = {
+    "sedan": ("轿车", "三厢车", "三厢", "sedan", "saloon"),
+    "suv": ("suv", "越野车", "sport utility vehicle", "sport utility", "crossover"),
+    "mpv": ("mpv", "商务车", "保姆车", "minivan", "people carrier", "van"),
+    "hatchback": ("两厢车", "两厢", "掀背车", "掀背", "hatchback", "hatch"),
+    "pickup": ("皮卡", "pickup truck", "pick-up truck", "pickup", "pick-up", "truck"),
+}
+FUEL_TYPES: dict[str, tuple[str, ...]] = {
+    "gasoline": (
+        "汽油车",
+        "汽油",
+        "燃油车",
+        "燃油",
+        "油车",
+        "gasoline",
+        "petrol",
+        "gas-powered",
+        "gas powered",
+    ),
+    "hybrid": (
+        "插电混动",
+        "插混",
+        "油电混合",
+        "混合动力",
+        "混动",
+        "增程式",
+        "增程",
+        "hybrid",
+        "phev",
+        "plug-in hybrid",
+        "plug-in",
+        "erev",
+        "range extender",
+        "range-extended",
+        "dm-i",
+        "dmi",
+        "dm",
+    ),
+    "electric": (
+        "纯电动",
+        "纯电",
+        "电动车",
+        "电动",
+        "电车",
+        "electric vehicle",
+        "electric",
+        "bev",
+        "ev",
+        "battery electric",
+    ),
+    "diesel": ("柴油车", "柴油", "diesel"),
+}
+STATUSES: dict[str, tuple[str, ...]] = {
+    "in_stock": (
+        "在库",
+        "库存中",
+        "库存里",
+        "库存",
+        "在售",
+        "现车",
+        "现货",
+        "可售",
+        "有货",
+        "在店",
+        "待售",
+        "库里",
+        "库中",
+        "还剩",
+        "剩余",
+        "剩下",
+        "remaining",
+        "in stock",
+        "in-stock",
+        "available",
+        "on hand",
+        "on the lot",
+        "for sale",
+        "unsold stock",
+    ),
+    "reserved": (
+        "已预订",
+        "已预定",
+        "被预订",
+        "被预定",
+        "预订",
+        "预定",
+        "已锁车",
+        "锁车",
+        "被订",
+        "订出",
+        "reserved",
+        "on hold",
+        "booked",
+    ),
+    "sold": ("已售出", "已售", "售出", "卖出", "卖掉", "已卖", "已成交", "成交", "销量", "sold"),
+}
+NOT_SOLD = (
+    "未售出",
+    "未售",
+    "没卖出",
+    "没有卖出",
+    "没卖掉",
+    "还没卖",
+    "尚未售出",
+    "unsold",
+    "not sold",
+    "not yet sold",
+)
+# "New energy" vehicles are electric or plug-in/extended-range hybrids.
+NEV = ("新能源", "new energy", "nev")
+# "库存信息" is "the inventory", not "in stock": these phrases are masked before statuses are read.
+NEUTRAL = ("库存信息", "库存数据", "库存表", "库存记录", "库存清单", "库存明细", "库存系统", "库存数据库")
+
+
+# English model names that are also everyday words need their brand nearby.
+_CONTEXT = {"fit": r"honda|本田|飞度"}
+
+
+def _entity_aliases() -> list[Alias]:
+    out: list[Alias] = []
+    for brand in BRANDS:
+        for text in (brand.name.lower(), *brand.zh, *brand.en):
+            out.append(Alias(text.lower(), "brand", brand.name))
+        for model in brand.models:
+            for text in (model.name.lower(), *model.zh, *model.en):
+                context = _CONTEXT.get(text.lower())
+                if len(text) == 1:  # 汉/唐/宋/秦: only next to the brand or a powertrain suffix
+                    context = rf"比亚迪|byd|{text}\s*(ev|dm|plus|pro|系列)"
+                out.append(Alias(text.lower(), "model", model.name, context=context))
+    for name, words in OTHER_BRANDS.items():
+        out.extend(Alias(w.lower(), "brand", name) for w in words)
+    for city, words in CITIES.items():
+        out.extend(Alias(w.lower(), "city", city) for w in (city, *words))
+    for store in STORES:
+        for text in (store.name, *store.zh, *store.en):
+            out.append(Alias(text.lower(), "store_id", store.store_id))
+    return out
+
+
+def _attribute_aliases() -> list[Alias]:
+    out: list[Alias] = []
+    for field, table in (
+        ("color", COLORS),
+        ("body_type", BODY_TYPES),
+        ("fuel_type", FUEL_TYPES),
+        ("status", STATUSES),
+    ):
+        for value, words in table.items():
+            out.extend(Alias(w, field, value) for w in words)
+    out.extend(Alias(w, "status", "sold", negated=True) for w in NOT_SOLD)
+    out.extend(Alias(w, "fuel_type", "nev") for w in NEV)
+    return out
+
+
+def _longest_first(aliases: list[Alias]) -> list[Alias]:
+    return sorted(aliases, key=lambda a: (-len(a.text), a.text))
+
+
+ENTITY_ALIASES = _longest_first(_entity_aliases())
+ATTRIBUTE_ALIASES = _longest_first(_attribute_aliases())
+
+
+def alias_pattern(text: str) -> re.Pattern[str]:
+    """Chinese phrases match anywhere; Latin ones on word boundaries (plural -s/-es allowed)."""
+    escaped = re.escape(text).replace(r"\ ", r"[\s\-]?")
+    if re.search(r"[a-z0-9]", text):
+        return re.compile(rf"(?<![a-z0-9]){escaped}(?:'s|s|es)?(?![a-z0-9])")
+    return re.compile(escaped)
+
+
+PATTERNS: dict[str, re.Pattern[str]] = {
+    a.text: alias_pattern(a.text) for a in ENTITY_ALIASES + ATTRIBUTE_ALIASES
+}
+
+# Chinese and English names of values, for replies.
+ZH_NAMES: dict[str, dict[str, str]] = {
+    "brand": {b.name: b.zh[0] for b in BRANDS},
+    "city": {c: zh[0] for c, zh in CITIES.items()},
+    "store_id": {s.store_id: s.zh[0] for s in STORES},
+    "color": {
+        "white": "白色",
+        "black": "黑色",
+        "silver": "银色",
+        "gray": "灰色",
+        "red": "红色",
+        "blue": "蓝色",
+    },
+    "body_type": {"sedan": "轿车", "suv": "SUV", "mpv": "MPV", "hatchback": "两厢车", "pickup": "皮卡"},
+    "fuel_type": {"gasoline": "汽油", "hybrid": "混动", "electric": "纯电", "diesel": "柴油"},
+    "status": {"in_stock": "在库", "reserved": "已预订", "sold": "已售"},
+}
+EN_NAMES: dict[str, dict[str, str]] = {
+    "status": {"in_stock": "in stock", "reserved": "reserved", "sold": "sold"},
+    "store_id": {s.store_id: s.name for s in STORES},
+}
