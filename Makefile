@@ -20,6 +20,7 @@ install: uv  ## create .venv with everything, train the router, seed the demo da
 	$(PY) -m compileall -q switchboard agents tools graphs evals bench >/dev/null
 	$(PY) -m agents.intent_model train >/dev/null
 	@test -f var/switchboard.db || $(VENV)/bin/switchboard seed >/dev/null
+	$(VENV)/bin/switchboard search --reindex >/dev/null
 	@echo "installed: $(VENV)/bin/switchboard"
 
 run: install  ## chat in the terminal on the embedded defaults

@@ -11,13 +11,17 @@ from typing import Any
 from agents.common import language_of, outcome, say
 from graphs.services import Services
 from graphs.state import State
-from switchboard.errors import InputError
+from switchboard.errors import InputError, ToolError
 
 INVENTORY_AGENT = "inventory_agent"
 KNOWLEDGE_AGENT = "knowledge_agent"
 UNREADABLE = (
     "抱歉，我没能理解这个库存问题，请换个说法。",
     "Sorry, I couldn't read that as a stock question. Could you rephrase it?",
+)
+SEARCH_FAILED = (
+    "抱歉，暂时无法检索政策文档，请稍后再试。",
+    "Sorry, I can't search the policy documents right now. Please try again later.",
 )
 # Rows of a result kept as facts for the critic: enough to check what a reply states.
 FACT_ROWS = 20
@@ -53,7 +57,18 @@ def build_inventory_node(services: Services):  # type: ignore[no-untyped-def]
 def build_knowledge_node(services: Services):  # type: ignore[no-untyped-def]
     def knowledge_search(state: State) -> dict[str, Any]:
         question = state.get("text", "")
-        answer = services.knowledge.answer(question, language_of(state))
+        language = language_of(state)
+        try:
+            answer = services.knowledge.answer(question, language)
+        except (InputError, ToolError):
+            # The documents could not be searched (e.g. the embeddings server failed): say so.
+            reply = say(language, *SEARCH_FAILED)
+            call = {"name": "search_knowledge_base", "args": {"question": question}, "ok": False}
+            update = outcome(
+                state, agent=KNOWLEDGE_AGENT, intent="knowledge_search", reply=reply, status="failed"
+            )
+            update["tool_calls"] = [call]
+            return update
         call = {"name": "search_knowledge_base", "args": {"question": question}, "ok": True}
         facts = [source.model_dump(mode="json") for source in answer.sources]
         status = "completed" if answer.found else "failed"
