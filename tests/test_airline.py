@@ -249,9 +249,11 @@ def test_seed_is_deterministic_and_plausible(tmp_path) -> None:
 
 
 def test_seed_reset_keeps_other_tables_and_reset_false_is_idempotent(engine: Engine) -> None:
+    # The vehicle inventory shares the database: an airline reset must leave it alone.
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE stores (store_id TEXT PRIMARY KEY, name TEXT)")
-        conn.exec_driver_sql("INSERT INTO stores VALUES ('S1', 'Pudong')")
+        conn.exec_driver_sql("CREATE TABLE other_stuff (key TEXT PRIMARY KEY, name TEXT)")
+        conn.exec_driver_sql("INSERT INTO other_stuff VALUES ('S1', 'Pudong')")
+        vehicles = conn.exec_driver_sql("SELECT count(*) FROM vehicles").scalar_one()
     AirlineService(engine).book_seat("USER9", "FL123", "12A")
 
     again = seed_airline(engine, reset=False)  # keeps the booking, adds nothing
@@ -260,7 +262,8 @@ def test_seed_reset_keeps_other_tables_and_reset_false_is_idempotent(engine: Eng
     assert confirmed_count(engine, "FL123", "12A") == 0
     assert again["bookings"] == fresh["bookings"] + 1
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM stores").scalar_one() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM other_stuff").scalar_one() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM vehicles").scalar_one() == vehicles > 0
 
 
 def test_database_refuses_a_double_booking(engine: Engine, svc: AirlineService) -> None:
