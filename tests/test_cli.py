@@ -62,6 +62,7 @@ def test_plain_output_is_the_reply(cli_env) -> None:  # type: ignore[no-untyped-
     proc = switchboard(cli_env, "chat", "--thread", "cli-2", "FL123 经济舱票价是多少")
     assert proc.returncode == 0
     assert "500.00 USD" in proc.stdout.decode()
+    assert proc.stderr == b""  # the local engine runs without a key and without warnings
 
 
 def test_binary_stdin_is_refused_cleanly(cli_env) -> None:  # type: ignore[no-untyped-def]
