@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from langchain_core.messages import AIMessage
-
 from graphs.state import State, ToolCallRecord
 from switchboard.errors import ToolError
 
@@ -25,6 +23,17 @@ def language_of(state: State) -> str:
     return state.get("language") or "en"
 
 
+def as_json(value: Any) -> Any:
+    """Tool results (pydantic models, lists, dicts) as plain JSON values."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    return value if isinstance(value, str | int | float | bool | None) else str(value)
+
+
 class ToolLog:
     """Runs domain services and records each call the way the faces report it."""
 
@@ -37,13 +46,15 @@ class ToolLog:
         """Call `fn`; record the call as ok or not; expected failures (ToolError) propagate."""
         try:
             result = fn()
-        except ToolError:
+        except ToolError as exc:
             self.calls.append({"name": name, "args": args, "ok": False})
+            # An expected failure reports facts too: the seat's free alternatives, the booking held.
+            self.facts.append({"error": exc.details.get("code"), **as_json(exc.details)})
             raise
         self.calls.append({"name": name, "args": args, "ok": True})
         for item in result if isinstance(result, list) else [result]:
             if hasattr(item, "model_dump"):
-                self.facts.append(item.model_dump(mode="json"))
+                self.facts.append(as_json(item))
         return result
 
 
@@ -103,17 +114,15 @@ def outcome(
         else (None if state.get("active_task") == intent else state.get("active_task")),
     }
     update.update(extra)
-    if extra.get("pending"):
-        # The run stops at the confirmation question: it joins the conversation now, not at the end.
-        update["messages"] = [AIMessage(content=reply)]
     return update
 
 
 def closing(state: State, *, agent: str, intent: str, log: ToolLog | None = None):  # type: ignore[no-untyped-def]
     """For the nodes that carry out a confirmed action: end the turn and clear the confirmation."""
+    confirmed_args = dict((state.get("pending") or {}).get("args") or {})
 
     def close(reply: str, status: str, **extra: Any) -> dict[str, Any]:
-        return outcome(
+        update = outcome(
             state,
             agent=agent,
             intent=intent,
@@ -124,5 +133,8 @@ def closing(state: State, *, agent: str, intent: str, log: ToolLog | None = None
             confirmed=None,
             **extra,
         )
+        # What the user confirmed (e.g. the seat being left) is part of what the reply may state.
+        update["facts"] = [*update["facts"], confirmed_args]
+        return update
 
     return close

@@ -1,4 +1,5 @@
-"""The assistant graph: input guard -> router -> specialist -> (confirmation) -> reply.
+"""The assistant graph: input guards -> router -> specialist -> review (critic, output guards)
+-> (confirmation) -> reply.
 
 `build_graph(services)` returns an UNCOMPILED `StateGraph`; callers compile it with their
 checkpointer (see `graphs.checkpoint`). The assembly is the block at the bottom of this module.
@@ -15,17 +16,18 @@ from langgraph.runtime import Runtime
 from agents.cancellation import build_cancel_executor_node, build_cancellation_node
 from agents.complaints import build_complaint_node
 from agents.confirmation import confirm, declined
+from agents.critic import critique, revise
 from agents.documents_and_stock import build_inventory_node, build_knowledge_node
 from agents.fares import build_fare_node
 from agents.flight_status import build_flight_status_node
 from agents.greeting import greeting
-from agents.guardrails import block_message, check_input
+from agents.guards import ids_in_facts
 from agents.off_topic import refuse
 from agents.router import build_router_node, clarify
 from agents.seats import build_seat_change_node, build_seat_node
 from graphs.services import Services
 from graphs.state import INTENTS, Context, State
-from switchboard.text import detect_language, normalize
+from switchboard.text import detect_language
 
 # The fields that describe one turn; a new message starts them afresh.
 TURN_RESET: dict[str, Any] = {
@@ -54,25 +56,26 @@ def message_text(message: Any) -> str:
 
 
 def build_ingest_node(services: Services):  # type: ignore[no-untyped-def]
-    max_chars = services.settings.max_input_chars
-
     def ingest(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         last = state["messages"][-1]
         raw = message_text(last) if isinstance(last, HumanMessage) else ""
-        text = normalize(raw)
-        language = detect_language(text) or state.get("language") or "en"
-        update: dict[str, Any] = {**TURN_RESET, "text": text, "language": language}
+        check = services.input_guard.check(raw, user_id=runtime.context.user_id)
+        language = detect_language(check.text) or state.get("language") or "en"
+        update: dict[str, Any] = {**TURN_RESET, "text": check.text, "language": language}
         if not state.get("user_id"):
             update["user_id"] = runtime.context.user_id
-        verdict = check_input(raw, text, max_chars)
+        verdict = check.verdict
         if not verdict.allowed:
-            # Keep the checkpoint small and clean: store a note instead of the unusable message.
-            note = f"[message not processed: {verdict.reason}, {len(raw)} characters]"
+            # Keep the checkpoint clean: a note replaces the refused message, which is never stored.
+            note = f"[message not processed: {verdict.name}/{verdict.reason}, {len(raw)} characters]"
+            message = check.message or {}
             update.update(
                 messages=[HumanMessage(content=note, id=last.id)],
                 text="",
                 guardrail=verdict.guardrail,
-                reply=block_message(language, str(verdict.reason), max_chars),
+                route={"label": "irrelevant", "confidence": 1.0, "decided_by": "guard"},
+                intent="irrelevant",
+                reply=message.get(language) or message.get("en", ""),
                 task_status="refused",
                 agent="input_guard",
             )
@@ -81,24 +84,57 @@ def build_ingest_node(services: Services):  # type: ignore[no-untyped-def]
     return ingest
 
 
+# The airline desk's replies are composed from tool results, so the critic can check every claim.
+# The inventory and knowledge agents check themselves (SQL validated and executed; every number
+# grounded in a cited passage) and their replies quote data the critic does not see whole.
+CRITIC_AGENTS = frozenset(
+    {"flight_status_agent", "seat_agent", "cancellation_agent", "fare_agent", "complaint_agent"}
+)
+
+
+def build_review_node(services: Services):  # type: ignore[no-untyped-def]
+    def review(state: State) -> dict[str, Any]:
+        """Check the reply against the facts (one bounded revision), then guard what leaves."""
+        reply, language = state.get("reply", ""), state.get("language") or "en"
+        facts = list(state.get("facts") or [])
+        update: dict[str, Any] = {}
+        if state.get("agent") in CRITIC_AGENTS:
+            verdict = critique(reply, facts, language, user_text=state.get("text", ""))
+            if not verdict.ok:
+                reply = revise(reply, facts, language, verdict.problems)
+            update["critic"] = {"ok": verdict.ok, "problems": verdict.problems, "revised": not verdict.ok}
+        own_text = " ".join(message_text(m) for m in state.get("messages", []) if isinstance(m, HumanMessage))
+        checked = services.output_guard.check(
+            reply, own_text=own_text, allowed_ids=ids_in_facts(facts), language=language
+        )
+        if checked.verdict.name and not state.get("guardrail"):
+            update["guardrail"] = checked.verdict.guardrail
+        update["reply"] = checked.reply
+        update["messages"] = [AIMessage(content=checked.reply)]
+        return update
+
+    return review
+
+
 # Messages kept in a thread's state. Slots and tasks carry the conversation's meaning; older
 # messages only make every checkpoint bigger, so a long conversation costs the same per turn.
 MAX_MESSAGES = 40
 
 
 def finalize(state: State) -> dict[str, Any]:
-    """Append the reply to the conversation, trim old messages and remember what was asked."""
+    """Trim old messages and remember what was asked (the reply joined the conversation in review)."""
     messages = state.get("messages", [])
-    excess = len(messages) + 1 - MAX_MESSAGES
-    removals = [RemoveMessage(id=m.id) for m in messages[:excess] if m.id] if excess > 0 else []
-    update: dict[str, Any] = {"messages": [*removals, AIMessage(content=state.get("reply", ""))]}
+    excess = len(messages) - MAX_MESSAGES
+    update: dict[str, Any] = {}
+    if excess > 0:
+        update["messages"] = [RemoveMessage(id=m.id) for m in messages[:excess] if m.id]
     if state.get("intent"):
         update["last_intent"] = state["intent"]
     return update
 
 
 def after_ingest(state: State) -> str:
-    return "finalize" if state.get("guardrail") else "router"
+    return "review" if state.get("guardrail") else "router"
 
 
 def after_router(state: State) -> str:
@@ -106,7 +142,7 @@ def after_router(state: State) -> str:
     return "clarify" if route.get("decided_by") == "clarify" else str(route.get("label", "irrelevant"))
 
 
-def after_specialist(state: State) -> str:
+def after_review(state: State) -> str:
     return "confirm" if state.get("pending") else "finalize"
 
 
@@ -134,18 +170,18 @@ def build_graph(services: Services) -> StateGraph:
     graph.add_node("cancel_booking", build_cancel_executor_node(services))
     graph.add_node("change_seat", build_seat_change_node(services))
     graph.add_node("declined", declined)
+    graph.add_node("review", build_review_node(services))
     graph.add_node("finalize", finalize)
 
     graph.add_edge(START, "ingest")
-    graph.add_conditional_edges("ingest", after_ingest, ["router", "finalize"])
+    graph.add_conditional_edges("ingest", after_ingest, ["router", "review"])
     specialists = list(INTENTS)
     graph.add_conditional_edges("router", after_router, [*specialists, "clarify"])
-    for name in ("book_seat", "cancel_flight"):
-        graph.add_conditional_edges(name, after_specialist, ["confirm", "finalize"])
-    for name in [s for s in specialists if s not in ("book_seat", "cancel_flight")] + ["clarify"]:
-        graph.add_edge(name, "finalize")
+    for name in [*specialists, "clarify"]:
+        graph.add_edge(name, "review")
+    graph.add_conditional_edges("review", after_review, ["confirm", "finalize"])
     graph.add_conditional_edges("confirm", after_confirm, ["cancel_booking", "change_seat", "declined"])
     for name in ("cancel_booking", "change_seat", "declined"):
-        graph.add_edge(name, "finalize")
+        graph.add_edge(name, "review")
     graph.add_edge("finalize", END)
     return graph

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from sqlalchemy import Engine
 
+    from agents.guards import InputGuard, OutputGuard
     from agents.intent_model import IntentModel
     from agents.inventory import InventoryAgent
     from agents.knowledge import KnowledgeAgent
@@ -34,6 +35,11 @@ class Services:
     def airline(self) -> AirlineService:
         from tools.airline import AirlineService
 
+        if self.overrides.get("airline") is None and self.settings.tools_via_mcp:
+            # Same methods and errors, served by the MCP server (server.py) over one session.
+            from agents.mcp_airline import connect_airline
+
+            return connect_airline(self.settings)  # type: ignore[return-value]
         return self.overrides.get("airline") or AirlineService(self.engine)
 
     @cached_property
@@ -43,6 +49,22 @@ class Services:
         from agents.intent_model import load_intent_model
 
         return load_intent_model(self.settings.model_dir)
+
+    @cached_property
+    def input_guard(self) -> InputGuard:
+        if "input_guard" in self.overrides:
+            return self.overrides["input_guard"]
+        from agents.guards import build_input_guard
+
+        return build_input_guard(self.settings)
+
+    @cached_property
+    def output_guard(self) -> OutputGuard:
+        if "output_guard" in self.overrides:
+            return self.overrides["output_guard"]
+        from agents.guards import build_output_guard
+
+        return build_output_guard(self.settings)
 
     @cached_property
     def inventory(self) -> InventoryAgent:

@@ -40,6 +40,14 @@ class Guardrail(TypedDict):
     reason: str
 
 
+class CriticRecord(TypedDict):
+    """What the critic found in this turn's reply, and whether the reply was revised."""
+
+    ok: bool
+    problems: list[str]
+    revised: bool
+
+
 class PendingAction(TypedDict):
     """A sensitive action waiting for the user's yes or no."""
 
@@ -72,6 +80,7 @@ class State(TypedDict):
     guardrail: NotRequired[Guardrail | None]
     tool_calls: NotRequired[list[ToolCallRecord]]
     facts: NotRequired[list[dict[str, Any]]]  # what this turn's tools returned (JSON)
+    critic: NotRequired[CriticRecord | None]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,50 @@
+"""The guard stack: input guards before the router, output guards after the specialists.
+
+    check = build_input_guard(settings).check(raw)          # InputCheck(verdict, text, message)
+    if not check.verdict.allowed: reply with check.message[language]; state["guardrail"] = check.verdict.guardrail
+    out = build_output_guard(settings).check(reply, own_text=..., allowed_ids=...)   # OutputCheck(reply, verdict, redactions)
+
+Modules (one job each): `verdict` (typed results), `normalize` (Unicode normalisation and the
+de-obfuscated views detectors read), `rules` (high-precision attack patterns), `injection` (the
+detector: rules + TF-IDF model, numpy only) and `injection_train` (its training), `abuse`, `pii`
+(redaction), `leak` (system-prompt leaks), `input_guard` and `output_guard` (composition, fail
+closed). See docs/guards.md.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agents.guards.abuse import AbuseGuard
+from agents.guards.input_guard import AbuseStep, InjectionStep, InputGuard
+from agents.guards.output_guard import OutputGuard, ids_in_facts
+from agents.guards.verdict import GuardVerdict, InputCheck, OutputCheck
+
+if TYPE_CHECKING:
+    from switchboard.settings import Settings
+
+__all__ = [
+    "GuardVerdict",
+    "InputCheck",
+    "InputGuard",
+    "OutputCheck",
+    "OutputGuard",
+    "build_input_guard",
+    "build_output_guard",
+    "ids_in_facts",
+]
+
+
+def build_input_guard(settings: Settings) -> InputGuard:
+    """The input stack for `settings`; the detector's model is trained into `settings.model_dir` on first use."""
+    from agents.guards.injection import InjectionDetector, load_injection_model
+
+    detector = InjectionDetector(load_injection_model(settings.model_dir))
+    return InputGuard([InjectionStep(detector), AbuseStep(AbuseGuard())], max_chars=settings.max_input_chars)
+
+
+def build_output_guard(settings: Settings, *, protected: tuple[str, ...] = ()) -> OutputGuard:
+    """The output stack: the product's prompts (and `protected` extras) must never appear in a reply."""
+    from agents.guards.leak import LeakGuard, prompts_in_source
+
+    return OutputGuard(LeakGuard([*prompts_in_source(), *protected]))

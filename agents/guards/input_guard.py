@@ -1,0 +1,140 @@
+"""The input stack: validation -> normalisation -> injection detector -> abuse, failing closed.
+
+`InputGuard.check(raw)` returns an `InputCheck`: the first blocking verdict (or a pass), the
+normalised text the router should read, and the polite bilingual reply when blocked. Validation
+keeps `agents.guardrails` exactly (name `input_validation`, reasons `empty`, `too_long`, `binary`).
+A guard that raises blocks the message with `guard_error`: an unexamined message is never passed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from agents.guardrails import MESSAGES as VALIDATION_MESSAGES
+from agents.guardrails import check_input
+from agents.guards.normalize import detection_views, normalize_input
+from agents.guards.verdict import (
+    ABUSE,
+    GUARD_ERROR,
+    INPUT_VALIDATION,
+    PASS,
+    PROMPT_INJECTION,
+    GuardVerdict,
+    InputCheck,
+)
+
+logger = logging.getLogger("switchboard.guards")
+
+INJECTION_REPLY = {
+    "zh": "抱歉，我无法执行这个请求。我可以帮您查询航班状态、预订或更换座位、取消预订和退款、查询票价、登记投诉、查询车辆库存，以及解答行李、退改签等政策问题。",
+    "en": "Sorry, I can't act on that request. I can check flight status, book or change seats, cancel bookings and refunds, quote fares, file complaints, answer vehicle stock questions and explain travel policies.",
+}
+ABUSE_REPLIES = {
+    "insult": {
+        "zh": "我理解您可能很着急，我很想帮您解决问题。请文明交流，告诉我发生了什么或需要办理什么，我马上处理。",
+        "en": "I understand you may be frustrated, and I want to help. Please keep it respectful and tell me what happened or what you need, and I'll take care of it.",
+    },
+    "threat": {
+        "zh": "涉及人身或飞行安全的威胁我无法继续处理。如遇紧急情况，请立即联系现场工作人员或拨打 110。",
+        "en": "I can't continue with messages that threaten people or flight safety. If there is an emergency, please contact airport staff or the police right away.",
+    },
+    "unsafe_request": {
+        "zh": "抱歉，我不能提供这方面的帮助。如需了解可以携带哪些物品，我可以为您说明危险品和行李规定。",
+        "en": "Sorry, I can't help with that. If you'd like to know what you may carry, I can explain the dangerous-goods and baggage rules.",
+    },
+}
+ABUSE_REPLIES["slur"] = ABUSE_REPLIES["insult"]
+ABUSE_REPLIES["harassment"] = {
+    "zh": "请保持文明交流。我可以帮您处理航班、预订、退款、投诉和车辆库存等问题。",
+    "en": "Please keep our conversation respectful. I can help with flights, bookings, refunds, complaints and vehicle stock.",
+}
+ERROR_REPLY = {
+    "zh": "抱歉，系统暂时无法安全地处理您的消息，请稍后再试。",
+    "en": "Sorry, I can't safely process your message right now. Please try again in a moment.",
+}
+
+
+class TextGuard(Protocol):
+    """A guard over one message: its detection views (and the raw and normalised text)."""
+
+    name: str
+
+    def check_message(self, raw: str, text: str, views: list[str], user_id: str | None) -> GuardVerdict: ...
+
+
+class InjectionStep:
+    """Adapter: the injection detector as a step of the stack."""
+
+    name = PROMPT_INJECTION
+
+    def __init__(self, detector) -> None:  # type: ignore[no-untyped-def]
+        self.detector = detector
+
+    def check_message(self, raw: str, text: str, views: list[str], user_id: str | None) -> GuardVerdict:
+        return self.detector.check(raw, text, user_id=user_id)
+
+
+class AbuseStep:
+    name = ABUSE
+
+    def __init__(self, guard) -> None:  # type: ignore[no-untyped-def]
+        self.guard = guard
+
+    def check_message(self, raw: str, text: str, views: list[str], user_id: str | None) -> GuardVerdict:
+        return self.guard.check(views)
+
+
+def block_message(verdict: GuardVerdict, max_chars: int) -> dict[str, str]:
+    """The polite reply, in both languages, for a blocking verdict."""
+    if verdict.name == INPUT_VALIDATION:
+        zh, en = VALIDATION_MESSAGES[str(verdict.reason)]
+        return {"zh": zh.format(limit=max_chars), "en": en.format(limit=max_chars)}
+    if verdict.name == PROMPT_INJECTION:
+        return dict(INJECTION_REPLY)
+    if verdict.name == ABUSE:
+        return dict(ABUSE_REPLIES.get(str(verdict.reason), ABUSE_REPLIES["insult"]))
+    return dict(ERROR_REPLY)
+
+
+class InputGuard:
+    """The composed input stack; see the module docstring."""
+
+    def __init__(self, guards: Sequence[TextGuard], *, max_chars: int) -> None:
+        self.guards = list(guards)
+        self.max_chars = max_chars
+
+    def check(self, raw: str, *, user_id: str | None = None) -> InputCheck:
+        """Examine one message. `user_id` (from the run's context) lets the caller name their own account."""
+        if isinstance(raw, str) and len(raw) > self.max_chars:
+            # Decided before any work on the text: a huge message costs nothing to refuse.
+            return self._blocked(GuardVerdict(False, INPUT_VALIDATION, "too_long"), "")
+        try:
+            if not isinstance(raw, str):
+                raise TypeError(f"a message must be text, not {type(raw).__name__}")
+            text = normalize_input(raw)
+            validation = check_input(raw, text, self.max_chars)
+            if not validation.allowed:
+                return self._blocked(GuardVerdict(False, INPUT_VALIDATION, validation.reason), "")
+            views = detection_views(raw, text)
+        except Exception as exc:  # noqa: BLE001 - fail closed: a message that cannot be examined is blocked
+            return self._failed("normalize", exc, "")
+        for guard in self.guards:
+            try:
+                verdict = guard.check_message(raw, text, views, user_id)
+                if not isinstance(verdict, GuardVerdict):
+                    raise TypeError(f"{guard.name} returned {type(verdict).__name__}, not a GuardVerdict")
+            except Exception as exc:  # noqa: BLE001 - fail closed: any failure of a guard blocks
+                return self._failed(guard.name, exc, text)
+            if not verdict.allowed:
+                logger.info("input blocked by %s: %s", verdict.name, verdict.reason)
+                return self._blocked(verdict, text)
+        return InputCheck(PASS, text, None)
+
+    def _blocked(self, verdict: GuardVerdict, text: str) -> InputCheck:
+        return InputCheck(verdict, text, block_message(verdict, self.max_chars))
+
+    def _failed(self, guard: str, exc: BaseException, text: str) -> InputCheck:
+        logger.error("input guard %s failed, blocking the message: %r", guard, exc)
+        return self._blocked(GuardVerdict(False, GUARD_ERROR, f"{guard}: {type(exc).__name__}"), text)

@@ -1,0 +1,1 @@
+"""The red-team set (`cases.jsonl`: attacks and benign in-domain requests) and its runner."""

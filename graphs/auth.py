@@ -1,0 +1,222 @@
+"""Custom auth of the LangGraph server (`langgraph.json` -> `auth.path`): API keys -> users.
+
+Authentication: `Authorization: Bearer <key>`; keys come from `SWITCHBOARD_API_KEYS`
+(comma-separated `key:user_id` pairs, CONTRACTS §2). When that is unset (local development), one
+random key kept in `var/dev-api-key` acts as `settings.default_user_id` (USER123, the owner of the
+demo booking); `make serve` prints a link that hands it to the web page. There is no anonymous
+access: every API request needs a key.
+
+Authorization, per resource:
+
+- threads: the creator's user id is stamped in the thread's `owner` metadata; reading, listing,
+  updating, deleting and running are filtered to `owner == caller`. A thread id whose conversation
+  already exists in the shared checkpoint store (another server process on the same PostgreSQL)
+  may only be re-created or run by the user that conversation belongs to.
+- runs: the acting user is the key's user. A run whose `context` or `config` names another
+  `user_id` is refused (403); `graphs.server.ServerGraph` ignores client context anyway.
+- assistants: read and search only (the server's own `switchboard` assistant); no store, no crons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langgraph_sdk import Auth
+
+from switchboard.errors import ConfigurationError
+from switchboard.settings import VAR_DIR, Settings, get_settings
+
+log = logging.getLogger("switchboard.auth")
+
+DEV_KEY_FILE = VAR_DIR / "dev-api-key"
+_USER_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+_BEARER = re.compile(r"^\s*Bearer\s+(\S+)\s*$", re.IGNORECASE)
+
+
+def parse_api_keys(raw: str | None) -> dict[str, str]:
+    """`key:user_id,key:user_id` -> {key: user_id}; ConfigurationError for a malformed list."""
+    keys: dict[str, str] = {}
+    for item in (raw or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key, sep, user = (part.strip() for part in item.partition(":"))
+        if not sep or not key or not user:
+            raise ConfigurationError("SWITCHBOARD_API_KEYS must be comma-separated key:user_id pairs")
+        if not _USER_ID.match(user):
+            raise ConfigurationError(f"SWITCHBOARD_API_KEYS: bad user id {user!r} (letters, digits, _.:@-)")
+        keys[key] = user
+    return keys
+
+
+def dev_key(path: Path = DEV_KEY_FILE) -> str:
+    """The local development key: created once (owner-only file), then reused across restarts."""
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = "sb-dev-" + secrets.token_urlsafe(24)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """Digest of each key -> user id (keys themselves are not kept in memory longer than needed)."""
+
+    users: dict[str, str]
+    dev_key_in_use: bool
+
+    def user_for(self, key: str) -> str | None:
+        return self.users.get(_digest(key))
+
+
+def load_keyring(settings: Settings, dev_key_file: Path = DEV_KEY_FILE) -> KeyRing:
+    raw = settings.api_keys.get_secret_value() if settings.api_keys else ""
+    keys = parse_api_keys(raw)
+    if keys:
+        return KeyRing({_digest(k): user for k, user in keys.items()}, dev_key_in_use=False)
+    key = dev_key(dev_key_file)
+    return KeyRing({_digest(key): settings.default_user_id}, dev_key_in_use=True)
+
+
+@lru_cache(maxsize=1)
+def keyring() -> KeyRing:
+    ring = load_keyring(get_settings())
+    if ring.dev_key_in_use:
+        log.warning(
+            "SWITCHBOARD_API_KEYS is not set: the development key in %s acts as %s",
+            DEV_KEY_FILE,
+            get_settings().default_user_id,
+        )
+    return ring
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    match = _BEARER.match(authorization or "")
+    return match.group(1) if match else None
+
+
+# ------------------------------------------------------------------------------ the handlers
+
+auth = Auth()
+
+
+def _unauthorized(detail: str) -> Auth.exceptions.HTTPException:
+    return Auth.exceptions.HTTPException(
+        status_code=401, detail=detail, headers={"WWW-Authenticate": 'Bearer realm="switchboard"'}
+    )
+
+
+@auth.authenticate
+async def authenticate(authorization: str | None) -> Auth.types.MinimalUserDict:
+    token = bearer_token(authorization)
+    if token is None:
+        raise _unauthorized("missing API key: send Authorization: Bearer <key>")
+    user_id = keyring().user_for(token)
+    if user_id is None:
+        raise _unauthorized("unknown API key")
+    return {"identity": user_id, "is_authenticated": True, "permissions": []}
+
+
+def _forbidden(detail: str) -> Auth.exceptions.HTTPException:
+    return Auth.exceptions.HTTPException(status_code=403, detail=detail)
+
+
+def _stamp_owner(value: dict[str, Any], user_id: str) -> None:
+    metadata = value.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
+        value["metadata"] = metadata
+    metadata["owner"] = user_id
+
+
+async def _refuse_foreign_conversation(thread_id: Any, user_id: str) -> None:
+    """A thread id whose checkpoints belong to someone else cannot be adopted on this server."""
+    from graphs.server import shared_checkpointer, thread_owner
+
+    saver = shared_checkpointer()
+    if thread_id is None or saver is None:
+        return
+    owner = await thread_owner(saver, str(thread_id))
+    if owner is not None and owner != user_id:
+        raise _forbidden("this thread belongs to another user")
+
+
+def _refuse_impersonation(kwargs: dict[str, Any], user_id: str) -> None:
+    context = kwargs.get("context")
+    configurable = (kwargs.get("config") or {}).get("configurable")
+    for source in (context, configurable):
+        claimed = source.get("user_id") if isinstance(source, dict) else None
+        if claimed is not None and claimed != user_id:
+            raise _forbidden("the user comes from your API key; a run cannot name another user_id")
+
+
+@auth.on.threads.create
+async def on_thread_create(ctx: Auth.types.AuthContext, value: Auth.types.on.threads.create.value) -> dict:
+    user_id = ctx.user.identity
+    await _refuse_foreign_conversation(value.get("thread_id"), user_id)
+    _stamp_owner(value, user_id)  # type: ignore[arg-type]
+    return {"owner": user_id}
+
+
+@auth.on.threads.create_run
+async def on_run_create(ctx: Auth.types.AuthContext, value: Auth.types.on.threads.create_run.value) -> dict:
+    user_id = ctx.user.identity
+    _refuse_impersonation(value.get("kwargs") or {}, user_id)
+    await _refuse_foreign_conversation(value.get("thread_id"), user_id)
+    _stamp_owner(value, user_id)  # type: ignore[arg-type]
+    return {"owner": user_id}
+
+
+@auth.on.threads.update
+async def on_thread_update(ctx: Auth.types.AuthContext, value: Auth.types.on.threads.update.value) -> dict:
+    if isinstance(value.get("metadata"), dict):
+        _stamp_owner(value, ctx.user.identity)  # type: ignore[arg-type]  # nobody re-assigns a thread
+    return {"owner": ctx.user.identity}
+
+
+@auth.on.threads.read
+async def on_thread_read(ctx: Auth.types.AuthContext, value: Any) -> dict:
+    return {"owner": ctx.user.identity}
+
+
+@auth.on.threads.search
+async def on_thread_search(ctx: Auth.types.AuthContext, value: Any) -> dict:
+    return {"owner": ctx.user.identity}
+
+
+@auth.on.threads.delete
+async def on_thread_delete(ctx: Auth.types.AuthContext, value: Any) -> dict:
+    return {"owner": ctx.user.identity}
+
+
+@auth.on.assistants.read
+async def on_assistant_read(ctx: Auth.types.AuthContext, value: Any) -> bool:
+    return True
+
+
+@auth.on.assistants.search
+async def on_assistant_search(ctx: Auth.types.AuthContext, value: Any) -> bool:
+    return True
+
+
+@auth.on
+async def deny_everything_else(ctx: Auth.types.AuthContext, value: Any) -> bool:
+    """Assistants are the server's own, and the graph uses neither the store nor crons."""
+    return False

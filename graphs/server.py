@@ -1,0 +1,179 @@
+"""The assistant as the LangGraph server runs it (`langgraph.json`): graph factory and checkpointer.
+
+Identity: `graphs.auth` maps the caller's API key to a user, and the server records that user in
+every run's config (`configurable.langgraph_auth_user_id`, out of the client's reach). A run of
+`ServerGraph` always acts as that user: its `Context` is rebuilt from it, whatever `context` or
+`config` the client sent, and a thread whose conversation belongs to another user (its checkpoint's
+`user_id`) is refused. The thread-level rules (who may read, list or continue which thread) are
+the auth handlers' job; this module makes the graph itself safe even when a handler is missing.
+
+The checkpointer is the project's own (`SWITCHBOARD_CHECKPOINT_URL`: SQLite by default,
+PostgreSQL to scale out), opened with the async savers the server needs. Several server processes
+on one PostgreSQL therefore share every conversation's checkpoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph.state import CompiledStateGraph
+from langgraph_sdk.runtime import ServerRuntime
+from sqlalchemy.engine import make_url
+
+from graphs.state import Context
+from switchboard.errors import ConfigurationError, NotAllowed
+from switchboard.settings import get_settings
+
+GRAPH_ID = "switchboard"
+AUTH_USER_KEY = "langgraph_auth_user_id"
+
+
+def acting_user(config: RunnableConfig | None) -> str:
+    """The authenticated user of a server run; PermissionError when the server recorded none."""
+    user_id = ((config or {}).get("configurable") or {}).get(AUTH_USER_KEY)
+    if not isinstance(user_id, str) or not user_id:
+        raise PermissionError("this graph runs only for an authenticated user (see graphs/auth.py)")
+    return user_id
+
+
+def _thread_id(config: RunnableConfig | None) -> str | None:
+    thread_id = ((config or {}).get("configurable") or {}).get("thread_id")
+    return str(thread_id) if thread_id else None
+
+
+async def thread_owner(saver: BaseCheckpointSaver, thread_id: str) -> str | None:
+    """Who a conversation belongs to, read from its latest checkpoint (None: no turn yet)."""
+    found = await saver.aget_tuple({"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}})
+    if found is None:
+        return None
+    owner = found.checkpoint.get("channel_values", {}).get("user_id")
+    return owner if isinstance(owner, str) and owner else None
+
+
+class ServerGraph(CompiledStateGraph):
+    """The compiled assistant, bound at run time to the server's authenticated user.
+
+    `langgraph-api` calls `astream` (directly, or through `astream_events`) with the client's
+    `context`; that value is discarded here. The synchronous `stream` is closed for the same reason.
+    """
+
+    async def astream(  # type: ignore[override]
+        self, input: Any, config: RunnableConfig | None = None, *, context: Any = None, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        user_id = acting_user(config)
+        thread_id = _thread_id(config)
+        saver = self.checkpointer
+        if thread_id and isinstance(saver, BaseCheckpointSaver):
+            owner = await thread_owner(saver, thread_id)
+            if owner is not None and owner != user_id:
+                raise NotAllowed(f"thread {thread_id} belongs to another user")
+        async for chunk in super().astream(input, config, context=Context(user_id=user_id), **kwargs):
+            yield chunk
+
+    def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:  # type: ignore[override]
+        raise NotImplementedError("the server graph runs asynchronously only (astream)")
+
+
+def as_server_graph(compiled: CompiledStateGraph) -> ServerGraph:
+    """`compiled` as a `ServerGraph` (the construction `Pregel.copy()` uses; the server's own
+    `copy()` of it keeps the class)."""
+    return ServerGraph(**{k: v for k, v in compiled.__dict__.items() if k != "__orig_class__"})
+
+
+@lru_cache(maxsize=1)
+def server_graph() -> ServerGraph:
+    """The assistant of this server process, built once (services, models, seeded data)."""
+    from graphs.app import ensure_seeded
+    from graphs.assistant import build_graph
+    from graphs.services import build_services
+
+    services = build_services(get_settings())
+    ensure_seeded(services)
+    # No checkpointer here: the server injects its own (the one `checkpointer()` below opens).
+    return as_server_graph(build_graph(services).compile(name=GRAPH_ID))
+
+
+async def make_graph(runtime: ServerRuntime) -> ServerGraph:
+    """Graph factory of `langgraph.json` (called by the server for every run and state read)."""
+    if runtime.execution_runtime is not None:
+        runtime.ensure_user()  # custom auth must be configured for anything to run
+    # The first call builds services and loads models: keep that blocking work off the event loop.
+    return await asyncio.to_thread(server_graph)
+
+
+# ------------------------------------------------------------------------------ checkpointer
+
+
+def _sqlite_path(url: str) -> str:
+    path = make_url(url).database or ":memory:"
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@asynccontextmanager
+async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver]:
+    """The async twin of `graphs.checkpoint.open_checkpointer`: same URLs, same tables."""
+    if url.startswith("memory://"):
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        yield InMemorySaver()
+        return
+    try:
+        backend = make_url(url).get_backend_name()
+    except Exception as exc:  # sqlalchemy's ArgumentError; say which setting is wrong
+        raise ConfigurationError(f"SWITCHBOARD_CHECKPOINT_URL is not a database URL: {url!r}") from exc
+    if backend == "sqlite":
+        import aiosqlite
+        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+        path = await asyncio.to_thread(_sqlite_path, url)
+        async with aiosqlite.connect(path, timeout=30) as conn:
+            # WAL: the CLI and the server may use the same file at the same time.
+            await conn.execute("PRAGMA journal_mode=WAL")
+            saver = AsyncSqliteSaver(conn)
+            await saver.setup()
+            yield saver
+    elif backend == "postgresql":
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from psycopg.rows import dict_row
+        from psycopg_pool import AsyncConnectionPool
+
+        from graphs.checkpoint import libpq_url
+
+        kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+        async with AsyncConnectionPool(
+            libpq_url(url), kwargs=kwargs, min_size=1, max_size=10, open=False
+        ) as pool:
+            saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+            await saver.setup()
+            yield saver
+    else:
+        raise ConfigurationError(f"unsupported checkpoint database: {backend!r} (use sqlite or postgresql)")
+
+
+_OPEN: dict[str, BaseCheckpointSaver] = {}
+
+
+def shared_checkpointer() -> BaseCheckpointSaver | None:
+    """The saver the server opened (None before start-up): the auth handlers read owners from it."""
+    return _OPEN.get("saver")
+
+
+@asynccontextmanager
+async def checkpointer() -> AsyncIterator[BaseCheckpointSaver]:
+    """Checkpointer factory of `langgraph.json`: the saver for `SWITCHBOARD_CHECKPOINT_URL`."""
+    settings = await asyncio.to_thread(get_settings)
+    async with open_async_checkpointer(settings.checkpoint_url) as saver:
+        _OPEN["saver"] = saver
+        try:
+            yield saver
+        finally:
+            _OPEN.pop("saver", None)

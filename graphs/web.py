@@ -1,0 +1,83 @@
+"""Custom routes of the LangGraph server (`langgraph.json` -> `http.app`): the web chat at `/ui`.
+
+The page is static (HTML, CSS, ES modules in `web/`) and talks to the server's own HTTP API with
+the user's API key; these routes only serve the files, so they need no key themselves. Responses
+carry a strict Content-Security-Policy: scripts and styles from this origin only, API calls to this
+origin only.
+
+The app's lifespan is the server's start-up hook: it loads the API keys (a malformed
+`SWITCHBOARD_API_KEYS` stops the start) and builds the assistant once (models, seeded data), so
+the first chat does not pay for it and a server that answers is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.responses import RedirectResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+UI_PREFIX = "/ui"
+
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-cache",
+}
+
+
+class UiHeaders:
+    """Adds the security headers to every response under `/ui`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(UI_PREFIX):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def to_ui(request) -> RedirectResponse:  # type: ignore[no-untyped-def]
+    return RedirectResponse(f"{UI_PREFIX}/", status_code=307)
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    from graphs.auth import keyring
+    from graphs.server import server_graph
+
+    await asyncio.to_thread(keyring)
+    await asyncio.to_thread(server_graph)
+    yield
+
+
+app = Starlette(
+    routes=[
+        Route(UI_PREFIX, to_ui),
+        Mount(UI_PREFIX, app=StaticFiles(directory=WEB_DIR, html=True), name="ui"),
+    ],
+    middleware=[Middleware(UiHeaders)],
+    lifespan=lifespan,
+)
