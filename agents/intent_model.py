@@ -169,8 +169,8 @@ class IntentModel:
             with np.load(Path(path), allow_pickle=False) as npz:
                 arrays = {name: npz[name] for name in npz.files}
             meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
-            char_terms = _split_terms(arrays["char_vocab"])
-            word_terms = _split_terms(arrays["word_vocab"])
+            char_terms = split_terms(arrays["char_vocab"])
+            word_terms = split_terms(arrays["word_vocab"])
             char_idf, word_idf = arrays["char_idf"], arrays["word_idf"]
             coef_t, intercept = arrays["coef_t"].astype(np.float64), arrays["intercept"]
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
@@ -228,12 +228,12 @@ class IntentModel:
         return [self.predict(text) for text in texts]
 
 
-def _split_terms(array: np.ndarray) -> list[str]:
+def split_terms(array: np.ndarray) -> list[str]:
     data = array.tobytes().decode("utf-8")
     return data.split("\n") if data else []
 
 
-def _join_terms(terms: Sequence[str]) -> np.ndarray:
+def join_terms(terms: Sequence[str]) -> np.ndarray:
     if any("\n" in t for t in terms):  # analyzers split on whitespace, so this cannot happen
         raise ValueError("a vocabulary term contains a newline")
     return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
@@ -323,7 +323,7 @@ class Params:
     public_weight: float = PUBLIC_WEIGHT
 
 
-def _vectorizers(params: Params) -> tuple[Any, Any]:
+def build_vectorizers(params: Params) -> tuple[Any, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     common = {
@@ -374,7 +374,7 @@ def _fit(rows: Sequence[Row], params: Params) -> _Fitted:
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
-    char, word = _vectorizers(params)
+    char, word = build_vectorizers(params)
     texts = [r.text for r in rows]
     x = hstack([char.fit_transform(texts), word.fit_transform(texts)], format="csr")
     # newton-cg: a few exact steps, ~1 s here where lbfgs crawls; one BLAS thread keeps it fast on a
@@ -423,7 +423,7 @@ def choose_threshold(proba: np.ndarray, y: np.ndarray, weights: np.ndarray) -> f
     return float(cuts[np.argmax(costs <= costs.min() * (1 + THRESHOLD_TOLERANCE))])
 
 
-def _write_artifact(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def write_artifact(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """An .npz with fixed zip timestamps, so the same model always gives the same bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
@@ -477,15 +477,15 @@ def train_model(out_dir: Path, *, data_dir: Path = DATA_DIR, params: Params | No
     intercept[fitted.clf.classes_] = fitted.clf.intercept_
     arrays = {
         "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8),
-        "char_vocab": _join_terms(char_terms),
-        "word_vocab": _join_terms(word_terms),
+        "char_vocab": join_terms(char_terms),
+        "word_vocab": join_terms(word_terms),
         "char_idf": fitted.char.idf_.astype(np.float64),
         "word_idf": fitted.word.idf_.astype(np.float64),
         "coef_t": coef.T.astype(np.float32),
         "intercept": intercept.astype(np.float64),
     }
     path = Path(out_dir) / artifact_name(data_dir)
-    _write_artifact(path, arrays)
+    write_artifact(path, arrays)
     return path
 
 

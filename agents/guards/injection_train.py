@@ -154,9 +154,9 @@ def _fit(rows: Sequence[Row], params: Params) -> _Fitted:
     from scipy.sparse import hstack
     from sklearn.linear_model import LogisticRegression
 
-    from agents.intent_model import _vectorizers  # shared with the intent model: same analyzers
+    from agents.intent_model import build_vectorizers  # shared with the intent model: same analyzers
 
-    char, word = _vectorizers(params)
+    char, word = build_vectorizers(params)
     texts = [mask_accounts(r.text) for r in rows]  # as the detector shows them to the model
     x = hstack([char.fit_transform(texts), word.fit_transform(texts)], format="csr")
     # liblinear: the exact binary solution in a few seconds (lbfgs needs ten times longer here).
@@ -191,7 +191,7 @@ def choose_threshold(proba: np.ndarray, rows: Sequence[Row]) -> float:
 
 def train_model(out_dir: Path, *, guard_dir: Path = GUARD_DIR) -> Path:
     """Fit on every training row, write the artifact into `out_dir`, return its path."""
-    from agents.intent_model import _join_terms, _write_artifact  # shared artifact writer
+    from agents.intent_model import join_terms, write_artifact  # shared artifact writer
 
     rows = load_rows(guard_dir)
     oof = out_of_fold(rows)
@@ -221,15 +221,15 @@ def train_model(out_dir: Path, *, guard_dir: Path = GUARD_DIR) -> Path:
     intercept = np.array([0.0, float(fitted.clf.intercept_[0])])
     arrays = {
         "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8),
-        "char_vocab": _join_terms(char_terms),
-        "word_vocab": _join_terms(word_terms),
+        "char_vocab": join_terms(char_terms),
+        "word_vocab": join_terms(word_terms),
         "char_idf": fitted.char.idf_.astype(np.float64),
         "word_idf": fitted.word.idf_.astype(np.float64),
         "coef_t": coef.T.astype(np.float32),
         "intercept": intercept,
     }
     path = Path(out_dir) / artifact_name(guard_dir)
-    _write_artifact(path, arrays)
+    write_artifact(path, arrays)
     return path
 
 
