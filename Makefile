@@ -17,7 +17,7 @@ uv:
 
 install: uv  ## create .venv with everything, train the router, seed the demo data (idempotent)
 	$(UV) sync --frozen --quiet --compile-bytecode
-	$(PY) -m compileall -q switchboard agents tools graphs evals bench >/dev/null
+	$(PY) -m compileall -q switchboard agents tools graphs evals bench server.py >/dev/null
 	$(PY) -m agents.intent_model train >/dev/null
 	@test -f var/switchboard.db || $(VENV)/bin/switchboard seed >/dev/null
 	$(VENV)/bin/switchboard search --reindex >/dev/null

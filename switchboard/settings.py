@@ -53,6 +53,22 @@ class Settings(BaseSettings):
     # Longest message accepted, in characters.
     max_input_chars: int = 4000
 
+    # API keys of the HTTP faces: comma-separated `key:user_id` pairs (CONTRACTS §2). The MCP
+    # server over HTTP maps each bearer token to its user id; parsing lives in `server.py`.
+    api_keys: SecretStr | None = None
+    # The user an MCP server on stdio acts for (None: `default_user_id`).
+    mcp_user_id: str | None = None
+    # Credential of the graph's own service connection to the MCP server: it may name the acting
+    # user of a call out of band (request `_meta`). Unset: delegation is refused.
+    mcp_service_token: SecretStr | None = None
+    # Comma-separated host names (beyond loopback and the bound address) that an MCP HTTP server
+    # accepts in the `Host` header, e.g. "mcp.example.com,10.0.0.5:8765".
+    mcp_allowed_hosts: str = ""
+    # The graph's airline specialists call their tools through an MCP client session instead of
+    # in-process; `mcp_tools_url` set: a streamable-HTTP server there, else a stdio child process.
+    tools_via_mcp: bool = False
+    mcp_tools_url: str | None = None
+
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
