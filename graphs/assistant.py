@@ -7,6 +7,7 @@ checkpointer (see `graphs.checkpoint`). The assembly is the block at the bottom 
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
@@ -151,27 +152,46 @@ def after_confirm(state: State) -> str:
     return pending.get("kind", "declined") if state.get("confirmed") else "declined"
 
 
+class Node:
+    """A graph node as an object rather than a plain function.
+
+    At compile time LangGraph reads a function node's source and closure to find subgraphs, and
+    evaluates the attribute chains it sees there (`services.inventory`, `services.knowledge`):
+    that would build every lazily built service, and parse every node's source, at start-up. An
+    object skips that inspection; it is called with the run's `runtime` when the node wants it.
+    """
+
+    __slots__ = ("fn", "wants_runtime")
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+        self.wants_runtime = len(inspect.signature(fn).parameters) > 1
+
+    def __call__(self, state: State, runtime: Runtime[Context]) -> Any:
+        return self.fn(state, runtime) if self.wants_runtime else self.fn(state)
+
+
 def build_graph(services: Services) -> StateGraph:
     """The assistant, uncompiled."""
     graph = StateGraph(State, context_schema=Context)
-    graph.add_node("ingest", build_ingest_node(services))
-    graph.add_node("router", build_router_node(services))
-    graph.add_node("clarify", clarify)
-    graph.add_node("flight_status", build_flight_status_node(services))
-    graph.add_node("book_seat", build_seat_node(services))
-    graph.add_node("cancel_flight", build_cancellation_node(services))
-    graph.add_node("price_inquiry", build_fare_node(services))
-    graph.add_node("complaint", build_complaint_node(services))
-    graph.add_node("inventory_query", build_inventory_node(services))
-    graph.add_node("knowledge_search", build_knowledge_node(services))
-    graph.add_node("greeting", greeting)
-    graph.add_node("irrelevant", refuse)
-    graph.add_node("confirm", confirm)
-    graph.add_node("cancel_booking", build_cancel_executor_node(services))
-    graph.add_node("change_seat", build_seat_change_node(services))
-    graph.add_node("declined", declined)
-    graph.add_node("review", build_review_node(services))
-    graph.add_node("finalize", finalize)
+    graph.add_node("ingest", Node(build_ingest_node(services)))
+    graph.add_node("router", Node(build_router_node(services)))
+    graph.add_node("clarify", Node(clarify))
+    graph.add_node("flight_status", Node(build_flight_status_node(services)))
+    graph.add_node("book_seat", Node(build_seat_node(services)))
+    graph.add_node("cancel_flight", Node(build_cancellation_node(services)))
+    graph.add_node("price_inquiry", Node(build_fare_node(services)))
+    graph.add_node("complaint", Node(build_complaint_node(services)))
+    graph.add_node("inventory_query", Node(build_inventory_node(services)))
+    graph.add_node("knowledge_search", Node(build_knowledge_node(services)))
+    graph.add_node("greeting", Node(greeting))
+    graph.add_node("irrelevant", Node(refuse))
+    graph.add_node("confirm", Node(confirm))
+    graph.add_node("cancel_booking", Node(build_cancel_executor_node(services)))
+    graph.add_node("change_seat", Node(build_seat_change_node(services)))
+    graph.add_node("declined", Node(declined))
+    graph.add_node("review", Node(build_review_node(services)))
+    graph.add_node("finalize", Node(finalize))
 
     graph.add_edge(START, "ingest")
     graph.add_conditional_edges("ingest", after_ingest, ["router", "review"])
