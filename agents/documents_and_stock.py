@@ -1,7 +1,9 @@
 """Inventory and knowledge specialists as graph nodes.
 
 Each delegates to its capability's agent (`agents.inventory`, `agents.knowledge`), records the
-call like any tool, and keeps what a follow-up question needs in the thread's state.
+call like any tool, and keeps what a follow-up question needs in the thread's state. The nodes
+live apart from those agents so that building the graph imports neither (the SQL compiler, the
+retrieval index and the embedding model load on the first question that needs them).
 """
 
 from __future__ import annotations
