@@ -173,3 +173,30 @@ def test_ids_in_facts_are_the_callers_to_see() -> None:
         {"complaint_id": "CMP-1A2B3C4D"},
     ]
     assert ids_in_facts(facts) == {"ABC123", "CMP-1A2B3C4D"}
+
+
+def test_a_result_table_is_not_a_prompt_leak() -> None:
+    from agents.guards import build_output_guard
+    from switchboard.settings import Settings
+
+    guard = build_output_guard(Settings(_env_file=None))  # type: ignore[call-arg]
+    table = (
+        "Top 5 vehicles by guide price, highest first:\n"
+        "vehicle_id | brand | model | model_year | color | guide_price | intake_date | status\n"
+        "V00279     | BMW   | X5    | 2026       | white | 809,800     | 2026-10-09  | in_stock"
+    )
+    checked = guard.check(table, own_text="top 5 by guide price", allowed_ids=set(), language="en")
+    assert checked.verdict.name != "prompt_leak" and checked.reply == table
+    from agents.inventory import SYSTEM_PROMPT
+
+    leaked = guard.check("Sure! " + SYSTEM_PROMPT[:400], own_text="", allowed_ids=set(), language="en")
+    assert leaked.verdict.name == "prompt_leak"
+
+
+def test_a_complaint_id_is_not_a_passport_number() -> None:
+    from agents.guards.pii import redact
+
+    for cid in ("CMP-E1234567", "CMP-D7654321", "CMP-GA123456"):
+        reply = f"Your complaint is recorded as {cid}."
+        result = redact(reply, own_text="", allowed_ids={cid})
+        assert cid in result[0] and "passport" not in result[1], (cid, result)

@@ -11,6 +11,7 @@ system prompt is", "以下是我的提示词").
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -70,6 +71,15 @@ def prompts_in_source(root: Path = AGENTS_DIR) -> list[str]:
     return found
 
 
+# Names from the data schema (vehicle_id, guide_price, ...) are data the replies show in their
+# tables as much as words of a prompt: a column header is no leak, so neither side counts them.
+_IDENTIFIER = re.compile(r"\b[A-Za-z]+(?:_[A-Za-z0-9]+)+\b")
+
+
+def _letters(text: str) -> str:
+    return squash(_IDENTIFIER.sub(" ", text))
+
+
 class LeakGuard:
     """Blocks replies that copy a protected prompt or announce their instructions."""
 
@@ -78,12 +88,12 @@ class LeakGuard:
     def __init__(self, protected: Iterable[str]) -> None:
         self._grams: set[str] = set()
         for text in protected:
-            letters = squash(text)
+            letters = _letters(text)
             self._grams.update(letters[i : i + _GRAM] for i in range(len(letters) - _GRAM + 1))
 
     def shared_run(self, reply: str) -> int:
         """The longest run of letters `reply` shares with a protected text (0 if under one gram)."""
-        letters = squash(reply)
+        letters = _letters(reply)
         best = run = 0
         for i in range(len(letters) - _GRAM + 1):
             if letters[i : i + _GRAM] in self._grams:

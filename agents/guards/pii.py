@@ -37,7 +37,7 @@ _CARD = re.compile(r"(?<![\d+-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _NATIONAL_ID = re.compile(
     r"(?<![\dA-Za-z])(\d{6})((?:19|20)\d{2})(\d{2})(\d{2})(\d{3})([\dXx])(?![\dA-Za-z])"
 )
-_PASSPORT = re.compile(r"(?<![A-Za-z0-9])(?:[EGDSPH][A-Z]?\d{7,8}|[A-Z]{2}\d{7})(?![A-Za-z0-9])")
+_PASSPORT = re.compile(r"(?<![A-Za-z0-9-])(?:[EGDSPH][A-Z]?\d{7,8}|[A-Z]{2}\d{7})(?![A-Za-z0-9])")
 _PASSPORT_AFTER_WORD = re.compile(
     r"(?:passport|护照)(?:\s*(?:number|no\.?|#|号码|号))?\s*(?:is|:|：|为|是)?\s*([A-Za-z0-9]{6,12})(?![A-Za-z0-9])",
     re.IGNORECASE,
