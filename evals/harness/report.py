@@ -1,0 +1,277 @@
+"""The report of a run: `report.json` (CONTRACTS §6 fields and more), `report.md` for people, and
+the charts. Every failing case is listed with what was expected and what happened."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from evals.harness.dataset import Case
+from evals.harness.judge import CaseVerdict
+
+REPORT_VERSION = 1
+MAX_REPLY_CHARS = 2000  # replies longer than this are cut in report.json (inventory tables)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def display_source(source: str) -> str:
+    """FILE:LINE with FILE relative to the repository when it is inside it."""
+    from switchboard.settings import REPO_ROOT
+
+    path, _, line = source.rpartition(":")
+    resolved = Path(path).resolve()
+    if resolved.is_relative_to(REPO_ROOT):
+        path = str(resolved.relative_to(REPO_ROOT))
+    return f"{path}:{line}"
+
+
+def case_entry(
+    case: Case, run: dict[str, Any], verdict: CaseVerdict, metrics: dict[str, Any], passed: bool
+) -> dict[str, Any]:
+    """One entry of `cases`: the §6 fields per turn, plus what each check decided."""
+    turns = []
+    for t in verdict.turns:
+        turns.append(
+            {
+                "input": t.input,
+                "expected_intent": t.expected_intent,
+                "intent": ((run["turns"][t.index]["result"].get("intent")) if t.ran else None),
+                "task_status": t.task_status,
+                "guardrail": t.guardrail,
+                "reply": _cut(t.reply, MAX_REPLY_CHARS),
+                "latency_ms": t.latency_ms,
+                "agent": t.agent,
+                "tool_calls": t.tool_calls,
+                "expected_task_completed": t.task_expected,
+                "language": t.language,
+                "judged_intent": t.intent,
+                "checks": {
+                    "intent": t.intent_ok,
+                    "task": t.task_ok,
+                    "guardrail": t.guard_ok,
+                    "tool": t.tool_ok,
+                    "language": t.language_ok,
+                    "context": t.context_ok,
+                },
+            }
+        )
+    auto = run.get("auto_confirmation")
+    return {
+        "id": case.id,
+        "passed": passed,
+        "turns": turns,
+        "language": verdict.language,
+        "source": display_source(case.source),
+        "user_id": case.user_id,
+        "tags": list(case.tags),
+        "auto_confirmation": (
+            {
+                "input": auto["input"],
+                "task_status": auto["result"].get("task_status"),
+                "tool_calls": auto["result"].get("tool_calls"),
+                "reply": _cut(auto["result"].get("reply") or "", MAX_REPLY_CHARS),
+                "latency_ms": auto["latency_ms"],
+            }
+            if auto
+            else None
+        ),
+        "db_checks": verdict.db_checks,
+        "task_completed": verdict.task_ok,
+        "metrics": metrics,
+        "failures": verdict.failures,
+        "error": verdict.error,
+    }
+
+
+def build_report(
+    headline: dict[str, Any], cases: list[dict[str, Any]], meta: dict[str, Any]
+) -> dict[str, Any]:
+    return {"report_version": REPORT_VERSION, **headline, **meta, "cases": cases}
+
+
+def write_json(report: dict[str, Any], out_dir: Path) -> Path:
+    path = out_dir / "report.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+# ---- report.md -------------------------------------------------------------------------------
+
+HEADLINE_ROWS = (
+    ("intent_accuracy", "Intent accuracy"),
+    ("intent_macro_f1", "Intent macro-F1"),
+    ("task_completion_rate", "Task completion"),
+    ("guardrail_accuracy", "Guardrail accuracy"),
+    ("tool_correctness", "Tool correctness"),
+    ("context_retention", "Context retention"),
+    ("reply_language_accuracy", "Reply language"),
+    ("pass_rate", "Cases passed"),
+)
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _md(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ⏎ ")
+
+
+def headline_table(report: dict[str, Any]) -> list[str]:
+    languages = list(report.get("per_language", {}))
+    lines = [
+        "| metric | all | " + " | ".join(languages) + " |",
+        "|---|---|" + "---|" * len(languages),
+    ]
+    for key, label in HEADLINE_ROWS:
+        cells = [_pct(report.get(key))] + [_pct(report["per_language"][lang].get(key)) for lang in languages]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    counts = [f"{report['cases_total']} / {report['turns_total']}"] + [
+        f"{report['per_language'][lang]['cases']} / {report['per_language'][lang]['turns']}"
+        for lang in languages
+    ]
+    lines.append("| cases / turns | " + " | ".join(counts) + " |")
+    return lines
+
+
+def _transcript(case: dict[str, Any]) -> list[str]:
+    lines = [
+        "| # | message | expected (intent, task) | intent | status | tools (✗ failed) | reply |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for i, t in enumerate(case["turns"], start=1):
+        tools = ", ".join(f"{c['name']}{'' if c.get('ok') else ' ✗'}" for c in t["tool_calls"]) or "–"
+        expected = t["expected_intent"] + (
+            ""
+            if t["expected_task_completed"] is None
+            else (", done" if t["expected_task_completed"] else ", not done")
+        )
+        guard = f" (guard {t['guardrail']['name']})" if t.get("guardrail") else ""
+        lines.append(
+            f"| {i} | {_md(_cut(t['input'], 80))} | {expected} | {t['judged_intent']} | "
+            f"{t['task_status']}{guard} | {_md(tools)} | {_md(_cut(t['reply'], 110))} |"
+        )
+    if auto := case.get("auto_confirmation"):
+        tools = ", ".join(c["name"] for c in auto["tool_calls"] or []) or "–"
+        lines.append(
+            f"| + | {_md(auto['input'])} *(harness confirms)* | | | {auto['task_status']} | {_md(tools)} | "
+            f"{_md(_cut(auto['reply'], 110))} |"
+        )
+    return lines
+
+
+def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: list[str] | None) -> str:
+    run = report["run"]
+    lines = [
+        "# Switchboard evaluation report",
+        "",
+        f"Datasets: {', '.join(f'`{d}`' for d in report['datasets'])} · engine: {report['engine']} · "
+        f"{report['created_at']}" + (f" · commit `{report['commit']}`" if report.get("commit") else ""),
+        "",
+        "## Headline",
+        "",
+        *headline_table(report),
+        "",
+        f"Latency per turn: p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms "
+        f"(max {report['latency_ms']['max']} ms, {report['latency_ms']['turns']} turns). "
+        f"Throughput: {run['cases_per_s']} cases/s with {run['workers']} worker(s) "
+        f"({run['steady_cases_per_s']} cases/s after start-up; {run['wall_s']} s for {run['cases']} cases).",
+        "",
+    ]
+    if charts:
+        lines += ["## Charts", ""] + [f"![{name}]({file})" for name, file in charts.items()] + [""]
+    if comparison_lines:
+        lines += ["## Compared with the earlier run", "", "```", *comparison_lines, "```", ""]
+    task, guard = report["task_completion"], report["guardrail"]
+    lines += [
+        "## Task completion and guardrails",
+        "",
+        f"- Task completion (judged from task status, tool calls and the database): {_pct(task['rate'])} of "
+        f"{task['cases']} cases; completed when the case expects it: {_pct(task['completed_when_expected'])} "
+        f"({task['expected_completed']} cases); held back when it should be: "
+        f"{_pct(task['held_back_when_expected'])} ({task['expected_not_completed']} cases).",
+        f"- Guardrails: {_pct(guard['accuracy'])} of {guard['turns']} turns right; off-topic and attack turns "
+        f"refused: {_pct(guard['refused_when_expected'])} of {guard['expected_refusals']} (by a guard: "
+        f"{_pct(guard['blocked_by_guard_when_expected'])}); benign turns not blocked by a guard: "
+        f"{_pct(guard['benign_not_blocked'])} of {guard['benign_turns']}; benign turns refused anyway: "
+        f"{_pct(guard['benign_over_refused'])}.",
+        f"- Context retention: {_pct(report['context_retention'])} of {report['context_turns']} turns that depend "
+        "on earlier turns.",
+        "",
+        "## Per intent",
+        "",
+        "| intent | precision | recall | F1 | support |",
+        "|---|---|---|---|---|",
+    ]
+    for label, v in report["per_intent"].items():
+        lines.append(
+            f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
+        )
+    cm = report["confusion_matrix"]
+    short = [label.split("_")[0][:8] for label in cm["labels"]]
+    lines += [
+        "",
+        "## Confusion matrix (rows: expected, columns: predicted)",
+        "",
+        "| | " + " | ".join(short) + " |",
+        "|---|" + "---|" * len(short),
+    ]
+    for label, row in zip(cm["labels"], cm["matrix"], strict=True):
+        lines.append(f"| {label} | " + " | ".join(str(n) if n else "·" for n in row) + " |")
+    lines += [
+        "",
+        "## By dataset file and tag",
+        "",
+        "| group | cases | passed | intent accuracy |",
+        "|---|---|---|---|",
+    ]
+    for prefix, groups in (("file", report["per_dataset"]), ("tag", report["per_tag"])):
+        for name, g in groups.items():
+            lines.append(
+                f"| {prefix} `{name}` | {g['cases']} | {_pct(g['pass_rate'])} | {_pct(g['intent_accuracy'])} |"
+            )
+    judge = report["judge"]
+    lines += ["", "## LLM-judged metrics (DeepEval)", ""]
+    if judge["enabled"]:
+        lines += [
+            f"{judge['reason']}; {judge['turns_judged']} turns judged.",
+            "",
+            "| metric | mean | pass rate | errors |",
+            "|---|---|---|---|",
+        ]
+        for name, m in judge["metrics"].items():
+            mean = "–" if m["mean"] is None else f"{m['mean']:.3f}"
+            lines.append(f"| {name} | {mean} | {_pct(m['pass_rate'])} | {m['errors']} |")
+    else:
+        lines.append(f"Skipped: {judge['reason']}.")
+    if report.get("langsmith"):
+        lines += ["", f"Uploaded to LangSmith project `{report['langsmith'].get('project')}`."]
+    failing = [c for c in report["cases"] if not c["passed"]]
+    lines += ["", f"## Failing cases ({len(failing)} of {len(report['cases'])})", ""]
+    if not failing:
+        lines.append("None.")
+    for case in failing:
+        tags = f" · tags: {', '.join(case['tags'])}" if case["tags"] else ""
+        lines += [
+            f"### `{case['id']}`",
+            "",
+            f"{case['source']} · language {case['language']} · user {case['user_id']}{tags}",
+            "",
+            *[f"- {_md(f)}" for f in case["failures"]],
+            "",
+            *_transcript(case),
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(
+    report: dict[str, Any], out_dir: Path, charts: dict[str, str], comparison_lines: list[str] | None
+) -> Path:
+    path = out_dir / "report.md"
+    path.write_text(markdown(report, charts, comparison_lines), encoding="utf-8")
+    return path
