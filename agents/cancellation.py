@@ -119,10 +119,10 @@ def build_cancellation_node(services: Services):  # type: ignore[no-untyped-def]
             )
         booking = quote.booking
         if flight and booking.flight_number != flight:
-            return done(
-                say(language, *WRONG_FLIGHT).format(code=code, actual=booking.flight_number, given=flight),
-                "failed",
-            )
+            # Keep the task open: "sorry, it is on FL789" should carry on from here.
+            kept = {k: v for k, v in slots.items() if k != "flight_number"}
+            reply = say(language, *WRONG_FLIGHT).format(code=code, actual=booking.flight_number, given=flight)
+            return done(reply, "needs_info", slots=kept, keep_active=True)
         if booking.status == "cancelled":
             return done(say(language, *ALREADY_CANCELLED).format(code=code), "completed")
         reason_zh, reason_en = REASONS.get(quote.reason, (quote.reason, quote.reason))

@@ -1,9 +1,11 @@
 """The router: which specialist answers this message.
 
 Cascade (zero LLM calls on the confident path):
-1. a message that supplies what an open task asked for continues that task (`context`);
+1. a message that supplies what an open task asked for continues that task (`context`) — always
+   when it is little more than the slots ("flight FL123", "座位是12A");
 2. the local classifier, when its confidence reaches the threshold (`classifier`);
-3. a follow-up about the same kind of request ("what about FL456?") goes where the last one did;
+3. a short follow-up ("and business?", "那北京呢？", "what about FL456?") goes where the last
+   request did;
 4. with an LLM configured, the LLM chooses (`llm`);
 5. otherwise the assistant asks a clarifying question (`clarify`).
 With an LLM configured, slots the regular expressions could not find are asked of it too.
@@ -12,6 +14,7 @@ With an LLM configured, slots the regular expressions could not find are asked o
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -19,7 +22,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from agents.common import language_of, outcome, say, task_slots
 from agents.greeting import CAPABILITIES
 from agents.llm import first_json_object, llm_errors
-from agents.slots import extract
+from agents.slots import extract, flight_numbers, seats
 from graphs.services import Services
 from graphs.state import INTENTS, RouteDecision, State
 
@@ -60,28 +63,68 @@ TASK_SLOTS = {
 FREE_TEXT_TASKS = ("complaint",)
 # Above this confidence a new intent wins over an open task.
 SWITCH_CONFIDENCE = 0.8
-FOLLOWUP_INTENTS = ("flight_status", "price_inquiry")
+
+
+# A short message shaped as a follow-up leans on the previous request: "and business?",
+# "那北京呢？", "其中白色的有几辆？", "what about FL456?".
+_FOLLOWUP_FORM = re.compile(
+    r"^\s*(?:and|also|what about|how about|then|那|那么|还有|其中|另外|这些车里)|[呢吗][?？]?\s*$|\bof them\b",
+    re.IGNORECASE,
+)
+FOLLOWUP_INTENTS = ("flight_status", "price_inquiry", "inventory_query", "knowledge_search")
+MAX_FOLLOWUP_CHARS = 40
+# Words that only frame a slot ("flight FL123", "座位是12A", "it's ABC123"): a message of slots and
+# these answers the question an open task asked.
+_FRAMING = re.compile(
+    r"\b(?:flight|seat|number|no|code|booking|confirmation|it'?s|it is|is|on|the|my|please|ok|okay|sorry|in|class|cabin)\b"
+    r"|航班号?|座位号?|确认号|预订号|号|是|的|吧|就|好|请|舱",
+    re.IGNORECASE,
+)
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
+
+
+def is_bare_answer(text: str, entities: dict[str, str]) -> bool:
+    """Whether `text` is little more than the slots it states (an answer to "which flight?")."""
+    rest = text
+    for value in entities.values():
+        rest = re.sub(re.escape(value).replace("\\ ", "\\s*"), " ", rest, flags=re.IGNORECASE)
+    rest = extract_free(rest)
+    return len(_MEANINGFUL.findall(_FRAMING.sub(" ", rest))) <= 1
+
+
+def extract_free(text: str) -> str:
+    """`text` without slot-shaped tokens (flight numbers and seats in any spacing or case)."""
+    for value in [*flight_numbers(text), *seats(text)]:
+        text = re.sub(r"\s*".join(map(re.escape, value)), " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def decide(state: State, text: str, entities: dict[str, str], services: Services) -> RouteDecision:
     """The routing decision for `text` in the conversation `state`."""
     prediction = services.intent_model.predict(text)
     threshold = services.settings.router_threshold or services.intent_model.threshold
+
+    def context(label: str) -> RouteDecision:
+        return {"label": label, "confidence": prediction.confidence, "decided_by": "context"}
+
     active = state.get("active_task")
-    if active and (prediction.label == active or prediction.confidence < SWITCH_CONFIDENCE):
+    if active:
         supplies = any(name in entities for name in TASK_SLOTS.get(active, ()))
-        if supplies or active in FREE_TEXT_TASKS or prediction.label == active:
-            decided_by = (
-                "classifier"
-                if prediction.label == active and prediction.confidence >= threshold
-                else "context"
-            )
-            return {"label": active, "confidence": prediction.confidence, "decided_by": decided_by}
+        if supplies and is_bare_answer(text, entities):
+            return context(active)
+        if prediction.label == active or prediction.confidence < SWITCH_CONFIDENCE:
+            if prediction.label == active and prediction.confidence >= threshold:
+                return {"label": active, "confidence": prediction.confidence, "decided_by": "classifier"}
+            if supplies or active in FREE_TEXT_TASKS or prediction.label == active:
+                return context(active)
+    last = state.get("last_intent")
+    followup = last in FOLLOWUP_INTENTS and len(text) <= MAX_FOLLOWUP_CHARS and _FOLLOWUP_FORM.search(text)
+    if followup and (prediction.label == last or prediction.confidence < SWITCH_CONFIDENCE):
+        return context(str(last))
     if prediction.confidence >= threshold:
         return {"label": prediction.label, "confidence": prediction.confidence, "decided_by": "classifier"}
-    last = state.get("last_intent")
-    if last in FOLLOWUP_INTENTS and "flight_number" in entities:
-        return {"label": last, "confidence": prediction.confidence, "decided_by": "context"}
+    if last in ("flight_status", "price_inquiry") and "flight_number" in entities:
+        return context(str(last))
     if services.chat_model is not None and (label := llm_route(services, state, text)):
         return {"label": label, "confidence": prediction.confidence, "decided_by": "llm"}
     return {"label": prediction.label, "confidence": prediction.confidence, "decided_by": "clarify"}

@@ -83,6 +83,14 @@ def build_seat_node(services: Services):  # type: ignore[no-untyped-def]
     def book_seat(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         language = language_of(state)
         slots = task_slots(state, INTENT)
+        log = ToolLog()
+        if "seat" in slots and "flight_number" not in slots:
+            # "Change my seat to 14C": with one booking the flight is not in doubt.
+            bookings = log.run(
+                "list_bookings", {}, lambda: services.airline.user_bookings(runtime.context.user_id)
+            )
+            if len(bookings) == 1:
+                slots["flight_number"] = bookings[0].flight_number
         missing = tuple(name for name in ("flight_number", "seat") if name not in slots)
         if missing:
             return outcome(
@@ -91,11 +99,11 @@ def build_seat_node(services: Services):  # type: ignore[no-untyped-def]
                 intent=INTENT,
                 reply=say(language, *ASK[missing]),
                 status="needs_info",
+                log=log,
                 slots=slots,
                 keep_active=True,
             )
         flight, seat, user = slots["flight_number"], slots["seat"], runtime.context.user_id
-        log = ToolLog()
         args = {"flight_number": flight, "seat": seat}
 
         def ask_again(reply: str, drop: str) -> dict[str, Any]:

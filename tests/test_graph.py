@@ -343,3 +343,40 @@ def test_injection_is_blocked_before_the_router(graph, engine, thread_id) -> Non
     assert result["guardrail"]["name"] == "prompt_injection"
     assert (result["intent"], result["task_status"], result["tool_calls"]) == ("irrelevant", "refused", [])
     assert rows(engine, "select count(*) from bookings where status='confirmed'") == before
+
+
+def test_a_bare_answer_continues_the_open_task(make_graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    # The classifier is sure "flight FL123" is a status question; the open fare question wins.
+    model = ScriptedIntentModel({"fare": ("price_inquiry", 0.95), "flight": ("flight_status", 0.95)})
+    graph = make_graph(intent_model=model)
+    assert turn(graph, thread_id, "what is the business fare?")["task_status"] == "needs_info"
+    answer = turn(graph, thread_id, "flight FL123")
+    assert (answer["intent"], answer["task_status"]) == ("price_inquiry", "completed")
+    assert "1200.00 USD" in answer["reply"]
+
+
+def test_short_follow_ups_go_where_the_last_request_went(make_graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    model = ScriptedIntentModel({"fare": ("price_inquiry", 0.95), "business": ("knowledge_search", 0.7)})
+    graph = make_graph(intent_model=model)
+    assert "500.00 USD" in turn(graph, thread_id, "economy fare on FL123?")["reply"]
+    follow = turn(graph, thread_id, "and business?")
+    assert (follow["intent"], follow["task_status"]) == ("price_inquiry", "completed")
+    assert "1200.00 USD" in follow["reply"]
+
+
+def test_seat_change_without_naming_the_flight(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    turn(graph, thread_id, "book seat 12A on FL123", user="SOLO1")
+    ask = turn(graph, thread_id, "change my seat to 14C", user="SOLO1")
+    assert ask["task_status"] == "awaiting_confirmation" and "FL123" in ask["reply"]
+    assert turn(graph, thread_id, "yes", user="SOLO1")["task_status"] == "completed"
+    assert rows(engine, "select seat from bookings where user_id='SOLO1' and status='confirmed'") == [
+        ("14C",)
+    ]
+
+
+def test_wrong_flight_in_a_cancellation_can_be_corrected(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    wrong = turn(graph, thread_id, "cancel ABC123 on FL123")
+    assert wrong["task_status"] == "needs_info" and "FL789" in wrong["reply"]
+    fixed = turn(graph, thread_id, "sorry, it is on FL789")
+    assert (fixed["intent"], fixed["task_status"]) == ("cancel_flight", "awaiting_confirmation")
+    assert rows(engine, "select status from bookings where confirmation_number='ABC123'") == [("confirmed",)]
