@@ -16,7 +16,10 @@ _FLIGHT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ -]?(\d{2,4})(?![0-9])")
 _CONFIRMATION = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{3}\d{3})(?![A-Za-z0-9])")
 # Seat: row 1-69 and a column letter A-K; "12A", "12 A", "座位12a", "seat 3c".
 _SEAT = re.compile(r"(?<![A-Za-z0-9])([1-6]?\d)\s?([A-Ka-k])(?![A-Za-z0-9])")
-_SEAT_WORDED = re.compile(r"(?:row|排)\s*(\d{1,2})\s*(?:seat|座|号)?\s*([A-Ka-k])\b", re.IGNORECASE)
+_SEAT_WORDED = re.compile(
+    r"(?:\brow\s*(\d{1,2})[,，]?\s*(?:seat)?\s*([A-Ka-k])|第?\s*(\d{1,2})\s*排\s*(?:座位?)?\s*([A-Ka-k]))(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
 
 _CABINS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("premium_economy", ("premium economy", "超级经济舱", "高端经济舱")),
@@ -81,7 +84,7 @@ def _mask_flight(match: re.Match[str]) -> str:
 def seats(text: str) -> list[str]:
     # Flight numbers and confirmation codes contain digit runs that must not read as rows.
     masked = _CONFIRMATION.sub(" ", _FLIGHT.sub(_mask_flight, text))
-    found = [f"{int(row)}{col.upper()}" for row, col in _SEAT_WORDED.findall(masked)]
+    found = [f"{int(r1 or r2)}{(c1 or c2).upper()}" for r1, c1, r2, c2 in _SEAT_WORDED.findall(masked)]
     found += [f"{int(row)}{col.upper()}" for row, col in _SEAT.findall(masked) if int(row) > 0]
     return list(dict.fromkeys(found))
 
