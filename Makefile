@@ -52,3 +52,20 @@ router-eval: install  ## router accuracy and macro-F1 on the held-out dev split
 
 clean:
 	rm -rf $(VENV) var
+
+# --- LangGraph server, web chat and load test (docs/server.md) ---
+SERVE_PORT ?= 2024
+.PHONY: serve browser-deps load-test
+
+serve: install  ## the LangGraph server + web chat (/ui) on 127.0.0.1:2024 (SERVE_PORT), offline
+	@$(PY) -m graphs.auth http://127.0.0.1:$(SERVE_PORT)
+	$(VENV)/bin/langgraph dev --no-browser --no-reload --host 127.0.0.1 --port $(SERVE_PORT)
+
+browser-deps:  ## Debian's Chromium for the web chat's browser test (needs root; no-op when present)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  test "$$(id -u)" = 0 || { echo "browser-deps: install Debian's chromium package (as root)" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@chromium --version
+
+load-test: install  ## 20 concurrent conversations x 5 turns through the server; figures in var/server-load.json
+	$(PY) -m bench.server_load --threads 20 --turns 5 --out var/server-load.json

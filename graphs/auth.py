@@ -31,6 +31,7 @@ from typing import Any
 
 from langgraph_sdk import Auth
 
+from graphs.server import GRAPH_ID
 from switchboard.errors import ConfigurationError
 from switchboard.settings import VAR_DIR, Settings, get_settings
 
@@ -148,7 +149,7 @@ def _stamp_owner(value: dict[str, Any], user_id: str) -> None:
 
 async def _refuse_foreign_conversation(thread_id: Any, user_id: str) -> None:
     """A thread id whose checkpoints belong to someone else cannot be adopted on this server."""
-    from graphs.server import shared_checkpointer, thread_owner
+    from graphs.server import shared_checkpointer, thread_owner  # the saver this server opened
 
     saver = shared_checkpointer()
     if thread_id is None or saver is None:
@@ -172,6 +173,9 @@ async def on_thread_create(ctx: Auth.types.AuthContext, value: Auth.types.on.thr
     user_id = ctx.user.identity
     await _refuse_foreign_conversation(value.get("thread_id"), user_id)
     _stamp_owner(value, user_id)  # type: ignore[arg-type]
+    # The server has one graph. Naming it now lets a thread re-created by id (on another server
+    # process) show its conversation before its first run here; the server sets it on that run.
+    value["metadata"].setdefault("graph_id", GRAPH_ID)  # type: ignore[union-attr]
     return {"owner": user_id}
 
 
@@ -220,3 +224,22 @@ async def on_assistant_search(ctx: Auth.types.AuthContext, value: Any) -> bool:
 async def deny_everything_else(ctx: Auth.types.AuthContext, value: Any) -> bool:
     """Assistants are the server's own, and the graph uses neither the store nor crons."""
     return False
+
+
+def login_hint(base_url: str, settings: Settings | None = None) -> str:
+    """What `make serve` prints: where the web chat is and how to sign in."""
+    settings = settings or get_settings()
+    page = f"{base_url.rstrip('/')}/ui/"
+    if settings.api_keys and parse_api_keys(settings.api_keys.get_secret_value()):
+        return f"Web chat: {page}  (sign in with a key from SWITCHBOARD_API_KEYS)"
+    return (
+        f"Web chat: {page}#key={dev_key()}\n"
+        f"  (development key of {settings.default_user_id}, kept in {DEV_KEY_FILE}; "
+        "set SWITCHBOARD_API_KEYS=key:user,... for real users)"
+    )
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(login_hint(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:2024"))

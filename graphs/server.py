@@ -26,6 +26,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph_sdk.runtime import ServerRuntime
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from graphs.state import Context
 from switchboard.errors import ConfigurationError, NotAllowed
@@ -33,6 +34,7 @@ from switchboard.settings import get_settings
 
 GRAPH_ID = "switchboard"
 AUTH_USER_KEY = "langgraph_auth_user_id"
+SETUP_LOCK = 0x53574348  # PostgreSQL advisory lock id for checkpoint-table migrations ("SWCH")
 
 
 def acting_user(config: RunnableConfig | None) -> str:
@@ -100,10 +102,24 @@ def server_graph() -> ServerGraph:
     return as_server_graph(build_graph(services).compile(name=GRAPH_ID))
 
 
+async def warm_up() -> None:
+    """One greeting through the graph, off the record (no checkpointer, a throw-away user).
+
+    Building the graph loads nothing heavy: the guards' and the router's models load (or train) on
+    the first message. Run at start-up, so the first user does not wait for them.
+    """
+    graph = await asyncio.to_thread(server_graph)
+    config: RunnableConfig = {"configurable": {"thread_id": "warm-up", AUTH_USER_KEY: "warm-up"}}
+    async for _ in graph.astream({"messages": [{"role": "user", "content": "你好"}]}, config):
+        pass
+
+
 async def make_graph(runtime: ServerRuntime) -> ServerGraph:
     """Graph factory of `langgraph.json` (called by the server for every run and state read)."""
     if runtime.execution_runtime is not None:
         runtime.ensure_user()  # custom auth must be configured for anything to run
+    if server_graph.cache_info().currsize:
+        return server_graph()
     # The first call builds services and loads models: keep that blocking work off the event loop.
     return await asyncio.to_thread(server_graph)
 
@@ -118,6 +134,24 @@ def _sqlite_path(url: str) -> str:
     return path
 
 
+async def _locked_setup(conn: Any, saver: BaseCheckpointSaver) -> None:
+    """Run the saver's migrations while holding a database-wide advisory lock.
+
+    Replicas starting together would otherwise race on them (duplicate key in
+    `checkpoint_migrations`). The lock is polled, not awaited: a session blocked in
+    `pg_advisory_lock` keeps a transaction open, which the migrations' `CREATE INDEX
+    CONCURRENTLY` in the lock holder would wait for, forever.
+    """
+    while not (await (await conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (SETUP_LOCK,))).fetchone())[
+        "ok"
+    ]:
+        await asyncio.sleep(0.2)
+    try:
+        await saver.setup()
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
+
+
 @asynccontextmanager
 async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver]:
     """The async twin of `graphs.checkpoint.open_checkpointer`: same URLs, same tables."""
@@ -128,7 +162,7 @@ async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver
         return
     try:
         backend = make_url(url).get_backend_name()
-    except Exception as exc:  # sqlalchemy's ArgumentError; say which setting is wrong
+    except ArgumentError as exc:  # say which setting is wrong
         raise ConfigurationError(f"SWITCHBOARD_CHECKPOINT_URL is not a database URL: {url!r}") from exc
     if backend == "sqlite":
         import aiosqlite
@@ -153,7 +187,8 @@ async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver
             libpq_url(url), kwargs=kwargs, min_size=1, max_size=10, open=False
         ) as pool:
             saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-            await saver.setup()
+            async with pool.connection() as conn:
+                await _locked_setup(conn, saver)
             yield saver
     else:
         raise ConfigurationError(f"unsupported checkpoint database: {backend!r} (use sqlite or postgresql)")

@@ -6,8 +6,8 @@ carry a strict Content-Security-Policy: scripts and styles from this origin only
 origin only.
 
 The app's lifespan is the server's start-up hook: it loads the API keys (a malformed
-`SWITCHBOARD_API_KEYS` stops the start) and builds the assistant once (models, seeded data), so
-the first chat does not pay for it and a server that answers is ready.
+`SWITCHBOARD_API_KEYS` stops the start) and warms the assistant up (services, seeded data, the
+guard and router models), so the first chat does not pay for it and a server that answers is ready.
 """
 
 from __future__ import annotations
@@ -66,10 +66,10 @@ async def to_ui(request) -> RedirectResponse:  # type: ignore[no-untyped-def]
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     from graphs.auth import keyring
-    from graphs.server import server_graph
+    from graphs.server import warm_up
 
     await asyncio.to_thread(keyring)
-    await asyncio.to_thread(server_graph)
+    await warm_up()
     yield
 
 

@@ -1,0 +1,86 @@
+"""The deployment files, checked without Docker: compose structure, secrets, the Dockerfile in step."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+DEPLOY = REPO / "deploy"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+
+
+def test_two_replicas_share_one_postgres_and_one_redis(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert {"postgres", "redis", "seed", "api-1", "api-2"} <= set(services)
+    one, two = services["api-1"], services["api-2"]
+    assert one["environment"] == two["environment"] and one["image"] == two["image"]
+    env = one["environment"]
+    assert env["SWITCHBOARD_DATABASE_URL"] == env["SWITCHBOARD_CHECKPOINT_URL"]
+    assert "@postgres:5432/switchboard" in env["SWITCHBOARD_DATABASE_URL"]
+    # The server's own tables live apart from the project's checkpointer tables (same names).
+    assert "@postgres:5432/langgraph" in env["DATABASE_URI"]
+    assert env["REDIS_URI"].startswith("redis://redis:")
+    for replica in (one, two):
+        assert replica["depends_on"]["seed"]["condition"] == "service_completed_successfully"
+        assert replica["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert all(port.startswith("127.0.0.1:") for port in replica["ports"])
+    assert len({tuple(one["ports"]), tuple(two["ports"])}) == 2
+    assert "CREATE DATABASE langgraph" in (DEPLOY / "initdb" / "10-langgraph-database.sql").read_text()
+
+
+def test_secrets_come_from_the_environment(compose: dict[str, Any]) -> None:
+    for service in compose["services"].values():
+        for key, value in (service.get("environment") or {}).items():
+            secret = re.search(r"PASSWORD|KEY", key) or "@" in str(
+                value
+            )  # keys, passwords, credentials in URLs
+            if secret:
+                assert "${" in str(value), f"{key} must come from the environment, not the file"
+    required = yaml.safe_dump(compose)
+    for name in ("SWITCHBOARD_API_KEYS", "POSTGRES_PASSWORD"):
+        assert f"${{{name}:?" in required, f"compose must refuse to start without {name}"
+
+
+def test_the_image_leaves_local_state_out() -> None:
+    ignored = set((DEPLOY / "Dockerfile.dockerignore").read_text().split())
+    assert {".venv", "var", ".env", ".git", ".langgraph_api"} <= ignored
+
+
+def test_the_dockerfile_matches_langgraph_json(tmp_path: Path) -> None:
+    generated = tmp_path / "Dockerfile"
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("langgraph")),
+            "dockerfile",
+            "-c",
+            str(REPO / "langgraph.json"),
+            str(generated),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+
+    def config_lines(path: Path) -> list[str]:
+        return [
+            line
+            for line in path.read_text().splitlines()
+            if line.startswith(("FROM ", "ENV LANGGRAPH_", "ENV LANGSERVE_"))
+        ]
+
+    assert config_lines(generated) == config_lines(DEPLOY / "Dockerfile")
+    servers = json.loads((REPO / "langgraph.json").read_text())
+    assert servers["graphs"] == {"switchboard": "graphs.server:make_graph"}

@@ -1,0 +1,235 @@
+"""The web chat at /ui in headless Chromium (Playwright driving Debian's system browser).
+
+One server and one browser for the module. Without a Chromium binary the tests skip with the
+reason locally and fail in CI (`.ci/run` installs Debian's `chromium`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bench.server_process import ServerProcess, langgraph_server
+from tools.db import make_engine
+
+KEYS = {"USER123": "web-key-123", "USER456": "web-key-456"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(os.environ.get("SWITCHBOARD_SCREENSHOT_DIR", "/tmp"))
+WAIT_MS = 30_000
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chromium_path() -> str:
+    found = (
+        os.environ.get("SWITCHBOARD_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI must provide Chromium (apt-get install chromium; see .ci/run)")
+    pytest.skip(
+        "no Chromium found: install Debian's chromium (make browser-deps) or set SWITCHBOARD_CHROMIUM"
+    )
+
+
+@pytest.fixture(scope="module")
+def server(seeded_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    chromium_path()  # skip before paying for a server
+    workdir = tmp_path_factory.mktemp("server-web")
+    shutil.copyfile(seeded_sqlite, workdir / "app.db")
+    env = {
+        "SWITCHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
+        "SWITCHBOARD_CHECKPOINT_URL": f"sqlite:///{workdir / 'checkpoints.db'}",
+        "SWITCHBOARD_API_KEYS": ",".join(f"{key}:{user}" for user, key in KEYS.items()),
+        "OPENAI_API_KEY": "",
+    }
+    with langgraph_server(workdir, env) as process:
+        yield process
+
+
+@pytest.fixture(scope="module")
+def db(server: ServerProcess) -> Iterator[Any]:
+    engine = make_engine(f"sqlite:///{server.workdir / 'app.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(server: ServerProcess) -> Iterator[Any]:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            # launch() gives every run a fresh, temporary user-data-dir.
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+            )
+        except PlaywrightError as exc:
+            if os.environ.get("CI") == "true":
+                raise
+            pytest.skip(f"Chromium did not start: {exc}")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 860}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def sign_in(page: Any, server: ServerProcess, user: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.url}/ui/#key={KEYS[user]}")
+    expect(page.locator("#status")).to_have_text(re.compile("Ready"), timeout=WAIT_MS)
+    assert page.url == f"{server.url}/ui/"  # the key left the address bar...
+    assert page.evaluate("localStorage.getItem('switchboard.apiKey')") == KEYS[user]  # ...for storage
+
+
+def send(page: Any, message: str) -> Any:
+    """Type and send a message; the assistant's bubble for it once the run has finished."""
+
+    before = page.locator("li.msg.assistant").count()
+    page.fill("#message", message)
+    page.press("#message", "Enter")
+    return finished_reply(page, before)
+
+
+def finished_reply(page: Any, before: int) -> Any:
+    from playwright.sync_api import expect
+
+    expect(page.locator("li.msg.assistant")).to_have_count(before + 1, timeout=WAIT_MS)
+    reply = page.locator("li.msg.assistant").last
+    expect(reply).not_to_have_attribute("aria-busy", "true", timeout=WAIT_MS)
+    expect(page.locator("#send")).to_be_enabled(timeout=WAIT_MS)
+    return reply
+
+
+def click_answer(page: Any, button: str) -> Any:
+    before = page.locator("li.msg.assistant").count()
+    page.click(button)
+    return finished_reply(page, before)
+
+
+def free_seat(db: Any, flight: str, taken_too: str) -> str:
+    sql = text(
+        "select seat from seats where flight_number = :f and cabin = 'economy' and seat != :t and seat not in "
+        "(select seat from bookings where flight_number = :f and status = 'confirmed') order by seat limit 1"
+    )
+    with db.connect() as conn:
+        return conn.execute(sql, {"f": flight, "t": taken_too}).scalar_one()
+
+
+def test_a_booking_and_a_seat_change_confirmed_with_the_yes_button(page, server, db) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    sign_in(page, server, "USER456")
+    reply = send(page, "为 FL456 预订座位 15B")
+    expect(reply.locator(".badge.agent")).to_have_attribute("data-agent", "seat_agent")
+    expect(reply.locator(".badge.status")).to_have_attribute("data-status", "completed")
+    expect(reply.locator(".tool.ok")).to_have_attribute("data-tool", "book_seat")
+    expect(reply.locator(".text")).to_contain_text("15B")
+
+    seat = free_seat(db, "FL456", "15B")
+    reply = send(page, f"为 FL456 预订座位 {seat}")
+    expect(reply.locator(".badge.status")).to_have_attribute("data-status", "awaiting_confirmation")
+    expect(page.locator("#confirm")).to_be_visible()
+    expect(page.locator("#confirm-question")).to_contain_text(seat)
+    page.screenshot(path=str(SCREENSHOTS / "switchboard-web-confirm.png"))
+
+    reply = click_answer(page, "#confirm-yes")
+    expect(page.locator("#confirm")).to_be_hidden()
+    expect(reply.locator(".tool.ok")).to_have_attribute("data-tool", "change_seat")
+    expect(reply.locator(".badge.status")).to_have_attribute("data-status", "completed")
+    assert CHINESE.search(reply.locator(".text").inner_text())  # a button answer keeps the language
+    with db.connect() as conn:
+        seats = conn.execute(
+            text(
+                "select seat from bookings where user_id='USER456' and flight_number='FL456' and status='confirmed'"
+            )
+        ).scalars()
+        assert list(seats) == [seat]
+    page.screenshot(path=str(SCREENSHOTS / "switchboard-web-booking.png"))
+
+
+def test_a_cancellation_declined_then_confirmed(page, server, db) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    def status() -> str:
+        with db.connect() as conn:
+            return conn.execute(
+                text("select status from bookings where confirmation_number='ABC123'")
+            ).scalar_one()
+
+    sign_in(page, server, "USER123")
+    send(page, "取消 FL789，确认号 ABC123")
+    expect(page.locator("#confirm")).to_be_visible()
+    reply = click_answer(page, "#confirm-no")
+    expect(reply.locator(".text")).to_contain_text("没有取消")
+    assert status() == "confirmed"
+
+    reply = send(page, "取消 FL789，确认号 ABC123")
+    expect(reply.locator(".badge.agent")).to_have_attribute("data-agent", "cancellation_agent")
+    expect(reply.locator(".tool.ok")).to_have_attribute("data-tool", "quote_refund")
+    reply = click_answer(page, "#confirm-yes")
+    expect(reply.locator(".tool.ok")).to_have_attribute("data-tool", "cancel_booking")
+    expect(reply.locator(".text")).to_contain_text("已取消")
+    assert status() == "cancelled"
+    page.screenshot(path=str(SCREENSHOTS / "switchboard-web-cancel.png"))
+
+
+def test_a_refusal_and_reopening_an_earlier_thread(page, server) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    sign_in(page, server, "USER456")
+    page.click("#new-thread")
+    reply = send(page, "FL123 的状态怎么样")
+    expect(reply.locator(".badge.agent")).to_have_attribute("data-agent", "flight_status_agent")
+    page.click("#new-thread")
+    reply = send(page, "写一首诗")
+    expect(reply.locator(".badge.agent")).to_have_attribute("data-agent", "refusal_agent")
+    expect(reply.locator(".badge.status")).to_have_attribute("data-status", "refused")
+    expect(reply.locator(".tool")).to_have_count(0)
+
+    page.reload()  # the key stays in this browser; the threads come back from the server
+    thread = page.locator("button.thread", has_text="FL123 的状态怎么样")
+    expect(thread).to_have_count(1, timeout=WAIT_MS)
+    expect(page.locator("button.thread", has_text="写一首诗")).to_have_count(1)
+    thread.click()
+    expect(page.locator("li.msg.user")).to_have_text([re.compile("FL123 的状态怎么样")], timeout=WAIT_MS)
+    reopened = page.locator("li.msg.assistant")
+    expect(reopened).to_have_count(1)
+    expect(reopened.locator(".badge.agent")).to_have_attribute("data-agent", "flight_status_agent")
+    expect(thread).to_have_attribute("aria-current", "true")
+    page.screenshot(path=str(SCREENSHOTS / "switchboard-web-threads.png"))
+
+
+def test_an_unknown_key_is_reported(page, server) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.url}/ui/#key=not-a-key")
+    expect(page.locator("#status")).to_have_text(re.compile("API key not accepted"), timeout=WAIT_MS)
+    expect(page.locator("#status")).to_have_attribute("role", "alert")
+    expect(page.locator("button.thread")).to_have_count(0)

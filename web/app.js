@@ -1,0 +1,355 @@
+// Switchboard web chat: one page over the LangGraph server's API (see api.js).
+// Everything the server sends is shown with textContent, never parsed as HTML.
+
+import { Api, ApiError } from "./api.js";
+
+const KEY_STORAGE = "switchboard.apiKey";
+
+const AGENTS = {
+  flight_status_agent: "Flight status · 航班状态",
+  seat_agent: "Seats · 座位",
+  cancellation_agent: "Cancellation · 取消退款",
+  fare_agent: "Fares · 票价",
+  complaint_agent: "Complaints · 投诉",
+  inventory_agent: "Vehicle stock · 车辆库存",
+  knowledge_agent: "Knowledge base · 知识库",
+  greeting_agent: "Greeting · 问候",
+  refusal_agent: "Off-topic · 超出范围",
+  router: "Router · 路由",
+  input_guard: "Input guard · 输入防护",
+};
+
+const STATUS = {
+  completed: "completed · 已完成",
+  needs_info: "needs info · 需要更多信息",
+  awaiting_confirmation: "awaiting confirmation · 等待确认",
+  refused: "refused · 已拒绝",
+  failed: "failed · 失败",
+};
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  keyForm: $("key-form"),
+  keyInput: $("api-key"),
+  forgetKey: $("forget-key"),
+  newThread: $("new-thread"),
+  threadList: $("thread-list"),
+  status: $("status"),
+  log: $("log"),
+  confirm: $("confirm"),
+  confirmQuestion: $("confirm-question"),
+  yes: $("confirm-yes"),
+  no: $("confirm-no"),
+  composer: $("composer"),
+  message: $("message"),
+  send: $("send"),
+};
+
+let api = null;
+let threadId = null;
+let pending = null; // the interrupt the current thread waits on: {question, options}
+let busy = false;
+let language = "zh"; // of the open conversation (state field `language`), for button answers
+
+function node(tag, className, text) {
+  const item = document.createElement(tag);
+  if (className) item.className = className;
+  if (text !== undefined) item.textContent = text;
+  return item;
+}
+
+function say(text, isError = false) {
+  el.status.textContent = text;
+  el.status.classList.toggle("error", isError);
+  el.status.setAttribute("role", isError ? "alert" : "status");
+}
+
+function explain(error) {
+  if (error instanceof ApiError && error.status === 401) return "API key not accepted · 密钥无效";
+  if (error instanceof ApiError && error.status === 403) return `Not allowed · 无权限: ${error.message}`;
+  if (error instanceof ApiError && error.status === 404) return "Not found · 未找到";
+  return `Error · 出错: ${error.message}`;
+}
+
+function setBusy(value) {
+  busy = value;
+  el.send.disabled = value || !api;
+  el.yes.disabled = value;
+  el.no.disabled = value;
+  el.newThread.disabled = value || !api;
+  el.log.setAttribute("aria-busy", String(value));
+}
+
+// ------------------------------------------------------------------ conversation rendering
+
+function addUser(text) {
+  const item = node("li", "msg user");
+  item.append(node("span", "who", "You · 您"), node("p", "text", text));
+  el.log.append(item);
+  item.scrollIntoView({ block: "end" });
+  return item;
+}
+
+function addAssistant() {
+  const item = node("li", "msg assistant");
+  const head = node("div", "meta");
+  const steps = node("p", "steps");
+  const text = node("p", "text");
+  const tools = node("ul", "tools");
+  tools.setAttribute("aria-label", "Tools used · 调用的工具");
+  item.append(node("span", "who", "Switchboard"), head, steps, text, tools);
+  el.log.append(item);
+  item.scrollIntoView({ block: "end" });
+  return { item, head, steps, text, tools };
+}
+
+function showMeta(view, turn) {
+  view.head.replaceChildren();
+  if (turn.agent) {
+    const badge = node("span", "badge agent", AGENTS[turn.agent] || turn.agent);
+    badge.dataset.agent = turn.agent;
+    view.head.append(badge);
+  }
+  if (turn.intent) view.head.append(node("span", "badge intent", turn.intent));
+  if (turn.task_status) {
+    const badge = node("span", `badge status ${turn.task_status}`, STATUS[turn.task_status] || turn.task_status);
+    badge.dataset.status = turn.task_status;
+    view.head.append(badge);
+  }
+  if (turn.guardrail) view.head.append(node("span", "badge guard", `guard · 防护: ${turn.guardrail.name}`));
+  view.tools.replaceChildren();
+  for (const call of turn.tool_calls || []) {
+    const args = Object.entries(call.args || {})
+      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .join(", ");
+    const chip = node("li", call.ok ? "tool ok" : "tool failed", `${call.ok ? "✓" : "✗"} ${call.name}(${args})`);
+    chip.dataset.tool = call.name;
+    view.tools.append(chip);
+  }
+}
+
+function showConfirmation(interrupt) {
+  pending = interrupt;
+  el.confirm.hidden = !interrupt;
+  if (interrupt) {
+    el.confirmQuestion.textContent = interrupt.question || "Confirm? · 确认吗？";
+    el.yes.focus();
+  }
+}
+
+// ------------------------------------------------------------------ one run, streamed
+
+async function run(payload, userText) {
+  addUser(userText);
+  const view = addAssistant();
+  view.item.setAttribute("aria-busy", "true");
+  view.steps.textContent = "…";
+  showConfirmation(null);
+  setBusy(true);
+  say("Working · 处理中…");
+  const seen = [];
+  const turn = {};
+  let interrupt = null;
+  try {
+    for await (const { event, data } of api.streamRun(threadId, payload)) {
+      if (event === "error") throw new Error(data?.message || data?.error || "run failed");
+      if (event === "updates" && data && typeof data === "object") {
+        for (const [step, update] of Object.entries(data)) {
+          if (step === "__interrupt__") {
+            interrupt = update?.[0]?.value || {};
+            continue;
+          }
+          seen.push(step);
+          if (update && typeof update === "object") {
+            for (const field of ["agent", "intent", "task_status", "tool_calls", "guardrail"]) {
+              if (field in update) turn[field] = update[field];
+            }
+            if (typeof update.reply === "string" && update.reply && step === "finalize") {
+              view.text.textContent = update.reply;
+            }
+          }
+          view.steps.textContent = seen.join(" → ");
+          showMeta(view, turn);
+        }
+      }
+      if (event === "values" && data && typeof data === "object") {
+        if (data.language) language = data.language;
+        Object.assign(turn, {
+          agent: data.agent,
+          intent: data.intent,
+          task_status: data.task_status,
+          tool_calls: data.tool_calls,
+          guardrail: data.guardrail,
+        });
+        if (typeof data.reply === "string") view.text.textContent = data.reply;
+        showMeta(view, turn);
+      }
+    }
+    say("");
+  } catch (error) {
+    view.text.textContent = "—";
+    say(explain(error), true);
+  } finally {
+    view.item.removeAttribute("aria-busy");
+    view.item.scrollIntoView({ block: "end" });
+    setBusy(false);
+    showConfirmation(interrupt);
+    if (!interrupt) el.message.focus();
+    refreshThreads();
+  }
+}
+
+async function sendMessage(text) {
+  if (!threadId) {
+    const thread = await api.createThread({ title: text.slice(0, 60) });
+    threadId = thread.thread_id;
+  }
+  // A thread waiting for a confirmation takes the next message as the answer (as the CLI does).
+  const payload = pending ? { command: { resume: text } } : { input: { messages: [{ role: "user", content: text }] } };
+  await run(payload, text);
+}
+
+async function answer(approved) {
+  if (!pending || busy) return;
+  // The words travel with the button's answer so the reply stays in the conversation's language.
+  const words = language === "en" ? (approved ? "yes" : "no") : approved ? "是" : "否";
+  await run({ command: { resume: { approved, text: words } } }, approved ? "Yes · 是" : "No · 否");
+}
+
+// ------------------------------------------------------------------ threads
+
+async function refreshThreads() {
+  if (!api) return;
+  try {
+    const threads = await api.searchThreads();
+    el.threadList.replaceChildren();
+    for (const thread of threads) {
+      const item = node("li");
+      const button = node("button", "thread");
+      button.type = "button";
+      button.dataset.threadId = thread.thread_id;
+      const title = thread.metadata?.title || thread.thread_id.slice(0, 8);
+      const when = new Date(thread.updated_at || thread.created_at).toLocaleString();
+      button.append(node("span", "title", title), node("time", "when", when));
+      if (thread.thread_id === threadId) button.setAttribute("aria-current", "true");
+      button.addEventListener("click", () => openThread(thread.thread_id));
+      item.append(button);
+      el.threadList.append(item);
+    }
+    if (!threads.length) el.threadList.append(node("li", "empty", "No conversations yet · 暂无对话"));
+  } catch (error) {
+    say(explain(error), true);
+  }
+}
+
+// Each reply's agent and tools, read from the checkpoint that ended its turn.
+function turnsByMessage(history) {
+  const byId = new Map();
+  for (const checkpoint of history) {
+    const values = checkpoint.values || {};
+    const last = (values.messages || []).at(-1);
+    if (last && last.type === "ai" && last.id && !byId.has(last.id)) byId.set(last.id, values);
+  }
+  return byId;
+}
+
+async function openThread(id) {
+  if (busy) return;
+  try {
+    const [state, history] = await Promise.all([api.threadState(id), api.threadHistory(id)]);
+    threadId = id;
+    language = state.values?.language || "zh";
+    el.log.replaceChildren();
+    const turns = turnsByMessage(history);
+    for (const message of state.values?.messages || []) {
+      const text = typeof message.content === "string" ? message.content : JSON.stringify(message.content);
+      if (message.type === "human") addUser(text);
+      else if (message.type === "ai") {
+        const view = addAssistant();
+        view.text.textContent = text;
+        showMeta(view, turns.get(message.id) || {});
+      }
+    }
+    const interrupts = state.interrupts || (state.tasks || []).flatMap((task) => task.interrupts || []);
+    if (interrupts.length) {
+      const view = addAssistant();
+      view.text.textContent = state.values?.reply || "";
+      showMeta(view, state.values || {});
+    }
+    showConfirmation(interrupts[0]?.value || null);
+    say("");
+    refreshThreads();
+  } catch (error) {
+    say(explain(error), true);
+  }
+}
+
+function newThread() {
+  threadId = null;
+  language = "zh";
+  el.log.replaceChildren();
+  showConfirmation(null);
+  say("New conversation · 新对话");
+  refreshThreads();
+  el.message.focus();
+}
+
+// ------------------------------------------------------------------ key and wiring
+
+function useKey(key) {
+  api = key ? new Api(key) : null;
+  el.keyInput.value = key || "";
+  setBusy(false);
+  if (api) {
+    say("Ready · 就绪");
+    refreshThreads();
+  } else {
+    el.threadList.replaceChildren();
+    say("Enter your API key to start · 请输入 API 密钥");
+    el.keyInput.focus();
+  }
+}
+
+function start() {
+  // `make serve` prints /ui/#key=...: take it, keep it in this browser, drop it from the address.
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get("key");
+  if (fromLink) {
+    localStorage.setItem(KEY_STORAGE, fromLink);
+    history.replaceState(null, "", location.pathname);
+  }
+  el.keyForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const key = el.keyInput.value.trim();
+    localStorage.setItem(KEY_STORAGE, key);
+    newThread();
+    useKey(key);
+  });
+  el.forgetKey.addEventListener("click", () => {
+    localStorage.removeItem(KEY_STORAGE);
+    newThread();
+    useKey(null);
+  });
+  el.newThread.addEventListener("click", newThread);
+  el.yes.addEventListener("click", () => answer(true));
+  el.no.addEventListener("click", () => answer(false));
+  el.composer.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = el.message.value.trim();
+    if (!text || busy || !api) return;
+    el.message.value = "";
+    try {
+      await sendMessage(text);
+    } catch (error) {
+      say(explain(error), true);
+    }
+  });
+  el.message.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      el.composer.requestSubmit();
+    }
+  });
+  useKey(localStorage.getItem(KEY_STORAGE));
+}
+
+start();
