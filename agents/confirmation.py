@@ -69,7 +69,8 @@ def confirm(state: State) -> dict[str, Any]:
         "confirmed": approved,
         "guardrail": None,
     }
-    if language := detect_language(text):
+    # A button's answer ("yes" made up for {"approved": true}) says nothing about the user's language.
+    if isinstance(answer, str) and (language := detect_language(text)):
         update["language"] = language
     return update
 

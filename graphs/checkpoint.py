@@ -2,20 +2,28 @@
 
 `sqlite:///path` (the default, under `var/`) -> `SqliteSaver`; `postgresql://...` (with or without
 a `+driver`) -> `PostgresSaver` over a small psycopg pool (autocommit, as the saver requires);
-`memory://` -> `InMemorySaver` for tests.
+`memory://` -> `InMemorySaver` for tests. `open_async_checkpointer` is the async twin the
+LangGraph server uses. Replicas starting together migrate the PostgreSQL tables one at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from switchboard.errors import ConfigurationError
+
+# PostgreSQL advisory lock id held while the checkpoint tables are migrated ("SWCH").
+SETUP_LOCK = 0x53574348
 
 
 def libpq_url(url: str) -> str:
@@ -59,7 +67,83 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver]:
         kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
         with ConnectionPool(libpq_url(url), kwargs=kwargs, min_size=1, max_size=8, open=True) as pool:
             saver = PostgresSaver(pool)  # type: ignore[arg-type]
-            saver.setup()
+            with pool.connection() as conn:
+                _locked_setup(conn, saver)
+            yield saver
+    else:
+        raise ConfigurationError(f"unsupported checkpoint database: {backend!r} (use sqlite or postgresql)")
+
+
+def _locked_setup(conn: Any, saver: BaseCheckpointSaver) -> None:
+    """The saver's migrations under a database-wide advisory lock (see `_async_locked_setup`)."""
+    while not conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (SETUP_LOCK,)).fetchone()["ok"]:
+        time.sleep(0.2)
+    try:
+        saver.setup()
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
+
+
+def _sqlite_path(url: str) -> str:
+    path = make_url(url).database or ":memory:"
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+async def _async_locked_setup(conn: Any, saver: BaseCheckpointSaver) -> None:
+    """Run the saver's migrations while holding a database-wide advisory lock.
+
+    Replicas starting together would otherwise race on them (duplicate key in
+    `checkpoint_migrations`). The lock is polled, not awaited: a session blocked in
+    `pg_advisory_lock` keeps a transaction open, which the migrations' `CREATE INDEX
+    CONCURRENTLY` in the lock holder would wait for, forever.
+    """
+    while not (await (await conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (SETUP_LOCK,))).fetchone())[
+        "ok"
+    ]:
+        await asyncio.sleep(0.2)
+    try:
+        await saver.setup()
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
+
+
+@asynccontextmanager
+async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver]:
+    """The async twin of `graphs.checkpoint.open_checkpointer`: same URLs, same tables."""
+    if url.startswith("memory://"):
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        yield InMemorySaver()
+        return
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as exc:  # say which setting is wrong
+        raise ConfigurationError(f"SWITCHBOARD_CHECKPOINT_URL is not a database URL: {url!r}") from exc
+    if backend == "sqlite":
+        import aiosqlite
+        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+        path = await asyncio.to_thread(_sqlite_path, url)
+        async with aiosqlite.connect(path, timeout=30) as conn:
+            # WAL: the CLI and the server may use the same file at the same time.
+            await conn.execute("PRAGMA journal_mode=WAL")
+            saver = AsyncSqliteSaver(conn)
+            await saver.setup()
+            yield saver
+    elif backend == "postgresql":
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from psycopg.rows import dict_row
+        from psycopg_pool import AsyncConnectionPool
+
+        kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+        async with AsyncConnectionPool(
+            libpq_url(url), kwargs=kwargs, min_size=1, max_size=10, open=False
+        ) as pool:
+            saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+            async with pool.connection() as conn:
+                await _async_locked_setup(conn, saver)
             yield saver
     else:
         raise ConfigurationError(f"unsupported checkpoint database: {backend!r} (use sqlite or postgresql)")

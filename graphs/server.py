@@ -18,23 +18,20 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph_sdk.runtime import ServerRuntime
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
+from graphs.checkpoint import open_async_checkpointer
 from graphs.state import Context
-from switchboard.errors import ConfigurationError, NotAllowed
+from switchboard.errors import NotAllowed
 from switchboard.settings import get_settings
 
 GRAPH_ID = "switchboard"
 AUTH_USER_KEY = "langgraph_auth_user_id"
-SETUP_LOCK = 0x53574348  # PostgreSQL advisory lock id for checkpoint-table migrations ("SWCH")
 
 
 def acting_user(config: RunnableConfig | None) -> str:
@@ -125,73 +122,6 @@ async def make_graph(runtime: ServerRuntime) -> ServerGraph:
 
 
 # ------------------------------------------------------------------------------ checkpointer
-
-
-def _sqlite_path(url: str) -> str:
-    path = make_url(url).database or ":memory:"
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-async def _locked_setup(conn: Any, saver: BaseCheckpointSaver) -> None:
-    """Run the saver's migrations while holding a database-wide advisory lock.
-
-    Replicas starting together would otherwise race on them (duplicate key in
-    `checkpoint_migrations`). The lock is polled, not awaited: a session blocked in
-    `pg_advisory_lock` keeps a transaction open, which the migrations' `CREATE INDEX
-    CONCURRENTLY` in the lock holder would wait for, forever.
-    """
-    while not (await (await conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (SETUP_LOCK,))).fetchone())[
-        "ok"
-    ]:
-        await asyncio.sleep(0.2)
-    try:
-        await saver.setup()
-    finally:
-        await conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
-
-
-@asynccontextmanager
-async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver]:
-    """The async twin of `graphs.checkpoint.open_checkpointer`: same URLs, same tables."""
-    if url.startswith("memory://"):
-        from langgraph.checkpoint.memory import InMemorySaver
-
-        yield InMemorySaver()
-        return
-    try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError as exc:  # say which setting is wrong
-        raise ConfigurationError(f"SWITCHBOARD_CHECKPOINT_URL is not a database URL: {url!r}") from exc
-    if backend == "sqlite":
-        import aiosqlite
-        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-        path = await asyncio.to_thread(_sqlite_path, url)
-        async with aiosqlite.connect(path, timeout=30) as conn:
-            # WAL: the CLI and the server may use the same file at the same time.
-            await conn.execute("PRAGMA journal_mode=WAL")
-            saver = AsyncSqliteSaver(conn)
-            await saver.setup()
-            yield saver
-    elif backend == "postgresql":
-        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-        from psycopg.rows import dict_row
-        from psycopg_pool import AsyncConnectionPool
-
-        from graphs.checkpoint import libpq_url
-
-        kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
-        async with AsyncConnectionPool(
-            libpq_url(url), kwargs=kwargs, min_size=1, max_size=10, open=False
-        ) as pool:
-            saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-            async with pool.connection() as conn:
-                await _locked_setup(conn, saver)
-            yield saver
-    else:
-        raise ConfigurationError(f"unsupported checkpoint database: {backend!r} (use sqlite or postgresql)")
 
 
 _OPEN: dict[str, BaseCheckpointSaver] = {}

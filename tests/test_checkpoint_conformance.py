@@ -1,6 +1,6 @@
 """`langgraph-checkpoint-conformance` against the savers the project opens, SQLite and PostgreSQL.
 
-Two ways in, same tables: the server's async savers (`graphs.server.open_async_checkpointer`) and
+Two ways in, same tables: the server's async savers (`graphs.checkpoint.open_async_checkpointer`) and
 the CLI's sync savers (`graphs.checkpoint.open_checkpointer`, seen through a thread-offloading
 async view, since the suite drives the async interface). PostgreSQL runs where
 SWITCHBOARD_TEST_POSTGRES_URL is set (always in CI).
@@ -19,8 +19,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver, ChannelVersions, Checkpoint, CheckpointMetadata
 from langgraph.checkpoint.conformance import checkpointer_test, validate
 
-from graphs.checkpoint import open_checkpointer
-from graphs.server import open_async_checkpointer
+from graphs.checkpoint import open_async_checkpointer, open_checkpointer
 
 BASE = {"put", "put_writes", "get_tuple", "list", "delete_thread"}
 

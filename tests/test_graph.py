@@ -380,3 +380,16 @@ def test_wrong_flight_in_a_cancellation_can_be_corrected(graph, engine, thread_i
     fixed = turn(graph, thread_id, "sorry, it is on FL789")
     assert (fixed["intent"], fixed["task_status"]) == ("cancel_flight", "awaiting_confirmation")
     assert rows(engine, "select status from bookings where confirmation_number='ABC123'") == [("confirmed",)]
+
+
+def test_a_button_answer_keeps_the_conversation_language(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    from langgraph.types import Command
+
+    from graphs.state import Context
+
+    turn(graph, thread_id, "取消 FL789，确认号 ABC123")
+    config = {"configurable": {"thread_id": thread_id}}
+    graph.invoke(Command(resume={"approved": True}), config, context=Context(user_id="USER123"))
+    values = graph.get_state(config).values
+    assert values["task_status"] == "completed" and "已取消" in values["reply"]
+    assert rows(engine, "select status from bookings where confirmation_number='ABC123'") == [("cancelled",)]

@@ -18,7 +18,7 @@ def test_a_small_load_run_loses_nothing() -> None:
 def test_the_loss_check_notices_a_missing_turn(tmp_path: Path) -> None:
     import asyncio
 
-    from graphs.server import open_async_checkpointer
+    from graphs.checkpoint import open_async_checkpointer
 
     url = f"sqlite:///{tmp_path / 'checkpoints.db'}"
 
