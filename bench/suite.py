@@ -6,7 +6,8 @@ run, so a busy or slow machine changes both sides alike:
 - a turn through the whole assistant graph against a bare three-node LangGraph graph with the
   same SQLite checkpointer, plus the cost of each stage measured alone;
 - growth with conversation length: time and checkpoint size per turn from turn 1 to 200;
-- router decisions per second; inventory and knowledge answers; cold start of one CLI turn.
+- router decisions per second; inventory and knowledge answers; cold start of one CLI turn;
+- evaluation throughput with 1 and 2 workers; server turns per second under a bounded load.
 
 Run `python -m bench.suite` or `switchboard bench [--quick] [--out FILE]`.
 """
@@ -307,6 +308,26 @@ def cold_start(folder: Path, runs: int) -> dict[str, Any]:
     return {"runs_s": [round(t, 3) for t in times], "median_s": round(statistics.median(times), 3)}
 
 
+def eval_throughput(settings: Settings, workers: tuple[int, ...] = (1, 2)) -> dict[str, Any]:
+    """Cases per second of an evaluation run of the quick dataset with 1 and N worker processes."""
+    from evals.harness.dataset import DATASET_DIR, QUICK_DATASET, load_dataset
+    from evals.harness.runner import run_cases
+
+    cases = load_dataset([DATASET_DIR / QUICK_DATASET])
+    result: dict[str, Any] = {"cases": len(cases)}
+    for count in workers:
+        _runs, stats = run_cases(cases, settings, workers=count, progress=False, quiet_logs=True)
+        result[f"workers_{count}"] = stats.as_dict()
+    return result
+
+
+def server_load(threads: int = 10, turns: int = 3) -> dict[str, Any]:
+    """Turns per second through a `langgraph dev` server (loopback, bounded; see bench.server_load)."""
+    from bench.server_load import run as run_load
+
+    return run_load(threads=threads, turns=turns, jobs=threads, database_url=None, timeout_s=300)
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     repeat = 30 if quick else 120
     with workspace() as folder:
@@ -318,6 +339,9 @@ def run(quick: bool = False) -> dict[str, Any]:
         report["router"] = router_throughput(settings, repeat=repeat)
         report["inventory_and_search"] = inventory_and_search(settings, repeat=5 if quick else 20)
         report["cold_start"] = cold_start(folder, runs=2 if quick else 5)
+        report["evaluation"] = eval_throughput(settings)
+        # Starting a server takes tens of seconds: the quick run leaves it out.
+        report["server"] = None if quick else server_load()
     growth_key = "late_vs_early"
     report["turn_ratio_vs_bare_langgraph"] = report["turn"]["ratio_p50"]
     report["turn200_vs_turn10"] = report["growth"][growth_key]
@@ -345,6 +369,19 @@ def table(report: dict[str, Any]) -> str:
         f"{'knowledge search p50 / p95 (ms)':46} {report['inventory_and_search']['knowledge_search_10_docs']['p50_ms']:>11} / {report['inventory_and_search']['knowledge_search_10_docs']['p95_ms']:<10}",
         f"{'cold start, one CLI turn (s, median)':46} {report['cold_start']['median_s']:>24}",
     ]
+    evaluation = report["evaluation"]
+    for key in sorted(k for k in evaluation if k.startswith("workers_")):
+        label = f"evaluation cases/s, {key.split('_')[1]} worker(s) (steady)"
+        lines.append(
+            f"{label:46} {evaluation[key]['cases_per_s']:>11} / {evaluation[key]['steady_cases_per_s']:<10}"
+        )
+    if report["server"]:
+        server = report["server"]
+        lines.append(
+            f"{'server turns/s (turn p50 / p95 ms)':46} {server['throughput_turns_per_s']:>11} / {server['latency_ms']['p50']} / {server['latency_ms']['p95']}"
+        )
+    else:
+        lines.append(f"{'server turns/s':46} {'(left out of --quick)':>24}")
     return "\n".join(lines)
 
 
