@@ -1,4 +1,10 @@
-"""Complaints specialist: record the complaint with an id and a category, and acknowledge it."""
+"""Complaints specialist: record the complaint with an id and a category, and acknowledge it.
+
+Filing a complaint writes what the user said. Before writing, the text is examined again by the
+input guards at their stricter write thresholds (`InputGuard.check_before_write`): an insult, a
+threat or a manipulation the first pass found only borderline is refused, not filed ("your staff
+were rude and I want compensation" is filed; "file this: your agent is a subhuman idiot" is not).
+"""
 
 from __future__ import annotations
 
@@ -72,6 +78,17 @@ def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
                 status="needs_info",
                 slots=slots,
                 keep_active=True,
+            )
+        screen = services.input_guard.check_before_write(text, user_id=runtime.context.user_id)
+        if not screen.verdict.allowed:
+            message = screen.message or {}
+            return outcome(
+                state,
+                agent=AGENT,
+                intent=INTENT,
+                reply=message.get(language) or message.get("en", ""),
+                status="refused",
+                guardrail=screen.verdict.guardrail,
             )
         category = classify_complaint(text)
         flight = slots.get("flight_number")

@@ -14,8 +14,8 @@ import pytest
 
 from agents.guards import build_input_guard
 from agents.guards.injection import InjectionDetector, load_injection_model
-from agents.guards.injection_train import LABELS, load_heldout, rates
 from agents.guards.normalize import normalize_input
+from agents.guards.train import INJECTION, load_heldout, rates
 from agents.intent_model import IntentModel
 from switchboard.settings import Settings
 
@@ -44,7 +44,7 @@ def _cases(name: str) -> list[dict[str, str]]:
 
 
 def test_the_artifact_is_a_two_label_intent_model(model: IntentModel) -> None:
-    assert model.labels == LABELS
+    assert model.labels == INJECTION.labels
     assert 0.3 <= model.threshold <= 0.9
     assert model.meta["kind"] == "injection"
     proba = model.predict_proba("status of FL123")
@@ -71,10 +71,13 @@ def test_public_heldout_floor(detector: InjectionDetector) -> None:
 @pytest.mark.parametrize(
     ("name", "attack_floor", "benign_ceiling"),
     [
-        # The main set was used to improve the stack (docs/guards.md): measured 0.99 / 0.003.
+        # The main set was used to improve the stack (docs/guards.md): measured 0.997 / 0.006.
         ("cases.jsonl", 0.96, 0.015),
-        # Written after the stack was frozen and never tuned on: measured 0.81 / 0.00.
-        ("blind.jsonl", 0.75, 0.03),
+        # Written after the first stack was frozen; its per-family figures steered the second
+        # round (its sentences were not read): measured 0.81 / 0.00 first, 0.91 / 0.00 now.
+        ("blind.jsonl", 0.85, 0.03),
+        # Written after the second stack was frozen, run once, never tuned on: measured 0.81 / 0.008.
+        ("blind2.jsonl", 0.75, 0.03),
     ],
 )
 def test_redteam_floors_for_the_whole_input_stack(

@@ -4,11 +4,15 @@
     if not check.verdict.allowed: reply with check.message[language]; state["guardrail"] = check.verdict.guardrail
     out = build_output_guard(settings).check(reply, own_text=..., allowed_ids=...)   # OutputCheck(reply, verdict, redactions)
 
+Before a write of what the user said (a complaint): `build_input_guard(settings).check_before_write(text)`,
+the same guards at their stricter write thresholds.
+
 Modules (one job each): `verdict` (typed results), `normalize` (Unicode normalisation and the
-de-obfuscated views detectors read), `rules` (high-precision attack patterns), `injection` (the
-detector: rules + TF-IDF model, numpy only) and `injection_train` (its training), `abuse`, `pii`
-(redaction), `leak` (system-prompt leaks), `input_guard` and `output_guard` (composition, fail
-closed). See docs/guards.md.
+de-obfuscated views detectors read), `rules` (high-precision attack patterns), `concepts` (concept
+tags the models read), `injection` (the attack detector: rules + the injection and social
+models, numpy only), `abuse` (lexicon + the abuse model), `train` (the three models' training),
+`pii` (redaction), `leak` (system-prompt leaks), `input_guard` and `output_guard` (composition,
+fail closed). See docs/guards.md.
 """
 
 from __future__ import annotations
@@ -36,11 +40,18 @@ __all__ = [
 
 
 def build_input_guard(settings: Settings) -> InputGuard:
-    """The input stack for `settings`; the detector's model is trained into `settings.model_dir` on first use."""
-    from agents.guards.injection import InjectionDetector, load_injection_model
+    """The input stack for `settings`; the models are trained into `settings.model_dir` on first use."""
+    from agents.guards.injection import InjectionDetector, load_guard_model
 
-    detector = InjectionDetector(load_injection_model(settings.model_dir))
-    return InputGuard([InjectionStep(detector), AbuseStep(AbuseGuard())], max_chars=settings.max_input_chars)
+    injection = load_guard_model(settings.model_dir, "injection")
+    social = load_guard_model(settings.model_dir, "social")
+    abuse = load_guard_model(settings.model_dir, "abuse")
+
+    def steps(strict: bool) -> list[InjectionStep | AbuseStep]:
+        detector = InjectionDetector(injection.model, social=social, strict=strict)
+        return [InjectionStep(detector), AbuseStep(AbuseGuard(abuse, strict=strict))]
+
+    return InputGuard(steps(False), max_chars=settings.max_input_chars, write_guards=steps(True))
 
 
 def build_output_guard(settings: Settings, *, protected: tuple[str, ...] = ()) -> OutputGuard:

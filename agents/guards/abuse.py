@@ -7,15 +7,25 @@ invites the person to say what happened. Requests to smuggle, hijack or make wea
 as `unsafe_request`; ordinary dangerous-goods questions ("can I bring a knife in checked baggage")
 are policy questions and pass.
 
-Lexicons read lower-cased detection views, so full-width, spaced and leetspeak spellings match.
+Two layers. The lexicons below name the unambiguous words and shapes; they read lower-cased
+detection views, so full-width, spaced and leetspeak spellings match. Behind them a trained model
+(`agents.guards.train`, spec `abuse`) catches what no list holds: new insults, insults in the
+middle of a request, typos, pinyin, threats without a violent verb ("I know where your office
+is"). When only the model fires, the category comes from the message's concept tags (threat,
+harassment, else insult): it only chooses the polite reply.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from agents.guards.concepts import concepts
 from agents.guards.normalize import squash
 from agents.guards.verdict import ABUSE, PASS, GuardVerdict
+
+if TYPE_CHECKING:
+    from agents.guards.injection import GuardModel
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -104,11 +114,33 @@ def classify(views: list[str]) -> str | None:
     return None
 
 
+def model_category(text: str) -> str:
+    """The category of a message only the model flagged, from its concept tags."""
+    tags = set(concepts(text))
+    if "zqfuturexviolence" in tags:
+        return "threat"
+    if "zqsexual" in tags:
+        return "harassment"
+    return "insult"
+
+
 class AbuseGuard:
-    """Blocks abuse; frustration and mild profanity pass (see the module docstring)."""
+    """Blocks abuse; frustration and mild profanity pass (see the module docstring).
+
+    `model` (optional) is the trained abuse model; `strict` uses its write threshold (before the
+    assistant writes a complaint) instead of its threshold.
+    """
 
     name = ABUSE
 
+    def __init__(self, model: GuardModel | None = None, *, strict: bool = False) -> None:
+        self.model = model
+        self.strict = strict
+
     def check(self, views: list[str]) -> GuardVerdict:
         category = classify(views)
+        if category is None and self.model is not None and views:
+            cut = self.model.write_threshold if self.strict else self.model.threshold
+            if self.model.best(views, stop_at=cut) >= cut:
+                category = model_category(views[0])
         return PASS if category is None else GuardVerdict(False, ABUSE, category)

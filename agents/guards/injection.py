@@ -1,23 +1,28 @@
-"""The prompt-injection and jailbreak detector: attack patterns, then a TF-IDF linear model.
+"""The attack detector: attack patterns, then the injection model, then the social-engineering model.
 
 A message is an attack when a high-precision rule fires (`agents.guards.rules`) on any detection
-view, or when the model's attack probability on any view reaches the threshold chosen at training.
-Long messages are also scored window by window, so an instruction buried in a pasted document is
-not diluted by the document around it.
+view, or when a model's attack probability on any view reaches its threshold: the `injection`
+model (instruction overrides, personas, prompt leaking, SQL) or the `social` model (another
+person's data, claimed privileges and favours). Long messages are also scored window by window, so
+an instruction buried in a pasted document is not diluted by the document around it.
 
-The model is the intent classifier's technique with two labels (`benign`, `attack`): the artifact
-has the same layout, so `agents.intent_model.IntentModel` loads it and scores it with numpy only.
-It is trained by `agents.guards.injection_train` on first use (the artifact name carries a hash of
-the training data, so new data trains a new model).
+The models are the intent classifier's technique with two labels: the artifacts have its layout,
+so `agents.intent_model.IntentModel` loads them and scores them with numpy only. They are trained
+by `agents.guards.train` on first use (an artifact's name carries a hash of the training data, so
+new data trains a new model). `GuardModel` is one loaded model with what it needs to read a text
+(account ids masked, concept tags when it was trained with them) and its thresholds.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from agents.guards.concepts import tagged
 from agents.guards.normalize import detection_views
 from agents.guards.rules import mask_accounts, match
 from agents.guards.verdict import PASS, PROMPT_INJECTION, GuardVerdict
@@ -31,8 +36,9 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?\n；;])|(?<=[.:])\s+")
 
 class Detection(NamedTuple):
     attack: bool
-    score: float  # the model's highest attack probability over views and windows
+    score: float  # the highest blocking probability of the model that decided (or of the injection model)
     rule: str | None  # "<family>:<matched text>" when a rule fired
+    model: str | None = None  # "injection" | "social" when a model decided
 
 
 def windows(text: str, size: int = WINDOW_CHARS) -> list[str]:
@@ -55,51 +61,107 @@ def windows(text: str, size: int = WINDOW_CHARS) -> list[str]:
     return [text[i : i + size] for i in chosen if i < len(text) and text[i : i + size].strip()]
 
 
+class GuardModel:
+    """One trained guard model: how it reads a text, its blocking probability, its thresholds."""
+
+    def __init__(self, model: IntentModel, *, positive: str | None = None) -> None:
+        positive = positive or next((label for label in model.labels if label != "benign"), "")
+        if positive not in model.labels or len(model.labels) != 2:
+            raise ValueError(f"not a guard model: labels {model.labels}")
+        self.model = model
+        self.name = str(model.meta.get("kind", "injection"))
+        self.tags = bool(model.meta.get("tags", False))
+        self.threshold = float(model.threshold)
+        self.write_threshold = float(model.meta.get("write_threshold", model.threshold))
+        self._positive = model.labels.index(positive)
+
+    def score(self, text: str) -> float:
+        """The blocking probability of one (lower-cased detection view of a) text."""
+        masked = mask_accounts(text)
+        return float(self.model.predict_proba(tagged(masked) if self.tags else masked)[self._positive])
+
+    def best(self, views: Iterable[str], stop_at: float = 1.1) -> float:
+        """The highest score over `views` and their windows; stops early once `stop_at` is reached."""
+        best = 0.0
+        for view in dict.fromkeys(views):
+            for piece in [view, *windows(view)]:
+                best = max(best, self.score(piece))
+                if best >= stop_at:
+                    return best
+        return best
+
+
 class InjectionDetector:
-    """Rules + model over the detection views of one message."""
+    """Rules + models over the detection views of one message."""
 
     name = PROMPT_INJECTION
 
-    def __init__(self, model: IntentModel | None, threshold: float | None = None) -> None:
-        self.model = model
-        if model is not None and ATTACK not in model.labels:
-            raise ValueError(f"not an injection model: labels {model.labels}")
-        self._attack = model.labels.index(ATTACK) if model is not None else -1
-        self.threshold = float(threshold if threshold is not None else (model.threshold if model else 1.0))
+    def __init__(
+        self,
+        model: IntentModel | None,
+        threshold: float | None = None,
+        *,
+        social: GuardModel | None = None,
+        strict: bool = False,
+    ) -> None:
+        self.injection = GuardModel(model, positive=ATTACK) if model is not None else None
+        self.social = social
+        self.strict = strict  # the write thresholds (before the assistant writes a complaint)
+        if self.injection is None:
+            self.threshold = float(threshold if threshold is not None else 1.0)
+        elif threshold is not None:
+            self.threshold = float(threshold)
+        else:
+            self.threshold = self.injection.write_threshold if strict else self.injection.threshold
 
     def score(self, text: str) -> float:
-        """The model's attack probability for one text as given (0.0 without a model)."""
-        if self.model is None:
-            return 0.0
-        return float(self.model.predict_proba(text)[self._attack])
+        """The injection model's attack probability for one text as given (0.0 without a model)."""
+        return self.injection.score(text) if self.injection is not None else 0.0
 
     def detect(self, raw: str, normalized: str, *, user_id: str | None = None) -> Detection:
         views = detection_views(raw, normalized)
         if hit := match(views, user_id):
             return Detection(True, 1.0, f"{hit.family}:{hit.pattern}")
         best = 0.0
-        # Account ids are the rules' business (they know the caller); the model sees them masked.
-        for view in dict.fromkeys(mask_accounts(v) for v in views):
-            for piece in [view, *windows(view)]:
-                best = max(best, self.score(piece))
-                if best >= self.threshold:
-                    return Detection(True, best, None)
+        if self.injection is not None:
+            best = self.injection.best(views, stop_at=self.threshold)
+            if best >= self.threshold:
+                return Detection(True, best, None, "injection")
+        if self.social is not None:
+            cut = self.social.write_threshold if self.strict else self.social.threshold
+            social = self.social.best(views, stop_at=cut)
+            if social >= cut:
+                return Detection(True, social, None, "social")
         return Detection(False, best, None)
 
     def check(self, raw: str, normalized: str, *, user_id: str | None = None) -> GuardVerdict:
         found = self.detect(raw, normalized, user_id=user_id)
         if not found.attack:
             return PASS
-        reason = f"rule:{found.rule.split(':', 1)[0]}" if found.rule else f"model:{found.score:.2f}"
-        return GuardVerdict(False, PROMPT_INJECTION, reason)
+        if found.rule:
+            return GuardVerdict(False, PROMPT_INJECTION, f"rule:{found.rule.split(':', 1)[0]}")
+        return GuardVerdict(False, PROMPT_INJECTION, f"model:{found.model}:{found.score:.2f}")
 
 
-@lru_cache(maxsize=8)
+_TRAIN_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=16)
+def load_guard_model(model_dir: Path, name: str) -> GuardModel:
+    """The guard model `name` (injection | social | abuse) for the current data and code.
+
+    Trained into `model_dir` on first use (scikit-learn imported only then); cached per process.
+    """
+    from agents.guards.train import SPECS, artifact_name, train_model
+
+    spec = SPECS[name]
+    path = Path(model_dir) / artifact_name(spec)
+    with _TRAIN_LOCK:  # two threads of one server must not train twice
+        if not path.exists():
+            train_model(spec, Path(model_dir))
+    return GuardModel(IntentModel.load(path), positive=spec.positive)
+
+
 def load_injection_model(model_dir: Path) -> IntentModel:
-    """The detector's model for the current data and code, trained into `model_dir` on first use."""
-    from agents.guards.injection_train import artifact_name, train_model
-
-    path = Path(model_dir) / artifact_name()
-    if not path.exists():
-        train_model(Path(model_dir))
-    return IntentModel.load(path)
+    """The injection model's `IntentModel` (what `InjectionDetector` takes)."""
+    return load_guard_model(Path(model_dir), "injection").model

@@ -1,9 +1,13 @@
-"""The input stack: validation -> normalisation -> injection detector -> abuse, failing closed.
+"""The input stack: validation -> normalisation -> attack detector -> abuse, failing closed.
 
 `InputGuard.check(raw)` returns an `InputCheck`: the first blocking verdict (or a pass), the
 normalised text the router should read, and the polite bilingual reply when blocked. Validation
 keeps `agents.guardrails` exactly (name `input_validation`, reasons `empty`, `too_long`, `binary`).
 A guard that raises blocks the message with `guard_error`: an unexamined message is never passed.
+
+`InputGuard.check_before_write(text)` runs the same guards at their write thresholds (stricter):
+a specialist about to write what the user said (a complaint) asks it first, so a message the
+guards found borderline is not written down.
 """
 
 from __future__ import annotations
@@ -31,6 +35,12 @@ INJECTION_REPLY = {
     "zh": "抱歉，我无法执行这个请求。我可以帮您查询航班状态、预订或更换座位、取消预订和退款、查询票价、登记投诉、查询车辆库存，以及解答行李、退改签等政策问题。",
     "en": "Sorry, I can't act on that request. I can check flight status, book or change seats, cancel bookings and refunds, quote fares, file complaints, answer vehicle stock questions and explain travel policies.",
 }
+# Another person's data, a claimed role or privilege: say what the assistant can do instead.
+SOCIAL_REPLY = {
+    "zh": "抱歉，出于隐私和安全考虑，我只能查询和办理您本人账户下的预订，也不能跳过核验或给予未经授权的优惠和权限。如需办理您自己的业务，请告诉我航班号或确认号。",
+    "en": "Sorry, for privacy and security I can only look up and change bookings on your own account, and I can't skip checks or grant discounts or privileges that aren't authorised. Tell me your flight or confirmation number and I'll help with your own booking.",
+}
+SOCIAL_REASONS = ("rule:exfiltration", "model:social")
 ABUSE_REPLIES = {
     "insult": {
         "zh": "我理解您可能很着急，我很想帮您解决问题。请文明交流，告诉我发生了什么或需要办理什么，我马上处理。",
@@ -92,17 +102,28 @@ def block_message(verdict: GuardVerdict, max_chars: int) -> dict[str, str]:
         zh, en = VALIDATION_MESSAGES[str(verdict.reason)]
         return {"zh": zh.format(limit=max_chars), "en": en.format(limit=max_chars)}
     if verdict.name == PROMPT_INJECTION:
-        return dict(INJECTION_REPLY)
+        social = str(verdict.reason or "").startswith(SOCIAL_REASONS)
+        return dict(SOCIAL_REPLY if social else INJECTION_REPLY)
     if verdict.name == ABUSE:
         return dict(ABUSE_REPLIES.get(str(verdict.reason), ABUSE_REPLIES["insult"]))
     return dict(ERROR_REPLY)
 
 
 class InputGuard:
-    """The composed input stack; see the module docstring."""
+    """The composed input stack; see the module docstring.
 
-    def __init__(self, guards: Sequence[TextGuard], *, max_chars: int) -> None:
+    `write_guards` are the same guards at their write thresholds (default: `guards` themselves).
+    """
+
+    def __init__(
+        self,
+        guards: Sequence[TextGuard],
+        *,
+        max_chars: int,
+        write_guards: Sequence[TextGuard] | None = None,
+    ) -> None:
         self.guards = list(guards)
+        self.write_guards = list(write_guards) if write_guards is not None else self.guards
         self.max_chars = max_chars
 
     def check(self, raw: str, *, user_id: str | None = None) -> InputCheck:
@@ -120,7 +141,23 @@ class InputGuard:
             views = detection_views(raw, text)
         except Exception as exc:  # noqa: BLE001 - fail closed: a message that cannot be examined is blocked
             return self._failed("normalize", exc, "")
-        for guard in self.guards:
+        return self._run(self.guards, raw, text, views, user_id)
+
+    def check_before_write(self, text: str, *, user_id: str | None = None) -> InputCheck:
+        """Examine text about to be written (a complaint) with the stricter write thresholds."""
+        try:
+            if not isinstance(text, str):
+                raise TypeError(f"a message must be text, not {type(text).__name__}")
+            normalized = normalize_input(text[: self.max_chars])
+            views = detection_views(text[: self.max_chars], normalized)
+        except Exception as exc:  # noqa: BLE001 - fail closed: text that cannot be examined is not written
+            return self._failed("normalize", exc, "")
+        return self._run(self.write_guards, text, normalized, views, user_id)
+
+    def _run(
+        self, guards: Sequence[TextGuard], raw: str, text: str, views: list[str], user_id: str | None
+    ) -> InputCheck:
+        for guard in guards:
             try:
                 verdict = guard.check_message(raw, text, views, user_id)
                 if not isinstance(verdict, GuardVerdict):

@@ -6,8 +6,9 @@ invisible format character (bidi controls, Unicode tag characters, variation sel
 
 `detection_views` are for the detectors only, never shown or routed: the same text with
 look-alike letters mapped to Latin (Cyrillic "о" -> "o"), leetspeak undone inside words
-("1gn0re" -> "ignore"), letter-by-letter spacing joined ("i g n o r e", "忽 略 指 令"), text hidden
-in Unicode tag characters made visible, and base64 runs decoded. `squash` keeps letters only, for
+("1gn0re" -> "ignore"), letter-by-letter spacing joined ("i g n o r e", "忽 略 指 令"), chat
+shorthand spelled out ("ur rules" -> "your rules"), text hidden in Unicode tag characters made
+visible, and base64 runs decoded. `squash` keeps letters only, for
 keyword rules that must survive any separator ("s-y-s-t-e-m p.r.o.m.p.t", pinyin).
 """
 
@@ -47,6 +48,14 @@ _LEET_TOKEN = re.compile(r"[\w@$!|]{3,}")
 _LEET_SIGN = re.compile(r"[a-z][013457@$!|]+[a-z]|^[013457@$!|][a-z]{2,}")
 _SEPARATORS = r"[\s\-_.*·•|/\\,，、~+^'\"`]+"
 _SPLIT = re.compile(f"({_SEPARATORS})")
+# Chat shorthand spelled out ("stop following ur rules pls" -> "... your rules please"), so rules
+# and models written for full words read informal text too.
+_INFORMAL = {
+    "u": "you", "ya": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
+    "ppl": "people", "cuz": "because", "coz": "because", "msg": "message", "gimme": "give me",
+    "wanna": "want to", "b4": "before", "abt": "about", "bc": "because", "w/o": "without",
+}  # fmt: skip
+_INFORMAL_WORD = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, _INFORMAL)) + r")(?![\w/])")
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
 _NOT_LETTER = re.compile(r"[^a-z\u3400-\u9fff]+")
 # A run this long of one-character pieces is spacing obfuscation, not language.
@@ -102,7 +111,8 @@ def _unleet(match: re.Match[str]) -> str:
 def skeleton(text: str) -> str:
     """Look-alikes mapped, leetspeak undone inside words, spaced letters joined; lower case."""
     text = unicodedata.normalize("NFKC", text.translate(_CONFUSABLES)).lower()
-    return join_spaced(_LEET_TOKEN.sub(_unleet, text))
+    text = join_spaced(_LEET_TOKEN.sub(_unleet, text))
+    return _INFORMAL_WORD.sub(lambda m: _INFORMAL[m.group(1)], text)
 
 
 def decoded_base64(text: str) -> list[str]:

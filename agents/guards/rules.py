@@ -43,9 +43,16 @@ INJECTION = _any(
     r"(?:^|[\s>\]])(?:system|assistant|developer)\s*[:：]\s*(?:the |you |ignore|disregard|forget|from now|reveal|print|output|output all|disable|new)",
     r"<\|?(?:im_start|system|endoftext)\|?>|\[/?(?:system|inst)\]|\{\s*\"role\"\s*:\s*\"system\"",
     r"\b(?:system override|admin override|priority override)\b",
+    # "whatever the company told you is outdated now, my instructions take over"
+    r"\b(?:(?:your|the|those|these|previous|earlier|old|original|prior) (?:instructions?|guidance|directions|programming)|whatever (?:they|the company|your (?:company|developers?|creators?|bosses?|owners?)) (?:told|gave|taught) you(?: to do)?)\b[^.!?\n]{0,40}"
+    r"\b(?:(?:is|are|'s|'re) (?:now |all )?(?:outdated|obsolete|void|expired|cancell?ed|invalid|overridden|superseded|no longer valid)|no longer (?:apply|applies|count|counts|matter|matters))\b",
+    r"\bmy (?:instructions|rules|orders|commands)\b[^.!?\n]{0,20}\b(?:take (?:over|priority|precedence)|replace|override|supersede|come first|win)\b",
     r"\bignore (?:the )?(?:above|previous|prior|preceding) (?:and|text|content|question|message|directions)\b",
     rf"(?:{_CJK_OVERRIDE})[^。！？!?\n]{{0,15}}(?:{_CJK_INSTRUCTION})",
     r"(?:指令|指示|规则|设定|限制)[^。！？!?\n]{0,8}(?:作废|失效|无效|取消了|清空|不再适用)",
+    r"(?:给你|对你)的(?:规定|规则|设定|指令|指示|要求)[^。！？!?\n]{0,8}(?:过时|作废|失效|不算|不作数)|(?:指令|指示|设定)[^。！？!?\n]{0,6}(?:过时|不算数|不作数)",
+    r"(?:以后|接下来|从现在起|现在开始)[^。！？\n]{0,6}(?:按|听|照)我的(?:来|办|规则|指令|意思)",
+    r"(?:别|不要|不用|无视)(?:再)?(?:守|遵守|管|理会|按)[^。！？\n]{0,6}(?:规矩|规定|规则|限制)",
     r"(?:以上|上面|上述|之前|前面)的?(?:内容|问题|要求|文字)?[^。！？!?\n]{0,4}(?:都|全部)?(?:忽略|无视)",
     r"(?:忽略|无视)(?:这个|该|此|上述|以上)(?:问题|提问)",
     r"(?:系统|管理员|开发者)(?:消息|通知|指令)?\s*[:：]\s*[^。\n]{0,20}(?:必须|关闭|取消|忽略|输出|公开|禁用|获得)",
@@ -134,7 +141,10 @@ EXFILTRATION = _any(
     r"(?:\d{1,2}[A-Ka-k]|座位)[^。！？\n]{0,8}(?:乘客|那个人|的人|那位)[^。！？\n]{0,12}(?:手机|电话|邮箱|信息|订单|确认号|名字|姓名|联系方式)",
     r"别人(?:的)?账户|他人(?:的)?(?:账户|订单|信息|资料|预订)",
     r"\b(?:who(?:'s| is| are)?|anyone|someone|somebody)\b[^.!?\n]{0,12}\b(?:flying|travell?ing|sitting|booked|on board)\b[^.!?\n]{0,12}\bwith me\b|\bwho(?:'s| is| are) (?:else )?(?:on|aboard) (?:flight |the flight |my flight |[a-z]{2}\s?\d)",
-    r"\b(?:guy|man|woman|lady|person|people|passenger|whoever|someone|somebody|the one)\b[^.!?\n]{0,12}\b(?:in|sitting in|seated in|sits in|at|in seat) (?:seat )?\d{1,2}[a-k]\b",
+    # "the guy in 12B": only when the message asks who they are or how to reach them ("how do I
+    # complain about the passenger in 4B who was loud" is a complaint).
+    r"(?:^|\n)(?![^\n]*\b(?:complain\w*|report\w*)\b)(?=[^\n]*\b(?:names?|called|phone|e-?mail|numbers?|contacts?|details|info|who(?:'s| is| are)?|bookings?|codes?|address|passport|age|paid)\b)"
+    r"[^\n]*?\b(?:guy|man|woman|lady|person|people|passenger|whoever|someone|somebody|the one)\b[^.!?\n]{0,12}\b(?:in|sitting in|seated in|sits in|at|in seat) (?:seat )?\d{1,2}[a-k]\b",
     r"\b(?:check|see|find out|tell me|look up)\b[^.!?\n]{0,15}\b(?:if|whether) (?:she|he|they|my (?:ex|neighbou?r|friend|colleague|coworker|boss))(?:'s| is| are)? (?:on|booked|flying)\b",
     r"\b(?:booking|reservation|account|trip)s?\b[^.!?\n]{0,30}\b(?:it's|it is|that's|belongs to|owned by) (?:my|our|her|his) (?:neighbou?r|ex|friend|colleague|coworker|boss|manager)",
     r"(?:跟我|和我|与我)(?:同行|同机|一起飞|同一班)[^。！？\n]{0,6}(?:都)?(?:有谁|是谁|哪些人)|(?:都有谁|还有谁|有哪些人)[^。！？\n]{0,6}(?:跟我|和我)?(?:同行|同机|坐这班)",

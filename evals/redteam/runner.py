@@ -88,7 +88,7 @@ def _key(text: str) -> str:
 
 def training_keys() -> set[str]:
     """Normalised texts the injection model is trained on (to report overlap with the red-team set)."""
-    from agents.guards.injection_train import load_rows
+    from agents.guards.train import load_rows
 
     return {_key(r.text) for r in load_rows()}
 
