@@ -22,6 +22,7 @@ SCRIPT = {
     "票价": ("price_inquiry", 0.95),
     "fare": ("price_inquiry", 0.95),
     "投诉": ("complaint", 0.95),
+    "complaint": ("complaint", 0.95),
     "诗": ("irrelevant", 0.95),
     "库存": ("inventory_query", 0.95),
     "行李": ("knowledge_search", 0.95),
@@ -393,3 +394,10 @@ def test_a_button_answer_keeps_the_conversation_language(graph, engine, thread_i
     values = graph.get_state(config).values
     assert values["task_status"] == "completed" and "已取消" in values["reply"]
     assert rows(engine, "select status from bookings where confirmation_number='ABC123'") == [("cancelled",)]
+
+
+@pytest.mark.parametrize("message", ["我要投诉一下", "我想投诉你们", "I want to file a complaint"])
+def test_a_complaint_without_details_files_nothing(graph, engine, thread_id, message) -> None:  # type: ignore[no-untyped-def]
+    result = turn(graph, thread_id, message)
+    assert (result["intent"], result["task_status"]) == ("complaint", "needs_info")
+    assert rows(engine, "select count(*) from complaints where user_id='USER123'") == [(0,)]
