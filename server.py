@@ -30,7 +30,6 @@ import ipaddress
 import json
 import logging
 import os
-import re
 import socket
 import sys
 import threading
@@ -53,6 +52,7 @@ from pydantic import BaseModel, Field, ValidationError
 from graphs.runner import TurnResult, run_turn, validate_ids
 from graphs.services import Services, build_services
 from switchboard.errors import ConfigurationError, InputError, NotAllowed, SwitchboardError
+from switchboard.identity import configured_user, parse_api_keys
 from switchboard.settings import Settings
 from tools.airline import (
     COMPLAINT_CATEGORIES,
@@ -185,29 +185,6 @@ def _digest(token: str) -> str:
 
 
 # The rule of `graphs.runner.validate_ids`: a user id of the MCP face must be able to hold a thread.
-_USER_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
-
-
-def configured_user(value: str, where: str) -> str:
-    """A user id from the configuration, or a ConfigurationError naming the setting."""
-    user = value.strip()
-    if not _USER_ID.match(user):
-        raise ConfigurationError(f"{where}: bad user id {value[:64]!r} (1-128 letters, digits, _.:@-)")
-    return user
-
-
-def parse_api_keys(raw: str | None) -> dict[str, str]:
-    """`key:user_id,key:user_id` -> {key: user_id}; ConfigurationError for a malformed list."""
-    keys: dict[str, str] = {}
-    for item in (raw or "").split(","):
-        item = item.strip()
-        if not item:
-            continue
-        key, sep, user = (part.strip() for part in item.partition(":"))
-        if not sep or not key or not user:
-            raise ConfigurationError("SWITCHBOARD_API_KEYS must be comma-separated key:user_id pairs")
-        keys[key] = configured_user(user, "SWITCHBOARD_API_KEYS")
-    return keys
 
 
 class Desk:

@@ -32,30 +32,13 @@ from typing import Any
 from langgraph_sdk import Auth
 
 from graphs.server import GRAPH_ID
-from switchboard.errors import ConfigurationError
+from switchboard.identity import parse_api_keys
 from switchboard.settings import VAR_DIR, Settings, get_settings
 
 log = logging.getLogger("switchboard.auth")
 
 DEV_KEY_FILE = VAR_DIR / "dev-api-key"
-_USER_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 _BEARER = re.compile(r"^\s*Bearer\s+(\S+)\s*$", re.IGNORECASE)
-
-
-def parse_api_keys(raw: str | None) -> dict[str, str]:
-    """`key:user_id,key:user_id` -> {key: user_id}; ConfigurationError for a malformed list."""
-    keys: dict[str, str] = {}
-    for item in (raw or "").split(","):
-        item = item.strip()
-        if not item:
-            continue
-        key, sep, user = (part.strip() for part in item.partition(":"))
-        if not sep or not key or not user:
-            raise ConfigurationError("SWITCHBOARD_API_KEYS must be comma-separated key:user_id pairs")
-        if not _USER_ID.match(user):
-            raise ConfigurationError(f"SWITCHBOARD_API_KEYS: bad user id {user!r} (letters, digits, _.:@-)")
-        keys[key] = user
-    return keys
 
 
 def dev_key(path: Path = DEV_KEY_FILE) -> str:

@@ -13,10 +13,10 @@ from langgraph.types import Command
 
 from graphs.state import Context
 from switchboard.errors import InputError
+from switchboard.identity import USER_ID
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _THREAD_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
-_USER_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 
 
 class TurnResult(TypedDict):
@@ -39,7 +39,7 @@ def clean_text(text: object) -> str:
 
 
 def validate_ids(user_id: str, thread_id: str) -> None:
-    if not isinstance(user_id, str) or not _USER_ID.match(user_id):
+    if not isinstance(user_id, str) or not USER_ID.match(user_id):
         raise InputError("user id must be 1-128 characters of letters, digits and _.:@-")
     if not isinstance(thread_id, str) or not _THREAD_ID.match(thread_id):
         raise InputError("thread id must be 1-128 characters of letters, digits and _.:@-")
