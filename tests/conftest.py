@@ -21,6 +21,23 @@ from tools.inventory.seed import seed_inventory
 from tools.seed import seed_airline
 
 
+# Third-party telemetry (DeepEval's) stays off in tests whatever the environment says, and no name
+# outside this machine is even looked up: a background thread flushing at exit is covered too.
+os.environ["DEEPEVAL_TELEMETRY_OPT_OUT"] = "1"
+_LOCAL_NAMES = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _local_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    name = host.decode() if isinstance(host, bytes) else str(host or "")
+    if name not in _LOCAL_NAMES and not name.startswith("127.") and name != socket.gethostname():
+        raise socket.gaierror(socket.EAI_NONAME, f"tests do not resolve outside names: {name!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+socket.getaddrinfo = _local_getaddrinfo
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit tests never reach the network: only loopback connections are allowed."""
