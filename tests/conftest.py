@@ -20,7 +20,6 @@ from tools.db import make_engine
 from tools.inventory.seed import seed_inventory
 from tools.seed import seed_airline
 
-
 # Third-party telemetry (DeepEval's) stays off in tests whatever the environment says, and no name
 # outside this machine is even looked up: a background thread flushing at exit is covered too.
 os.environ["DEEPEVAL_TELEMETRY_OPT_OUT"] = "1"
