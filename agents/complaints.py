@@ -71,16 +71,23 @@ def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
         language = language_of(state)
         text = state.get("text", "")
         slots = task_slots(state, INTENT)
-        if not has_details(text):
+        log = ToolLog()
+
+        def ask_details() -> dict[str, Any]:
+            reply = say(language, *ASK_DETAILS)
             return outcome(
                 state,
                 agent=AGENT,
                 intent=INTENT,
-                reply=say(language, *ASK_DETAILS),
+                reply=reply,
                 status="needs_info",
+                log=log,
                 slots=slots,
                 keep_active=True,
             )
+
+        if not has_details(text):
+            return ask_details()
         screen = services.input_guard.check_before_write(text, user_id=runtime.context.user_id)
         if not screen.verdict.allowed:
             message = screen.message or {}
@@ -94,7 +101,6 @@ def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
             )
         category = classify_complaint(text)
         flight = slots.get("flight_number")
-        log = ToolLog()
         args = {"text": text, "category": category, "flight_number": flight}
         try:
             result = log.run(
@@ -105,16 +111,7 @@ def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
                 ),
             )
         except InputError:
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=say(language, *ASK_DETAILS),
-                status="needs_info",
-                log=log,
-                slots=slots,
-                keep_active=True,
-            )
+            return ask_details()
         zh, en = CATEGORY_NAMES.get(result.category, (result.category, result.category))
         template = RECORDED if result.created else ALREADY
         reply = say(language, *template).format(cid=result.complaint_id, category=say(language, zh, en))

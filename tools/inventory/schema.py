@@ -19,24 +19,11 @@ from tools.inventory.catalog import (
     STATUSES,
     STORES,
 )
+from tools.inventory.spec import VEHICLE_COLUMNS
 
 ALLOWED_COLUMNS: dict[str, tuple[str, ...]] = {
     "stores": ("store_id", "name", "city"),
-    "vehicles": (
-        "vehicle_id",
-        "vin",
-        "brand",
-        "model",
-        "model_year",
-        "body_type",
-        "fuel_type",
-        "color",
-        "intake_date",
-        "guide_price",
-        "status",
-        "store_id",
-        "mileage_km",
-    ),
+    "vehicles": VEHICLE_COLUMNS,
 }
 ALLOWED_TABLES = frozenset(ALLOWED_COLUMNS)
 
