@@ -3,15 +3,46 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from tools.db import make_engine
+
+if TYPE_CHECKING:
+    from bench.server_process import ServerProcess
 
 
 def sqlite_copy(template: Path, target: Path, **engine_kwargs: Any) -> Engine:
     """An engine over a copy of a seeded SQLite file (much cheaper than seeding again)."""
     shutil.copyfile(template, target)
     return make_engine(f"sqlite:///{target}", **engine_kwargs)
+
+
+@contextmanager
+def server_on_seeded_copy(seeded: Path, workdir: Path, keys: dict[str, str]) -> Iterator[ServerProcess]:
+    """A `langgraph dev` server over a copy of the seeded database, one API key per user."""
+    shutil.copyfile(seeded, workdir / "app.db")
+    env = {
+        "SWITCHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
+        "SWITCHBOARD_CHECKPOINT_URL": f"sqlite:///{workdir / 'checkpoints.db'}",
+        "SWITCHBOARD_API_KEYS": ",".join(f"{key}:{user}" for user, key in keys.items()),
+        "OPENAI_API_KEY": "",
+    }
+    from bench.server_process import langgraph_server
+
+    with langgraph_server(workdir, env) as process:
+        yield process
+
+
+@contextmanager
+def app_engine(server: ServerProcess) -> Iterator[Engine]:
+    """An engine over the application database a test server uses."""
+    engine = make_engine(f"sqlite:///{server.workdir / 'app.db'}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()

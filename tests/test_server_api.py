@@ -5,7 +5,6 @@ One server for the module (start-up costs seconds): temp SQLite databases, two A
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,8 @@ import pytest
 from langgraph_sdk import get_sync_client
 from sqlalchemy import text
 
-from bench.server_process import ServerProcess, langgraph_server
-from tools.db import make_engine
+from bench.server_process import ServerProcess
+from tests.helpers import app_engine, server_on_seeded_copy
 
 KEYS = {"USER123": "key-user-123", "USER456": "key-user-456"}
 
@@ -24,22 +23,14 @@ KEYS = {"USER123": "key-user-123", "USER456": "key-user-456"}
 @pytest.fixture(scope="module")
 def server(seeded_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     workdir = tmp_path_factory.mktemp("server-api")
-    shutil.copyfile(seeded_sqlite, workdir / "app.db")
-    env = {
-        "SWITCHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
-        "SWITCHBOARD_CHECKPOINT_URL": f"sqlite:///{workdir / 'checkpoints.db'}",
-        "SWITCHBOARD_API_KEYS": ",".join(f"{key}:{user}" for user, key in KEYS.items()),
-        "OPENAI_API_KEY": "",
-    }
-    with langgraph_server(workdir, env) as process:
+    with server_on_seeded_copy(seeded_sqlite, workdir, KEYS) as process:
         yield process
 
 
 @pytest.fixture(scope="module")
 def db(server: ServerProcess) -> Iterator[Any]:
-    engine = make_engine(f"sqlite:///{server.workdir / 'app.db'}")
-    yield engine
-    engine.dispose()
+    with app_engine(server) as engine:
+        yield engine
 
 
 def client(server: ServerProcess, user: str) -> Any:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bench.server_process import ServerProcess, langgraph_server
-from tools.db import make_engine
+from bench.server_process import ServerProcess
+from tests.helpers import app_engine, server_on_seeded_copy
 
 KEYS = {"USER123": "web-key-123", "USER456": "web-key-456"}
 CHROMIUM_ARGS = [
@@ -51,22 +51,14 @@ def chromium_path() -> str:
 def server(seeded_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     chromium_path()  # skip before paying for a server
     workdir = tmp_path_factory.mktemp("server-web")
-    shutil.copyfile(seeded_sqlite, workdir / "app.db")
-    env = {
-        "SWITCHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
-        "SWITCHBOARD_CHECKPOINT_URL": f"sqlite:///{workdir / 'checkpoints.db'}",
-        "SWITCHBOARD_API_KEYS": ",".join(f"{key}:{user}" for user, key in KEYS.items()),
-        "OPENAI_API_KEY": "",
-    }
-    with langgraph_server(workdir, env) as process:
+    with server_on_seeded_copy(seeded_sqlite, workdir, KEYS) as process:
         yield process
 
 
 @pytest.fixture(scope="module")
 def db(server: ServerProcess) -> Iterator[Any]:
-    engine = make_engine(f"sqlite:///{server.workdir / 'app.db'}")
-    yield engine
-    engine.dispose()
+    with app_engine(server) as engine:
+        yield engine
 
 
 @pytest.fixture(scope="module")
