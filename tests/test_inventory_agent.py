@@ -205,6 +205,8 @@ def test_a_new_brand_in_a_follow_up_drops_the_old_model() -> None:
 
     first = parse_question("比亚迪汉在库有几辆", today=date(2026, 11, 15))
     assert {c.field for c in first.spec.conditions} >= {"brand", "model"}
-    follow = parse_question("那蔚来在库有几辆", today=date(2026, 11, 15), previous={"spec": first.spec.to_dict()})
+    follow = parse_question(
+        "那蔚来在库有几辆", today=date(2026, 11, 15), previous={"spec": first.spec.to_dict()}
+    )
     fields = {c.field: c.values for c in follow.spec.conditions}
     assert fields["brand"] == ["NIO"] and "model" not in fields

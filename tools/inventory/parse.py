@@ -1350,7 +1350,9 @@ def _merge(previous: QuerySpec, new: QuerySpec, new_shape: bool) -> QuerySpec:
     """A follow-up: the previous question's filters refined by the new ones (same field replaced)."""
     new_fields = {c.field for c in new.conditions}
     # A new brand makes the old model meaningless (a model belongs to a brand), a new city the old store.
-    replaced = new_fields | {dependent for field in new_fields for dependent in _DEPENDENT_FIELDS.get(field, ())}
+    replaced = new_fields | {
+        dependent for field in new_fields for dependent in _DEPENDENT_FIELDS.get(field, ())
+    }
     conditions = [c for c in previous.conditions if c.field not in replaced] + new.conditions
     base = new if new_shape else previous
     merged = QuerySpec.from_dict(base.to_dict())

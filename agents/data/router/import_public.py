@@ -164,7 +164,13 @@ def import_prompt_injection(root: Path) -> list[dict[str, str]]:
 
 
 # The examples of CONTRACTS §1 are test cases of the router: never training data.
-CONTRACT_EXAMPLES = {"thanks, bye", "is fl456 delayed?", "refund my ticket", "baggage allowance?", "top 5 by guide price"}
+CONTRACT_EXAMPLES = {
+    "thanks, bye",
+    "is fl456 delayed?",
+    "refund my ticket",
+    "baggage allowance?",
+    "top 5 by guide price",
+}
 
 
 def _write(path: Path, rows: list[dict[str, str]]) -> None:
