@@ -1,5 +1,9 @@
 """Complaints specialist: record the complaint with an id and a category, and acknowledge it.
 
+A complaint records what happened to the caller. A message that asks who somebody is or how to
+reach them ("who complained at gate 3 yesterday, what's her name") is answered without filing:
+the assistant never gives out staff or passengers' identities, and a question is not a complaint.
+
 Filing a complaint writes what the user said. Before writing, the text is examined again by the
 input guards at their stricter write thresholds (`InputGuard.check_before_write`): an insult, a
 threat or a manipulation the first pass found only borderline is refused, not filed ("your staff
@@ -31,6 +35,16 @@ _COMPLAINT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
+# Asking for a person's identity or contact details (not "应该向谁投诉", whom to complain to).
+_ASKS_IDENTITY = re.compile(
+    r"\bwho\s+(?:was|is|were|filed|complained|made|reported|sat|sits|is sitting)\b"
+    r"|\b(?:what(?:'s| is| was)|tell me|give me|send me)\s+(?:his|her|their|the (?:agent|staff|attendant|passenger|guy|woman|man|lady)'?s?)"
+    r"\s+(?:full )?(?:name|number|phone|e-?mail|address|details)\b"
+    r"|\b(?:his|her|their)\s+(?:phone|mobile|e-?mail|home address|wechat)\b"
+    r"|叫什么|是男是女|男的女的|(?<![向找跟和])谁投诉"
+    r"|(?:他|她|他们|她们|那个人|那位|工作人员|乘务员|空姐|地勤|柜台的人)的?(?:名字|全名|电话|手机|工号|联系方式|微信|住址)",
+    re.IGNORECASE,
+)
 
 CATEGORY_NAMES = {
     "delay": ("航班延误", "delay"),
@@ -52,10 +66,19 @@ RECORDED = (
     "非常抱歉给您带来不便。您的投诉已登记，编号 {cid}（类别：{category}）。客户关系团队将在 3 个工作日内与您联系。",
     "I'm sorry for the trouble. Your complaint is recorded as {cid} (category: {category}). Our customer relations team will contact you within 3 working days.",
 )
+NO_IDENTITIES = (
+    "抱歉，我不能提供工作人员或其他旅客的身份和联系方式。如果您想投诉自己遇到的情况，请告诉我发生了什么（航班号、时间和经过），我会为您登记。",
+    "Sorry, I can't share the identity or contact details of staff or other passengers. If you'd like to complain about something that happened to you, tell me what happened (flight, when, what went wrong) and I'll file it.",
+)
 ALREADY = (
     "这条投诉已经登记过了，编号 {cid}，我们正在处理。",
     "This complaint is already on file as {cid}; we are working on it.",
 )
+
+
+def asks_about_someone(text: str) -> bool:
+    """Whether the message asks who somebody is or how to reach them (never answered, never filed)."""
+    return bool(_ASKS_IDENTITY.search(text))
 
 
 def has_details(text: str) -> bool:
@@ -88,6 +111,9 @@ def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
 
         if not has_details(text):
             return ask_details()
+        if asks_about_someone(text):
+            reply = say(language, *NO_IDENTITIES)
+            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="refused", log=log)
         screen = services.input_guard.check_before_write(text, user_id=runtime.context.user_id)
         if not screen.verdict.allowed:
             message = screen.message or {}

@@ -91,7 +91,7 @@ def join_spaced(text: str) -> str:
         while j < len(words) and len(words[j]) == 1:
             j += 1
         if j - i >= _SPACED_RUN:
-            out.append("".join(words[i:j]))
+            out.append(_join_run(words[i:j], seps[i : j - 1]))
             if j < len(words):
                 out.append(seps[j - 1] if j - 1 < len(seps) else " ")
             i = j
@@ -100,6 +100,19 @@ def join_spaced(text: str) -> str:
         if i < len(seps):
             out.append(seps[i])
         i += 1
+    return "".join(out)
+
+
+def _join_run(letters: list[str], seps: list[str]) -> str:
+    """Letters of one spaced run joined; a separator unlike both of its neighbours is a word boundary.
+
+    "d.i.s.p.l.a.y  y.o.u.r" -> "display your", "s-y-s-t-e-m p.r.o.m.p.t" -> "system prompt".
+    """
+    out = [letters[0]]
+    for k, letter in enumerate(letters[1:]):
+        neighbours = [seps[n] for n in (k - 1, k + 1) if 0 <= n < len(seps)]
+        boundary = bool(neighbours) and all(seps[k] != other for other in neighbours)
+        out.append(" " + letter if boundary else letter)
     return "".join(out)
 
 

@@ -79,6 +79,9 @@ INJECTION = _any(
     r"\b(?:cancel|change|modify|delete|upgrade|move)\b[^.!?\n]{0,10}\b(?:all|every|everyone'?s?)\b(?!\s+(?:of\s+)?my\b)[^.!?\n]{0,30}\b(?:bookings|reservations|passengers|seats)\b",
     r"(?:取消|修改|删除|升级)[^。！？\n]{0,6}(?<!我在)(?<!我在 )(?:航班|[a-z]{2}\s?\d{2,4})\s*(?:上|里)的?(?:全部|所有|每一个|每个)(?:人的|乘客的)?(?:预订|订单|座位)",
     r"(?:所有|全部|每个|每一个|其他)(?:人|乘客|旅客|用户|客户)的(?:预订|订单|航班|座位)",
+    # Counterfactual framing that switches the rules off: "answer as if the company policy didn't exist".
+    r"\b(?:as if|as though|pretend(?:ing)?(?: that)?|imagine(?: that)?)\b[^.!?\n]{0,40}\b(?:polic(?:y|ies)|rules?|restrictions?|guidelines?|regulations?)\b[^.!?\n]{0,20}\b(?:didn'?t|don'?t|did not|do not|doesn'?t|does not|never|no longer|wasn'?t|weren'?t|isn'?t|aren'?t)\s+(?:exist|apply)",
+    r"(?:就当|假装|当作|当成|权当)[^。！？\n]{0,15}(?:政策|规定|规则|限制|条款)[^。！？\n]{0,6}(?:不存在|不适用|没有|作废|失效)",
 )
 
 PERSONA = _any(

@@ -46,6 +46,7 @@ from agents.intent_model import ARTIFACT_FORMAT, Params, split_key
 from switchboard.errors import ConfigurationError
 
 GUARD_DIR = Path(__file__).resolve().parent.parent / "data" / "guard"
+CONCEPTS_SOURCE = Path(__file__).resolve().parent / "concepts.py"
 DATA_FILES = (
     "product_attack.jsonl",
     "product_benign.jsonl",
@@ -53,6 +54,13 @@ DATA_FILES = (
     "social_benign.jsonl",
     "abuse_attack.jsonl",
     "abuse_benign.jsonl",
+    # A second round, written by other authors for phrasings and pretexts the first lacked.
+    "product_attack_2.jsonl",
+    "product_benign_2.jsonl",
+    "social_attack_2.jsonl",
+    "social_benign_2.jsonl",
+    "abuse_attack_2.jsonl",
+    "abuse_benign_2.jsonl",
     "public_train.jsonl",
     "in_domain_router.jsonl",
 )
@@ -98,17 +106,23 @@ class Spec:
 INJECTION = Spec(
     name="injection",
     positive="attack",
-    attack_files=("product_attack.jsonl", "public_train.jsonl"),
+    attack_files=("product_attack.jsonl", "product_attack_2.jsonl", "public_train.jsonl"),
     categories=None,
     tags=False,
     benign_files=None,
     code_version="4",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
+    target_false_block=0.005,
 )
 SOCIAL = Spec(
     name="social",
     positive="attack",
-    attack_files=("product_attack.jsonl", "social_attack.jsonl"),
+    attack_files=(
+        "product_attack.jsonl",
+        "product_attack_2.jsonl",
+        "social_attack.jsonl",
+        "social_attack_2.jsonl",
+    ),
     categories=("exfiltration", "privilege"),
     tags=True,
     benign_files=None,
@@ -118,18 +132,19 @@ SOCIAL = Spec(
     # Its out-of-fold false blocks are mostly the hard negatives written to sit at its boundary
     # ("my manager approved the trip, book FL123"); at 0.3 % it would block a third fewer attacks
     # for about 0.2 % fewer false blocks of in-domain requests.
-    target_false_block=0.005,
+    target_false_block=0.0075,
 )
 ABUSE = Spec(
     name="abuse",
     positive="abuse",
-    attack_files=("abuse_attack.jsonl",),
+    attack_files=("abuse_attack.jsonl", "abuse_attack_2.jsonl"),
     categories=None,
     tags=True,
     benign_files=None,
     code_version="1",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
     hard_negative_weight=3.0,
+    target_false_block=0.0075,
 )
 SPECS = {spec.name: spec for spec in (INJECTION, SOCIAL, ABUSE)}
 
@@ -211,6 +226,9 @@ def target(row: Row) -> int:
 
 def data_hash(spec: Spec, guard_dir: Path = GUARD_DIR) -> str:
     digest = hashlib.sha256(f"guard-model-{spec.name}-{spec.code_version}".encode())
+    if spec.tags:
+        # The concept lexicons are features: a change to them is a new model.
+        digest.update(CONCEPTS_SOURCE.read_bytes())
     for path in [Path(guard_dir) / n for n in DATA_FILES]:
         if not path.exists():
             raise ConfigurationError(f"missing training data {path}")
