@@ -3,16 +3,21 @@
 Workflow: find the booking (by confirmation number, or the user's booking on a named flight) ->
 check it belongs to the caller -> quote the refund -> ask for a yes or no (the graph's
 confirmation node interrupts) -> `build_cancel_executor_node` cancels. A "no" changes nothing.
+
+A request to change what a fare allows ("mark my ticket refundable", "waive the fee", "把不可退的
+票改成可退") is not a cancellation: it is declined, and nothing is proposed, so a "yes" that
+follows cannot turn it into one. Refunds follow the fare's rules only.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.common import ToolLog, closing, language_of, outcome, say, task_slots
+from agents.common import ToolLog, closing, language_of, outcome, say, screen_before_write, task_slots
 from graphs.services import Services
 from graphs.state import Context, PendingAction, State
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
@@ -73,6 +78,25 @@ CANCELLED = (
 )
 
 
+# Asking for different fare terms rather than a cancellation under the fare's own terms.
+_CHANGE_TERMS = re.compile(
+    r"\b(?:mark|make|set|change|switch|convert|turn|upgrade)\b[^.!?\n]{0,40}\b(?:as |to |into )?(?:fully )?refundable\b"
+    r"|\b(?:waive|drop|remove|skip|forgive|cancel out|wipe)\b[^.!?\n]{0,20}\b(?:fees?|charges?|penalt(?:y|ies))\b"
+    r"|\b(?:fees?|charges?|penalt(?:y|ies))\b[^.!?\n]{0,20}\b(?:waived|dropped|removed|wiped)\b"
+    r"|(?:改成|改为|变成|调成|设为|标成|标记为|转成)[^。！？\n]{0,4}可退|(?:免|免掉|免除|免收|不收|别收|去掉|抹掉)[^。！？\n]{0,6}(?:手续费|违约金|退票费|罚金)",
+    re.IGNORECASE,
+)
+TERMS_FIXED = (
+    "抱歉，我不能更改票价规则、把不可退的票改为可退或免除手续费。退款按您所购票价的规则计算。如需按现有规则取消，请说“取消预订”并提供确认号。",
+    "Sorry, I can't change a fare's rules, make a non-refundable ticket refundable or waive fees: refunds follow the rules of the fare you bought. To cancel under those rules, say \"cancel my booking\" with the confirmation number.",
+)
+
+
+def asks_to_change_terms(text: str) -> bool:
+    """Whether the message asks for other fare terms (refundable, fees waived) rather than a cancellation."""
+    return bool(_CHANGE_TERMS.search(text))
+
+
 def _booking_list(bookings: list[Any]) -> str:
     return ", ".join(f"{b.confirmation_number} ({b.flight_number})" for b in bookings)
 
@@ -87,6 +111,11 @@ def build_cancellation_node(services: Services):  # type: ignore[no-untyped-def]
 
         def done(reply: str, status: str, **extra: Any) -> dict[str, Any]:
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status=status, log=log, **extra)
+
+        if asks_to_change_terms(state.get("text", "")):
+            return done(say(language, *TERMS_FIXED), "refused")
+        if refusal := screen_before_write(services, state, user, agent=AGENT, intent=INTENT):
+            return refusal
 
         if not code:
             bookings = log.run(

@@ -138,3 +138,28 @@ def closing(state: State, *, agent: str, intent: str, log: ToolLog | None = None
         return update
 
     return close
+
+
+def screen_before_write(
+    services: Any, state: State, user_id: str, *, agent: str, intent: str
+) -> dict[str, Any] | None:
+    """The refusal to return when the message asking for a write fails the guards' write thresholds.
+
+    A specialist about to change data (file a complaint, book a seat, propose a cancellation)
+    asks this first: a message the input guards found only borderline is not acted on. None
+    means the write may go ahead.
+    """
+    text = state.get("text", "")
+    screen = services.input_guard.check_before_write(text, user_id=user_id)
+    if screen.verdict.allowed:
+        return None
+    message = screen.message or {}
+    language = language_of(state)
+    return outcome(
+        state,
+        agent=agent,
+        intent=intent,
+        reply=message.get(language) or message.get("en", ""),
+        status="refused",
+        guardrail=screen.verdict.guardrail,
+    )

@@ -17,7 +17,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.common import ToolLog, language_of, outcome, say, task_slots
+from agents.common import ToolLog, language_of, outcome, say, screen_before_write, task_slots
 from graphs.services import Services
 from graphs.state import Context, State
 from switchboard.errors import InputError
@@ -114,17 +114,10 @@ def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
         if asks_about_someone(text):
             reply = say(language, *NO_IDENTITIES)
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="refused", log=log)
-        screen = services.input_guard.check_before_write(text, user_id=runtime.context.user_id)
-        if not screen.verdict.allowed:
-            message = screen.message or {}
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=message.get(language) or message.get("en", ""),
-                status="refused",
-                guardrail=screen.verdict.guardrail,
-            )
+        if refusal := screen_before_write(
+            services, state, runtime.context.user_id, agent=AGENT, intent=INTENT
+        ):
+            return refusal
         category = classify_complaint(text)
         flight = slots.get("flight_number")
         args = {"text": text, "category": category, "flight_number": flight}

@@ -11,7 +11,16 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.common import UNKNOWN_FLIGHT, ToolLog, closing, language_of, outcome, say, task_slots
+from agents.common import (
+    UNKNOWN_FLIGHT,
+    ToolLog,
+    closing,
+    language_of,
+    outcome,
+    say,
+    screen_before_write,
+    task_slots,
+)
 from graphs.services import Services
 from graphs.state import Context, PendingAction, State
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
@@ -119,6 +128,8 @@ def build_seat_node(services: Services):  # type: ignore[no-untyped-def]
                 keep_active=True,
             )
 
+        if refusal := screen_before_write(services, state, user, agent=AGENT, intent=INTENT):
+            return refusal
         try:
             result = log.run("book_seat", args, lambda: services.airline.book_seat(user, flight, seat))
         except NotFound as exc:
