@@ -37,7 +37,8 @@ _COMPLAINT_WORDS = re.compile(
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
 # Asking for a person's identity or contact details (not "应该向谁投诉", whom to complain to).
 _ASKS_IDENTITY = re.compile(
-    r"\bwho\s+(?:was|is|were|filed|complained|made|reported|sat|sits|is sitting)\b"
+    # "who was ..." as a question, not as a relative clause ("a passenger who was rude").
+    r"(?:^|[.!?,;:]\s*|\b(?:tell me|know|find out|ask|see)\s+)who\s+(?:was|is|were|filed|complained|made|reported|sat|sits|is sitting)\b"
     r"|\b(?:what(?:'s| is| was)|tell me|give me|send me)\s+(?:his|her|their|the (?:agent|staff|attendant|passenger|guy|woman|man|lady)'?s?)"
     r"\s+(?:full )?(?:name|number|phone|e-?mail|address|details)\b"
     r"|\b(?:his|her|their)\s+(?:phone|mobile|e-?mail|home address|wechat)\b"

@@ -92,6 +92,11 @@ UNSAFE_REQUEST = _any(
     r"(?:偷偷|怎么|如何)[^。！？\n]{0,10}(?:带|藏)[^。！？\n]{0,10}(?:刀|枪|炸药|毒品|违禁品)[^。！？\n]{0,12}(?:过安检|不被发现|上飞机不被|躲过)",
     r"(?:刀|枪|炸药|毒品|违禁品)[^。！？\n]{0,15}(?:不被发现|躲过安检|混过安检|蒙混过关|不被查到)",
     r"\b(?:knife|gun|weapon|explosives?|drugs|bomb)\b[^.!?\n]{0,40}\b(?:without (?:them |anyone |security )?(?:noticing|finding|seeing|detecting)|undetected|unnoticed)\b",
+    # Getting anything past the checks on purpose, whatever the item.
+    r"\b(?:sneak|smuggl)\w*\b[^.!?\n]{0,40}\b(?:on ?board|onto (?:the|a) (?:plane|flight|aircraft)|through (?:security|screening|customs)|past (?:security|screening|customs|the scanners?))",
+    r"(?:混过|躲过|逃过|骗过|蒙混过|绕过)(?:安检|检查|海关|x光)|(?:过安检|安检)[^。！？\n]{0,6}不被(?:查|发现|检查|测|扫)(?:出来|到)?",
+    r"(?:改装|改造)[^。！？\n]{0,10}(?:冒烟|起火|着火|爆炸|能爆)",
+    r"\b(?:mix|combine)\b[^.!?\n]{0,40}\b(?:chemicals?|bleach|ammonia|liquids)\b[^.!?\n]{0,60}\b(?:panic|smoke|toxic|poison\w*|fumes|explod\w*|ignite|fire)\b",
 )
 
 _CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -121,16 +121,30 @@ VIOLENCE: Final = _any(
     r"explod\w*|wreck|destroy|break|bash|hunt|find|visit|waiting|wait for|regret|sorry|pay|blood|dead|die|hospital|"
     r"bat|knife|gun|dox|hell|teach .{0,10}lesson|watch out|hide|crowbar|wrench|spanner|hammer|axe|machete|pipe|brick|"
     r"acid|petrol|gasoline|lighter fluid|tire iron|laughing|what happens|watch your back|regret|"
-    r"where you live|where your office|your families|consequences|accident|payback|get even|settle (?:this|it|the score))\b",
+    r"where you live|where your office|your families|consequences|accident|payback|get even|settle (?:this|it|the score)|"
+    r"gets? hurt|be hurt|get what (?:they|you) deserve)\b",
     r"杀|砍|捅|打|揍|烧|炸|砸|弄死|干掉|收拾|弄他|见血|收尸|小心|等着|好看|走一趟|躲|人肉|代价|狗命|不得安宁|点了|扳手|锤子|榔头|"
     r"棍子|铁棍|棒球棍|砖头|斧头|硫酸|汽油|刀子|菜刀|笑得出来|还笑|走着瞧|等着瞧|后果自负|别怪我|算账|出事|出了事|报复",
 )
 FIRST_PERSON_FUTURE: Final = _any(
     r"\b(?:i'll|i will|i'm going to|im going to|i am going to|i'm gonna|im gonna|imma|gonna|we'll|we will|"
     r"i'm coming|i swear|next time|one more|or else|if you|you'll|you will|someone'?s going to|i know where|i'm bringing|"
-    r"im bringing|i'll bring|tomorrow|let'?s see|see (?:who|what)|keep (?:ignoring|doing|it up)|wait and see|just wait)\b",
+    r"im bringing|i'll bring|tomorrow|let'?s see|see (?:who|what)|keep (?:ignoring|doing|it up)|wait and see|just wait|"
+    r"(?:is|are) (?:going to|gonna)|by (?:friday|monday|tomorrow|tonight|the end of))\b",
     r"我要|我会|我就|我一定|我让|我找|我去|我过去|我带|我知道|再.{0,6}就|信不信|下次|你给我|你们等着|明天|别让我|我拎|看谁|看看谁|"
     r"到时候|回头|等我|你们会|有你们",
+)
+# Getting something past the checks, and what is dangerous to get past them.
+EVADE: Final = _any(
+    r"\b(?:sneak\w*|smuggl\w*|undetected|unnoticed|without (?:being|getting) (?:caught|detected|noticed|found)|"
+    r"hide|hidden|disguise\w*|split (?:it )?across|get (?:it )?(?:past|through)|slip (?:it )?(?:past|through)|fool|trick)\b",
+    r"混过|躲过|逃过|骗过|蒙混|不被(?:查|发现|检查|测|扫)|偷偷带|藏在|夹带|伪装|分装|拆开带|改装",
+)
+DANGEROUS: Final = _any(
+    r"\b(?:gunpowder|explosives?|bomb|detonator|fireworks?|knife|knives|blade|gun|firearm|ammo|bullets?|weapon|"
+    r"pepper spray|mace|taser|lighter fluid|petrol|gasoline|chemicals?|bleach|acid|poison\w*|drugs|lithium|"
+    r"smoke|panic|flammable)\b",
+    r"火药|炸药|炸弹|雷管|烟花|爆竹|刀|枪|子弹|弹药|武器|防狼喷雾|电击|汽油|酒精|化学品|硫酸|毒|充电宝|锂电池|打火机|冒烟|易燃",
 )
 SEXUAL: Final = _any(
     r"\b(?:sexy|naked|nude\w*|bed|bra|lap|hot|spicy|dirty|body|wearing|single|hook up|d\*ck|kiss|horny|babe|baby|sweetie|"
@@ -150,6 +164,8 @@ TAGS: Final = (
     ("zqviolence", VIOLENCE),
     ("zqfuture", FIRST_PERSON_FUTURE),
     ("zqsexual", SEXUAL),
+    ("zqevade", EVADE),
+    ("zqdanger", DANGEROUS),
 )
 # Pairs whose joint presence is the signal (a linear model cannot multiply two features itself).
 PAIRS: Final = (
@@ -159,6 +175,7 @@ PAIRS: Final = (
     ("zqyou", "zqneg"),
     ("zqfuture", "zqviolence"),
     ("zqyou", "zqsexual"),
+    ("zqevade", "zqdanger"),
 )
 
 

@@ -171,7 +171,8 @@ SQL = _any(
     r"\bxp_cmdshell\b|\bsqlite_master\b|\binformation_schema\b|\bpg_catalog\b|\bsysobjects\b|\bsqlite_version\s*\(",
     r"\bgrant\s+all\b|\bexec(?:ute)?\s*\(|;\s*shutdown\b",
     r"\bsleep\s*\(\s*\d+\s*\)|\bpg_sleep\s*\(|\bbenchmark\s*\(|\bwaitfor\s+delay\b",
-    r"'\s*(?:and|or)\s+[\w(]",
+    # A quote closed, then a condition: "' or 1=1", "' and (select ...", "' or 'a'='a" (not "'joke' and we").
+    r"'\s*(?:and|or)\s+(?:\(|not\b|exists\b|sleep\b|'?[\w.]+'?\s*(?:=|<>|!=|<|>|\blike\b|\bin\b))",
     r"\battach\s+database\b|\bload_extension\s*\(",
 )
 
