@@ -4,7 +4,7 @@
     if not check.verdict.allowed: reply with check.message[language]; state["guardrail"] = check.verdict.guardrail
     out = build_output_guard(settings).check(reply, own_text=..., allowed_ids=...)   # OutputCheck(reply, verdict, redactions)
 
-Before a write of what the user said (a complaint): `build_input_guard(settings).check_before_write(text)`,
+Before a write (a complaint, a seat booking, a cancellation proposal): `build_input_guard(settings).check_before_write(text)`,
 the same guards at their stricter write thresholds.
 
 Modules (one job each): `verdict` (typed results), `normalize` (Unicode normalisation and the

@@ -6,8 +6,8 @@ keeps `agents.guardrails` exactly (name `input_validation`, reasons `empty`, `to
 A guard that raises blocks the message with `guard_error`: an unexamined message is never passed.
 
 `InputGuard.check_before_write(text)` runs the same guards at their write thresholds (stricter):
-a specialist about to write what the user said (a complaint) asks it first, so a message the
-guards found borderline is not written down.
+a specialist about to write (a complaint, a seat booking, a cancellation proposal) asks it first,
+so a message the guards found borderline is not acted on.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ class InputGuard:
         return self._run(self.guards, raw, text, views, user_id)
 
     def check_before_write(self, text: str, *, user_id: str | None = None) -> InputCheck:
-        """Examine text about to be written (a complaint) with the stricter write thresholds."""
+        """Examine text that asks for a write (a complaint, a booking) with the stricter write thresholds."""
         try:
             if not isinstance(text, str):
                 raise TypeError(f"a message must be text, not {type(text).__name__}")
