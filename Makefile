@@ -17,7 +17,7 @@ uv:
 
 install: uv  ## create .venv with everything, train the router, seed the demo data (idempotent)
 	$(UV) sync --frozen --quiet --compile-bytecode
-	$(PY) -m compileall -q switchboard agents tools graphs evals bench server.py >/dev/null
+	$(PY) -m compileall -q switchboard tools agents graphs faces evals bench server.py >/dev/null
 	$(PY) -m agents.intent_model train >/dev/null
 	@test -f var/switchboard.db || $(VENV)/bin/switchboard seed >/dev/null
 	$(VENV)/bin/switchboard search --reindex >/dev/null
@@ -58,7 +58,7 @@ SERVE_PORT ?= 2024
 .PHONY: serve browser-deps load-test
 
 serve: install  ## the LangGraph server + web chat (/ui) on 127.0.0.1:2024 (SERVE_PORT), offline
-	@$(PY) -m graphs.auth http://127.0.0.1:$(SERVE_PORT)
+	@$(PY) -m faces.langgraph_server.auth http://127.0.0.1:$(SERVE_PORT)
 	$(VENV)/bin/langgraph dev --no-browser --no-reload --host 127.0.0.1 --port $(SERVE_PORT)
 
 browser-deps:  ## Debian's Chromium for the web chat's browser test (needs root; no-op when present)

@@ -852,7 +852,7 @@ def run_stdio(settings: Settings) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """`python server.py [--transport stdio|http] [--host H] [--port N]` (= `switchboard mcp`)."""
-    from switchboard.cli import main as cli_main
+    from faces.cli.main import main as cli_main
 
     return cli_main(["mcp", *(sys.argv[1:] if argv is None else argv)])
 

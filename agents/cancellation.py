@@ -18,9 +18,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.common import ToolLog, closing, language_of, outcome, say, screen_before_write, task_slots
-from graphs.services import Services
-from graphs.state import Context, PendingAction, State
+from agents.services import Services
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
+from switchboard.state import Context, PendingAction, State
 
 AGENT = "cancellation_agent"
 INTENT = "cancel_flight"

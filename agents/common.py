@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from graphs.state import State, ToolCallRecord
 from switchboard.errors import ToolError
+from switchboard.state import State, ToolCallRecord
 
 T = TypeVar("T")
 

@@ -18,9 +18,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.common import ToolLog, language_of, outcome, say, screen_before_write, task_slots
-from graphs.services import Services
-from graphs.state import Context, State
+from agents.services import Services
 from switchboard.errors import InputError
+from switchboard.state import Context, State
 
 AGENT = "complaint_agent"
 INTENT = "complaint"

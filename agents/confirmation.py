@@ -14,7 +14,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.types import interrupt
 
 from agents.common import language_of, outcome, say
-from graphs.state import State
+from switchboard.state import State
 from switchboard.text import detect_language, normalize
 
 _NO = re.compile(

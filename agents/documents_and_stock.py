@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from agents.common import language_of, outcome, say
-from graphs.services import Services
-from graphs.state import State
+from agents.services import Services
 from switchboard.errors import InputError, ToolError
+from switchboard.state import State
 
 INVENTORY_AGENT = "inventory_agent"
 KNOWLEDGE_AGENT = "knowledge_agent"

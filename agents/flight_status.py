@@ -7,9 +7,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
-from graphs.services import Services
-from graphs.state import Context, State
+from agents.services import Services
 from switchboard.errors import InputError, NotFound
+from switchboard.state import Context, State
 
 AGENT = "flight_status_agent"
 INTENT = "flight_status"

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from agents.common import language_of, outcome, say
-from graphs.state import State
+from switchboard.state import State
 
 AGENT = "greeting_agent"
 INTENT = "greeting"

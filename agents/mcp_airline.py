@@ -312,7 +312,7 @@ def _connection(settings: Settings, token: str) -> dict[str, Any]:
     return {
         "transport": "stdio",
         "command": sys.executable,
-        "args": ["-m", "switchboard.cli", "mcp", "--transport", "stdio"],
+        "args": ["-m", "faces.cli.main", "mcp", "--transport", "stdio"],
         "env": env,
     }
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from agents.common import language_of, outcome, say
 from agents.greeting import CAPABILITIES
-from graphs.state import State
+from switchboard.state import State
 
 AGENT = "refusal_agent"
 INTENT = "irrelevant"

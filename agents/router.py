@@ -22,9 +22,9 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from agents.common import language_of, outcome, say, task_slots
 from agents.greeting import CAPABILITIES
 from agents.llm import first_json_object, llm_errors
+from agents.services import Services
 from agents.slots import extract, flight_numbers, seats
-from graphs.services import Services
-from graphs.state import INTENTS, RouteDecision, State
+from switchboard.state import INTENTS, RouteDecision, State
 
 logger = logging.getLogger("switchboard.router")
 

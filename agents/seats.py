@@ -21,9 +21,9 @@ from agents.common import (
     screen_before_write,
     task_slots,
 )
-from graphs.services import Services
-from graphs.state import Context, PendingAction, State
+from agents.services import Services
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
+from switchboard.state import Context, PendingAction, State
 
 AGENT = "seat_agent"
 INTENT = "book_seat"

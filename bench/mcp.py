@@ -155,7 +155,7 @@ def over_stdio(settings: Settings, calls: int) -> dict[str, list[float]]:
 
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "switchboard.cli", "mcp", "--transport", "stdio"],
+        args=["-m", "faces.cli.main", "mcp", "--transport", "stdio"],
         env=child_env(settings),
     )
 
@@ -193,7 +193,7 @@ def over_http(settings: Settings, calls: int) -> dict[str, list[float]]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/mcp"
     process = subprocess.Popen(
-        [sys.executable, "-m", "switchboard.cli", "mcp", "--transport", "http", "--port", str(port)],
+        [sys.executable, "-m", "faces.cli.main", "mcp", "--transport", "http", "--port", str(port)],
         env=child_env(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

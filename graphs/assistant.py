@@ -27,24 +27,8 @@ from agents.off_topic import refuse
 from agents.router import build_router_node, clarify
 from agents.seats import build_seat_change_node, build_seat_node
 from graphs.services import Services
-from graphs.state import INTENTS, Context, State
+from switchboard.state import INTENTS, TURN_DEFAULTS, Context, State
 from switchboard.text import detect_language
-
-# The fields that describe one turn; a new message starts them afresh.
-TURN_RESET: dict[str, Any] = {
-    "route": None,
-    "intent": None,
-    "agent": None,
-    "reply": "",
-    "task_status": None,
-    "guardrail": None,
-    "tool_calls": [],
-    "facts": [],
-    "entities": {},
-    "confirmed": None,
-    # A confirmation left unanswered is dropped by a new message: nothing was changed.
-    "pending": None,
-}
 
 
 def message_text(message: Any) -> str:
@@ -62,7 +46,7 @@ def build_ingest_node(services: Services):  # type: ignore[no-untyped-def]
         raw = message_text(last) if isinstance(last, HumanMessage) else ""
         check = services.input_guard.check(raw, user_id=runtime.context.user_id)
         language = detect_language(check.text) or state.get("language") or "en"
-        update: dict[str, Any] = {**TURN_RESET, "text": check.text, "language": language}
+        update: dict[str, Any] = {**TURN_DEFAULTS, "text": check.text, "language": language}
         if not state.get("user_id"):
             update["user_id"] = runtime.context.user_id
         verdict = check.verdict

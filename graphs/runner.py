@@ -11,9 +11,9 @@ from typing import Any, TypedDict
 
 from langgraph.types import Command
 
-from graphs.state import Context
 from switchboard.errors import InputError
 from switchboard.identity import USER_ID
+from switchboard.state import Context
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _THREAD_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")

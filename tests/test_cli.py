@@ -30,7 +30,7 @@ def switchboard(
     env: dict[str, str], *args: str, stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "switchboard.cli", *args],
+        [sys.executable, "-m", "faces.cli.main", *args],
         env=env,
         input=stdin,
         capture_output=True,

@@ -124,7 +124,7 @@ def test_bad_files(tmp_path: Path) -> None:
 
 
 def _exit_code(argv: list[str]) -> int:
-    from switchboard.cli import main
+    from faces.cli.main import main
 
     try:
         return main(argv)

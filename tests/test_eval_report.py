@@ -157,7 +157,7 @@ def test_the_command_compares_with_an_earlier_run(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from switchboard.cli import main
+    from faces.cli.main import main
     from switchboard.settings import get_settings
 
     for name in ("OPENAI_API_KEY", "LANGSMITH_API_KEY", "SWITCHBOARD_DATABASE_URL"):

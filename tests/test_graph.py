@@ -386,7 +386,7 @@ def test_wrong_flight_in_a_cancellation_can_be_corrected(graph, engine, thread_i
 def test_a_button_answer_keeps_the_conversation_language(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
     from langgraph.types import Command
 
-    from graphs.state import Context
+    from switchboard.state import Context
 
     turn(graph, thread_id, "取消 FL789，确认号 ABC123")
     config = {"configurable": {"thread_id": thread_id}}

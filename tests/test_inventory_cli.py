@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from switchboard.cli import main
+from faces.cli.main import main
 from switchboard.settings import get_settings
 from tools.db import get_engine
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from agents import knowledge
-from switchboard import cli
-from switchboard.commands import search
+from faces.cli.commands import search
+from faces.cli import main as cli
 from switchboard.settings import Settings
 from tests.test_knowledge_index import LangChainStyleEmbeddings, copy_kb
 

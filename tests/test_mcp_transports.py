@@ -23,7 +23,7 @@ from mcp.client.streamable_http import streamable_http_client
 from pydantic import SecretStr
 
 import server as mcp_server
-from switchboard.cli import main as cli_main
+from faces.cli.main import main as cli_main
 from switchboard.errors import ConfigurationError
 from switchboard.settings import get_settings
 from tools.mcp_wire import ACTING_USER_KEY, ERROR_KEY
@@ -201,7 +201,7 @@ def process_env(tmp_path: Path, seeded_sqlite: Path) -> dict[str, str]:
 
 def test_stdio_subprocess_session(process_env) -> None:  # type: ignore[no-untyped-def]
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "switchboard.cli", "mcp", "--transport", "stdio"], env=process_env
+        command=sys.executable, args=["-m", "faces.cli.main", "mcp", "--transport", "stdio"], env=process_env
     )
 
     async def main() -> Any:
@@ -231,7 +231,7 @@ def test_stdio_subprocess_session(process_env) -> None:  # type: ignore[no-untyp
 
 def test_cli_refuses_a_public_bind_without_keys(process_env) -> None:  # type: ignore[no-untyped-def]
     proc = subprocess.run(
-        [sys.executable, "-m", "switchboard.cli", "mcp", "--transport", "http", "--host", "0.0.0.0"],
+        [sys.executable, "-m", "faces.cli.main", "mcp", "--transport", "http", "--host", "0.0.0.0"],
         env=process_env,
         capture_output=True,
         timeout=60,

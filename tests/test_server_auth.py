@@ -11,8 +11,8 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph_sdk import Auth
 
-import graphs.auth as server_auth
-import graphs.server as server_module
+import faces.langgraph_server.auth as server_auth
+import faces.langgraph_server.graph as server_module
 from switchboard.errors import ConfigurationError
 from switchboard.settings import Settings
 

@@ -83,4 +83,4 @@ def test_the_dockerfile_matches_langgraph_json(tmp_path: Path) -> None:
 
     assert config_lines(generated) == config_lines(DEPLOY / "Dockerfile")
     servers = json.loads((REPO / "langgraph.json").read_text())
-    assert servers["graphs"] == {"switchboard": "graphs.server:make_graph"}
+    assert servers["graphs"] == {"switchboard": "faces.langgraph_server.graph:make_graph"}

@@ -9,9 +9,9 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from sqlalchemy import text
 
+from faces.langgraph_server.graph import AUTH_USER_KEY, ServerGraph, acting_user, as_server_graph
 from graphs.assistant import build_graph
 from graphs.checkpoint import open_async_checkpointer
-from graphs.server import AUTH_USER_KEY, ServerGraph, acting_user, as_server_graph
 from graphs.services import build_services
 from switchboard.errors import ConfigurationError, NotAllowed
 from tests.fakes import ScriptedIntentModel

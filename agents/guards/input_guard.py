@@ -2,7 +2,7 @@
 
 `InputGuard.check(raw)` returns an `InputCheck`: the first blocking verdict (or a pass), the
 normalised text the router should read, and the polite bilingual reply when blocked. Validation
-keeps `agents.guardrails` exactly (name `input_validation`, reasons `empty`, `too_long`, `binary`).
+(`agents.guards.validation`) names its verdict `input_validation`, reasons `empty`, `too_long`, `binary`.
 A guard that raises blocks the message with `guard_error`: an unexamined message is never passed.
 
 `InputGuard.check_before_write(text)` runs the same guards at their write thresholds (stricter):
@@ -16,9 +16,9 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol
 
-from agents.guardrails import MESSAGES as VALIDATION_MESSAGES
-from agents.guardrails import check_input
 from agents.guards.normalize import detection_views, normalize_input
+from agents.guards.validation import MESSAGES as VALIDATION_MESSAGES
+from agents.guards.validation import check_input
 from agents.guards.verdict import (
     ABUSE,
     GUARD_ERROR,
@@ -137,7 +137,7 @@ class InputGuard:
             text = normalize_input(raw)
             validation = check_input(raw, text, self.max_chars)
             if not validation.allowed:
-                return self._blocked(GuardVerdict(False, INPUT_VALIDATION, validation.reason), "")
+                return self._blocked(validation, "")
             views = detection_views(raw, text)
         except Exception as exc:  # noqa: BLE001 - fail closed: a message that cannot be examined is blocked
             return self._failed("normalize", exc, "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-INPUT_VALIDATION: Final = "input_validation"  # reasons: empty, too_long, binary (agents.guardrails)
+INPUT_VALIDATION: Final = "input_validation"  # reasons: empty, too_long, binary (agents.guards.validation)
 PROMPT_INJECTION: Final = "prompt_injection"  # reasons: rule:<family> or model
 ABUSE: Final = "abuse"  # reasons: insult, threat, harassment, unsafe_request
 OUTPUT_PII: Final = "output_pii"  # allowed, reason lists the kinds redacted

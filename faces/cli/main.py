@@ -1,4 +1,4 @@
-"""The `switchboard` command: one subcommand per module of `switchboard.commands`.
+"""The `switchboard` command: one subcommand per module of `faces.cli.commands`.
 
 Each command module has `register(subparsers)`, which adds its parser and sets `handler`, a
 function of the parsed arguments returning the exit code. Modules are imported lazily per
@@ -27,7 +27,7 @@ def _build_parser(command: str | None) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         if command in (None, name):
-            importlib.import_module(f"switchboard.commands.{name}").register(subparsers)
+            importlib.import_module(f"faces.cli.commands.{name}").register(subparsers)
         else:
             subparsers.add_parser(name)
     return parser

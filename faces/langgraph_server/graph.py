@@ -1,6 +1,6 @@
 """The assistant as the LangGraph server runs it (`langgraph.json`): graph factory and checkpointer.
 
-Identity: `graphs.auth` maps the caller's API key to a user, and the server records that user in
+Identity: `faces.langgraph_server.auth` maps the caller's API key to a user, and the server records that user in
 every run's config (`configurable.langgraph_auth_user_id`, out of the client's reach). A run of
 `ServerGraph` always acts as that user: its `Context` is rebuilt from it, whatever `context` or
 `config` the client sent, and a thread whose conversation belongs to another user (its checkpoint's
@@ -26,9 +26,9 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph_sdk.runtime import ServerRuntime
 
 from graphs.checkpoint import open_async_checkpointer
-from graphs.state import Context
 from switchboard.errors import NotAllowed
 from switchboard.settings import get_settings
+from switchboard.state import Context
 
 GRAPH_ID = "switchboard"
 AUTH_USER_KEY = "langgraph_auth_user_id"
@@ -38,7 +38,9 @@ def acting_user(config: RunnableConfig | None) -> str:
     """The authenticated user of a server run; PermissionError when the server recorded none."""
     user_id = ((config or {}).get("configurable") or {}).get(AUTH_USER_KEY)
     if not isinstance(user_id, str) or not user_id:
-        raise PermissionError("this graph runs only for an authenticated user (see graphs/auth.py)")
+        raise PermissionError(
+            "this graph runs only for an authenticated user (see faces/langgraph_server/auth.py)"
+        )
     return user_id
 
 

@@ -24,7 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 UI_PREFIX = "/ui"
 
 SECURITY_HEADERS = {
@@ -65,8 +65,8 @@ async def to_ui(request) -> RedirectResponse:  # type: ignore[no-untyped-def]
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    from graphs.auth import keyring
-    from graphs.server import warm_up
+    from faces.langgraph_server.auth import keyring
+    from faces.langgraph_server.graph import warm_up
 
     await asyncio.to_thread(keyring)
     await warm_up()

@@ -1,27 +1,14 @@
-"""Input guards that run before the router.
+"""The first input check: is the message usable text at all (not empty, not too long, not binary)?
 
-Today: the message must be usable text (not empty, not too long, not binary). Each guard returns
-a typed verdict; a blocked message never reaches the router or any tool.
+Verdict name `input_validation`, reasons `empty`, `too_long`, `binary`; the polite replies for
+each are in `MESSAGES` (`{limit}` is the configured maximum length).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Literal, NamedTuple
 
-from agents.common import say
-
-Reason = Literal["empty", "too_long", "binary"]
-
-
-class InputVerdict(NamedTuple):
-    allowed: bool
-    reason: Reason | None = None
-
-    @property
-    def guardrail(self) -> dict[str, str] | None:
-        return None if self.allowed else {"name": "input_validation", "reason": str(self.reason)}
-
+from agents.guards.verdict import INPUT_VALIDATION, PASS, GuardVerdict
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "empty": (
@@ -50,16 +37,12 @@ def _looks_binary(text: str) -> bool:
     return odd > 0 and odd >= max(1, len(text) // 20)
 
 
-def check_input(raw: str, normalized: str, max_chars: int) -> InputVerdict:
+def check_input(raw: str, normalized: str, max_chars: int) -> GuardVerdict:
     """Whether a message can be processed at all."""
     if len(raw) > max_chars:
-        return InputVerdict(False, "too_long")
+        return GuardVerdict(False, INPUT_VALIDATION, "too_long")
     if _looks_binary(raw):
-        return InputVerdict(False, "binary")
+        return GuardVerdict(False, INPUT_VALIDATION, "binary")
     if not normalized:
-        return InputVerdict(False, "empty")
-    return InputVerdict(True)
-
-
-def block_message(language: str, reason: str, max_chars: int) -> str:
-    return say(language, *MESSAGES[reason]).format(limit=max_chars)
+        return GuardVerdict(False, INPUT_VALIDATION, "empty")
+    return PASS

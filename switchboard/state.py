@@ -1,7 +1,8 @@
 """The typed state of a conversation and the per-run context.
 
 State holds plain JSON-like values only (TypedDicts, no custom classes), so any checkpointer can
-store it and any face can read it. Fields marked *per turn* are reset when a new message arrives.
+store it and any face can read it. `ConversationFields` last for the whole thread; `TurnFields`
+start afresh from `TURN_DEFAULTS` when a new message arrives.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from langgraph.graph.message import add_messages
 
 from switchboard.intents import INTENTS, Intent
 
-__all__ = ["INTENTS", "Intent", "State", "Context"]
+__all__ = ["INTENTS", "TURN_DEFAULTS", "Context", "Intent", "State"]
 
 
 TaskStatus = Literal["completed", "needs_info", "awaiting_confirmation", "refused", "failed"]
@@ -58,19 +59,26 @@ class PendingAction(TypedDict):
     question: str
 
 
-class State(TypedDict):
+class ConversationFields(TypedDict):
+    """What a thread remembers from turn to turn."""
+
     messages: Annotated[list[AnyMessage], add_messages]
-    # Conversation-long
     user_id: NotRequired[str | None]  # the owner of the thread, fixed by its first turn
     language: NotRequired[Literal["zh", "en"]]
     active_task: NotRequired[str | None]  # an intent still collecting slots
     slots: NotRequired[dict[str, dict[str, str]]]  # per intent, kept across topic switches
     last_intent: NotRequired[str | None]
-    pending: NotRequired[PendingAction | None]
     inventory_state: NotRequired[dict[str, Any] | None]  # what a follow-up inventory question refines
-    # Per turn
+
+
+class TurnFields(TypedDict):
+    """What describes one turn: `ingest` starts every new message from `TURN_DEFAULTS`."""
+
     text: NotRequired[str]  # the normalised message of this turn
     entities: NotRequired[dict[str, str]]  # slots stated in this message
+    # A proposal waiting for the user's yes or no. A new message (rather than an answer to the
+    # interrupt) drops it: nothing was changed.
+    pending: NotRequired[PendingAction | None]
     confirmed: NotRequired[bool | None]  # the answer to `pending`, once given
     route: NotRequired[RouteDecision | None]
     intent: NotRequired[str | None]
@@ -81,6 +89,28 @@ class State(TypedDict):
     tool_calls: NotRequired[list[ToolCallRecord]]
     facts: NotRequired[list[dict[str, Any]]]  # what this turn's tools returned (JSON)
     critic: NotRequired[CriticRecord | None]
+
+
+class State(ConversationFields, TurnFields):
+    """The whole state of a conversation: what it remembers plus what describes the turn."""
+
+
+# The values every turn starts from (`text` is the new message itself). A test keeps this in step
+# with `TurnFields`.
+TURN_DEFAULTS: dict[str, Any] = {
+    "entities": {},
+    "pending": None,
+    "confirmed": None,
+    "route": None,
+    "intent": None,
+    "agent": None,
+    "reply": "",
+    "task_status": None,
+    "guardrail": None,
+    "tool_calls": [],
+    "facts": [],
+    "critic": None,
+}
 
 
 @dataclass(frozen=True)

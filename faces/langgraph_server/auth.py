@@ -13,7 +13,7 @@ Authorization, per resource:
   already exists in the shared checkpoint store (another server process on the same PostgreSQL)
   may only be re-created or run by the user that conversation belongs to.
 - runs: the acting user is the key's user. A run whose `context` or `config` names another
-  `user_id` is refused (403); `graphs.server.ServerGraph` ignores client context anyway.
+  `user_id` is refused (403); `faces.langgraph_server.graph.ServerGraph` ignores client context anyway.
 - assistants: read and search only (the server's own `switchboard` assistant); no store, no crons.
 """
 
@@ -31,7 +31,7 @@ from typing import Any
 
 from langgraph_sdk import Auth
 
-from graphs.server import GRAPH_ID
+from faces.langgraph_server.graph import GRAPH_ID
 from switchboard.identity import parse_api_keys
 from switchboard.settings import VAR_DIR, Settings, get_settings
 
@@ -132,7 +132,7 @@ def _stamp_owner(value: dict[str, Any], user_id: str) -> None:
 
 async def _refuse_foreign_conversation(thread_id: Any, user_id: str) -> None:
     """A thread id whose checkpoints belong to someone else cannot be adopted on this server."""
-    from graphs.server import shared_checkpointer, thread_owner  # the saver this server opened
+    from faces.langgraph_server.graph import shared_checkpointer, thread_owner  # the saver this server opened
 
     saver = shared_checkpointer()
     if thread_id is None or saver is None:
