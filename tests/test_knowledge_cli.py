@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from agents import knowledge
-from faces.cli.commands import search
 from faces.cli import main as cli
+from faces.cli.commands import search
 from switchboard.settings import Settings
 from tests.test_knowledge_index import LangChainStyleEmbeddings, copy_kb
 
