@@ -19,6 +19,7 @@ from langgraph.runtime import Runtime
 
 from agents.common import ToolLog, closing, language_of, outcome, say, screen_before_write, task_slots
 from agents.services import Services
+from agents.specialist import ConfirmedAction, NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
 from switchboard.state import Context, PendingAction, State
 
@@ -101,8 +102,8 @@ def _booking_list(bookings: list[Any]) -> str:
     return ", ".join(f"{b.confirmation_number} ({b.flight_number})" for b in bookings)
 
 
-def build_cancellation_node(services: Services):  # type: ignore[no-untyped-def]
-    def cancel_flight(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+def build_cancellation_node(services: Services, roster: Roster) -> NodeFn:
+    def cancel_flight(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
         user = runtime.context.user_id
         slots = task_slots(state, INTENT)
@@ -176,10 +177,10 @@ def build_cancellation_node(services: Services):  # type: ignore[no-untyped-def]
     return cancel_flight
 
 
-def build_cancel_executor_node(services: Services):  # type: ignore[no-untyped-def]
+def build_cancel_executor_node(services: Services, roster: Roster) -> NodeFn:
     """Cancels the booking the user has just confirmed."""
 
-    def cancel_booking(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    def cancel_booking(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
         code = (state["pending"] or {})["args"]["confirmation_number"]
         log = ToolLog()
@@ -202,3 +203,25 @@ def build_cancel_executor_node(services: Services):  # type: ignore[no-untyped-d
         )
 
     return cancel_booking
+
+
+DECLINED = (
+    "好的，没有取消，预订 {confirmation_number} 保持不变。",
+    "OK, I have not cancelled anything: booking {confirmation_number} stays as it is.",
+)
+
+SPECIALIST = Specialist(
+    intent=INTENT,
+    agent=AGENT,
+    meaning="cancel a booking or refund a ticket",
+    build=build_cancellation_node,
+    title=("取消退款", "Cancellation"),
+    capability=("取消预订和退款", "cancel bookings and refund tickets"),
+    slots=("confirmation_number", "flight_number"),
+    reviewed=True,
+    # `quote_refund` alone completes only when the booking was already cancelled.
+    job_tools=frozenset({"cancel_booking", "quote_refund"}),
+    lookup_tools=frozenset({"list_bookings"}),
+    write_tools=frozenset({"cancel_booking"}),
+    actions=(ConfirmedAction("cancel_booking", build_cancel_executor_node, DECLINED),),
+)

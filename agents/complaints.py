@@ -19,6 +19,7 @@ from langgraph.runtime import Runtime
 
 from agents.common import ToolLog, language_of, outcome, say, screen_before_write, task_slots
 from agents.services import Services
+from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError
 from switchboard.state import Context, State
 
@@ -88,10 +89,10 @@ def has_details(text: str) -> bool:
     return len(_MEANINGFUL.findall(remainder)) >= 2
 
 
-def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
+def build_complaint_node(services: Services, roster: Roster) -> NodeFn:
     from tools.airline import classify_complaint
 
-    def complaint(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    def complaint(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
         text = state.get("text", "")
         slots = task_slots(state, INTENT)
@@ -138,3 +139,17 @@ def build_complaint_node(services: Services):  # type: ignore[no-untyped-def]
         return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)
 
     return complaint
+
+
+SPECIALIST = Specialist(
+    intent=INTENT,
+    agent=AGENT,
+    meaning="dissatisfaction, filing a complaint",
+    build=build_complaint_node,
+    title=("投诉", "Complaints"),
+    capability=("登记投诉", "file complaints"),
+    free_text=True,
+    reviewed=True,
+    job_tools=frozenset({"file_complaint"}),
+    write_tools=frozenset({"file_complaint"}),
+)

@@ -11,10 +11,13 @@ import re
 from typing import Any
 
 from langchain_core.messages import HumanMessage
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agents.common import language_of, outcome, say
-from switchboard.state import State
+from agents.services import Services
+from agents.specialist import NodeFn, Roster, StateUpdate
+from switchboard.state import Context, State
 from switchboard.text import detect_language, normalize
 
 _NO = re.compile(
@@ -27,16 +30,6 @@ _YES = re.compile(
     re.IGNORECASE,
 )
 
-DECLINED = {
-    "cancel_booking": (
-        "好的，没有取消，预订 {confirmation_number} 保持不变。",
-        "OK, I have not cancelled anything: booking {confirmation_number} stays as it is.",
-    ),
-    "change_seat": (
-        "好的，座位没有更改，您仍是 {old_seat}。",
-        "OK, your seat is unchanged: you keep {old_seat}.",
-    ),
-}
 UNCLEAR = (
     "（我没能确认您的回答，为安全起见未做任何更改。）",
     " (I couldn't read that as a yes, so to be safe I changed nothing.)",
@@ -57,7 +50,11 @@ def read_answer(answer: Any) -> tuple[bool | None, str]:
     return None, text
 
 
-def confirm(state: State) -> dict[str, Any]:
+def build_confirm_node(services: Services, roster: Roster) -> NodeFn:
+    return confirm
+
+
+def confirm(state: State, runtime: Runtime[Context]) -> StateUpdate:
     pending = state.get("pending") or {}
     answer = interrupt(
         {"question": pending.get("question", ""), "kind": pending.get("kind"), "options": ["yes", "no"]}
@@ -75,11 +72,21 @@ def confirm(state: State) -> dict[str, Any]:
     return update
 
 
-def declined(state: State) -> dict[str, Any]:
-    """The user said no (or nothing clear): report that nothing changed."""
+def build_declined_node(services: Services, roster: Roster) -> NodeFn:
+    def declined(state: State, runtime: Runtime[Context]) -> StateUpdate:
+        """The user said no (or nothing clear): report that nothing changed."""
+        return report_declined(state, roster)
+
+    return declined
+
+
+def report_declined(state: State, roster: Roster) -> StateUpdate:
+    """The reply to a proposal the user turned down, in the words of the action that proposed it."""
     language = language_of(state)
-    pending = state.get("pending") or {}
-    reply = say(language, *DECLINED[pending["kind"]]).format(**pending["args"])
+    pending = state.get("pending")
+    if pending is None:
+        raise ValueError("nothing was waiting for a confirmation")
+    reply = say(language, *roster.action(pending["kind"]).declined).format(**pending["args"])
     if state.get("confirmed") is None:
         reply += say(language, *UNCLEAR)
     return outcome(

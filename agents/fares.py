@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
 from agents.services import Services
+from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError, NotFound
 from switchboard.state import Context, State
 
@@ -39,8 +40,8 @@ def price(fare: Any) -> str:
     return f"{fare.price:.2f} {fare.currency}"
 
 
-def build_fare_node(services: Services):  # type: ignore[no-untyped-def]
-    def fares(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+def build_fare_node(services: Services, roster: Roster) -> NodeFn:
+    def fares(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
         slots = task_slots(state, INTENT)
         flight = slots.get("flight_number") or context_flight(state)
@@ -84,3 +85,18 @@ def build_fare_node(services: Services):  # type: ignore[no-untyped-def]
         return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)
 
     return fares
+
+
+SPECIALIST = Specialist(
+    intent=INTENT,
+    agent=AGENT,
+    meaning="the fare of a flight or cabin",
+    build=build_fare_node,
+    title=("票价", "Fares"),
+    capability=("查询票价", "quote fares"),
+    slots=("flight_number", "cabin"),
+    followup=True,
+    followup_slots=("flight_number",),
+    reviewed=True,
+    job_tools=frozenset({"fare_quote"}),
+)

@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
 from agents.services import Services
+from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError, NotFound
 from switchboard.state import Context, State
 
@@ -53,8 +54,8 @@ def describe_flight(language: str, info: Any) -> str:
     return text + "."
 
 
-def build_flight_status_node(services: Services):  # type: ignore[no-untyped-def]
-    def flight_status(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+def build_flight_status_node(services: Services, roster: Roster) -> NodeFn:
+    def flight_status(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
         slots = task_slots(state, INTENT)
         flight = slots.get("flight_number") or context_flight(state)
@@ -86,3 +87,18 @@ def build_flight_status_node(services: Services):  # type: ignore[no-untyped-def
         )
 
     return flight_status
+
+
+SPECIALIST = Specialist(
+    intent=INTENT,
+    agent=AGENT,
+    meaning="status, delay, departure time or gate of a flight",
+    build=build_flight_status_node,
+    title=("航班状态", "Flight status"),
+    capability=("查询航班状态", "check flight status"),
+    slots=("flight_number",),
+    followup=True,
+    followup_slots=("flight_number",),
+    reviewed=True,
+    job_tools=frozenset({"flight_status"}),
+)

@@ -22,6 +22,7 @@ from agents.common import (
     task_slots,
 )
 from agents.services import Services
+from agents.specialist import ConfirmedAction, NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
 from switchboard.state import Context, PendingAction, State
 
@@ -88,8 +89,8 @@ def _seat_taken_reply(language: str, flight: str, seat: str, alternatives: list[
     return say(language, *SEAT_TAKEN_FULL).format(flight=flight, seat=seat)
 
 
-def build_seat_node(services: Services):  # type: ignore[no-untyped-def]
-    def book_seat(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+def build_seat_node(services: Services, roster: Roster) -> NodeFn:
+    def book_seat(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
         slots = task_slots(state, INTENT)
         log = ToolLog()
@@ -195,10 +196,10 @@ def build_seat_node(services: Services):  # type: ignore[no-untyped-def]
     return book_seat
 
 
-def build_seat_change_node(services: Services):  # type: ignore[no-untyped-def]
+def build_seat_change_node(services: Services, roster: Roster) -> NodeFn:
     """Carries out a seat change the user has just confirmed."""
 
-    def change_seat(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    def change_seat(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
         args = dict((state["pending"] or {})["args"])
         flight, code, new_seat = args["flight_number"], args["confirmation_number"], args["new_seat"]
@@ -225,3 +226,23 @@ def build_seat_change_node(services: Services):  # type: ignore[no-untyped-def]
         return close(reply, "completed")
 
     return change_seat
+
+
+DECLINED = (
+    "好的，座位没有更改，您仍是 {old_seat}。",
+    "OK, your seat is unchanged: you keep {old_seat}.",
+)
+
+SPECIALIST = Specialist(
+    intent=INTENT,
+    agent=AGENT,
+    meaning="reserve or change a seat on a flight",
+    build=build_seat_node,
+    title=("座位", "Seats"),
+    capability=("预订或更换座位", "book or change seats"),
+    slots=("flight_number", "seat"),
+    reviewed=True,
+    job_tools=frozenset({"book_seat", "change_seat"}),
+    write_tools=frozenset({"book_seat", "change_seat"}),
+    actions=(ConfirmedAction("change_seat", build_seat_change_node, DECLINED),),
+)

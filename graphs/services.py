@@ -55,16 +55,22 @@ class Services:
         if "input_guard" in self.overrides:
             return self.overrides["input_guard"]
         from agents.guards import build_input_guard
+        from agents.registry import ROSTER
 
-        return build_input_guard(self.settings)
+        # Refusals that offer help say what the assistant can do, in the registry's words.
+        capabilities = {language: ROSTER.capabilities(language) for language in ("zh", "en")}
+        return build_input_guard(self.settings, capabilities=capabilities)
 
     @cached_property
     def output_guard(self) -> OutputGuard:
         if "output_guard" in self.overrides:
             return self.overrides["output_guard"]
         from agents.guards import build_output_guard
+        from agents.registry import ROSTER
+        from agents.router import router_prompt
 
-        return build_output_guard(self.settings)
+        # The router's prompt as sent (its intent list filled in) is protected like the constants.
+        return build_output_guard(self.settings, protected=(router_prompt(ROSTER),))
 
     @cached_property
     def inventory(self) -> InventoryAgent:

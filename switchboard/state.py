@@ -52,7 +52,7 @@ class CriticRecord(TypedDict):
 class PendingAction(TypedDict):
     """A sensitive action waiting for the user's yes or no."""
 
-    kind: Literal["cancel_booking", "change_seat"]
+    kind: str  # the proposing specialist's `ConfirmedAction.kind`, e.g. cancel_booking, change_seat
     agent: str
     intent: str
     args: dict[str, Any]

@@ -263,7 +263,7 @@ def test_unsure_without_llm_asks_to_clarify(graph, thread_id) -> None:  # type: 
 
 
 def test_long_conversations_keep_a_bounded_history(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
-    from graphs.assistant import MAX_MESSAGES
+    from agents.turn import MAX_MESSAGES
 
     for i in range(MAX_MESSAGES):
         turn(graph, thread_id, f"hello {i}")
@@ -289,6 +289,10 @@ def test_policy_questions_are_answered_from_documents(graph, thread_id) -> None:
     assert "[baggage]" in result["reply"]
 
 
+# The review node reads nothing of the run's runtime.
+RUNTIME: Any = None
+
+
 def review_state(reply: str, facts: list[dict], agent: str = "fare_agent", **extra: Any) -> dict[str, Any]:
     from langchain_core.messages import HumanMessage
 
@@ -304,30 +308,33 @@ def review_state(reply: str, facts: list[dict], agent: str = "fare_agent", **ext
 
 
 def test_review_revises_a_reply_that_contradicts_the_facts(settings, engine) -> None:  # type: ignore[no-untyped-def]
-    from graphs.assistant import build_review_node
+    from agents.registry import ROSTER
+    from agents.turn import build_review_node
     from graphs.services import build_services
 
-    review = build_review_node(build_services(settings, engine=engine))
+    review = build_review_node(build_services(settings, engine=engine), ROSTER)
     fare = {"flight_number": "FL123", "cabin": "economy", "price": "500.00", "currency": "USD"}
-    wrong = review(review_state("The economy fare on flight FL123 is 450.00 USD.", [fare]))
+    wrong = review(review_state("The economy fare on flight FL123 is 450.00 USD.", [fare]), RUNTIME)
     assert wrong["critic"]["ok"] is False and wrong["critic"]["revised"] is True
     assert "500.00" in wrong["reply"] and "450" not in wrong["reply"]
-    right = review(review_state("The economy fare on flight FL123 is 500.00 USD.", [fare]))
+    right = review(review_state("The economy fare on flight FL123 is 500.00 USD.", [fare]), RUNTIME)
     assert right["critic"] == {"ok": True, "problems": [], "revised": False}
     assert right["reply"] == "The economy fare on flight FL123 is 500.00 USD."
 
 
 def test_review_redacts_what_is_not_the_users(settings, engine) -> None:  # type: ignore[no-untyped-def]
-    from graphs.assistant import build_review_node
+    from agents.registry import ROSTER
+    from agents.turn import build_review_node
     from graphs.services import build_services
 
-    review = build_review_node(build_services(settings, engine=engine))
+    review = build_review_node(build_services(settings, engine=engine), ROSTER)
     leaked = review(
         review_state(
             "Booking QQQ111 belongs to alice@example.com, card 4111 1111 1111 1111.",
             [],
             agent="knowledge_agent",
-        )
+        ),
+        RUNTIME,
     )
     assert "QQQ111" not in leaked["reply"] and "alice@example.com" not in leaked["reply"]
     assert "4111 1111 1111 1111" not in leaked["reply"]

@@ -5,19 +5,24 @@ import { Api, ApiError } from "./api.js";
 
 const KEY_STORAGE = "switchboard.apiKey";
 
+// Names of the nodes that answer besides the specialists; the specialists' own names come from
+// the server (specialists.json, generated from the specialist registry) when the page starts.
 const AGENTS = {
-  flight_status_agent: "Flight status · 航班状态",
-  seat_agent: "Seats · 座位",
-  cancellation_agent: "Cancellation · 取消退款",
-  fare_agent: "Fares · 票价",
-  complaint_agent: "Complaints · 投诉",
-  inventory_agent: "Vehicle stock · 车辆库存",
-  knowledge_agent: "Knowledge base · 知识库",
-  greeting_agent: "Greeting · 问候",
-  refusal_agent: "Off-topic · 超出范围",
   router: "Router · 路由",
   input_guard: "Input guard · 输入防护",
 };
+
+async function loadSpecialistNames() {
+  try {
+    const response = await fetch("specialists.json", { cache: "no-cache" });
+    if (!response.ok) return;
+    for (const [agent, title] of Object.entries(await response.json())) {
+      AGENTS[agent] = `${title.en} · ${title.zh}`;
+    }
+  } catch {
+    // Without the names, badges show the agents' ids: nothing else depends on them.
+  }
+}
 
 const STATUS = {
   completed: "completed · 已完成",
@@ -352,4 +357,5 @@ function start() {
   useKey(localStorage.getItem(KEY_STORAGE));
 }
 
+loadSpecialistNames();
 start();

@@ -17,6 +17,7 @@ fail closed). See docs/guards.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from agents.guards.abuse import AbuseGuard
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 
-def build_input_guard(settings: Settings) -> InputGuard:
+def build_input_guard(settings: Settings, *, capabilities: Mapping[str, str] | None = None) -> InputGuard:
     """The input stack for `settings`; the models are trained into `settings.model_dir` on first use."""
     from agents.guards.injection import InjectionDetector, load_guard_model
 
@@ -51,7 +52,9 @@ def build_input_guard(settings: Settings) -> InputGuard:
         detector = InjectionDetector(injection.model, social=social, strict=strict)
         return [InjectionStep(detector), AbuseStep(AbuseGuard(abuse, strict=strict))]
 
-    return InputGuard(steps(False), max_chars=settings.max_input_chars, write_guards=steps(True))
+    return InputGuard(
+        steps(False), max_chars=settings.max_input_chars, write_guards=steps(True), capabilities=capabilities
+    )
 
 
 def build_output_guard(settings: Settings, *, protected: tuple[str, ...] = ()) -> OutputGuard:

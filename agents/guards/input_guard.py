@@ -13,7 +13,7 @@ so a message the guards found borderline is not acted on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from agents.guards.normalize import detection_views, normalize_input
@@ -31,9 +31,11 @@ from agents.guards.verdict import (
 
 logger = logging.getLogger("switchboard.guards")
 
+# The refusals that offer help instead end with the assistant's capabilities (from the
+# specialist registry, given by whoever builds the guard), e.g. "I can check flight status, ...".
 INJECTION_REPLY = {
-    "zh": "抱歉，我无法执行这个请求。我可以帮您查询航班状态、预订或更换座位、取消预订和退款、查询票价、登记投诉、查询车辆库存，以及解答行李、退改签等政策问题。",
-    "en": "Sorry, I can't act on that request. I can check flight status, book or change seats, cancel bookings and refunds, quote fares, file complaints, answer vehicle stock questions and explain travel policies.",
+    "zh": "抱歉，我无法执行这个请求。",
+    "en": "Sorry, I can't act on that request. ",
 }
 # Another person's data, a claimed role or privilege: say what the assistant can do instead.
 SOCIAL_REPLY = {
@@ -57,9 +59,11 @@ ABUSE_REPLIES = {
 }
 ABUSE_REPLIES["slur"] = ABUSE_REPLIES["insult"]
 ABUSE_REPLIES["harassment"] = {
-    "zh": "请保持文明交流。我可以帮您处理航班、预订、退款、投诉和车辆库存等问题。",
-    "en": "Please keep our conversation respectful. I can help with flights, bookings, refunds, complaints and vehicle stock.",
+    "zh": "请保持文明交流。",
+    "en": "Please keep our conversation respectful. ",
 }
+# Abuse replies that end with what the assistant can do.
+ABUSE_OFFERS_HELP = frozenset({"harassment"})
 ERROR_REPLY = {
     "zh": "抱歉，系统暂时无法安全地处理您的消息，请稍后再试。",
     "en": "Sorry, I can't safely process your message right now. Please try again in a moment.",
@@ -96,23 +100,32 @@ class AbuseStep:
         return self.guard.check(views)
 
 
-def block_message(verdict: GuardVerdict, max_chars: int) -> dict[str, str]:
+def block_message(
+    verdict: GuardVerdict, max_chars: int, capabilities: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The polite reply, in both languages, for a blocking verdict."""
+    offer = dict(capabilities or {"zh": "", "en": ""})
     if verdict.name == INPUT_VALIDATION:
         zh, en = VALIDATION_MESSAGES[str(verdict.reason)]
         return {"zh": zh.format(limit=max_chars), "en": en.format(limit=max_chars)}
     if verdict.name == PROMPT_INJECTION:
-        social = str(verdict.reason or "").startswith(SOCIAL_REASONS)
-        return dict(SOCIAL_REPLY if social else INJECTION_REPLY)
+        if str(verdict.reason or "").startswith(SOCIAL_REASONS):
+            return dict(SOCIAL_REPLY)
+        return {language: (INJECTION_REPLY[language] + offer[language]).strip() for language in offer}
     if verdict.name == ABUSE:
-        return dict(ABUSE_REPLIES.get(str(verdict.reason), ABUSE_REPLIES["insult"]))
+        reason = str(verdict.reason)
+        reply = ABUSE_REPLIES.get(reason, ABUSE_REPLIES["insult"])
+        if reason in ABUSE_OFFERS_HELP:
+            return {language: (reply[language] + offer[language]).strip() for language in offer}
+        return dict(reply)
     return dict(ERROR_REPLY)
 
 
 class InputGuard:
     """The composed input stack; see the module docstring.
 
-    `write_guards` are the same guards at their write thresholds (default: `guards` themselves).
+    `write_guards` are the same guards at their write thresholds (default: `guards` themselves);
+    `capabilities` ({"zh": ..., "en": ...}) end the refusals that offer help instead.
     """
 
     def __init__(
@@ -121,8 +134,10 @@ class InputGuard:
         *,
         max_chars: int,
         write_guards: Sequence[TextGuard] | None = None,
+        capabilities: Mapping[str, str] | None = None,
     ) -> None:
         self.guards = list(guards)
+        self.capabilities = capabilities
         self.write_guards = list(write_guards) if write_guards is not None else self.guards
         self.max_chars = max_chars
 
@@ -170,7 +185,7 @@ class InputGuard:
         return InputCheck(PASS, text, None)
 
     def _blocked(self, verdict: GuardVerdict, text: str) -> InputCheck:
-        return InputCheck(verdict, text, block_message(verdict, self.max_chars))
+        return InputCheck(verdict, text, block_message(verdict, self.max_chars, self.capabilities))
 
     def _failed(self, guard: str, exc: BaseException, text: str) -> InputCheck:
         logger.error("input guard %s failed, blocking the message: %r", guard, exc)

@@ -34,29 +34,17 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from agents.registry import ROSTER
 from evals.harness.dataset import Case, Turn
 from switchboard.text import detect_language, normalize
 
-WRITE_TOOLS = frozenset({"book_seat", "change_seat", "cancel_booking", "file_complaint"})
-# A successful call of one of these does the intent's job.
-REQUIRED_TOOLS: dict[str, frozenset[str]] = {
-    "flight_status": frozenset({"flight_status"}),
-    "book_seat": frozenset({"book_seat", "change_seat"}),
-    # `quote_refund` alone completes only when the booking was already cancelled.
-    "cancel_flight": frozenset({"cancel_booking", "quote_refund"}),
-    "price_inquiry": frozenset({"fare_quote"}),
-    "complaint": frozenset({"file_complaint"}),
-    "inventory_query": frozenset({"query_inventory"}),
-    "knowledge_search": frozenset({"search_knowledge_base"}),
-    "greeting": frozenset(),
-    "irrelevant": frozenset(),
-}
-# Tools an intent may call at all (looking things up on the way included).
-ALLOWED_TOOLS: dict[str, frozenset[str]] = {
-    **REQUIRED_TOOLS,
-    "cancel_flight": frozenset({"list_bookings", "quote_refund", "cancel_booking"}),
-}
-REFUSAL_AGENTS = frozenset({"refusal_agent"})
+# What each intent's specialist declares (agents.registry): the tools that do its job (a
+# successful call of one does it), the tools it may call at all (looking things up on the way
+# included), the ones that write, and which agent is the polite refusal.
+REQUIRED_TOOLS: dict[str, frozenset[str]] = {s.intent: s.job_tools for s in ROSTER.specialists}
+ALLOWED_TOOLS: dict[str, frozenset[str]] = {s.intent: s.allowed_tools for s in ROSTER.specialists}
+WRITE_TOOLS = frozenset(tool for s in ROSTER.specialists for tool in s.write_tools)
+REFUSAL_AGENTS = frozenset(s.agent for s in ROSTER.specialists if s.refuses)
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"\b[A-Za-z]{2,}\b")

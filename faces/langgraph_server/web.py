@@ -1,7 +1,8 @@
 """Custom routes of the LangGraph server (`langgraph.json` -> `http.app`): the web chat at `/ui`.
 
 The page is static (HTML, CSS, ES modules in `web/`) and talks to the server's own HTTP API with
-the user's API key; these routes only serve the files, so they need no key themselves. Responses
+the user's API key; these routes only serve the files (and the specialists' display names, from
+the registry), so they need no key themselves. Responses
 carry a strict Content-Security-Policy: scripts and styles from this origin only, API calls to this
 origin only.
 
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.responses import RedirectResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -59,8 +61,15 @@ class UiHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def to_ui(request) -> RedirectResponse:  # type: ignore[no-untyped-def]
+async def to_ui(request: Request) -> RedirectResponse:
     return RedirectResponse(f"{UI_PREFIX}/", status_code=307)
+
+
+async def specialist_names(request: Request) -> JSONResponse:
+    """{agent: {"zh", "en"}}: how the page names each specialist (from the registry)."""
+    from agents.registry import ROSTER
+
+    return JSONResponse(ROSTER.titles())
 
 
 @asynccontextmanager
@@ -76,6 +85,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 app = Starlette(
     routes=[
         Route(UI_PREFIX, to_ui),
+        Route(f"{UI_PREFIX}/specialists.json", specialist_names),
         Mount(UI_PREFIX, app=StaticFiles(directory=WEB_DIR, html=True), name="ui"),
     ],
     middleware=[Middleware(UiHeaders)],

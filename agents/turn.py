@@ -1,0 +1,109 @@
+"""The nodes every turn passes through, whichever specialist answers: ingest, review, finalize.
+
+`ingest` starts the turn (per-turn fields reset, input guards, the language); `review` checks the
+reply against the turn's tool results (the deterministic critic, one bounded revision, for the
+specialists that declare `reviewed`) and guards what leaves (output guards); `finalize` trims old
+messages and remembers what was asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage
+from langgraph.runtime import Runtime
+
+from agents.critic import critique, revise
+from agents.guards import ids_in_facts
+from agents.services import Services
+from agents.specialist import NodeFn, Roster, StateUpdate
+from switchboard.state import TURN_DEFAULTS, Context, State
+from switchboard.text import detect_language
+
+# Messages kept in a thread's state. Slots and tasks carry the conversation's meaning; older
+# messages only make every checkpoint bigger, so a long conversation costs the same per turn.
+MAX_MESSAGES = 40
+
+
+def message_text(message: BaseMessage) -> str:
+    """The text of a message whose content may be a string or a list of content blocks."""
+    content = message.content
+    if isinstance(content, str):
+        return content
+    parts = [part.get("text", "") if isinstance(part, dict) else str(part) for part in content]
+    return " ".join(p for p in parts if p)
+
+
+def build_ingest_node(services: Services, roster: Roster) -> NodeFn:
+    def ingest(state: State, runtime: Runtime[Context]) -> StateUpdate:
+        last = state["messages"][-1]
+        raw = message_text(last) if isinstance(last, HumanMessage) else ""
+        check = services.input_guard.check(raw, user_id=runtime.context.user_id)
+        language = detect_language(check.text) or state.get("language") or "en"
+        update: dict[str, Any] = {**TURN_DEFAULTS, "text": check.text, "language": language}
+        if not state.get("user_id"):
+            update["user_id"] = runtime.context.user_id
+        verdict = check.verdict
+        if not verdict.allowed:
+            # Keep the checkpoint clean: a note replaces the refused message, which is never stored.
+            note = f"[message not processed: {verdict.name}/{verdict.reason}, {len(raw)} characters]"
+            message = check.message or {}
+            update.update(
+                messages=[HumanMessage(content=note, id=last.id)],
+                text="",
+                guardrail=verdict.guardrail,
+                route={"label": "irrelevant", "confidence": 1.0, "decided_by": "guard"},
+                intent="irrelevant",
+                reply=message.get(language) or message.get("en", ""),
+                task_status="refused",
+                agent="input_guard",
+            )
+        return update
+
+    return ingest
+
+
+def build_review_node(services: Services, roster: Roster) -> NodeFn:
+    # The airline desk's replies are composed from tool results, so the critic can check every
+    # claim. The inventory and knowledge agents check themselves (SQL validated and executed;
+    # every number grounded in a cited passage), and their replies quote data the critic does
+    # not see whole: they do not declare `reviewed`.
+    reviewed = roster.reviewed_agents
+
+    def review(state: State, runtime: Runtime[Context]) -> StateUpdate:
+        """Check the reply against the facts (one bounded revision), then guard what leaves."""
+        reply, language = state.get("reply", ""), state.get("language") or "en"
+        facts = list(state.get("facts") or [])
+        update: dict[str, Any] = {}
+        if state.get("agent") in reviewed:
+            verdict = critique(reply, facts, language, user_text=state.get("text", ""))
+            if not verdict.ok:
+                reply = revise(reply, facts, language, verdict.problems)
+            update["critic"] = {"ok": verdict.ok, "problems": verdict.problems, "revised": not verdict.ok}
+        own_text = " ".join(message_text(m) for m in state.get("messages", []) if isinstance(m, HumanMessage))
+        checked = services.output_guard.check(
+            reply, own_text=own_text, allowed_ids=ids_in_facts(facts), language=language
+        )
+        if checked.verdict.name and not state.get("guardrail"):
+            update["guardrail"] = checked.verdict.guardrail
+        update["reply"] = checked.reply
+        update["messages"] = [AIMessage(content=checked.reply)]
+        return update
+
+    return review
+
+
+def build_finalize_node(services: Services, roster: Roster) -> NodeFn:
+    return finalize
+
+
+def finalize(state: State, runtime: Runtime[Context]) -> StateUpdate:
+    """Trim old messages and remember what was asked (the reply joined the conversation in review)."""
+    messages = state.get("messages", [])
+    excess = len(messages) - MAX_MESSAGES
+    update: dict[str, Any] = {}
+    if excess > 0:
+        update["messages"] = [RemoveMessage(id=m.id) for m in messages[:excess] if m.id]
+    if state.get("intent"):
+        update["last_intent"] = state["intent"]
+    return update
