@@ -7,7 +7,9 @@
     lexicon.py   words and phrases (Chinese and English) mapped to canonical values
     dates.py     calendar periods and relative dates against an injected "today"
     spec.py      QuerySpec: the typed meaning of a question
-    parse.py     question -> QuerySpec (the local engine's grammar)
+    parse.py     question -> QuerySpec (the local engine's grammar): runs the passes of grammar/
+    grammar/     one module per pass (numbers, entities, model years, periods, durations,
+                 quantities) over a masked `Scan`, and `shape`, which decides the QuerySpec
     compiler.py  QuerySpec -> SQLAlchemy Core -> SQL text
     guard.py     requests to modify data, raw SQL, references to other tables
     validate.py  sqlglot validation: one SELECT over allow-listed tables and columns, row cap

@@ -1,0 +1,203 @@
+"""The words that decide a question's shape: dimensions, grouping, superlatives, aggregates, listings.
+
+Dimension words appear inside many patterns as named groups (`brand__3`); `dim_in` reads back
+which dimension a match named. Patterns run on the masked text, so they never see a value a pass
+already consumed (K_MASK stands where a top-k number was).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tools.inventory.grammar.scan import K_MASK, MASK
+
+_DIMS: list[tuple[str, str]] = [
+    ("model_year", r"年款|model[- ]years?"),
+    ("body_type", r"车身类型|车身形式|车型类别|车辆类型|车身|body[- ]types?|body[- ]styles?|body"),
+    (
+        "fuel_type",
+        r"燃料类型|燃油类型|能源类型|动力类型|动力形式|燃料|能源|动力|fuel[- ]types?|fuel|powertrains?|energy[- ]types?",
+    ),
+    ("brand", r"品牌|牌子|厂商|厂家|brands?|makes?|manufacturers?|marques?"),
+    ("model", r"车型|型号|车系|models?"),
+    ("city", r"城市|地区|cit(?:y|ies)"),
+    (
+        "store",
+        r"门店|店铺|店面|展厅|经销商|4s店|分店|店|stores?|dealerships?|dealers?|branch(?:es)?|showrooms?|locations?|shops?|outlets?",
+    ),
+    ("status", r"状态|status(?:es)?"),
+    ("color", r"颜色|车色|colou?rs?"),
+    ("intake_quarter", r"季度|quarters?"),
+    ("intake_month", r"月份|月|months?"),
+    ("intake_year", r"年份|年度|年|years?"),
+]
+_TAGS = iter(range(10_000))
+
+
+def dim_re() -> str:
+    """The dimension words as named groups (`brand__3`, ...), unique per use inside one regex."""
+    tag = next(_TAGS)
+    return "|".join(f"(?P<{name}__{tag}>{pattern})" for name, pattern in _DIMS)
+
+
+GROUP_PATTERNS = [
+    re.compile(rf"(?:按|按照|根据|依|以|分)\s*(?:照|不同的?)?\s*(?:{dim_re()})"),
+    re.compile(
+        rf"(?:每个|每一个|每1个|每家|每种|每款|每一种|每类|每|各个|各家|各种|各款|各|不同)\s*(?:的)?\s*(?:{dim_re()})"
+    ),
+    re.compile(rf"(?:{dim_re()})\s*(?:分布|占比|构成|维度|排名|排行|统计)"),
+    re.compile(
+        rf"\b(?:by|per|for each|for every|each|every|across|grouped by|group by|broken down by|break(?:ing)? ?down by|split by|according to)\s+(?:the\s+|their\s+|its\s+)?(?:{MASK}+\s*)?(?:{dim_re()})\b"
+    ),
+    re.compile(rf"\b(?:{dim_re()})[- ](?:wise|breakdown|distribution|split)\b"),
+]
+PERIOD_WORDS = [
+    ("intake_month", r"每月|每个月|按月|逐月|monthly|month by month|per month|each month|by month"),
+    ("intake_quarter", r"每季度|每个季度|按季度|逐季|quarterly|per quarter|each quarter|by quarter"),
+    ("intake_year", r"每年|按年|逐年|yearly|annually|per year|each year|by year"),
+]
+WHICH = re.compile(
+    rf"(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家|哪些|哪|什么|\bwhich|\bwhat)\s*(?:的)?\s*(?:{dim_re()})"
+    rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
+)
+SUPERLATIVES: list[tuple[str, str, bool]] = [
+    (
+        r"最贵|价格最高|价位最高|售价最高|指导价最高|最高价的|most expensive|priciest|highest[- ]priced|most costly|dearest|pricie?st",
+        "guide_price",
+        True,
+    ),
+    (
+        r"最便宜|价格最低|价位最低|售价最低|指导价最低|最低价的|最实惠|cheapest|least expensive|lowest[- ]priced|most affordable",
+        "guide_price",
+        False,
+    ),
+    (
+        r"里程最高|里程最多|里程最长|里程最大|公里数最多|公里数最高|highest mileage|most mileage|most kilomet(?:er|re)s|most km|mileage is highest",
+        "mileage_km",
+        True,
+    ),
+    (
+        r"里程最低|里程最少|里程最短|里程最小|公里数最少|lowest mileage|least mileage|fewest (?:km|kilomet(?:er|re)s)",
+        "mileage_km",
+        False,
+    ),
+    (r"年款最新|最新年款|newest model year|latest model year", "model_year", True),
+    (
+        r"最新入库|最近入库|最新到店|最近到店|最新到货|最晚入库|最新进|最新的|最近到的|newest|latest|most recent(?:ly)?|arrived last",
+        "intake_date",
+        True,
+    ),
+    (
+        r"最早入库|最早到店|最早到货|最早的|最老的|库龄最长|在库时间最长|在库最久|放得最久|停放最久|库存最久|最久|oldest|earliest|longest",
+        "intake_date",
+        False,
+    ),
+]
+MORE = r"最多|most|largest number|biggest|largest|highest (?:number|count)|the most"
+FEWER = r"最少|fewest|least|smallest|lowest (?:number|count)"
+
+COUNT_WORDS = re.compile(
+    r"多少辆|多少台|多少部|多少个|几辆|几台|几部|几个|数量|数目|总数|总量|多少车|有多少|多少(?!钱)|台数|辆数|计数"
+    r"|how many|number of|count|total number|tally|quantity"
+)
+AVG_WORDS = re.compile(r"平均|均价|avg|average|mean")
+SUM_WORDS = re.compile(
+    r"总价值|总货值|货值|总价|总金额|总额|合计金额|价值总和|价格总和|总值|total value|total price|total worth|combined value"
+    r"|combined price|sum of|total guide price|total of|worth in total|in total worth|how much .{0,30}worth|value of"
+)
+MIN_WORDS = re.compile(
+    r"最低的?(?:指导)?(?:价格|价|售价|报价)|起售价|起价|最便宜的价格|最便宜的多少钱|最低(?:是)?多少|lowest (?:guide )?price|minimum (?:guide )?price|min price"
+    r"|cheapest price|starting price|minimum|\bmin\b|lowest"
+)
+MAX_WORDS = re.compile(
+    r"最高的?(?:指导)?(?:价格|价|售价|报价)|最贵的价格|最贵的多少钱|最高(?:是)?多少|highest (?:guide )?price|maximum (?:guide )?price|max price"
+    r"|top price|maximum|\bmax\b|highest"
+)
+TOP_DIM = re.compile(
+    rf"(?:前|top)\s*{K_MASK}+\s*(?:个|名|家|款|种)?\s*(?:的)?\s*(?:{dim_re()})|(?:^|\s){K_MASK}+\s+(?:[a-z-]+\s+)?(?:{dim_re()})"
+)
+VALUE_Q = re.compile(
+    r"多少钱|价格是多少|价是多少|是多少|多少|how much|what is the|what's the|what was the|价格多少"
+)
+METRICS = [("mileage_km", r"里程|公里|mileage|odometer|\bkm\b|kilomet"), ("model_year", r"年款|model year")]
+
+COUNT_DISTINCT = re.compile(
+    rf"(?:多少|几)\s*(?:个|种|款|家|类)\s*(?:不同的?)?\s*(?:{dim_re()})?"
+    rf"|how many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
+)
+DISTINCT = re.compile(
+    rf"(?:有)?(?:哪些|哪几种|哪几个|哪几款|什么样的|什么)\s*(?:{dim_re()})"
+    rf"|(?:{dim_re()})\s*(?:都)?(?:有哪些|有什么|有哪几种|是什么|有几种|都有啥|有啥)"
+    rf"|\b(?:what|which|list(?: all)?(?: the)?|show(?: me)?(?: all)?(?: the)?)\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
+)
+LISTING = re.compile(
+    r"列出|列一下|列举|显示|展示|给我看|看看|看一下|查看|查一下|查询|找出|找一下|筛选|有哪些|哪些车|哪几辆|哪辆|哪台|哪一辆"
+    r"|清单|明细|信息|详情|资料|\blist|\bshow|\bdisplay|which (?:cars|vehicles|ones|one)|what (?:cars|vehicles)|\bfind"
+    r"|give me|search|look ?up|details|info\b|information"
+)
+VEHICLE_NOUN = re.compile(
+    r"车|辆|台|库存|汽车|vehicles?|cars?|autos?|stock|inventory|units?|suvs?|sedans?|evs?|trucks?|pickups?|mpvs?|fleet"
+)
+STORE_SUBJECT = re.compile(
+    r"(?:多少|几)\s*(?:家|个)\s*(?:门店|店|展厅|经销商|4s店|分店)|how many (?:stores|dealerships|showrooms|branches|locations|shops|outlets)"
+    r"|门店数|store count|number of (?:stores|dealerships|showrooms|branches)"
+    r"|(?:列出|所有|全部|有哪些|哪些|list|show|all)\s*(?:the\s+|all\s+|of\s+|your\s+|our\s+)*(?:的)?\s*(?:门店|店铺|分店|展厅|stores|dealerships|showrooms|branches|shops)"
+)
+ORDER_BY = re.compile(
+    r"(?:按|按照|根据|以|\bby|sorted by|sort by|order(?:ed)? by|ranked by|rank by|rank(?:ed)? on)\s*(?:the\s+)?"
+    r"(?P<field>指导价格|指导价|价格|售价|价钱|guide price|price|入库日期|入库时间|接车日期|接车时间|到店日期|intake date|intake|arrival date|arrival|date"
+    r"|里程|mileage|odometer|年款|model year)"
+)
+ORDER_FIELDS = [
+    ("guide_price", r"价|price"),
+    ("mileage_km", r"里程|mileage|odometer"),
+    ("model_year", r"年款|model year"),
+    ("intake_date", r"."),
+]
+DESC = re.compile(
+    r"从高到低|从大到小|由高到低|降序|倒序|从新到旧|从近到远|由近及远|最新的在前|desc(?:ending)?|high(?:est)? to low(?:est)?|highest first|newest first|most recent first|largest first|most first|从多到少"
+)
+ASC = re.compile(
+    r"从低到高|从小到大|由低到高|升序|正序|从旧到新|从远到近|asc(?:ending)?|low(?:est)? to high(?:est)?|lowest first|oldest first|cheapest first|smallest first|从少到多"
+)
+RANK = re.compile(r"排名|排行|排序|rank|ranking|sorted|sort|order")
+
+COLUMN_WORDS: list[tuple[str, str]] = [
+    ("vehicle_id", r"车辆id|汽车id|车id|\bids?\b|编号|车号|vehicle ids?"),
+    ("vin", r"\bvins?\b|车架号|识别码|识别代号"),
+    ("brand", r"品牌|牌子|\bbrands?\b|\bmakes?\b"),
+    ("model", r"车型|型号|\bmodels?\b(?!\s*year)"),
+    ("model_year", r"年款|model year"),
+    ("body_type", r"车身|body"),
+    ("fuel_type", r"燃料|动力|能源|\bfuel|powertrain"),
+    ("color", r"颜色|什么色|colou?rs?"),
+    (
+        "intake_date",
+        r"接车日期|接车时间|入库日期|入库时间|到店日期|到店时间|到货日期|进店日期|什么时候|何时|哪天|哪一天|intake|arrival|arrived|arrive|received|receive|\bwhen\b",
+    ),
+    ("guide_price", r"指导价|价格|价钱|售价|报价|多少钱|\bprices?\b|msrp|\bcosts?\b|how much"),
+    (
+        "status",
+        r"状态|在库吗|还在吗|还在库|卖了吗|卖掉了吗|售出了吗|卖出去了吗|预订了吗|status|still available|still in stock|available\?|is it sold|been sold|sold\?|reserved\?",
+    ),
+    (
+        "store",
+        r"门店|哪个店|哪家店|店名|在哪|哪里|\bstores?\b|\bdealers?\b|showroom|\bwhere\b|location|branch",
+    ),
+    ("city", r"城市|在哪|哪里|\bcit(?:y|ies)\b|\bwhere\b"),
+    ("mileage_km", r"里程|公里|mileage|odometer|\bkm\b"),
+]
+
+
+def dim_in(m: re.Match[str] | None) -> str | None:
+    """The dimension a match named, if any."""
+    if m is None:
+        return None
+    return next((key.split("__")[0] for key, value in m.groupdict().items() if value and "__" in key), None)
+
+
+_FIRST_DIM = re.compile(dim_re())
+
+
+def first_dim(text: str) -> str | None:
+    return dim_in(_FIRST_DIM.search(text))

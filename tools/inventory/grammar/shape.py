@@ -1,0 +1,431 @@
+"""The last step of the grammar: what was recognised -> a QuerySpec of one shape.
+
+The shapes are tried in order and the first that fits decides: a lookup by id or VIN, stores as
+the subject, a count of distinct values, a threshold on counts, top-k groups, "which X has the
+most", a grouped aggregate, a scalar aggregate, distinct values, and finally rows (a listing,
+ordered and limited when the question says so).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tools.inventory.grammar import keywords as W
+from tools.inventory.grammar.scan import CONJ, K_MASK, Match, Scan
+from tools.inventory.spec import DEFAULT_LIST_COLUMNS, VEHICLE_COLUMNS, Condition, QuerySpec
+
+Superlative = tuple[str, bool]  # (column, descending)
+_WHICH_DIMS = (
+    "store",
+    "city",
+    "brand",
+    "model",
+    "color",
+    "body_type",
+    "fuel_type",
+    "status",
+    "model_year",
+    "intake_month",
+    "intake_quarter",
+    "intake_year",
+)
+_NOT_A_SUM = r"总共|一共|总数"  # "how many in total" counts, it does not add up prices
+
+
+@dataclass
+class Shaped:
+    spec: QuerySpec
+    understood: bool
+    explicit: bool  # the question itself named its shape (a follow-up then keeps it)
+
+
+@dataclass
+class _Reading:
+    """What the shape decisions look at: the masked text, the conditions and the keywords found."""
+
+    r: str  # the masked text
+    full: str
+    conds: list[Condition]
+    values: dict[str, list[Match]]
+    ids: list[Condition]
+    agg_words: bool
+    superlative: Superlative | None
+    which: re.Match[str] | None
+    group: list[str]
+    vehicle_filters: list[Condition]
+    metric: str | None
+    limit: int | None
+    count_having: Condition | None
+    understood: bool
+
+
+def build(scan: Scan) -> Shaped:
+    q = _read(scan)
+    spec = QuerySpec(conditions=q.conds)
+    if _lookup(q, spec):
+        return Shaped(spec, True, True)
+    if _store_subject(q, spec):
+        return Shaped(spec, q.understood, True)
+    for shape in (
+        _count_distinct,
+        _count_having,
+        _top_groups,
+        _which_most,
+        _grouped,
+        _scalar_aggregate,
+        _distinct_values,
+    ):
+        if shape(q, spec):
+            return Shaped(spec, True, True)
+    return Shaped(spec, q.understood, _rows(q, spec))
+
+
+def _values(scan: Scan) -> dict[str, list[Match]]:
+    """The recognised values by field; a negation carries over a conjunction."""
+    values: dict[str, list[Match]] = {}
+    for m in sorted(scan.matches, key=lambda m: m.start):
+        chain = values.get(m.field)
+        if chain and chain[-1].negated and not m.negated and CONJ.match(scan.t[chain[-1].end : m.start]):
+            m.negated = True  # "apart from white and black": the second one too
+        values.setdefault(m.field, []).append(m)
+    return values
+
+
+def _conditions(scan: Scan, values: dict[str, list[Match]]) -> list[Condition]:
+    conds = _points_to_in(scan.conds)
+    for field_name, ms in values.items():
+        pos = list(dict.fromkeys(m.value for m in ms if not m.negated))
+        neg = list(dict.fromkeys(m.value for m in ms if m.negated))
+        if field_name == "fuel_type":
+            pos = _expand_nev(pos)
+            neg = _expand_nev(neg)
+        if pos:
+            conds.insert(0, Condition(field_name, "in", pos))
+        if neg:
+            conds.insert(0, Condition(field_name, "not_in", neg))
+    return _dedupe(conds)
+
+
+def _read(scan: Scan) -> _Reading:
+    r = scan.t
+    values = _values(scan)
+    conds = _conditions(scan, values)
+    agg_words = bool(W.COUNT_WORDS.search(r) or W.AVG_WORDS.search(r) or W.SUM_WORDS.search(r))
+    superlative = next(((f, d) for p, f, d in W.SUPERLATIVES if re.search(p, r)), None)
+    group = _group_dims(r, values, conds)
+    # Understood when something besides a place was recognised ("上海的天气" is not an inventory question).
+    signals = [
+        agg_words,
+        superlative,
+        group,
+        W.LISTING.search(r),
+        W.VEHICLE_NOUN.search(scan.full),
+        W.DISTINCT.search(r),
+        W.STORE_SUBJECT.search(r),
+        scan.limit,
+        W.ORDER_BY.search(r),
+        scan.count_having,
+        any(c.field not in ("city", "store_id") for c in conds),
+    ]
+    return _Reading(
+        r=r,
+        full=scan.full,
+        conds=conds,
+        values=values,
+        ids=[c for c in conds if c.field in ("vehicle_id", "vin")],
+        agg_words=agg_words,
+        superlative=superlative,
+        which=W.WHICH.search(r),
+        group=group,
+        vehicle_filters=[c for c in conds if c.field not in ("city", "store_id")],
+        metric=next((name for name, pattern in W.METRICS if re.search(pattern, r)), None),
+        limit=scan.limit,
+        count_having=scan.count_having,
+        understood=any(bool(x) for x in signals),
+    )
+
+
+def _lookup(q: _Reading, spec: QuerySpec) -> bool:
+    """By id or VIN: words about the car ("还在库吗", "is it white?") ask for its columns."""
+    if not q.ids or (q.agg_words and not W.VALUE_Q.search(q.r)):
+        return False
+    asked = [c.field for c in q.conds if c.field not in ("vehicle_id", "vin")]
+    cols = [c for c in _columns(q.r) + asked if c in VEHICLE_COLUMNS or c in ("store", "city")]
+    spec.conditions = q.ids
+    ordered_cols = [c for c in (*VEHICLE_COLUMNS, "store", "city") if c in cols and c != "vehicle_id"]
+    spec.columns = ["vehicle_id", *ordered_cols] if cols else list(VEHICLE_COLUMNS)
+    return True
+
+
+def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
+    """Stores as the subject: "上海有几家门店", "list the stores"."""
+    subject = W.STORE_SUBJECT.search(q.r)
+    if (
+        not subject
+        or q.vehicle_filters
+        or re.search(r"车|辆|vehicles?|cars?", q.r.replace(subject.group(0), ""))
+    ):
+        return False
+    spec.subject = "stores"
+    spec.conditions = [
+        Condition("city" if c.field == "city" else "store_id", c.op, c.values)
+        for c in q.conds
+        if c.field in ("city", "store_id")
+    ]
+    spec.conditions = [
+        Condition("store_id", c.op, c.values) if c.field == "store_id" else c for c in spec.conditions
+    ]
+    if re.search(r"多少|几|how many|number|count|数", subject.group(0)):
+        spec.aggregate = "count"
+        if "city" in q.group:
+            spec.group_by = ["city"]
+            _group_order(spec, q.r)
+    return True
+
+
+def _count_distinct(q: _Reading, spec: QuerySpec) -> bool:
+    """A count of distinct values: "几种颜色", "how many models"."""
+    dim = W.dim_in(W.COUNT_DISTINCT.search(q.r))
+    if dim and not q.group:
+        if dim == "store" and not q.vehicle_filters and not q.conds:
+            spec.subject = "stores"
+            spec.aggregate = "count"
+        elif dim == "city" and not q.vehicle_filters:
+            spec.subject = "stores"
+            spec.aggregate = "count_distinct"
+            spec.metric = "city"
+            spec.conditions = [c for c in q.conds if c.field == "city"]
+        else:
+            spec.aggregate = "count_distinct"
+            spec.metric = {"store": "store_id"}.get(dim, dim)
+        return True
+    if re.search(r"(?:几|多少)款(?!\s*车型)", q.r) and not q.group and "model" not in q.values:
+        spec.aggregate, spec.metric = "count_distinct", "model"
+        return True
+    return False
+
+
+def _count_having(q: _Reading, spec: QuerySpec) -> bool:
+    """A threshold on counts: "超过100辆的品牌" -> a grouped count with HAVING."""
+    if q.count_having is None:
+        return False
+    dim = (q.group[0] if q.group else None) or W.dim_in(q.which) or W.first_dim(q.r) or "brand"
+    spec.aggregate, spec.group_by, spec.having = "count", [dim], q.count_having
+    return True
+
+
+def _top_groups(q: _Reading, spec: QuerySpec) -> bool:
+    """Top-k groups: "在库数量最多的前3个品牌", "top 3 brands by number of vehicles"."""
+    dim = W.dim_in(W.TOP_DIM.search(q.r))
+    if not (q.limit and dim and not q.ids):
+        return False
+    _aggregate_for_group(spec, q)
+    spec.group_by = [dim]
+    spec.order_by = "value"
+    spec.descending = not (re.search(W.FEWER, q.r) or W.ASC.search(q.r))
+    spec.limit = q.limit
+    return True
+
+
+def _which_most(q: _Reading, spec: QuerySpec) -> bool:
+    """Which X has the most / the highest average ..."""
+    dim = W.dim_in(q.which)
+    if not (
+        dim
+        and (re.search(W.MORE + "|" + W.FEWER, q.r) or q.superlative or W.AVG_WORDS.search(q.r))
+        and not q.ids
+        and dim in _WHICH_DIMS
+    ):
+        return False
+    _aggregate_for_group(spec, q)
+    spec.group_by = [dim]
+    spec.order_by = "value"
+    spec.descending = not re.search(W.FEWER, q.r) if spec.aggregate == "count" else _group_desc(q)
+    spec.limit = q.limit or 1
+    return True
+
+
+def _grouped(q: _Reading, spec: QuerySpec) -> bool:
+    if not q.group:
+        return False
+    _aggregate_for_group(spec, q)
+    spec.group_by = q.group
+    _group_order(spec, q.r)
+    if q.limit:
+        spec.limit = q.limit
+        if spec.order_by is None:
+            spec.order_by, spec.descending = "value", True
+    return True
+
+
+def _scalar_aggregate(q: _Reading, spec: QuerySpec) -> bool:
+    r, superlative, metric = q.r, q.superlative, q.metric
+    value_q = bool(W.VALUE_Q.search(r))
+    listing_of_best = bool(superlative and W.LISTING.search(r))  # "list the cheapest": rows, not a min
+    if W.AVG_WORDS.search(r):
+        spec.aggregate, spec.metric = "avg", metric or "guide_price"
+    elif W.SUM_WORDS.search(r) and not re.search(_NOT_A_SUM, r):
+        spec.aggregate, spec.metric = "sum", metric or "guide_price"
+    elif W.MAX_WORDS.search(r) and (value_q or not superlative) and not listing_of_best:
+        spec.aggregate, spec.metric = "max", metric or "guide_price"
+    elif W.MIN_WORDS.search(r) and (value_q or not superlative) and not listing_of_best:
+        spec.aggregate, spec.metric = "min", metric or "guide_price"
+    elif (
+        superlative
+        and superlative[0] == "guide_price"
+        and re.search(r"多少钱|价格是多少|what(?:'s| is) the price|how much", r)
+        and not q.limit
+    ):
+        spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
+    elif W.COUNT_WORDS.search(r) and not superlative:
+        spec.aggregate = "count"
+    return bool(spec.aggregate)
+
+
+def _distinct_values(q: _Reading, spec: QuerySpec) -> bool:
+    """Distinct values: "有哪些颜色", "what models"."""
+    dim = W.dim_in(W.DISTINCT.search(q.r))
+    if not dim or q.superlative or q.limit:
+        return False
+    if dim == "store" and not q.vehicle_filters:
+        spec.subject = "stores"
+        spec.conditions = [c for c in q.conds if c.field in ("city", "store_id")]
+    elif dim == "city" and not q.vehicle_filters:
+        spec.subject, spec.columns, spec.distinct = "stores", ["city"], True
+    elif dim not in ("intake_month", "intake_quarter", "intake_year"):
+        spec.columns, spec.distinct = [dim], True
+    return True
+
+
+def _rows(q: _Reading, spec: QuerySpec) -> bool:
+    """Rows: top-k, ordered listings, plain listings. True when the question named this shape."""
+    r = q.r
+    explicit = False
+    cols = _columns(r) if re.search(r"车辆id|汽车id|车id|\bids?\b|编号|vehicle ids?", r) else []
+    spec.columns = (
+        (["vehicle_id", *[c for c in cols if c != "vehicle_id"]]) if cols else list(DEFAULT_LIST_COLUMNS)
+    )
+    if q.superlative:
+        spec.order_by, spec.descending = q.superlative
+        spec.limit = q.limit or 1
+        explicit = True
+    else:
+        order = W.ORDER_BY.search(r)
+        top = bool(re.search(r"\btop\b|前\s*" + K_MASK, r))
+        if order:
+            spec.order_by = next(f for f, p in W.ORDER_FIELDS if re.search(p, order.group("field")))
+            spec.descending = bool(W.DESC.search(r)) or (top and not W.ASC.search(r))
+            explicit = True
+        elif q.limit and re.search(r"\btop\b|前\s*\d", q.full):
+            spec.order_by, spec.descending = "guide_price", True
+            explicit = True
+        if q.limit:
+            spec.limit = q.limit
+        if W.LISTING.search(r):
+            explicit = True
+    if spec.order_by and spec.order_by not in spec.columns:
+        spec.columns.append(spec.order_by)  # show the key the rows are ranked by
+    return explicit
+
+
+def _aggregate_for_group(spec: QuerySpec, q: _Reading) -> None:
+    r, superlative, metric = q.r, q.superlative, q.metric
+    if W.AVG_WORDS.search(r) or (superlative and superlative[0] == "guide_price"):
+        spec.aggregate, spec.metric = "avg", metric or "guide_price"
+    elif W.SUM_WORDS.search(r) and not re.search(_NOT_A_SUM, r):
+        spec.aggregate, spec.metric = "sum", metric or "guide_price"
+    elif W.MAX_WORDS.search(r) and not re.search(W.MORE, r):
+        spec.aggregate, spec.metric = "max", metric or "guide_price"
+    elif W.MIN_WORDS.search(r) and not re.search(W.FEWER, r):
+        spec.aggregate, spec.metric = "min", metric or "guide_price"
+    else:
+        spec.aggregate = "count"
+
+
+def _group_desc(q: _Reading) -> bool:
+    if q.superlative:
+        return q.superlative[1]
+    return not re.search(r"最低|最少|lowest|least|cheapest|最便宜", q.r)
+
+
+def _group_order(spec: QuerySpec, r: str) -> None:
+    if W.DESC.search(r) or re.search(W.MORE, r):
+        spec.order_by, spec.descending = "value", True
+    elif W.ASC.search(r) or re.search(W.FEWER, r):
+        spec.order_by, spec.descending = "value", False
+    elif W.RANK.search(r):
+        spec.order_by, spec.descending = "value", True
+
+
+def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) -> list[str]:
+    dims: list[str] = []
+    for pattern in W.GROUP_PATTERNS:
+        for m in pattern.finditer(r):
+            dim = W.dim_in(m)
+            if dim and dim not in dims:
+                dims.append(dim)
+    for period, words in W.PERIOD_WORDS:
+        if re.search(words, r) and period not in dims:
+            dims.append(period)
+    # "比亚迪和特斯拉各有多少辆", "BYD vs Tesla": several values of one field, compared
+    if re.search(
+        r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|compare|\bcounts\b|\btotals\b|\bbreakdown\b",
+        r,
+    ):
+        for field_name, ms in values.items():
+            if len({m.value for m in ms if not m.negated}) > 1 and field_name not in dims:
+                dims.append("store" if field_name == "store_id" else field_name)
+        for cond in conds:
+            if (
+                cond.op == "in"
+                and len(cond.values) > 1
+                and cond.field == "model_year"
+                and cond.field not in dims
+            ):
+                dims.append(cond.field)
+    return [d for d in dims if d not in ("vehicle_id", "vin")][:2]
+
+
+def _columns(r: str) -> list[str]:
+    return [name for name, pattern in W.COLUMN_WORDS if re.search(pattern, r)]
+
+
+def _expand_nev(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out.extend(["electric", "hybrid"] if v == "nev" else [v])
+    return list(dict.fromkeys(out))
+
+
+def _points_to_in(conds: list[Condition]) -> list[Condition]:
+    """Two point values of one field ("2026款和2027款") mean either, not both: one IN condition."""
+    out: list[Condition] = []
+    for c in conds:
+        point = (
+            c.op == "between"
+            and c.values[0] == c.values[1]
+            and c.field in ("model_year", "guide_price", "mileage_km")
+        )
+        same = next(
+            (
+                o
+                for o in out
+                if o.field == c.field and (o.op == "in" or (o.op == "between" and o.values[0] == o.values[1]))
+            ),
+            None,
+        )
+        if point and same is not None:
+            values = same.values[:1] if same.op == "between" else same.values
+            same.op, same.values = "in", list(dict.fromkeys([*values, c.values[0]]))
+        else:
+            out.append(c)
+    return out
+
+
+def _dedupe(conds: list[Condition]) -> list[Condition]:
+    seen: list[Condition] = []
+    for c in conds:
+        if not any(c.field == s.field and c.op == s.op and c.values == s.values for s in seen):
+            seen.append(c)
+    return seen
