@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, Engine, and_, or_, select
@@ -52,7 +52,8 @@ CANCELLATION_FEES: dict[str, Decimal] = {
     "business": Decimal("200.00"),
     "first": Decimal("300.00"),
 }
-COMPLAINT_CATEGORIES = ("delay", "baggage", "refund", "staff", "service", "seat", "food", "cleanliness", "booking", "other")  # fmt: skip
+ComplaintCategory = Literal["delay", "baggage", "refund", "staff", "service", "seat", "food", "cleanliness", "booking", "other"]  # fmt: skip
+COMPLAINT_CATEGORIES: tuple[str, ...] = get_args(ComplaintCategory)
 MAX_COMPLAINT_CHARS = 4000
 # Attempts at a write that lost a race (or drew a used confirmation number) before giving up.
 _MAX_ATTEMPTS = 8
