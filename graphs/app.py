@@ -1,4 +1,8 @@
-"""The assembled assistant for a process: services, graph and checkpointer from settings."""
+"""The assembled assistant for a process: services, graph and checkpointer from settings.
+
+The one composition root of every face: `open_assistant` for a face that only needs the graph,
+`open_services` + `open_graph` for one that also calls the services directly (the MCP server).
+"""
 
 from __future__ import annotations
 
@@ -27,10 +31,22 @@ def ensure_seeded(services: Services) -> None:
         seed_inventory(services.engine, reset=False)
 
 
+def open_services(settings: Settings, **overrides: Any) -> Services:
+    """The services of `settings` over seeded databases."""
+    services = build_services(settings, **overrides)
+    ensure_seeded(services)
+    return services
+
+
+@contextmanager
+def open_graph(services: Services) -> Iterator[Any]:
+    """The compiled assistant graph over `services`, with the configured checkpointer."""
+    with open_checkpointer(services.settings.checkpoint_url) as checkpointer:
+        yield build_graph(services).compile(checkpointer=checkpointer)
+
+
 @contextmanager
 def open_assistant(settings: Settings, **overrides: Any) -> Iterator[Any]:
     """The compiled assistant graph with the configured checkpointer."""
-    services = build_services(settings, **overrides)
-    ensure_seeded(services)
-    with open_checkpointer(settings.checkpoint_url) as checkpointer:
-        yield build_graph(services).compile(checkpointer=checkpointer)
+    with open_graph(open_services(settings, **overrides)) as graph:
+        yield graph
