@@ -1,5 +1,5 @@
 """The airline desk over MCP: a drop-in for `tools.airline.AirlineService` whose calls go to the
-Switchboard MCP server (`server.py`) through one long-lived client session.
+Switchboard MCP server (`faces.mcp_server`) through one long-lived client session.
 
 With `SWITCHBOARD_TOOLS_VIA_MCP=true` the graph's specialists get this instead of the in-process
 service (`graphs.services.Services.airline`); they need no change: the methods they call have the
@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 from switchboard.errors import ConfigurationError, InputError, ToolError
 from switchboard.settings import Settings
 from tools.airline import (
-    BOOKING_STATUSES,
     BookingInfo,
     BookingResult,
     CancellationResult,
@@ -44,6 +43,7 @@ from tools.airline import (
     normalize_cabin,
     normalize_complaint_category,
 )
+from tools.airline_models import BOOKING_STATUSES
 from tools.mcp_wire import ACTING_USER_KEY, SERVICE_TOKEN_KEY, decode_error
 
 if TYPE_CHECKING:

@@ -139,7 +139,7 @@ async def drive(session: Any, calls: int) -> dict[str, list[float]]:
 def over_memory(settings: Settings, calls: int) -> dict[str, list[float]]:
     from mcp.shared.memory import create_connected_server_and_client_session
 
-    import server as mcp_server
+    import faces.mcp_server as mcp_server
 
     async def main() -> dict[str, list[float]]:
         with mcp_server.open_server(settings) as server:
@@ -170,7 +170,8 @@ def over_stdio(settings: Settings, calls: int) -> dict[str, list[float]]:
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _wait_for_http(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -266,7 +267,9 @@ def report(calls: int, turns: int) -> dict[str, Any]:
             figures["ratio_p95"] = round(figures["p95_ms"] / max(base[tool]["p95_ms"], 1e-6), 1)
         result["transports"][name] = {**measured, "wall_s": round(time.perf_counter() - started, 1)}
     if turns:
-        graph = {mode: stats(samples) for mode, samples in graph_turns(settings, turns).items()}
+        graph: dict[str, Any] = {
+            mode: stats(samples) for mode, samples in graph_turns(settings, turns).items()
+        }
         graph["ratio_p50"] = round(graph["via_mcp_stdio"]["p50_ms"] / graph["in_process"]["p50_ms"], 2)
         result["graph_turn"] = graph
     return result

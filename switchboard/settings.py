@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     max_input_chars: int = 4000
 
     # API keys of the HTTP faces: comma-separated `key:user_id` pairs (CONTRACTS §2). The MCP
-    # server over HTTP maps each bearer token to its user id; parsing lives in `server.py`.
+    # server over HTTP maps each bearer token to its user id; parsing lives in `switchboard.identity`.
     api_keys: SecretStr | None = None
     # The user an MCP server on stdio acts for (None: `default_user_id`).
     mcp_user_id: str | None = None

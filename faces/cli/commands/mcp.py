@@ -3,16 +3,21 @@
 stdio (the default) is what IDE agents start; it acts as `SWITCHBOARD_MCP_USER_ID` (default
 `SWITCHBOARD_DEFAULT_USER_ID`). http serves streamable HTTP at http://HOST:PORT/mcp; bearer tokens
 come from `SWITCHBOARD_API_KEYS`, and a bind other than loopback refuses to start without them.
-The server itself is `server.py` at the repository root.
+The server itself is `faces.mcp_server` (entry point at the top: `server.py`).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+from typing import TYPE_CHECKING
 
 from switchboard.errors import InputError
 
+if TYPE_CHECKING:
+    from switchboard.settings import Settings
+
+# = faces.mcp_server.DEFAULT_HTTP_PORT, not imported: `switchboard --help` must stay light.
 DEFAULT_PORT = 8765
 _HOST = re.compile(r"^(\[?[0-9A-Fa-f:.]+\]?|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$")
 
@@ -27,7 +32,7 @@ def _port(value: str) -> int:
     return port
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "mcp", help="serve the assistant and its tools over the Model Context Protocol (stdio or HTTP)"
     )
@@ -46,20 +51,20 @@ def run(args: argparse.Namespace) -> int:
     if args.transport == "stdio":
         if args.host is not None or args.port is not None:
             raise InputError("--host and --port apply to --transport http only")
-        import server
+        from faces.mcp_server import run_stdio
 
-        server.run_stdio(_settings())
+        run_stdio(_settings())
         return 0
     host = "127.0.0.1" if args.host is None else args.host.strip()
     if not _HOST.match(host):
         raise InputError(f"not a host name or address: {host[:64]!r}")
-    import server
+    from faces.mcp_server import run_http
 
-    server.run_http(_settings(), host, DEFAULT_PORT if args.port is None else args.port)
+    run_http(_settings(), host, DEFAULT_PORT if args.port is None else args.port)
     return 0
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from switchboard.settings import get_settings
 
     return get_settings()

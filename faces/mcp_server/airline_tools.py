@@ -1,0 +1,126 @@
+"""The airline tools: flights (status, fares, seats) and the signed-in user's bookings.
+
+Each tool translates to `tools.airline.AirlineService`; the user it acts for comes from the desk,
+never from an argument. The docstrings are the descriptions the calling model reads.
+"""
+
+# No `from __future__ import annotations`: FastMCP reads the tools' annotations at registration.
+
+from mcp.server.fastmcp import FastMCP
+
+from faces.mcp_server.arguments import (
+    BookingStatus,
+    Cabin,
+    ComplaintCategory,
+    ComplaintText,
+    Confirm,
+    ConfirmationNumber,
+    FlightNumber,
+    SeatCode,
+)
+from faces.mcp_server.desk import ToolContext, desk_of, in_thread
+from faces.mcp_server.hints import readonly, writes
+from faces.mcp_server.results import BookingList, CancelBookingOutcome, FareQuote
+from tools.airline import BookingInfo, BookingResult, ComplaintInfo, FlightInfo, SeatMap
+
+
+async def flight_status(ctx: ToolContext, flight_number: FlightNumber) -> FlightInfo:
+    """Status of a flight: on time, delayed (with minutes), cancelled, boarding...; scheduled and
+    estimated departure, gate, origin and destination. Times are local airport times."""
+    return await in_thread(desk_of(ctx).services.airline.flight_status, flight_number)
+
+
+async def fare_quote(ctx: ToolContext, flight_number: FlightNumber, cabin: Cabin | None = None) -> FareQuote:
+    """Ticket prices of a flight per cabin (economy, business, first), with currency. Give `cabin`
+    for one cabin only; an error says when the flight sells no such cabin."""
+    fares = await in_thread(desk_of(ctx).services.airline.fares, flight_number, cabin)
+    return FareQuote(flight_number=fares[0].flight_number if fares else flight_number, fares=fares)
+
+
+async def seat_map(ctx: ToolContext, flight_number: FlightNumber) -> SeatMap:
+    """Every seat of a flight with its cabin, position (window/aisle/middle) and whether it is
+    free, plus free counts per cabin. Use it to pick a seat before book_seat."""
+    return await in_thread(desk_of(ctx).services.airline.seat_map, flight_number)
+
+
+async def list_bookings(
+    ctx: ToolContext, flight_number: FlightNumber | None = None, status: BookingStatus = "confirmed"
+) -> BookingList:
+    """The signed-in user's bookings (confirmation number, flight, seat, cabin, fare, status),
+    optionally for one flight; by default only confirmed ones."""
+    desk = desk_of(ctx)
+    user = desk.acting_user(ctx)
+    wanted = None if status == "all" else status
+    bookings = await in_thread(desk.services.airline.user_bookings, user, flight_number, wanted)
+    return BookingList(bookings=bookings)
+
+
+async def book_seat(ctx: ToolContext, flight_number: FlightNumber, seat: SeatCode) -> BookingResult:
+    """Book `seat` on `flight_number` for the signed-in user and return the booking with its
+    confirmation number. Booking the same seat again returns the existing booking
+    (created=false). A taken seat is an error that lists free seats nearby; a user who already
+    holds another seat on the flight must use change_seat."""
+    desk = desk_of(ctx)
+    user = desk.acting_user(ctx)
+    return await in_thread(desk.services.airline.book_seat, user, flight_number, seat)
+
+
+async def change_seat(
+    ctx: ToolContext, confirmation_number: ConfirmationNumber, new_seat: SeatCode
+) -> BookingInfo:
+    """Move the signed-in user's booking to `new_seat` on the same flight (ask the user first).
+    A taken seat is an error that lists free seats nearby."""
+    desk = desk_of(ctx)
+    user = desk.acting_user(ctx)
+    return await in_thread(desk.services.airline.change_seat, user, confirmation_number, new_seat)
+
+
+async def cancel_booking(
+    ctx: ToolContext, confirmation_number: ConfirmationNumber, confirm: Confirm = False
+) -> CancelBookingOutcome:
+    """Cancel one of the signed-in user's bookings. This cannot be undone, so it takes two calls:
+    first with confirm=false (the default), which changes nothing and returns the refund quote
+    (amount, fee, reason) -- show it to the user and ask them; then, only after the user has
+    agreed, call again with confirm=true to cancel and refund."""
+    desk = desk_of(ctx)
+    user = desk.acting_user(ctx)
+    airline = desk.services.airline
+    if not confirm:
+        quote = await in_thread(airline.quote_refund, user, confirmation_number)
+        if quote.reason == "already_cancelled":
+            return CancelBookingOutcome(status="already_cancelled", refund_quote=quote)
+        return CancelBookingOutcome(
+            status="confirmation_required",
+            refund_quote=quote,
+            next_step="Show the refund to the user; if they agree, call cancel_booking again with confirm=true.",
+        )
+    result = await in_thread(airline.cancel_booking, user, confirmation_number)
+    return CancelBookingOutcome(
+        status="already_cancelled" if result.already_cancelled else "cancelled", cancellation=result
+    )
+
+
+async def file_complaint(
+    ctx: ToolContext,
+    text: ComplaintText,
+    category: ComplaintCategory | None = None,
+    flight_number: FlightNumber | None = None,
+) -> ComplaintInfo:
+    """Record a complaint of the signed-in user and return its complaint id. Without `category`
+    the text is classified (delay, baggage, refund, staff, ...). Filing the same open complaint
+    twice returns the first one (created=false)."""
+    desk = desk_of(ctx)
+    user = desk.acting_user(ctx)
+    return await in_thread(desk.services.airline.file_complaint, user, text, category, flight_number)
+
+
+def register(server: FastMCP) -> None:
+    """Add the airline tools to `server`, in the order clients list them."""
+    server.tool(annotations=readonly("Flight status"))(flight_status)
+    server.tool(annotations=readonly("Fare quote"))(fare_quote)
+    server.tool(annotations=readonly("Seat map"))(seat_map)
+    server.tool(annotations=readonly("My bookings"))(list_bookings)
+    server.tool(annotations=writes("Book a seat", destructive=False))(book_seat)
+    server.tool(annotations=writes("Change seat", destructive=False))(change_seat)
+    server.tool(annotations=writes("Cancel a booking", destructive=True))(cancel_booking)
+    server.tool(annotations=writes("File a complaint", destructive=False))(file_complaint)

@@ -1,0 +1,51 @@
+"""The MCP tools' argument types: bounds and descriptions the clients see in each tool's schema.
+
+The services validate again (the real limits live there); these bounds keep absurd input out of
+the process and tell a model what a good argument looks like.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from tools.airline import ComplaintCategory as ComplaintCategory
+
+# A sanity bound on text arguments; the services enforce the real limit (`max_input_chars`).
+MAX_TEXT_CHARS = 65_536
+
+FlightNumber = Annotated[
+    str,
+    Field(
+        min_length=1, max_length=32, description="Flight number, e.g. FL123 (case and spaces do not matter)"
+    ),
+]
+SeatCode = Annotated[str, Field(min_length=1, max_length=8, description="Seat: a row and a letter, e.g. 12A")]
+ConfirmationNumber = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=16,
+        description="Booking confirmation number: 3 letters and 3 digits, e.g. ABC123",
+    ),
+]
+Cabin = Literal["economy", "business", "first"]
+BookingStatus = Literal["confirmed", "cancelled", "all"]
+Question = Annotated[
+    str, Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The question, in Chinese or English")
+]
+Message = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The user's message, in Chinese or English"),
+]
+ComplaintText = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The complaint, in the user's words"),
+]
+Confirm = Annotated[bool, Field(description="false (default): only quote the refund; true: cancel for real")]
+ThreadId = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_.:@-]{1,128}$",
+        description="Conversation id returned by an earlier call; omit it to start a new conversation",
+    ),
+]
