@@ -6,7 +6,7 @@ One job per module:
   acting for a user) and the assistant the tools talk to;
 - `errors`: tool errors as one clear line for the calling model, with the error as data;
 - `airline_tools`, `inventory_tools`, `knowledge_tools`, `assistant_tool`, `resources`: what the
-  server offers, by area (`hints`: their read-only/destructive annotations);
+  server offers, by area (`hints`: how a tool is registered, its description and annotations);
 - `assembly`: `build_server` / `open_server`, over the composition root `graphs.app`;
 - `security`, `gate`: Host/Origin checks and the bearer-token gate of the HTTP endpoint;
 - `transports`: stdio, and streamable HTTP served by uvicorn.

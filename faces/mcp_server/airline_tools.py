@@ -19,7 +19,7 @@ from faces.mcp_server.arguments import (
     SeatCode,
 )
 from faces.mcp_server.desk import ToolContext, desk_of, in_thread
-from faces.mcp_server.hints import readonly, writes
+from faces.mcp_server.hints import add_tool, readonly, writes
 from faces.mcp_server.results import BookingList, CancelBookingOutcome, FareQuote
 from tools.airline import BookingInfo, BookingResult, ComplaintInfo, FlightInfo, SeatMap
 
@@ -116,11 +116,11 @@ async def file_complaint(
 
 def register(server: FastMCP) -> None:
     """Add the airline tools to `server`, in the order clients list them."""
-    server.tool(annotations=readonly("Flight status"))(flight_status)
-    server.tool(annotations=readonly("Fare quote"))(fare_quote)
-    server.tool(annotations=readonly("Seat map"))(seat_map)
-    server.tool(annotations=readonly("My bookings"))(list_bookings)
-    server.tool(annotations=writes("Book a seat", destructive=False))(book_seat)
-    server.tool(annotations=writes("Change seat", destructive=False))(change_seat)
-    server.tool(annotations=writes("Cancel a booking", destructive=True))(cancel_booking)
-    server.tool(annotations=writes("File a complaint", destructive=False))(file_complaint)
+    add_tool(server, flight_status, readonly("Flight status"))
+    add_tool(server, fare_quote, readonly("Fare quote"))
+    add_tool(server, seat_map, readonly("Seat map"))
+    add_tool(server, list_bookings, readonly("My bookings"))
+    add_tool(server, book_seat, writes("Book a seat", destructive=False))
+    add_tool(server, change_seat, writes("Change seat", destructive=False))
+    add_tool(server, cancel_booking, writes("Cancel a booking", destructive=True))
+    add_tool(server, file_complaint, writes("File a complaint", destructive=False))

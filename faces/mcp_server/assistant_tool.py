@@ -8,7 +8,7 @@ from mcp.server.fastmcp import FastMCP
 
 from faces.mcp_server.arguments import Message, ThreadId
 from faces.mcp_server.desk import ToolContext, desk_of, in_thread
-from faces.mcp_server.hints import writes
+from faces.mcp_server.hints import add_tool, writes
 from graphs.runner import TurnResult
 
 
@@ -27,6 +27,6 @@ async def ask_assistant(ctx: ToolContext, message: Message, thread_id: ThreadId 
 
 def register(server: FastMCP) -> None:
     """Add `ask_assistant` to `server`."""
-    server.tool(annotations=writes("Ask the Switchboard assistant", destructive=True, idempotent=None))(
-        ask_assistant
+    add_tool(
+        server, ask_assistant, writes("Ask the Switchboard assistant", destructive=True, idempotent=None)
     )

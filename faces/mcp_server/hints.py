@@ -1,5 +1,11 @@
-"""Tool annotations: the hints a client weighs before a call (read-only, destructive, idempotent)."""
+"""What a client reads about a tool before calling it: its description and its annotations
+(read-only, destructive, idempotent)."""
 
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from mcp.server.fastmcp import FastMCP
 from mcp.types import ToolAnnotations
 
 
@@ -17,3 +23,8 @@ def writes(title: str, *, destructive: bool, idempotent: bool | None = True) -> 
         idempotentHint=idempotent,
         openWorldHint=False,
     )
+
+
+def add_tool(server: FastMCP, fn: Callable[..., Any], annotations: ToolAnnotations) -> None:
+    """Register `fn` as the tool of its name; its docstring, without the indentation, describes it."""
+    server.add_tool(fn, description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations)

@@ -8,7 +8,7 @@ from mcp.server.fastmcp import FastMCP
 
 from faces.mcp_server.arguments import Question
 from faces.mcp_server.desk import ToolContext, desk_of, in_thread
-from faces.mcp_server.hints import readonly
+from faces.mcp_server.hints import add_tool, readonly
 from faces.mcp_server.results import InventoryResult
 
 
@@ -45,5 +45,5 @@ async def describe_inventory_schema() -> dict[str, Any]:
 
 def register(server: FastMCP) -> None:
     """Add the inventory tools to `server`."""
-    server.tool(annotations=readonly("Query the vehicle inventory"))(query_inventory)
-    server.tool(annotations=readonly("Inventory schema"))(describe_inventory_schema)
+    add_tool(server, query_inventory, readonly("Query the vehicle inventory"))
+    add_tool(server, describe_inventory_schema, readonly("Inventory schema"))

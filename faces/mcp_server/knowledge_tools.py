@@ -6,7 +6,7 @@ from mcp.server.fastmcp import FastMCP
 
 from faces.mcp_server.arguments import Question
 from faces.mcp_server.desk import ToolContext, desk_of, in_thread
-from faces.mcp_server.hints import readonly
+from faces.mcp_server.hints import add_tool, readonly
 from faces.mcp_server.results import KnowledgeResult
 
 
@@ -24,4 +24,4 @@ async def search_knowledge_base(ctx: ToolContext, question: Question) -> Knowled
 
 def register(server: FastMCP) -> None:
     """Add the knowledge-base tool to `server`."""
-    server.tool(annotations=readonly("Search the policies and price list"))(search_knowledge_base)
+    add_tool(server, search_knowledge_base, readonly("Search the policies and price list"))
