@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-import tools.airline as airline
+import tools.airline.service as airline_service
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
 from tests.helpers import sqlite_copy
 from tools.airline import (
@@ -464,7 +464,7 @@ def test_lost_race_becomes_a_clean_conflict(engine: Engine, svc: AirlineService,
 
 def test_confirmation_number_collision_is_retried(svc: AirlineService, monkeypatch) -> None:
     numbers = iter(["ABC123", "ZZZ999"])
-    monkeypatch.setattr(airline, "_new_confirmation_number", lambda: next(numbers))
+    monkeypatch.setattr(airline_service, "_new_confirmation_number", lambda: next(numbers))
     assert svc.book_seat("USER9", "FL123", "12A").booking.confirmation_number == "ZZZ999"
 
 

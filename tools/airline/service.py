@@ -1,0 +1,407 @@
+"""`AirlineService`: the airline desk's reads and writes over one SQLAlchemy engine.
+
+Every method normalises its arguments first (`tools.airline.inputs`), finds and checks the rows it
+touches (`tools.airline.records`), and writes inside `_write`, which re-runs the whole attempt
+after a lost race so the loser gets the answer the winner's committed row explains.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from switchboard.errors import Conflict, InputError, NotFound
+from tools.airline import records
+from tools.airline.complaints import (
+    classify_complaint,
+    complaint_text,
+    fingerprint,
+    normalize_complaint_category,
+)
+from tools.airline.inputs import (
+    CABIN_ORDER,
+    normalize_cabin,
+    normalize_confirmation_number,
+    normalize_flight_number,
+    normalize_seat,
+    normalize_user_id,
+)
+from tools.airline.results import (
+    BookingInfo,
+    BookingResult,
+    CancellationResult,
+    ComplaintInfo,
+    FareInfo,
+    FlightInfo,
+    RefundQuote,
+    SeatInfo,
+    SeatMap,
+    booking_info,
+    cents,
+    complaint_info,
+    flight_info,
+)
+from tools.airline.seats import seat_key, seat_position
+from tools.airline_models import BOOKING_STATUSES, CABINS, Booking, Complaint, Fare, Flight, Seat
+from tools.db import read_session, write_session
+
+# Voluntary cancellation fee per cabin, in the fare's currency; the refund never goes below zero.
+CANCELLATION_FEES: dict[str, Decimal] = {
+    "economy": Decimal("100.00"),
+    "business": Decimal("200.00"),
+    "first": Decimal("300.00"),
+}
+# Attempts at a write that lost a race (or drew a used confirmation number) before giving up.
+_MAX_ATTEMPTS = 8
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _new_confirmation_number() -> str:
+    letters = "".join(secrets.choice(string.ascii_uppercase) for _ in range(3))
+    return letters + f"{secrets.randbelow(1000):03d}"
+
+
+def _new_complaint_id() -> str:
+    return "CMP-" + secrets.token_hex(4).upper()
+
+
+def _refund_terms(booking: Booking, flight: Flight) -> tuple[Decimal, Decimal, str]:
+    """(refund, fee, reason) for cancelling a confirmed booking now."""
+    fare = cents(booking.fare_paid)
+    if flight.status == "cancelled":
+        return fare, Decimal("0.00"), "flight_cancelled_full_refund"
+    if flight.status in ("departed", "arrived"):
+        raise Conflict(
+            f"flight {flight.flight_number} has {flight.status}; the booking can no longer be refunded",
+            code="flight_departed",
+            flight_number=flight.flight_number,
+            flight_status=flight.status,
+        )
+    refund = max(fare - CANCELLATION_FEES[booking.cabin], Decimal("0.00"))
+    return refund, fare - refund, "voluntary_cancellation_fee"
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "23505":  # PostgreSQL unique_violation
+        return True
+    name = getattr(orig, "sqlite_errorname", "")
+    return name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY") or "UNIQUE constraint" in str(
+        orig
+    )
+
+
+T = TypeVar("T")
+
+
+class AirlineService:
+    """Flights, seats, fares, bookings and complaints over one SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # -- reads
+
+    def flight_status(self, flight_number: str) -> FlightInfo:
+        number = normalize_flight_number(flight_number)
+        with read_session(self._engine) as session:
+            return flight_info(records.flight(session, number))
+
+    def fares(self, flight_number: str, cabin: str | None = None) -> list[FareInfo]:
+        number = normalize_flight_number(flight_number)
+        wanted = None if cabin is None else normalize_cabin(cabin)
+        with read_session(self._engine) as session:
+            records.flight(session, number)
+            query = select(Fare).where(Fare.flight_number == number)
+            if wanted is not None:
+                query = query.where(Fare.cabin == wanted)
+            rows = session.scalars(query).all()
+        if wanted is not None and not rows:
+            raise NotFound(
+                f"flight {number} has no {wanted} fare",
+                code="no_such_fare",
+                flight_number=number,
+                cabin=wanted,
+            )
+        rows = sorted(rows, key=lambda f: CABIN_ORDER.get(f.cabin, 99))
+        return [
+            FareInfo(flight_number=f.flight_number, cabin=f.cabin, price=f.price, currency=f.currency)
+            for f in rows
+        ]
+
+    def seat_map(self, flight_number: str) -> SeatMap:
+        number = normalize_flight_number(flight_number)
+        with read_session(self._engine) as session:
+            records.flight(session, number)
+            rows = session.execute(
+                select(Seat.seat, Seat.cabin, Booking.confirmation_number)
+                .outerjoin(Booking, records.holds_seat())
+                .where(Seat.flight_number == number)
+            ).all()
+        seats = sorted(
+            (SeatInfo(seat=s, cabin=c, position=seat_position(s), free=held is None) for s, c, held in rows),
+            key=lambda info: seat_key(info.seat),
+        )
+        free_by_cabin = {cabin: 0 for cabin in CABINS if any(s.cabin == cabin for s in seats)}
+        for info in seats:
+            if info.free:
+                free_by_cabin[info.cabin] += 1
+        free = sum(free_by_cabin.values())
+        return SeatMap(
+            flight_number=number,
+            seats=tuple(seats),
+            total=len(seats),
+            free=free,
+            occupied=len(seats) - free,
+            free_by_cabin=free_by_cabin,
+        )
+
+    def free_seats_near(self, flight_number: str, seat: str, limit: int = 3) -> list[str]:
+        number = normalize_flight_number(flight_number)
+        wanted = normalize_seat(seat)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 50:
+            raise InputError("limit must be an integer from 1 to 50")
+        with read_session(self._engine) as session:
+            return records.free_near(session, number, wanted, limit)
+
+    def get_booking(self, user_id: str, confirmation_number: str) -> BookingInfo:
+        user = normalize_user_id(user_id)
+        number = normalize_confirmation_number(confirmation_number)
+        with read_session(self._engine) as session:
+            return booking_info(records.own_booking(session, user, number))
+
+    def user_bookings(
+        self, user_id: str, flight_number: str | None = None, status: str | None = "confirmed"
+    ) -> list[BookingInfo]:
+        user = normalize_user_id(user_id)
+        query = select(Booking).where(Booking.user_id == user)
+        if flight_number is not None:
+            query = query.where(Booking.flight_number == normalize_flight_number(flight_number))
+        if status is not None:
+            if status not in BOOKING_STATUSES:
+                raise InputError(f"status must be one of {', '.join(BOOKING_STATUSES)} or None")
+            query = query.where(Booking.status == status)
+        query = query.order_by(Booking.created_at, Booking.confirmation_number)
+        with read_session(self._engine) as session:
+            return [booking_info(b) for b in session.scalars(query)]
+
+    def quote_refund(self, user_id: str, confirmation_number: str) -> RefundQuote:
+        """What cancelling would refund now; changes nothing."""
+        user = normalize_user_id(user_id)
+        number = normalize_confirmation_number(confirmation_number)
+        with read_session(self._engine) as session:
+            booking = records.own_booking(session, user, number)
+            info = booking_info(booking)
+            if booking.status == "cancelled":
+                refund = booking.refund_amount or Decimal("0.00")
+                return RefundQuote(
+                    booking=info,
+                    refund_amount=refund,
+                    fee=max(booking.fare_paid - refund, Decimal("0.00")),
+                    currency=booking.currency,
+                    reason="already_cancelled",
+                )
+            refund, fee, reason = _refund_terms(booking, records.flight(session, booking.flight_number))
+        return RefundQuote(booking=info, refund_amount=refund, fee=fee, currency=info.currency, reason=reason)
+
+    # -- writes
+
+    def book_seat(self, user_id: str, flight_number: str, seat: str) -> BookingResult:
+        user = normalize_user_id(user_id)
+        number = normalize_flight_number(flight_number)
+        wanted = normalize_seat(seat)
+
+        def attempt(session: Session) -> BookingResult:
+            flight = records.flight(session, number)
+            records.require_bookable(flight)
+            seat_row = records.seat(session, number, wanted)
+            # One statement, one snapshot: under READ COMMITTED two separate checks could see a
+            # concurrent winner in the second but not the first.
+            current = self._claims(session, user, number, wanted)
+            mine = next((b for b in current if b.user_id == user), None)
+            if mine is not None:
+                if mine.seat == wanted:
+                    return BookingResult(booking=booking_info(mine), created=False)
+                raise Conflict(
+                    f"you already hold seat {mine.seat} on {number} ({mine.confirmation_number}); "
+                    "change the seat instead",
+                    code="already_booked",
+                    booking=booking_info(mine),
+                )
+            if current:
+                raise records.seat_taken(session, number, wanted)
+            fare = session.get(Fare, (number, seat_row.cabin))
+            if fare is None:
+                raise NotFound(
+                    f"flight {number} sells no {seat_row.cabin} fare",
+                    code="no_such_fare",
+                    flight_number=number,
+                    cabin=seat_row.cabin,
+                )
+            now = _utcnow()
+            booking = Booking(
+                confirmation_number=self._unused_confirmation_number(session),
+                user_id=user,
+                flight_number=number,
+                seat=wanted,
+                cabin=seat_row.cabin,
+                status="confirmed",
+                fare_paid=fare.price,
+                currency=fare.currency,
+                refund_amount=None,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(booking)
+            session.flush()  # the unique indexes speak here
+            return BookingResult(booking=booking_info(booking), created=True)
+
+        return self._write(attempt)
+
+    def change_seat(self, user_id: str, confirmation_number: str, new_seat: str) -> BookingInfo:
+        user = normalize_user_id(user_id)
+        number = normalize_confirmation_number(confirmation_number)
+        wanted = normalize_seat(new_seat)
+
+        def attempt(session: Session) -> BookingInfo:
+            booking = records.own_booking(session, user, number, for_update=True)
+            if booking.status != "confirmed":
+                raise Conflict(
+                    f"booking {number} is cancelled", code="booking_cancelled", booking=booking_info(booking)
+                )
+            if booking.seat == wanted:
+                return booking_info(booking)
+            flight = records.flight(session, booking.flight_number)
+            records.require_bookable(flight)
+            seat_row = records.seat(session, flight.flight_number, wanted)
+            if records.holder(session, flight.flight_number, wanted) is not None:
+                raise records.seat_taken(session, flight.flight_number, wanted)
+            booking.seat = wanted
+            booking.cabin = seat_row.cabin
+            booking.updated_at = _utcnow()
+            session.flush()
+            return booking_info(booking)
+
+        return self._write(attempt)
+
+    def cancel_booking(self, user_id: str, confirmation_number: str) -> CancellationResult:
+        user = normalize_user_id(user_id)
+        number = normalize_confirmation_number(confirmation_number)
+
+        def attempt(session: Session) -> CancellationResult:
+            booking = records.own_booking(session, user, number, for_update=True)
+            if booking.status == "cancelled":
+                return CancellationResult(
+                    booking=booking_info(booking),
+                    refund_amount=booking.refund_amount or Decimal("0.00"),
+                    currency=booking.currency,
+                    already_cancelled=True,
+                )
+            refund, _fee, _reason = _refund_terms(booking, records.flight(session, booking.flight_number))
+            booking.status = "cancelled"
+            booking.refund_amount = refund
+            booking.updated_at = _utcnow()
+            session.flush()
+            return CancellationResult(
+                booking=booking_info(booking),
+                refund_amount=refund,
+                currency=booking.currency,
+                already_cancelled=False,
+            )
+
+        return self._write(attempt)
+
+    def file_complaint(
+        self, user_id: str, text: str, category: str | None = None, flight_number: str | None = None
+    ) -> ComplaintInfo:
+        """Record a complaint; the same open complaint filed again is returned, not duplicated.
+
+        `category` None means: classify the text with `classify_complaint`.
+        """
+        user = normalize_user_id(user_id)
+        body = complaint_text(text)
+        kind = classify_complaint(body) if category is None else normalize_complaint_category(category)
+        flight = None if flight_number is None else normalize_flight_number(flight_number)
+        digest = fingerprint(body)
+
+        def attempt(session: Session) -> ComplaintInfo:
+            if flight is not None:
+                records.flight(session, flight)
+            existing = session.scalars(
+                select(Complaint).where(
+                    Complaint.user_id == user,
+                    Complaint.text_sha256 == digest,
+                    Complaint.status == "open",
+                )
+            ).first()
+            if existing is not None:
+                return complaint_info(existing, created=False)
+            complaint_id = _new_complaint_id()
+            while session.get(Complaint, complaint_id) is not None:
+                complaint_id = _new_complaint_id()
+            complaint = Complaint(
+                complaint_id=complaint_id,
+                user_id=user,
+                text=body,
+                text_sha256=digest,
+                category=kind,
+                flight_number=flight,
+                status="open",
+                created_at=_utcnow(),
+            )
+            session.add(complaint)
+            session.flush()
+            return complaint_info(complaint, created=True)
+
+        return self._write(attempt)
+
+    # -- internals
+
+    def _write(self, attempt: Callable[[Session], T]) -> T:
+        """Run `attempt` in a write transaction; after a lost race, look again from scratch.
+
+        The retry re-runs every check, so the loser of a race gets the Conflict (or the idempotent
+        answer) that the winner's committed row explains.
+        """
+        for _ in range(_MAX_ATTEMPTS):
+            try:
+                with write_session(self._engine) as session:
+                    return attempt(session)
+            except IntegrityError as exc:
+                if not _is_unique_violation(exc):
+                    raise  # a foreign key or check failing is a bug, not a race
+                continue
+        raise Conflict("the desk is busy with the same record; please try again", code="busy")
+
+    @staticmethod
+    def _claims(session: Session, user: str, number: str, seat: str) -> list[Booking]:
+        """Confirmed bookings on the flight held by `user` or holding `seat`."""
+        return list(
+            session.scalars(
+                select(Booking).where(
+                    Booking.flight_number == number,
+                    Booking.status == "confirmed",
+                    or_(Booking.user_id == user, Booking.seat == seat),
+                )
+            )
+        )
+
+    @staticmethod
+    def _unused_confirmation_number(session: Session) -> str:
+        # A collision slipping past this check (a concurrent insert) fails the primary key and
+        # `_write` retries with a fresh number.
+        number = _new_confirmation_number()
+        while session.get(Booking, number) is not None:
+            number = _new_confirmation_number()
+        return number
