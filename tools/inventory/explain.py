@@ -149,108 +149,142 @@ def _notes(n_rows: int, truncated: bool, row_cap: int, zh: bool) -> str:
 
 
 def _sentence(spec: QuerySpec | None, columns: list[str], rows: list[list[Any]], zh: bool) -> str:
-    n = len(rows)
-    cond = describe_conditions(spec, zh) if spec else ""
-    where_zh = f"（{cond}）" if cond else ""
-    where_en = f" ({cond})" if cond else ""
     if spec is None:
-        if n == 1 and len(columns) == 1:
-            return (
-                f"查询结果：{_num(rows[0][0], columns[0] in _MONEY)}。"
-                if zh
-                else f"Result: {_num(rows[0][0], columns[0] in _MONEY)}."
-            )
-        return f"查询返回 {n} 行：" if zh else f"The query returned {n} rows:"
+        return _generic_sentence(columns, rows, zh)
+    cond = describe_conditions(spec, zh)
+    if spec.shape == "aggregate" and not spec.group_by:
+        return _scalar_sentence(spec, rows, cond, zh)
+    if spec.shape == "aggregate":
+        return _grouped_sentence(spec, rows, cond, zh)
+    if spec.shape == "distinct":
+        return _distinct_sentence(spec, rows, cond, zh)
+    if spec.shape == "lookup":
+        return _lookup_sentence(spec, rows, zh)
+    return _rows_sentence(spec, rows, cond, zh)
 
-    shape = spec.shape
+
+def _where(cond: str) -> tuple[str, str]:
+    """The conditions as an aside in each language, or nothing."""
+    return (f"（{cond}）", f" ({cond})") if cond else ("", "")
+
+
+def _generic_sentence(columns: list[str], rows: list[list[Any]], zh: bool) -> str:
+    """Without a spec (an LLM answer) the sentence can only describe the result."""
+    n = len(rows)
+    if n == 1 and len(columns) == 1:
+        return (
+            f"查询结果：{_num(rows[0][0], columns[0] in _MONEY)}。"
+            if zh
+            else f"Result: {_num(rows[0][0], columns[0] in _MONEY)}."
+        )
+    return f"查询返回 {n} 行：" if zh else f"The query returned {n} rows:"
+
+
+def _scalar_sentence(spec: QuerySpec, rows: list[list[Any]], cond: str, zh: bool) -> str:
+    where_zh, where_en = _where(cond)
     noun_zh, noun_en = ("家门店", "stores") if spec.subject == "stores" else ("辆车", "vehicles")
-    if shape == "aggregate" and not spec.group_by:
-        value = rows[0][-1] if rows else None
-        metric = spec.metric or "guide_price"
-        m_zh, m_en = _FIELD_ZH.get(metric, metric), _FIELD_EN.get(metric, metric)
-        if metric == "mileage_km":  # the unit follows the number
-            m_zh, m_en = "里程", "mileage"
+    aggregate = spec.aggregate or "count"
+    value = rows[0][-1] if rows else None
+    metric = spec.metric or "guide_price"
+    m_zh, m_en = _FIELD_ZH.get(metric, metric), _FIELD_EN.get(metric, metric)
+    if metric == "mileage_km":  # the unit follows the number
+        m_zh, m_en = "里程", "mileage"
+    if aggregate == "count":
+        noun = noun_en if value != 1 else noun_en[:-1]
+        if not cond:
+            return f"共有 {value} {noun_zh}。" if zh else f"There are {value} {noun} in total."
+        return (
+            f"符合条件{where_zh}的共有 {value} {noun_zh}。"
+            if zh
+            else f"{value} {noun} match{'es' if value == 1 else ''}{where_en}."
+        )
+    if aggregate == "count_distinct":
+        return (
+            f"符合条件{where_zh}的{m_zh}共有 {value} 种。"
+            if zh
+            else f"There are {value} distinct {m_en} values{where_en}."
+        )
+    if value is None:
+        return (
+            f"没有符合条件{where_zh}的车辆，无法计算{_AGG_ZH[aggregate].format(m=m_zh)}。"
+            if zh
+            else f"No vehicles match{where_en}, so there is no {_AGG_EN[aggregate].format(m=m_en)}."
+        )
+    money = metric == "guide_price"
+    unit_zh = " 元" if money else (" 公里" if metric == "mileage_km" else "")
+    unit_en = " CNY" if money else (" km" if metric == "mileage_km" else "")
+    return (
+        f"符合条件{where_zh}的车辆{_AGG_ZH[aggregate].format(m=m_zh)}为 {_num(value, money)}{unit_zh}。"
+        if zh
+        else f"The {_AGG_EN[aggregate].format(m=m_en)}{where_en} is {_num(value, money)}{unit_en}."
+    )
+
+
+def _grouped_sentence(spec: QuerySpec, rows: list[list[Any]], cond: str, zh: bool) -> str:
+    where_zh, where_en = _where(cond)
+    n = len(rows)
+    dims_zh = "、".join(_FIELD_ZH[d] for d in spec.group_by)
+    dims_en = ", ".join(_FIELD_EN[d] for d in spec.group_by)
+    metric = spec.metric or "guide_price"
+    what_zh = _AGG_ZH[spec.aggregate or "count"].format(m=_FIELD_ZH.get(metric, metric))
+    what_en = _AGG_EN[spec.aggregate or "count"].format(m=_FIELD_EN.get(metric, metric))
+    if n == 0:
+        return f"没有符合条件{where_zh}的数据。" if zh else f"Nothing matches{where_en}."
+    if spec.limit == 1 and spec.order_by == "value":
+        key = " / ".join(_name(d, v, zh) for d, v in zip(spec.group_by, rows[0], strict=False))
+        value = _num(rows[0][-1], metric == "guide_price" and spec.aggregate != "count")
         if spec.aggregate == "count":
-            noun = noun_en if value != 1 else noun_en[:-1]
-            if not cond:
-                return f"共有 {value} {noun_zh}。" if zh else f"There are {value} {noun} in total."
             return (
-                f"符合条件{where_zh}的共有 {value} {noun_zh}。"
+                f"车辆{'最多' if spec.descending else '最少'}的{dims_zh}是 {key}（{value} 辆）{where_zh}。"
                 if zh
-                else f"{value} {noun} match{'es' if value == 1 else ''}{where_en}."
+                else f"{key} has the {'most' if spec.descending else 'fewest'} vehicles ({value}){where_en}."
             )
-        if spec.aggregate == "count_distinct":
-            return (
-                f"符合条件{where_zh}的{m_zh}共有 {value} 种。"
-                if zh
-                else f"There are {value} distinct {m_en} values{where_en}."
-            )
-        if value is None:
-            return (
-                f"没有符合条件{where_zh}的车辆，无法计算{_AGG_ZH[spec.aggregate].format(m=m_zh)}。"
-                if zh
-                else f"No vehicles match{where_en}, so there is no {_AGG_EN[spec.aggregate].format(m=m_en)}."
-            )
-        money = metric == "guide_price"
-        unit_zh = " 元" if money else (" 公里" if metric == "mileage_km" else "")
-        unit_en = " CNY" if money else (" km" if metric == "mileage_km" else "")
+        word_zh = "最高" if spec.descending else "最低"
+        word_en = "highest" if spec.descending else "lowest"
         return (
-            f"符合条件{where_zh}的车辆{_AGG_ZH[spec.aggregate].format(m=m_zh)}为 {_num(value, money)}{unit_zh}。"
+            f"{what_zh}{word_zh}的{dims_zh}是 {key}（{value}）{where_zh}。"
             if zh
-            else f"The {_AGG_EN[spec.aggregate].format(m=m_en)}{where_en} is {_num(value, money)}{unit_en}."
+            else f"{key} has the {word_en} {what_en} ({value}){where_en}."
         )
-    if shape == "aggregate":
-        dims_zh = "、".join(_FIELD_ZH[d] for d in spec.group_by)
-        dims_en = ", ".join(_FIELD_EN[d] for d in spec.group_by)
-        metric = spec.metric or "guide_price"
-        what_zh = _AGG_ZH[spec.aggregate or "count"].format(m=_FIELD_ZH.get(metric, metric))
-        what_en = _AGG_EN[spec.aggregate or "count"].format(m=_FIELD_EN.get(metric, metric))
-        if n == 0:
-            return f"没有符合条件{where_zh}的数据。" if zh else f"Nothing matches{where_en}."
-        if spec.limit == 1 and spec.order_by == "value":
-            key = " / ".join(_name(d, v, zh) for d, v in zip(spec.group_by, rows[0], strict=False))
-            value = _num(rows[0][-1], metric == "guide_price" and spec.aggregate != "count")
-            if spec.aggregate == "count":
-                return (
-                    f"车辆{'最多' if spec.descending else '最少'}的{dims_zh}是 {key}（{value} 辆）{where_zh}。"
-                    if zh
-                    else f"{key} has the {'most' if spec.descending else 'fewest'} vehicles ({value}){where_en}."
-                )
-            word_zh = "最高" if spec.descending else "最低"
-            word_en = "highest" if spec.descending else "lowest"
-            return (
-                f"{what_zh}{word_zh}的{dims_zh}是 {key}（{value}）{where_zh}。"
-                if zh
-                else f"{key} has the {word_en} {what_en} ({value}){where_en}."
-            )
+    return (
+        f"按{dims_zh}统计的{what_zh}{where_zh}，共 {n} 组："
+        if zh
+        else f"{what_en.capitalize()} by {dims_en}{where_en}, {n} groups:"
+    )
+
+
+def _distinct_sentence(spec: QuerySpec, rows: list[list[Any]], cond: str, zh: bool) -> str:
+    where_zh, where_en = _where(cond)
+    n = len(rows)
+    dim = (spec.columns or ["value"])[0]
+    if n == 0:
         return (
-            f"按{dims_zh}统计的{what_zh}{where_zh}，共 {n} 组："
+            f"没有符合条件{where_zh}的{_FIELD_ZH.get(dim, dim)}。"
             if zh
-            else f"{what_en.capitalize()} by {dims_en}{where_en}, {n} groups:"
+            else f"No {_FIELD_EN.get(dim, dim)} values match{where_en}."
         )
-    if shape == "distinct":
-        dim = (spec.columns or ["value"])[0]
-        if n == 0:
-            return (
-                f"没有符合条件{where_zh}的{_FIELD_ZH.get(dim, dim)}。"
-                if zh
-                else f"No {_FIELD_EN.get(dim, dim)} values match{where_en}."
-            )
-        values = (
-            "、".join(_name(dim, r[0], zh) for r in rows[:20])
-            if zh
-            else ", ".join(_name(dim, r[0], zh) for r in rows[:20])
-        )
-        return (
-            f"符合条件{where_zh}的{_FIELD_ZH.get(dim, dim)}共 {n} 种：{values}。"
-            if zh
-            else f"{n} {_FIELD_EN.get(dim, dim)} value{'s' if n != 1 else ''}{where_en}: {values}."
-        )
-    if shape == "lookup":
-        ids = ", ".join(str(v) for c in spec.conditions if c.field in ("vehicle_id", "vin") for v in c.values)
-        if n == 0:
-            return f"没有找到车辆 {ids}。" if zh else f"No vehicle {ids} was found."
-        return f"车辆 {ids} 的信息：" if zh else f"Vehicle {ids}:"
+    values = (
+        "、".join(_name(dim, r[0], zh) for r in rows[:20])
+        if zh
+        else ", ".join(_name(dim, r[0], zh) for r in rows[:20])
+    )
+    return (
+        f"符合条件{where_zh}的{_FIELD_ZH.get(dim, dim)}共 {n} 种：{values}。"
+        if zh
+        else f"{n} {_FIELD_EN.get(dim, dim)} value{'s' if n != 1 else ''}{where_en}: {values}."
+    )
+
+
+def _lookup_sentence(spec: QuerySpec, rows: list[list[Any]], zh: bool) -> str:
+    ids = ", ".join(str(v) for c in spec.conditions if c.field in ("vehicle_id", "vin") for v in c.values)
+    if not rows:
+        return f"没有找到车辆 {ids}。" if zh else f"No vehicle {ids} was found."
+    return f"车辆 {ids} 的信息：" if zh else f"Vehicle {ids}:"
+
+
+def _rows_sentence(spec: QuerySpec, rows: list[list[Any]], cond: str, zh: bool) -> str:
+    where_zh, where_en = _where(cond)
+    n = len(rows)
     if spec.subject == "stores":
         return f"共 {n} 家门店{where_zh}：" if zh else f"{n} store{'s' if n != 1 else ''}{where_en}:"
     if n == 0:

@@ -246,7 +246,16 @@ class InventoryPipeline:
             reference = self.evaluate(
                 Candidate(compile_spec(local.specs[0], request.dialect), "local", local.specs[0])
             )
+        return self._attempt(request, ordered, local, reference)
 
+    def _attempt(
+        self,
+        request: Request,
+        ordered: list[CandidateSource],
+        local: LocalSource,
+        reference: Evaluated | None,
+    ) -> Outcome:
+        """Ask the sources in turn, at most `max_attempts` times, until one gives an ok result."""
         attempts: list[Attempt] = []
         fallback: Evaluated | None = None
         index = 0
@@ -275,7 +284,7 @@ class InventoryPipeline:
                 )
             )
             if best.verdict == "ok":
-                return self._answer(best, attempts, language, reference)
+                return self._answer(best, attempts, request.language, reference)
             if best.verdict == "suspicious" and fallback is None:
                 fallback = best
             # An LLM that produced only failures twice gives the last attempt to the local engine.
@@ -283,7 +292,11 @@ class InventoryPipeline:
                 index = len(ordered) - 1
         if fallback is not None:
             # Every reading came back empty: that is the answer (e.g. "0 Porsches").
-            return self._answer(fallback, attempts, language, reference)
+            return self._answer(fallback, attempts, request.language, reference)
+        return self._no_answer(request.language, local, attempts)
+
+    @staticmethod
+    def _no_answer(language: str, local: LocalSource, attempts: list[Attempt]) -> Outcome:
         if not local.specs and not any(a.sql for a in attempts):
             return Outcome(
                 "needs_info",

@@ -15,7 +15,7 @@ Rejections raise `UnsafeQuery` with `details["kind"]`:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlglot
 from sqlglot import exp
@@ -250,7 +250,7 @@ class _QuietCommandFallback(logging.Filter):
 logging.getLogger("sqlglot").addFilter(_QuietCommandFallback())
 
 
-def _parse(sql: str, dialect: str) -> exp.Expression:
+def _parse(sql: str, dialect: str) -> exp.Expr:
     try:
         statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
     except SqlglotError as exc:
@@ -263,7 +263,7 @@ def _parse(sql: str, dialect: str) -> exp.Expression:
     return statements[0]
 
 
-def _write_message(node: exp.Expression) -> str:
+def _write_message(node: exp.Expr) -> str:
     if isinstance(node, exp.Placeholder | exp.Parameter | exp.SessionParameter):
         return "bound parameters and session variables are not allowed"
     if isinstance(node, exp.Lock):
@@ -279,6 +279,38 @@ def _write_message(node: exp.Expression) -> str:
 
 def validate_sql(sql: str, *, dialect: str = "sqlite", row_cap: int = DEFAULT_ROW_CAP) -> ValidatedQuery:
     """Check `sql` and return what may run; raise `UnsafeQuery` with a readable reason otherwise."""
+    _check_text(sql)
+    read = _DIALECTS.get(dialect, dialect)
+    tree = _parse(sql, read)
+    if isinstance(tree, _WRITE_NODES):
+        raise _reject("unsafe", _write_message(tree))
+    nodes = _walk(tree, read)
+    if not isinstance(tree, exp.Select):
+        raise _reject("unsafe", f"only a single SELECT is allowed, not {type(tree).__name__.upper()}")
+    if nodes.depth > MAX_DEPTH:
+        raise _reject("invalid", "the SQL is nested too deeply")
+    cte_names = {cte.alias_or_name.lower() for cte in nodes.ctes}
+    read_tables, table_aliases = _check_tables(nodes.tables, cte_names, read)
+    _check_columns(nodes, read_tables | cte_names | table_aliases, read)
+    own_limit = _own_limit(tree)
+    display = tree.sql(dialect=read, comments=False, copy=False)
+    if own_limit is not None and own_limit <= row_cap:
+        exec_sql = display
+    elif own_limit is None and tree.args.get("offset") is None:
+        exec_sql = f"{display} LIMIT {row_cap + 1}"  # one row more than the cap tells the caller it was cut
+    else:
+        tree.set("limit", exp.Limit(expression=exp.Literal.number(row_cap + 1)))
+        exec_sql = tree.sql(dialect=read, comments=False, copy=False)
+    return ValidatedQuery(
+        sql=display,
+        exec_sql=exec_sql,
+        tables=tuple(sorted(read_tables)),
+        row_cap=row_cap,
+        limit=own_limit,
+    )
+
+
+def _check_text(sql: object) -> None:
     if not isinstance(sql, str):
         raise _reject("invalid", "the SQL must be text")
     if "\x00" in sql:
@@ -287,16 +319,24 @@ def validate_sql(sql: str, *, dialect: str = "sqlite", row_cap: int = DEFAULT_RO
         raise _reject("invalid", "the SQL is empty")
     if len(sql) > MAX_SQL_CHARS:
         raise _reject("invalid", f"the SQL is longer than {MAX_SQL_CHARS} characters")
-    read = _DIALECTS.get(dialect, dialect)
-    tree = _parse(sql, read)
-    if isinstance(tree, _WRITE_NODES):
-        raise _reject("unsafe", _write_message(tree))
 
-    # One pass over the tree: refuse unknown constructs at once, collect names for the checks below.
-    ctes, tables, aliases, columns = [], [], [], []
-    depth = 0
+
+@dataclass
+class _Nodes:
+    """What the checks after the walk look at: the named parts of the tree, and its depth."""
+
+    ctes: list[exp.CTE] = field(default_factory=list)
+    tables: list[exp.Table] = field(default_factory=list)
+    aliases: list[exp.Alias] = field(default_factory=list)
+    columns: list[exp.Column] = field(default_factory=list)
+    depth: int = 0
+
+
+def _walk(tree: exp.Expr, read: str) -> _Nodes:
+    """One pass over the tree: refuse unknown constructs at once, collect names for the later checks."""
+    nodes = _Nodes()
     for node in tree.walk():
-        depth = max(depth, node.depth)
+        nodes.depth = max(nodes.depth, node.depth)
         if isinstance(node, _WRITE_NODES):
             raise _reject("unsafe", _write_message(node))
         if isinstance(node, exp.Anonymous):
@@ -309,19 +349,18 @@ def validate_sql(sql: str, *, dialect: str = "sqlite", row_cap: int = DEFAULT_RO
         elif not isinstance(node, _ALLOWED_NODES + _ALLOWED_FUNCS):
             raise _reject("unsafe", f"SQL construct {type(node).__name__} is not allowed")
         if isinstance(node, exp.CTE):
-            ctes.append(node)
+            nodes.ctes.append(node)
         elif isinstance(node, exp.Table):
-            tables.append(node)
+            nodes.tables.append(node)
         elif isinstance(node, exp.Alias):
-            aliases.append(node)
+            nodes.aliases.append(node)
         elif isinstance(node, exp.Column):
-            columns.append(node)
-    if not isinstance(tree, exp.Select):
-        raise _reject("unsafe", f"only a single SELECT is allowed, not {type(tree).__name__.upper()}")
-    if depth > MAX_DEPTH:
-        raise _reject("invalid", "the SQL is nested too deeply")
+            nodes.columns.append(node)
+    return nodes
 
-    cte_names = {cte.alias_or_name.lower() for cte in ctes}
+
+def _check_tables(tables: list[exp.Table], cte_names: set[str], read: str) -> tuple[set[str], set[str]]:
+    """Only the allowed tables (or the query's own CTEs); returns the tables read and their aliases."""
     table_aliases: set[str] = set()
     read_tables: set[str] = set()
     for table in tables:
@@ -340,13 +379,16 @@ def validate_sql(sql: str, *, dialect: str = "sqlite", row_cap: int = DEFAULT_RO
             read_tables.add(name)
         if table.alias:
             table_aliases.add(table.alias.lower())
+    return read_tables, table_aliases
 
-    known_columns = {a.alias.lower() for a in aliases if a.alias}
-    for cte in ctes:
+
+def _check_columns(nodes: _Nodes, known_tables: set[str], read: str) -> None:
+    """Columns of the allowed tables, or names the query itself defines (aliases, CTE columns)."""
+    known_columns = {a.alias.lower() for a in nodes.aliases if a.alias}
+    for cte in nodes.ctes:
         alias = cte.args.get("alias")
         known_columns.update(c.name.lower() for c in (alias.columns if alias else []) or [])
-    known_tables = read_tables | cte_names | table_aliases
-    for column in columns:
+    for column in nodes.columns:
         if column.args.get("db") or column.args.get("catalog"):
             raise _reject("unsafe", f"column {column.sql(read)!r} is not available")
         qualifier = column.table.lower()
@@ -360,26 +402,12 @@ def validate_sql(sql: str, *, dialect: str = "sqlite", row_cap: int = DEFAULT_RO
         if name not in _ALL_COLUMNS and name not in known_columns:
             raise _reject("invalid", f"unknown column {column.name!r} (see the inventory schema)")
 
+
+def _own_limit(tree: exp.Select) -> int | None:
     limit_node = tree.args.get("limit")
-    own_limit: int | None = None
-    if limit_node is not None:
-        value = limit_node.expression
-        if isinstance(value, exp.Literal) and not value.is_string and value.this.isdigit():
-            own_limit = int(value.this)
-        else:
-            raise _reject("invalid", "LIMIT must be a plain number")
-    display = tree.sql(dialect=read, comments=False, copy=False)
-    if own_limit is not None and own_limit <= row_cap:
-        exec_sql = display
-    elif own_limit is None and tree.args.get("offset") is None:
-        exec_sql = f"{display} LIMIT {row_cap + 1}"  # one row more than the cap tells the caller it was cut
-    else:
-        tree.set("limit", exp.Limit(expression=exp.Literal.number(row_cap + 1)))
-        exec_sql = tree.sql(dialect=read, comments=False, copy=False)
-    return ValidatedQuery(
-        sql=display,
-        exec_sql=exec_sql,
-        tables=tuple(sorted(read_tables)),
-        row_cap=row_cap,
-        limit=own_limit,
-    )
+    if limit_node is None:
+        return None
+    value = limit_node.expression
+    if isinstance(value, exp.Literal) and not value.is_string and value.this.isdigit():
+        return int(value.this)
+    raise _reject("invalid", "LIMIT must be a plain number")
