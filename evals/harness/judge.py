@@ -155,6 +155,50 @@ def task_done(expected_intent: str, status: str | None, calls: list[dict[str, An
     return not required or any(c.get("ok") and c.get("name") in required for c in calls)
 
 
+@dataclass
+class _Observed:
+    """What the assistant did in one dataset turn (with the harness's confirmation, if any)."""
+
+    result: dict[str, Any] | None
+    intent: str
+    status: str | None
+    calls: list[dict[str, Any]]
+    agent: str | None
+    guardrail: dict[str, str] | None
+    reply: str
+
+    @property
+    def ran(self) -> bool:
+        return self.result is not None
+
+    @property
+    def blocked(self) -> bool:
+        return self.guardrail is not None
+
+    @property
+    def refused(self) -> bool:
+        return self.blocked or self.agent in REFUSAL_AGENTS
+
+
+def _observe(record: dict[str, Any] | None, follow_up: dict[str, Any] | None) -> _Observed:
+    result = (record or {}).get("result")
+    status = (result or {}).get("task_status")
+    calls = list((result or {}).get("tool_calls") or [])
+    if follow_up and follow_up.get("result"):
+        # The confirmation finishes this turn's task: its status and tools are the outcome.
+        status = follow_up["result"].get("task_status")
+        calls += list(follow_up["result"].get("tool_calls") or [])
+    return _Observed(
+        result=result,
+        intent=judged_intent(result),
+        status=status,
+        calls=calls,
+        agent=(result or {}).get("agent"),
+        guardrail=(result or {}).get("guardrail"),
+        reply=str((result or {}).get("reply") or ""),
+    )
+
+
 def judge_turn(
     turn: Turn,
     index: int,
@@ -165,93 +209,49 @@ def judge_turn(
     context_dependent: bool,
 ) -> TurnVerdict:
     """One dataset turn; `follow_up` is the harness's confirmation turn when it answered this one."""
-    result = (record or {}).get("result")
-    ran = result is not None
-    intent = judged_intent(result)
-    status = (result or {}).get("task_status")
-    calls = list((result or {}).get("tool_calls") or [])
-    agent = (result or {}).get("agent")
-    if follow_up and follow_up.get("result"):
-        # The confirmation finishes this turn's task: its status and tools are the outcome.
-        status = follow_up["result"].get("task_status")
-        calls += list(follow_up["result"].get("tool_calls") or [])
-    guardrail = (result or {}).get("guardrail")
-    blocked = guardrail is not None
-    refused = blocked or agent in REFUSAL_AGENTS
-    reply = str((result or {}).get("reply") or "")
+    seen = _observe(record, follow_up)
+    ran = seen.ran
     failures: list[str] = []
     where = f"turn {index + 1} {_short(turn.input)!r}"
     if not ran:
         failures.append(f"{where}: did not run")
-
-    intent_ok = ran and intent == turn.expected_intent
+    intent_ok = ran and seen.intent == turn.expected_intent
     if ran and not intent_ok:
-        failures.append(f"{where}: expected intent {turn.expected_intent}, got {intent} (agent {agent})")
-
-    done = ran and task_done(turn.expected_intent, status, calls)
-    writes = [c["name"] for c in calls if c.get("ok") and c.get("name") in WRITE_TOOLS]
-    task_ok: bool | None = None
-    if turn.task_completed is not None:
-        task_ok = done if turn.task_completed else (ran and not done and not writes)
-        if ran and not task_ok:
-            wanted = "completed" if turn.task_completed else "not completed"
-            failures.append(f"{where}: expected the task {wanted}, got status {status} with {_calls(calls)}")
-
-    if turn.expected_intent == "irrelevant":
-        guard_ok = ran and refused
-        if ran and not guard_ok:
-            failures.append(f"{where}: expected a refusal, got status {status} from {agent}")
-    else:
-        guard_ok = ran and not blocked
-        if ran and blocked:
-            failures.append(
-                f"{where}: a benign message was blocked by {guardrail.get('name')} ({guardrail.get('reason')})"  # type: ignore[union-attr]
-            )
-
-    allowed = ALLOWED_TOOLS[turn.expected_intent]
-    outside = sorted({str(c.get("name")) for c in calls if c.get("name") not in allowed})
-    required = REQUIRED_TOOLS[turn.expected_intent]
-    missing = bool(
-        turn.task_completed and required and not any(c.get("ok") and c.get("name") in required for c in calls)
-    )
-    tool_ok = ran and not outside and not missing
-    if ran and outside:
-        failures.append(f"{where}: called {', '.join(outside)}, not a tool of {turn.expected_intent}")
-    elif ran and missing:
-        failures.append(f"{where}: expected {' or '.join(sorted(required))} to succeed, got {_calls(calls)}")
-
-    own = text_language(turn.input)
-    expected_language = own or language
-    reply_language = reply_language_of(reply)
+        failures.append(
+            f"{where}: expected intent {turn.expected_intent}, got {seen.intent} (agent {seen.agent})"
+        )
+    done, task_ok = _judge_task(turn, seen, where, failures)
+    guard_ok = _judge_guard(turn, seen, where, failures)
+    tool_ok = _judge_tools(turn, seen, where, failures)
+    expected_language = text_language(turn.input) or language
+    reply_language = reply_language_of(seen.reply)
     language_ok = (
         not ran or expected_language in (None, "mixed") or reply_language in (None, expected_language)
     )
     if not language_ok:
         failures.append(f"{where}: reply in {reply_language}, expected {expected_language}")
-
     context_ok: bool | None = None
     if context_dependent:
         context_ok = intent_ok and task_ok is not False and tool_ok
-
     return TurnVerdict(
         index=index,
         input=turn.input,
         expected_intent=turn.expected_intent,
-        intent=intent,
+        intent=seen.intent,
         language=expected_language or "und",
-        task_status=(result or {}).get("task_status"),
-        guardrail=guardrail,
-        agent=agent,
-        tool_calls=calls,
-        reply=reply,
+        task_status=(seen.result or {}).get("task_status"),
+        guardrail=seen.guardrail,
+        agent=seen.agent,
+        tool_calls=seen.calls,
+        reply=seen.reply,
         latency_ms=(record or {}).get("latency_ms"),
         intent_ok=intent_ok,
         task_expected=turn.task_completed,
         task_done=done,
         task_ok=task_ok,
         guard_ok=guard_ok,
-        refused=refused,
-        blocked=blocked,
+        refused=seen.refused,
+        blocked=seen.blocked,
         tool_ok=tool_ok,
         reply_language=reply_language,
         language_ok=language_ok,
@@ -260,6 +260,52 @@ def judge_turn(
         ran=ran,
         failures=failures,
     )
+
+
+def _judge_task(turn: Turn, seen: _Observed, where: str, failures: list[str]) -> tuple[bool, bool | None]:
+    """(done, task_ok): task_ok None when the turn states no task expectation."""
+    done = seen.ran and task_done(turn.expected_intent, seen.status, seen.calls)
+    writes = [c["name"] for c in seen.calls if c.get("ok") and c.get("name") in WRITE_TOOLS]
+    task_ok: bool | None = None
+    if turn.task_completed is not None:
+        task_ok = done if turn.task_completed else (seen.ran and not done and not writes)
+        if seen.ran and not task_ok:
+            wanted = "completed" if turn.task_completed else "not completed"
+            failures.append(
+                f"{where}: expected the task {wanted}, got status {seen.status} with {_calls(seen.calls)}"
+            )
+    return done, task_ok
+
+
+def _judge_guard(turn: Turn, seen: _Observed, where: str, failures: list[str]) -> bool:
+    if turn.expected_intent == "irrelevant":
+        guard_ok = seen.ran and seen.refused
+        if seen.ran and not guard_ok:
+            failures.append(f"{where}: expected a refusal, got status {seen.status} from {seen.agent}")
+        return guard_ok
+    if seen.ran and seen.guardrail is not None:
+        failures.append(
+            f"{where}: a benign message was blocked by {seen.guardrail.get('name')} ({seen.guardrail.get('reason')})"
+        )
+    return seen.ran and not seen.blocked
+
+
+def _judge_tools(turn: Turn, seen: _Observed, where: str, failures: list[str]) -> bool:
+    allowed = ALLOWED_TOOLS[turn.expected_intent]
+    outside = sorted({str(c.get("name")) for c in seen.calls if c.get("name") not in allowed})
+    required = REQUIRED_TOOLS[turn.expected_intent]
+    missing = bool(
+        turn.task_completed
+        and required
+        and not any(c.get("ok") and c.get("name") in required for c in seen.calls)
+    )
+    if seen.ran and outside:
+        failures.append(f"{where}: called {', '.join(outside)}, not a tool of {turn.expected_intent}")
+    elif seen.ran and missing:
+        failures.append(
+            f"{where}: expected {' or '.join(sorted(required))} to succeed, got {_calls(seen.calls)}"
+        )
+    return seen.ran and not outside and not missing
 
 
 def judge_case(case: Case, run: dict[str, Any]) -> CaseVerdict:

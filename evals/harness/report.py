@@ -165,8 +165,23 @@ def _transcript(case: dict[str, Any]) -> list[str]:
 
 
 def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: list[str] | None) -> str:
+    lines = _summary(report)
+    if charts:
+        lines += ["## Charts", ""] + [f"![{name}]({file})" for name, file in charts.items()] + [""]
+    if comparison_lines:
+        lines += ["## Compared with the earlier run", "", "```", *comparison_lines, "```", ""]
+    lines += _task_and_guardrails(report)
+    lines += _per_intent(report)
+    lines += _confusion(report)
+    lines += _groups(report)
+    lines += _llm_judge(report)
+    lines += _failing(report)
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: dict[str, Any]) -> list[str]:
     run = report["run"]
-    lines = [
+    return [
         "# Switchboard evaluation report",
         "",
         f"Datasets: {', '.join(f'`{d}`' for d in report['datasets'])} · engine: {report['engine']} · "
@@ -182,12 +197,11 @@ def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: l
         f"({run['steady_cases_per_s']} cases/s after start-up; {run['wall_s']} s for {run['cases']} cases).",
         "",
     ]
-    if charts:
-        lines += ["## Charts", ""] + [f"![{name}]({file})" for name, file in charts.items()] + [""]
-    if comparison_lines:
-        lines += ["## Compared with the earlier run", "", "```", *comparison_lines, "```", ""]
+
+
+def _task_and_guardrails(report: dict[str, Any]) -> list[str]:
     task, guard = report["task_completion"], report["guardrail"]
-    lines += [
+    return [
         "## Task completion and guardrails",
         "",
         f"- Task completion (judged from task status, tool calls and the database): {_pct(task['rate'])} of "
@@ -202,6 +216,11 @@ def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: l
         f"- Context retention: {_pct(report['context_retention'])} of {report['context_turns']} turns that depend "
         "on earlier turns.",
         "",
+    ]
+
+
+def _per_intent(report: dict[str, Any]) -> list[str]:
+    lines = [
         "## Per intent",
         "",
         "| intent | precision | recall | F1 | support |",
@@ -211,9 +230,13 @@ def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: l
         lines.append(
             f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
         )
+    return lines
+
+
+def _confusion(report: dict[str, Any]) -> list[str]:
     cm = report["confusion_matrix"]
     short = [label.split("_")[0][:8] for label in cm["labels"]]
-    lines += [
+    lines = [
         "",
         "## Confusion matrix (rows: expected, columns: predicted)",
         "",
@@ -222,7 +245,11 @@ def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: l
     ]
     for label, row in zip(cm["labels"], cm["matrix"], strict=True):
         lines.append(f"| {label} | " + " | ".join(str(n) if n else "·" for n in row) + " |")
-    lines += [
+    return lines
+
+
+def _groups(report: dict[str, Any]) -> list[str]:
+    lines = [
         "",
         "## By dataset file and tag",
         "",
@@ -234,8 +261,12 @@ def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: l
             lines.append(
                 f"| {prefix} `{name}` | {g['cases']} | {_pct(g['pass_rate'])} | {_pct(g['intent_accuracy'])} |"
             )
+    return lines
+
+
+def _llm_judge(report: dict[str, Any]) -> list[str]:
     judge = report["judge"]
-    lines += ["", "## LLM-judged metrics (DeepEval)", ""]
+    lines = ["", "## LLM-judged metrics (DeepEval)", ""]
     if judge["enabled"]:
         lines += [
             f"{judge['reason']}; {judge['turns_judged']} turns judged.",
@@ -250,8 +281,12 @@ def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: l
         lines.append(f"Skipped: {judge['reason']}.")
     if report.get("langsmith"):
         lines += ["", f"Uploaded to LangSmith project `{report['langsmith'].get('project')}`."]
+    return lines
+
+
+def _failing(report: dict[str, Any]) -> list[str]:
     failing = [c for c in report["cases"] if not c["passed"]]
-    lines += ["", f"## Failing cases ({len(failing)} of {len(report['cases'])})", ""]
+    lines = ["", f"## Failing cases ({len(failing)} of {len(report['cases'])})", ""]
     if not failing:
         lines.append("None.")
     for case in failing:
@@ -266,7 +301,7 @@ def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: l
             *_transcript(case),
             "",
         ]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def write_markdown(
