@@ -15,10 +15,10 @@ help:  ## this list
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
 
-install: uv  ## create .venv with everything, train the router, seed the demo data (idempotent)
+install: uv  ## create .venv with everything, build the models (only what changed), seed the demo data (idempotent)
 	$(UV) sync --frozen --quiet --compile-bytecode
-	$(PY) -m compileall -q switchboard tools agents graphs faces evals bench server.py >/dev/null
-	$(PY) -m agents.intent_model train >/dev/null
+	$(PY) -m compileall -q switchboard tools agents graphs faces evals bench training server.py >/dev/null
+	$(PY) -m training build
 	@test -f var/switchboard.db || $(VENV)/bin/switchboard seed >/dev/null
 	$(VENV)/bin/switchboard search --reindex >/dev/null
 	@echo "installed: $(VENV)/bin/switchboard"
@@ -48,7 +48,7 @@ format:
 	$(VENV)/bin/ruff check --fix .
 
 router-eval: install  ## router accuracy and macro-F1 on the held-out dev split
-	$(PY) -m agents.intent_model evaluate
+	$(PY) -m training evaluate intent
 
 clean:
 	rm -rf $(VENV) var

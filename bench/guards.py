@@ -99,7 +99,7 @@ def _graph(settings: Any, db: Path, input_guard: Any, output_guard: Any) -> tupl
 
     engine = make_engine(f"sqlite:///{db}")
     services = build_services(settings, engine=engine, input_guard=input_guard, output_guard=output_guard)
-    _ = services.intent_model  # load (or train) before timing
+    _ = services.intent_model  # load before timing
     return build_graph(services).compile(checkpointer=InMemorySaver()), engine
 
 

@@ -37,6 +37,20 @@ def _local_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
 socket.getaddrinfo = _local_getaddrinfo
 
 
+@pytest.fixture(scope="session", autouse=True)
+def built_models() -> Path:
+    """The model directory with every artifact built: what `make install` built, or built here once.
+
+    The build skips every model whose artifact for the current data exists, so after `make install`
+    this only checks; a test never trains the product's models again.
+    """
+    from training.builder import build
+
+    model_dir = Settings(_env_file=None).model_dir  # type: ignore[call-arg]
+    build(model_dir)
+    return model_dir
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit tests never reach the network: only loopback connections are allowed."""

@@ -218,7 +218,7 @@ def test_quick_subset_is_drawn_from_the_full_dataset() -> None:
 def test_datasets_do_not_copy_router_training_data() -> None:
     """The datasets measure the router: none of their messages is one it was trained on."""
     trained: set[str] = set()
-    for path in (Path(__file__).resolve().parent.parent / "agents" / "data").glob("*/*.jsonl"):
+    for path in (Path(__file__).resolve().parent.parent / "training" / "data").glob("*/*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
             text = json.loads(line).get("text") if line.strip() else None
             if isinstance(text, str):

@@ -1,6 +1,6 @@
 """The injection detector with its trained model: artifact layout, accuracy floors, the composed stack.
 
-The model is the one under `Settings.model_dir` (trained on first use, like the intent model).
+The model is the one `make install` built under `Settings.model_dir` (session fixture `built_models`).
 Floors sit a few points under the figures measured when the stack was frozen (docs/guards.md), so a
 regression fails and noise does not.
 """
@@ -15,9 +15,10 @@ import pytest
 from agents.guards import build_input_guard
 from agents.guards.injection import InjectionDetector, load_injection_model
 from agents.guards.normalize import normalize_input
-from agents.guards.train import INJECTION, load_heldout, rates
 from agents.intent_model import IntentModel
 from switchboard.settings import Settings
+from training.guard_report import rates
+from training.guards import INJECTION, load_heldout
 
 REDTEAM = Path(__file__).resolve().parent.parent / "evals" / "redteam"
 

@@ -1,6 +1,6 @@
 """The social-engineering and abuse models, concept tags, the write thresholds and the complaint path.
 
-The models are the ones under `Settings.model_dir` (trained on first use, like the intent model).
+The models are the ones `make install` built under `Settings.model_dir` (session fixture `built_models`).
 Example sentences here are written for the tests and checked not to be training rows.
 """
 
@@ -22,11 +22,11 @@ from agents.guards.concepts import concepts, tagged
 from agents.guards.injection import GuardModel, InjectionDetector, load_guard_model
 from agents.guards.input_guard import SOCIAL_REPLY, AbuseStep, block_message
 from agents.guards.normalize import detection_views, normalize_input
-from agents.guards.train import SPECS, load_rows
-from agents.intent_model import load_rows as load_router_rows
 from graphs.runner import run_turn
 from switchboard.settings import Settings
 from tests.fakes import ScriptedIntentModel
+from training.guards import SPECS, load_rows
+from training.intent import load_rows as load_router_rows
 
 REDTEAM = Path(__file__).resolve().parent.parent / "evals" / "redteam"
 # Exact overlaps with the training data known when each set was written (short generic phrases
@@ -385,8 +385,6 @@ def test_redteam_sets_stay_out_of_the_training_data() -> None:
 
 
 def test_the_stack_scores_without_scikit_learn(settings: Settings) -> None:
-    for name in SPECS:
-        load_guard_model(settings.model_dir, name)  # trained here if needed, so the child only loads
     code = (
         "import sys; from agents.guards import build_input_guard; from switchboard.settings import Settings; "
         "g = build_input_guard(Settings(_env_file=None)); g.check('which seat is mr zhang in'); "

@@ -9,10 +9,10 @@ the same guards at their stricter write thresholds.
 
 Modules (one job each): `verdict` (typed results), `normalize` (Unicode normalisation and the
 de-obfuscated views detectors read), `rules` (high-precision attack patterns), `concepts` (concept
-tags the models read), `injection` (the attack detector: rules + the injection and social
-models, numpy only), `abuse` (lexicon + the abuse model), `train` (the three models' training),
-`pii` (redaction), `leak` (system-prompt leaks), `input_guard` and `output_guard` (composition,
-fail closed). See docs/guards.md.
+tags the models read), `features` (what the models read, shared with their training in the
+`training` package), `injection` (the attack detector: rules + the injection and social models,
+numpy only), `abuse` (lexicon + the abuse model), `pii` (redaction), `leak` (system-prompt
+leaks), `input_guard` and `output_guard` (composition, fail closed). See docs/guards.md.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ __all__ = [
 
 
 def build_input_guard(settings: Settings, *, capabilities: Mapping[str, str] | None = None) -> InputGuard:
-    """The input stack for `settings`; the models are trained into `settings.model_dir` on first use."""
+    """The input stack for `settings`, with the models `make install` built into `settings.model_dir`."""
     from agents.guards.injection import InjectionDetector, load_guard_model
 
     injection = load_guard_model(settings.model_dir, "injection")

@@ -9,7 +9,7 @@ are policy questions and pass.
 
 Two layers. The lexicons below name the unambiguous words and shapes; they read lower-cased
 detection views, so full-width, spaced and leetspeak spellings match. Behind them a trained model
-(`agents.guards.train`, spec `abuse`) catches what no list holds: new insults, insults in the
+(`training.guards`, spec `abuse`) catches what no list holds: new insults, insults in the
 middle of a request, typos, pinyin, threats without a violent verb ("I know where your office
 is"). When only the model fires, the category comes from the message's concept tags (threat,
 harassment, else insult): it only chooses the polite reply.

@@ -7,26 +7,26 @@ person's data, claimed privileges and favours). Long messages are also scored wi
 an instruction buried in a pasted document is not diluted by the document around it.
 
 The models are the intent classifier's technique with two labels: the artifacts have its layout,
-so `agents.intent_model.IntentModel` loads them and scores them with numpy only. They are trained
-by `agents.guards.train` on first use (an artifact's name carries a hash of the training data, so
-new data trains a new model). `GuardModel` is one loaded model with what it needs to read a text
-(account ids masked, concept tags when it was trained with them) and its thresholds.
+so `agents.intent_model.IntentModel` loads them and scores them with numpy only. The `training`
+package trains them and `make install` builds them; a missing one is a one-line error, never a
+training run. `GuardModel` is one loaded model with what it needs to read a text
+(`agents.guards.features.model_text`: account ids masked, concept tags when it was trained with
+them) and its thresholds.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from agents.guards.concepts import tagged
+from agents.guards.features import featuriser_id, model_text
 from agents.guards.normalize import detection_views
-from agents.guards.rules import mask_accounts, match
+from agents.guards.rules import match
 from agents.guards.verdict import PASS, PROMPT_INJECTION, GuardVerdict
-from agents.intent_model import IntentModel
+from agents.intent_model import IntentModel, load_artifact
 
 ATTACK = "attack"
 # Messages longer than this are also scored in windows of about this many characters.
@@ -77,8 +77,7 @@ class GuardModel:
 
     def score(self, text: str) -> float:
         """The blocking probability of one (lower-cased detection view of a) text."""
-        masked = mask_accounts(text)
-        return float(self.model.predict_proba(tagged(masked) if self.tags else masked)[self._positive])
+        return float(self.model.predict_proba(model_text(text, tags=self.tags))[self._positive])
 
     def best(self, views: Iterable[str], stop_at: float = 1.1) -> float:
         """The highest score over `views` and their windows; stops early once `stop_at` is reached."""
@@ -143,23 +142,11 @@ class InjectionDetector:
         return GuardVerdict(False, PROMPT_INJECTION, f"model:{found.model}:{found.score:.2f}")
 
 
-_TRAIN_LOCK = threading.Lock()
-
-
 @lru_cache(maxsize=16)
 def load_guard_model(model_dir: Path, name: str) -> GuardModel:
-    """The guard model `name` (injection | social | abuse) for the current data and code.
-
-    Trained into `model_dir` on first use (scikit-learn imported only then); cached per process.
-    """
-    from agents.guards.train import SPECS, artifact_name, train_model
-
-    spec = SPECS[name]
-    path = Path(model_dir) / artifact_name(spec)
-    with _TRAIN_LOCK:  # two threads of one server must not train twice
-        if not path.exists():
-            train_model(spec, Path(model_dir))
-    return GuardModel(IntentModel.load(path), positive=spec.positive)
+    """The guard model `name` (injection | social | abuse) built into `model_dir`; cached per process."""
+    model = load_artifact(Path(model_dir), name, lambda m: featuriser_id(bool(m.meta.get("tags", False))))
+    return GuardModel(model)
 
 
 def load_injection_model(model_dir: Path) -> IntentModel:

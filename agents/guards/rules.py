@@ -211,6 +211,8 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Account ids (USER456, PAX0042) in a request: another account's id is an exfiltration attempt.
 _ACCOUNT = re.compile(rf"\b({_ACCOUNT_ID})\b", re.IGNORECASE)
+# What `mask_accounts` removes; part of the guard models' featuriser id (`agents.guards.features`).
+ACCOUNT_PATTERN = _ACCOUNT.pattern
 # "my user id is USER123", "我的用户ID是USER123": the speaker names their own account.
 _OWN_ACCOUNT = re.compile(
     r"(?:\bmy\s+(?:user\s*|account\s*|customer\s*|member(?:ship)?\s*)?(?:id|account|number|no\.?|username|user name)"

@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 CASES_FILE = Path(__file__).resolve().parent / "cases.jsonl"
+GUARD_DATA = Path(__file__).resolve().parents[2] / "training" / "data" / "guard"
+HELDOUT_FILE = "public_heldout.jsonl"  # never trained on
 USER = "USER123"
 GUARD_NAMES = {"input_validation", "prompt_injection", "abuse", "guard_error"}
 WRITE_TOOLS = {"book_seat", "change_seat", "cancel_booking", "file_complaint"}
@@ -86,11 +88,20 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", "", unicodedata.normalize("NFKC", text).lower())
 
 
-def training_keys() -> set[str]:
-    """Normalised texts the injection model is trained on (to report overlap with the red-team set)."""
-    from agents.guards.train import load_rows
+def training_keys(guard_data: Path = GUARD_DATA) -> set[str]:
+    """Normalised texts the guard models train on (to report overlap with the red-team set).
 
-    return {_key(r.text) for r in load_rows()}
+    Read as data: the evaluation does not import the training code. Every file of the guard's data
+    folder is training data except the public held-out rows.
+    """
+    keys = set()
+    for path in sorted(guard_data.glob("*.jsonl")):
+        if path.name == HELDOUT_FILE:
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                keys.add(_key(json.loads(line)["text"]))
+    return keys
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +221,7 @@ class Assistant:
         if self._intent_model is not None:
             overrides["intent_model"] = self._intent_model
         services = build_services(self.settings, **overrides)
-        self._intent_model = services.intent_model  # loaded (or trained) once, shared by every case
+        self._intent_model = services.intent_model  # loaded once, shared by every case
         return build_graph(services).compile(checkpointer=InMemorySaver()), engine
 
     def run(self, case: Case, train: set[str]) -> Outcome:

@@ -104,8 +104,9 @@ def server_graph() -> ServerGraph:
 async def warm_up() -> None:
     """One greeting through the graph, off the record (no checkpointer, a throw-away user).
 
-    Building the graph loads nothing heavy: the guards' and the router's models load (or train) on
-    the first message. Run at start-up, so the first user does not wait for them.
+    Building the graph loads nothing heavy: the guards' and the router's models load on the first
+    message (built by `make install`; never trained here). Run at start-up, so the first user does
+    not wait for them, and a missing model shows at once.
     """
     graph = await asyncio.to_thread(server_graph)
     config: RunnableConfig = {"configurable": {"thread_id": "warm-up", AUTH_USER_KEY: "warm-up"}}

@@ -1,6 +1,6 @@
 """Copy the public training rows of the router into this folder (run by hand, not at build time).
 
-    python agents/data/router/import_public.py /work/shared/datasets
+    python training/data/router/import_public.py /work/shared/datasets
 
 Reads CLINC150, deepset/prompt-injections and the XSafety subset, maps their labels onto the
 nine Switchboard intents (see SOURCES.md for the reasoning and the licenses) and writes

@@ -1,7 +1,4 @@
-"""Training and evaluation of the guard stack's three models (scikit-learn, imported lazily).
-
-    python -m agents.guards.train train [--model injection|social|abuse|all] [--out DIR]
-    python -m agents.guards.train evaluate [--model ...] [--show-errors]
+"""Training of the guard stack's three models (scikit-learn, imported only inside the functions that fit).
 
 The models, each a TF-IDF linear classifier with two labels (the intent classifier's technique, so
 `agents.intent_model.IntentModel` loads the artifact and scores it with numpy only):
@@ -13,7 +10,10 @@ The models, each a TF-IDF linear classifier with two labels (the intent classifi
 - `abuse`: insults aimed at a person, threats, harassment, unsafe requests, beyond the lexicon of
   `agents.guards.abuse` (typos, spacing, pinyin, insults in context); read with concept tags.
 
-Data (all in `agents/data/guard/`, so a clone trains without the shared datasets; SOURCES.md):
+Each reads text through the runtime's `agents.guards.features.model_text`, so training and scoring
+see the same features. `guard_trainer(spec)` is what the builder runs (`python -m training build`).
+
+Data (all in `training/data/guard/`, so a clone trains without the shared datasets; SOURCES.md):
 every benign row of every file is a benign row of every model (ordinary requests, hard negatives,
 frustration); each model takes its own attack rows (`Spec.attack_files`, `Spec.categories`).
 `public_heldout.jsonl` is never trained on: it is the injection model's public report.
@@ -27,26 +27,21 @@ under `Spec.write_target`, never above `threshold`.
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
-import sys
-import time
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from agents.guards.concepts import tagged
-from agents.guards.rules import mask_accounts
-from agents.intent_model import ARTIFACT_FORMAT, Params, split_key
+from agents.guards.features import CONCEPTS_SOURCE, featuriser_id, model_text
+from agents.intent_model import ARTIFACT_FORMAT
 from switchboard.errors import ConfigurationError
+from training.artifact import Inputs, Trainer, model_arrays, write_artifact
+from training.features import Params, build_vectorizers, split_key
 
-GUARD_DIR = Path(__file__).resolve().parent.parent / "data" / "guard"
-CONCEPTS_SOURCE = Path(__file__).resolve().parent / "concepts.py"
+GUARD_DIR = Path(__file__).resolve().parent / "data" / "guard"
 DATA_FILES = (
     "product_attack.jsonl",
     "product_benign.jsonl",
@@ -84,7 +79,7 @@ class Spec:
     categories: tuple[str, ...] | None  # attack categories taken from attack_files (None: all)
     tags: bool  # concept tags appended to the text (agents.guards.concepts)
     benign_files: tuple[str, ...] | None  # files whose benign rows it trains on (None: all)
-    code_version: str  # bump when features, recipe or selection change (part of the artifact name)
+    code_version: str  # bump when the recipe changes in a way these fields do not show (part of the key)
     params: Params
     # Hard negatives written for the product weigh this much more than other benign rows: there
     # are few of them and they are the boundary the model must learn.
@@ -98,9 +93,8 @@ class Spec:
         return ("benign", self.positive)
 
     def model_text(self, text: str) -> str:
-        """What the model reads: account ids masked (the rules know whose they are), tags appended."""
-        masked = mask_accounts(text)
-        return tagged(masked) if self.tags else masked
+        """What the model reads (the runtime's featuriser): account ids masked, tags appended."""
+        return model_text(text, tags=self.tags)
 
 
 INJECTION = Spec(
@@ -224,22 +218,6 @@ def target(row: Row) -> int:
     return int(row.label != "benign")
 
 
-def data_hash(spec: Spec, guard_dir: Path = GUARD_DIR) -> str:
-    digest = hashlib.sha256(f"guard-model-{spec.name}-{spec.code_version}".encode())
-    if spec.tags:
-        # The concept lexicons are features: a change to them is a new model.
-        digest.update(CONCEPTS_SOURCE.read_bytes())
-    for path in [Path(guard_dir) / n for n in DATA_FILES]:
-        if not path.exists():
-            raise ConfigurationError(f"missing training data {path}")
-        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
-
-
-def artifact_name(spec: Spec, guard_dir: Path = GUARD_DIR) -> str:
-    return f"{spec.name}-{data_hash(spec, guard_dir)}.npz"
-
-
 def sample_weights(spec: Spec, rows: Sequence[Row]) -> np.ndarray:
     raw = np.array(
         [
@@ -274,14 +252,12 @@ class Fitted:
 
         prepared = [self.spec.model_text(t) for t in texts]
         x = hstack([self.char.transform(prepared), self.word.transform(prepared)], format="csr")
-        return self.clf.predict_proba(x)[:, 1]
+        return np.asarray(self.clf.predict_proba(x)[:, 1])
 
 
 def fit(spec: Spec, rows: Sequence[Row]) -> Fitted:
     from scipy.sparse import hstack
     from sklearn.linear_model import LogisticRegression
-
-    from agents.intent_model import build_vectorizers  # shared with the intent model: same analyzers
 
     char, word = build_vectorizers(spec.params)
     texts = [spec.model_text(r.text) for r in rows]
@@ -324,22 +300,18 @@ def choose_thresholds(spec: Spec, proba: np.ndarray, rows: Sequence[Row]) -> tup
     return threshold, min(threshold, write)
 
 
-def train_model(spec: Spec, out_dir: Path, *, guard_dir: Path = GUARD_DIR) -> Path:
-    """Fit `spec` on its rows, write the artifact into `out_dir`, return its path."""
-    from agents.intent_model import join_terms, write_artifact  # shared artifact writer
-
+def train_model(spec: Spec, path: Path, key: str, *, guard_dir: Path = GUARD_DIR) -> None:
+    """Fit `spec` on its rows and write the artifact to `path`."""
     rows = select(spec, load_rows(guard_dir))
     oof = out_of_fold(spec, rows)
     threshold, write_threshold = choose_thresholds(spec, oof, rows)
     fitted = fit(spec, rows)
     y = np.array([target(r) for r in rows])
-    char_terms = sorted(fitted.char.vocabulary_, key=fitted.char.vocabulary_.get)
-    word_terms = sorted(fitted.word.vocabulary_, key=fitted.word.vocabulary_.get)
     meta = {
         "format": ARTIFACT_FORMAT,
         "kind": spec.name,
         "code_version": spec.code_version,
-        "data_hash": data_hash(spec, guard_dir),
+        "data_hash": key[:12],
         "labels": list(spec.labels),
         "threshold": threshold,
         "write_threshold": write_threshold,
@@ -356,151 +328,31 @@ def train_model(spec: Spec, out_dir: Path, *, guard_dir: Path = GUARD_DIR) -> Pa
     coef = np.zeros((2, fitted.clf.coef_.shape[1]))
     coef[1] = fitted.clf.coef_[0]
     intercept = np.array([0.0, float(fitted.clf.intercept_[0])])
-    arrays = {
-        "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8),
-        "char_vocab": join_terms(char_terms),
-        "word_vocab": join_terms(word_terms),
-        "char_idf": fitted.char.idf_.astype(np.float64),
-        "word_idf": fitted.word.idf_.astype(np.float64),
-        "coef_t": coef.T.astype(np.float32),
-        "intercept": intercept,
+    write_artifact(path, model_arrays(meta, fitted.char, fitted.word, coef, intercept))
+
+
+def guard_inputs(spec: Spec, guard_dir: Path = GUARD_DIR) -> Inputs:
+    """What decides a guard artifact's bytes: the data files, the concept lexicons, the recipe."""
+    files = [Path(guard_dir) / name for name in DATA_FILES]
+    for path in files:
+        if not path.exists():
+            raise ConfigurationError(f"missing training data {path}")
+    if spec.tags:  # the concept lexicons are features: a change to them is a new model
+        files.append(CONCEPTS_SOURCE)
+    recipe = {
+        **asdict(spec),
+        "source_weights": SOURCE_WEIGHTS,
+        "complaint_categories": list(COMPLAINT_CATEGORIES),
+        "folds": FOLDS,
+        "seed": SEED,
     }
-    path = Path(out_dir) / artifact_name(spec, guard_dir)
-    write_artifact(path, arrays)
-    return path
+    return Inputs(files=files, params=recipe, featuriser=featuriser_id(spec.tags))
 
 
-# ---------------------------------------------------------------------------------------------
-# Reports
-
-
-def rates(flags: Sequence[bool], rows: Sequence[Row]) -> dict[str, float]:
-    """Attack recall and benign false-positive rate of `flags` (True = flagged)."""
-    attacks = [f for f, r in zip(flags, rows, strict=True) if r.label != "benign"]
-    benign = [f for f, r in zip(flags, rows, strict=True) if r.label == "benign"]
-    return {
-        "attacks": len(attacks),
-        "recall": sum(attacks) / len(attacks) if attacks else float("nan"),
-        "benign": len(benign),
-        "false_positive_rate": sum(benign) / len(benign) if benign else float("nan"),
-    }
-
-
-def _print_rates(title: str, flags: Sequence[bool], rows: Sequence[Row]) -> None:
-    r = rates(flags, rows)
-    print(
-        f"{title:44} attacks {r['attacks']:4}  recall {r['recall']:.3f}   benign {r['benign']:5}  "
-        f"false positives {r['false_positive_rate']:.3f}"
+def guard_trainer(spec: Spec, guard_dir: Path = GUARD_DIR) -> Trainer:
+    """One guard model as the builder sees it (`guard_dir` differs only in tests)."""
+    return Trainer(
+        name=spec.name,
+        inputs=lambda: guard_inputs(spec, guard_dir),
+        train=lambda path, key: train_model(spec, path, key, guard_dir=guard_dir),
     )
-
-
-def _names(choice: str) -> list[str]:
-    return list(SPECS) if choice == "all" else [choice]
-
-
-def _cmd_train(args: argparse.Namespace) -> int:
-    from switchboard.settings import get_settings
-
-    out = Path(args.out) if args.out else get_settings().model_dir
-    for name in _names(args.model):
-        start = time.perf_counter()
-        path = train_model(SPECS[name], out)
-        print(f"{path}\ntrained in {time.perf_counter() - start:.1f} s")
-    return 0
-
-
-def _evaluate_spec(spec: Spec, show_errors: bool) -> None:
-    rows = select(spec, load_rows())
-    print(
-        f"\n== {spec.name}: {len(rows)} rows: "
-        + ", ".join(f"{k} {v}" for k, v in sorted(Counter((r.source, r.label) for r in rows).items()))
-    )
-    oof = out_of_fold(spec, rows)
-    threshold, write_threshold = choose_thresholds(spec, oof, rows)
-    print(
-        f"{FOLDS}-fold cross-validation (model alone; threshold {threshold:.2f}, write threshold "
-        f"{write_threshold:.2f}, both chosen on these scores)"
-    )
-    flags = list(oof >= threshold)
-    _print_rates("all", flags, rows)
-    in_domain = [i for i, r in enumerate(rows) if r.in_domain_benign or r.label != "benign"]
-    _print_rates("attacks vs in-domain requests", [flags[i] for i in in_domain], [rows[i] for i in in_domain])
-    for source in ("product", "product_composed", "public", "router"):
-        idx = [i for i, r in enumerate(rows) if r.source == source]
-        if idx:
-            _print_rates(f"source {source}", [flags[i] for i in idx], [rows[i] for i in idx])
-    for category in sorted({r.category for r in rows if r.source.startswith("product")}):
-        idx = [i for i, r in enumerate(rows) if r.category == category and r.source.startswith("product")]
-        _print_rates(f"product category {category}", [flags[i] for i in idx], [rows[i] for i in idx])
-    for lang in ("zh", "en", "mixed"):
-        idx = [i for i, r in enumerate(rows) if r.lang == lang and r.source.startswith("product")]
-        if idx:
-            _print_rates(f"product rows, {lang}", [flags[i] for i in idx], [rows[i] for i in idx])
-    complaints = [i for i, r in enumerate(rows) if r.genuine_complaint]
-    refused = sum(bool(oof[i] >= write_threshold) for i in complaints)
-    print(f"genuine complaints refused at the write threshold: {refused}/{len(complaints)}")
-    if show_errors:
-        for i in np.argsort(-oof):
-            row = rows[i]
-            if row.in_domain_benign and oof[i] >= threshold:
-                print(f"  FALSE BLOCK {oof[i]:.2f} [{row.category}] {row.text[:120]}")
-
-
-def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from agents.guards.injection import InjectionDetector, load_guard_model
-    from agents.guards.normalize import normalize_input
-    from switchboard.settings import get_settings
-
-    for name in _names(args.model):
-        _evaluate_spec(SPECS[name], args.show_errors)
-    if "injection" not in _names(args.model):
-        return 0
-    model_dir = Path(args.model_dir) if args.model_dir else get_settings().model_dir
-    scorer = load_guard_model(model_dir, "injection")
-    detector = InjectionDetector(scorer.model)
-    heldout = load_heldout()
-    print(f"\npublic held-out ({HELDOUT_FILE}, never trained on; threshold {detector.threshold:.2f})")
-    model_flags = [detector.score(r.text) >= detector.threshold for r in heldout]
-    full_flags = [detector.detect(r.text, normalize_input(r.text)).attack for r in heldout]
-    for title, chosen in (("model alone", model_flags), ("rules + model (the guard's detector)", full_flags)):
-        _print_rates(title, chosen, heldout)
-        for source in ("deepset", "xsafety"):
-            idx = [
-                i for i, r in enumerate(heldout) if r.category.startswith("deepset") == (source == "deepset")
-            ]
-            _print_rates(f"  {source}", [chosen[i] for i in idx], [heldout[i] for i in idx])
-        for lang in ("zh", "en"):
-            idx = [i for i, r in enumerate(heldout) if r.lang == lang]
-            _print_rates(f"  {lang}", [chosen[i] for i in idx], [heldout[i] for i in idx])
-    if args.show_errors:
-        for row, flag in zip(heldout, full_flags, strict=True):
-            if flag != (row.label == "attack"):
-                print(f"  [{row.label} {row.category}] {row.text[:140]}")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m agents.guards.train", description=__doc__.splitlines()[0]
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    choices = [*SPECS, "all"]
-    train = sub.add_parser("train", help="train and write the artifacts")
-    train.add_argument("--model", choices=choices, default="all")
-    train.add_argument("--out", help="artifact directory (default: Settings.model_dir)")
-    train.set_defaults(run=_cmd_train)
-    evaluate = sub.add_parser("evaluate", help="cross-validation, and the public held-out report")
-    evaluate.add_argument("--model", choices=choices, default="all")
-    evaluate.add_argument("--model-dir", help="artifact directory (default: Settings.model_dir)")
-    evaluate.add_argument("--show-errors", action="store_true", help="print false blocks and held-out errors")
-    evaluate.set_defaults(run=_cmd_evaluate)
-    args = parser.parse_args(argv)
-    try:
-        return args.run(args)
-    except ConfigurationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,6 @@
 """Copy the public prompt-injection rows of the guard into this folder (run by hand, not at build time).
 
-    python agents/data/guard/import_public.py /work/shared/datasets
+    python training/data/guard/import_public.py /work/shared/datasets
 
 Reads deepset/prompt-injections (train split) and the XSafety subset, labels each row `attack` or
 `benign` for the injection detector (see SOURCES.md) and writes `public_train.jsonl` (training) and

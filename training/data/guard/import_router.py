@@ -1,6 +1,6 @@
 """Snapshot the router's in-domain requests as benign rows for the guard (run by hand).
 
-    python agents/data/guard/import_router.py
+    python training/data/guard/import_router.py
 
 Ordinary requests are the class the injection detector must never block, and the router's data
 holds thousands of them. Copying them here (rather than reading the router's files at training
