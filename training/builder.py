@@ -103,20 +103,31 @@ def update_manifest(model_dir: Path, built: Iterable[Built]) -> None:
             entries = read_manifest(model_dir)
         except ConfigurationError:
             entries = {}  # an unreadable manifest is rebuilt from what exists
+        current = dict(entries)
         for b in built:
             entries[b.name] = ManifestEntry(b.path.name, b.key, b.featuriser)
-        data = {"format": MANIFEST_FORMAT, "models": {n: e._asdict() for n, e in sorted(entries.items())}}
-        fd, tmp = tempfile.mkstemp(dir=model_dir, prefix=MANIFEST, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, model_dir / MANIFEST)
+        if entries != current or not (model_dir / MANIFEST).exists():  # unchanged: leave it be
+            _write_manifest(model_dir, entries)
         for b in built:
             for old in model_dir.glob(f"{b.name}-*.npz"):
                 if re.fullmatch(rf"{re.escape(b.name)}-[0-9a-f]{{12}}\.npz", old.name) and old != b.path:
                     old.unlink(missing_ok=True)
                     (model_dir / LOCKS / f"{old.name}.lock").unlink(missing_ok=True)
+
+
+def _write_manifest(model_dir: Path, entries: dict[str, ManifestEntry]) -> None:
+    """Replace the manifest atomically: a reader sees the old one or the whole new one."""
+    data = {"format": MANIFEST_FORMAT, "models": {n: e._asdict() for n, e in sorted(entries.items())}}
+    fd, tmp = tempfile.mkstemp(dir=model_dir, prefix=MANIFEST, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, sort_keys=True)
+            f.write("\n")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, model_dir / MANIFEST)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def build(
