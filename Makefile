@@ -7,7 +7,7 @@ UV := python3 -m uv
 export LANGGRAPH_CLI_NO_ANALYTICS=1 LANGGRAPH_NO_VERSION_CHECK=true LANGSMITH_TRACING=false
 export DEEPEVAL_TELEMETRY_OPT_OUT=1 DEEPEVAL_DISABLE_DOTENV=1 DEEPEVAL_CACHE_FOLDER=var/deepeval
 
-.PHONY: help uv install run chat seed test check lint format router-eval clean
+.PHONY: help uv install run chat seed test check lint typecheck format router-eval clean
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -42,6 +42,11 @@ check: install  ## lint + format check + tests (run before every commit)
 
 lint:
 	$(VENV)/bin/ruff check .
+
+# Joins `check` once mypy reports zero errors on the whole tree (it does on switchboard/, tools/,
+# evals/ and bench/); runs both gates and fails if either does.
+typecheck:  ## import-linter contracts + mypy (strict for the kernel and tools/)
+	@status=0; $(VENV)/bin/lint-imports || status=1; $(VENV)/bin/mypy || status=1; exit $$status
 
 format:
 	$(VENV)/bin/ruff format .

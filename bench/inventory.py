@@ -172,8 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         print("python -m bench.inventory: error: sizes must be >= 100 and --repeat >= 1", file=sys.stderr)
         return 2
 
-    report = {"today": TODAY.isoformat(), "sizes": [run_size(n, args.repeat, args.rebuild) for n in sizes]}
-    for size in report["sizes"]:
+    results = [run_size(n, args.repeat, args.rebuild) for n in sizes]
+    report = {"today": TODAY.isoformat(), "sizes": results}
+    for size in results:
         db, s = size["database"], size["summary"]
         print(
             f"\n{size['vehicles']:,} vehicles  (seed {db['seed_seconds']} s{', reused' if db.get('reused') else ''}, {db['db_mb']} MB)"

@@ -64,7 +64,7 @@ def bench_settings() -> Settings:
         database_url=f"sqlite:///{db}",
         checkpoint_url=f"sqlite:///{checkpoints}",
         openai_api_key=None,
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,  # type: ignore[call-arg]  # a BaseSettings init option, not a field
     )
 
 

@@ -125,7 +125,7 @@ def seed(database_url: str) -> None:
     from graphs.services import build_services
     from switchboard.settings import Settings
 
-    services = build_services(Settings(database_url=database_url, _env_file=None))  # type: ignore[call-arg]
+    services = build_services(Settings(database_url=database_url, _env_file=None))  # type: ignore[call-arg]  # BaseSettings option, not a field
     ensure_seeded(services)
     services.engine.dispose()
 

@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
 
@@ -88,7 +89,7 @@ def bench_settings(folder: Path) -> Settings:
         checkpoint_url=f"sqlite:///{folder / 'checkpoints.db'}",
         model_dir=get_settings().model_dir,
         openai_api_key=None,
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,  # type: ignore[call-arg]  # a BaseSettings init option, not a field
     )
 
 
@@ -106,18 +107,16 @@ def bare_graph() -> Any:
     from langchain_core.messages import AIMessage
     from langgraph.graph import END, START, StateGraph
 
-    State = BareState
-
-    def first(state: State) -> dict[str, Any]:
+    def first(state: BareState) -> dict[str, Any]:
         return {"text": state["messages"][-1].content}
 
-    def second(state: State) -> dict[str, Any]:
+    def second(state: BareState) -> dict[str, Any]:
         return {"reply": state["text"][::-1]}
 
-    def third(state: State) -> dict[str, Any]:
+    def third(state: BareState) -> dict[str, Any]:
         return {"messages": [AIMessage(content=state["reply"])]}
 
-    graph = StateGraph(State)
+    graph = StateGraph(BareState)
     graph.add_node("first", first)
     graph.add_node("second", second)
     graph.add_node("third", third)
@@ -277,8 +276,8 @@ def inventory_and_search(settings: Settings, repeat: int) -> dict[str, Any]:
         inventory.answer(q, "zh")
     for q in searches:
         knowledge.answer(q, "zh")
-    sql_times = [t for q in questions for t in timed(lambda q=q: inventory.answer(q, "zh"), repeat)]
-    search_times = [t for q in searches for t in timed(lambda q=q: knowledge.answer(q, "zh"), repeat)]
+    sql_times = [t for q in questions for t in timed(partial(inventory.answer, q, "zh"), repeat)]
+    search_times = [t for q in searches for t in timed(partial(knowledge.answer, q, "zh"), repeat)]
     return {
         "text_to_sql_5000_vehicles": summary(sql_times),
         "knowledge_search_10_docs": summary(search_times),

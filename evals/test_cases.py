@@ -8,7 +8,7 @@ and its reason. The figures that gate quality are in `test_headline.py`.
 from __future__ import annotations
 
 import pytest
-from deepeval import assert_test
+from deepeval.evaluate import assert_test
 
 from evals.harness.dataset import Case
 from evals.harness.metrics import metrics_for, to_test_case

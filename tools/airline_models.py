@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tools.db import Base
+from tools.db import Base, table_of
 
 FLIGHT_STATUSES = ("on_time", "delayed", "cancelled", "boarding", "departed", "arrived")
 CABINS = ("economy", "business", "first")
@@ -154,7 +154,4 @@ class Complaint(Base):
 
 
 # Creation order (parents first); drop in reverse.
-AIRLINE_TABLES: tuple[Table, ...] = tuple(
-    m.__table__  # type: ignore[misc]
-    for m in (Flight, Seat, Fare, Booking, Complaint)
-)
+AIRLINE_TABLES: tuple[Table, ...] = tuple(table_of(m) for m in (Flight, Seat, Fare, Booking, Complaint))

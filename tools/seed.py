@@ -229,6 +229,8 @@ def _flight(
 
 def _operations(rng: random.Random, *, first_day: bool) -> tuple[str, str | None, int]:
     """(status, gate, delay_minutes): the first day has flights in every state, later days are planned."""
+    statuses: tuple[str, ...]
+    weights: tuple[int, ...]
     if first_day:
         statuses, weights = (
             ("arrived", "departed", "boarding", "on_time", "delayed", "cancelled"),

@@ -5,6 +5,7 @@ defaults: every label is ASCII)."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 HEADLINE_METRICS = (
@@ -23,7 +24,8 @@ CHART_FILES = {
 }
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def _pyplot() -> ModuleType:
+    """pyplot on the Agg backend, imported on first use (the backend must be chosen first)."""
     import matplotlib
 
     matplotlib.use("Agg")

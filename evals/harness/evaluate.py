@@ -142,8 +142,8 @@ def evaluate(paths: list[Path], out_dir: Path, settings: Settings, options: Opti
     }
     result = report.build_report(figures, entries, meta)
     comparison_lines = None
-    if old is not None:
-        result["comparison"] = compare.compare(old, result, _display(options.compare_dir))  # type: ignore[arg-type]
+    if old is not None and options.compare_dir is not None:
+        result["comparison"] = compare.compare(old, result, _display(options.compare_dir))
         comparison_lines = compare.render_lines(result["comparison"])
     result["langsmith"] = langsmith_upload.upload(result, api_key=options.langsmith_api_key)
     chart_files = charts.write_charts(result, out_dir) if options.charts else {}

@@ -49,23 +49,22 @@ def resolve_judge(
         return explicit, f"judge model {explicit.get_model_name()}"
     from deepeval.errors import DeepEvalError
 
-    if settings.llm_enabled:
+    key = settings.openai_api_key
+    if settings.llm_enabled and key is not None:
         from deepeval.models import OpenAIModel
 
         name = model_name or settings.llm_model
-        model = OpenAIModel(
-            model=name,
-            api_key=settings.openai_api_key.get_secret_value(),  # type: ignore[union-attr]
-            base_url=settings.openai_base_url,
-        )
+        model = OpenAIModel(model=name, api_key=key.get_secret_value(), base_url=settings.openai_base_url)
         return model, f"judge model {name} (OpenAI-compatible settings)"
     from deepeval.metrics.utils import initialize_model
 
     try:
-        model, _ = initialize_model(model_name)
+        configured, _ = initialize_model(model_name)
     except DeepEvalError:
         return None, NO_JUDGE
-    return model, f"judge model {model.get_model_name()} (DeepEval settings)"
+    if configured is None:
+        return None, NO_JUDGE
+    return configured, f"judge model {configured.get_model_name()} (DeepEval settings)"
 
 
 def judge_metrics(model: DeepEvalBaseLLM) -> list[Any]:

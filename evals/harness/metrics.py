@@ -101,6 +101,7 @@ class _VerdictMetric(BaseConversationalMetric):
     """A model-free metric scored from the case's verdict."""
 
     display_name = "verdict"
+    threshold: float  # always set (DeepEval's base class allows None)
 
     def __init__(self, threshold: float = 1.0) -> None:
         self.threshold = threshold
@@ -119,10 +120,11 @@ class _VerdictMetric(BaseConversationalMetric):
         verdict = verdict_of(test_case)
         if not self.applies(verdict):
             raise MissingTestCaseParamsError(f"{self.display_name} does not apply to case {verdict.id}")
-        self.score, self.reason = self.score_verdict(verdict)
-        self.success = self.score >= self.threshold
+        score, self.reason = self.score_verdict(verdict)
+        self.score = score
+        self.success = score >= self.threshold
         self.error = None
-        return self.score
+        return score
 
     async def a_measure(self, test_case: ConversationalTestCase, *args: Any, **kwargs: Any) -> float:
         return self.measure(test_case)
@@ -131,7 +133,7 @@ class _VerdictMetric(BaseConversationalMetric):
         return bool(self.success)
 
     @property
-    def __name__(self) -> str:  # type: ignore[override]
+    def __name__(self) -> str:
         return self.display_name
 
 
@@ -237,9 +239,9 @@ class TurnLatency(_VerdictMetric):
         return any(t.latency_ms is not None for t in verdict.turns)
 
     def score_verdict(self, verdict: CaseVerdict) -> tuple[float, str]:
-        timed = [t for t in verdict.turns if t.latency_ms is not None]
-        slow = [t for t in timed if t.latency_ms > self.budget_ms]  # type: ignore[operator]
-        worst = max(t.latency_ms for t in timed)  # type: ignore[type-var]
+        timed = [t.latency_ms for t in verdict.turns if t.latency_ms is not None]
+        slow = [ms for ms in timed if ms > self.budget_ms]
+        worst = max(timed)
         score = (len(timed) - len(slow)) / len(timed)
         return score, f"slowest turn {worst:.0f} ms (budget {self.budget_ms:.0f} ms)"
 
@@ -258,7 +260,7 @@ CASE_METRICS: tuple[type[_VerdictMetric], ...] = (
 
 def metrics_for(
     test_case: ConversationalTestCase, *, latency_budget_ms: float | None = None
-) -> list[_VerdictMetric]:
+) -> list[BaseConversationalMetric]:
     """The case metrics that apply to `test_case` (threshold 1: every check must hold)."""
     verdict = verdict_of(test_case)
     metrics: list[_VerdictMetric] = [m() for m in CASE_METRICS]

@@ -7,6 +7,7 @@ or model the data holds is always a word the parser knows. Prices are Chinese gu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,7 +44,16 @@ class BrandInfo:
     models: tuple[ModelInfo, ...] = field(default_factory=tuple)
 
 
-def _m(name: str, body: str, fuels: dict[str, int], lo: int, hi: int, weight: int, zh=(), en=()) -> ModelInfo:  # type: ignore[no-untyped-def]
+def _m(
+    name: str,
+    body: str,
+    fuels: dict[str, int],
+    lo: int,
+    hi: int,
+    weight: int,
+    zh: Sequence[str] = (),
+    en: Sequence[str] = (),
+) -> ModelInfo:
     return ModelInfo(name, body, fuels, lo, hi, weight, tuple(zh), tuple(en))
 
 

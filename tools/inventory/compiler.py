@@ -15,8 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, String, and_, distinct, func, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -90,9 +89,14 @@ def _condition(cond: Condition, expr: ColumnElement[Any]) -> ColumnElement[bool]
     if cond.op == "between":
         low, high = values
         return expr == low if low == high else expr.between(low, high)
-    return {"lt": expr < values[0], "le": expr <= values[0], "gt": expr > values[0], "ge": expr >= values[0]}[
-        cond.op
-    ]
+    bound: object = values[0]  # typed, so that SQLAlchemy's comparison overloads resolve
+    if cond.op == "lt":
+        return expr < bound
+    if cond.op == "le":
+        return expr <= bound
+    if cond.op == "gt":
+        return expr > bound
+    return expr >= bound
 
 
 def _aggregate(spec: QuerySpec) -> ColumnElement[Any]:
@@ -102,9 +106,18 @@ def _aggregate(spec: QuerySpec) -> ColumnElement[Any]:
         name = spec.metric or "model"
         return func.count(distinct(_raw(name))).label(f"{name}_count")
     metric = spec.metric or "guide_price"
-    fn = {"sum": func.sum, "avg": func.avg, "min": func.min, "max": func.max}[spec.aggregate or "max"]
+    column = V.c[metric]
+    value: ColumnElement[Any]
+    if spec.aggregate == "sum":
+        value = func.sum(column)
+    elif spec.aggregate == "avg":
+        value = func.avg(column)
+    elif spec.aggregate == "min":
+        value = func.min(column)
+    else:
+        value = func.max(column)
     prefix = {"sum": "total", "avg": "avg", "min": "min", "max": "max"}[spec.aggregate or "max"]
-    return fn(V.c[metric]).label(f"{prefix}_{metric}")
+    return value.label(f"{prefix}_{metric}")
 
 
 def build_select(spec: QuerySpec) -> Select[Any]:
@@ -178,7 +191,11 @@ def _build_stores(spec: QuerySpec) -> Select[Any]:
     return stmt.order_by(*cols)
 
 
-_DIALECTS: dict[str, Dialect] = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
+# The default dialects of the two URL schemes (what `sqlite.dialect()` and `postgresql.dialect()` are,
+# reached through the typed URL API).
+_DIALECTS: dict[str, Dialect] = {
+    name: make_url(f"{name}://").get_dialect()() for name in ("sqlite", "postgresql")
+}
 
 
 def compile_spec(spec: QuerySpec, dialect: str = "sqlite") -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -146,7 +147,7 @@ class ReadOnlyExecutor:
             )
         return ToolError(f"the database rejected the query: {message}", kind="execution")
 
-    def _run(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    def _run(self, sql: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
         if self.dialect == "sqlite":
             raw = self._engine.raw_connection()  # the pooled DBAPI connection, without Core's bookkeeping
             try:
@@ -155,6 +156,8 @@ class ReadOnlyExecutor:
                 raw.close()
         with self._engine.connect() as conn:
             dbapi = conn.connection.dbapi_connection
+            if dbapi is None:  # only after the pool invalidated the connection
+                raise ToolError("the database connection was lost; please try again", kind="execution")
             transaction = conn.begin()
             try:
                 conn.exec_driver_sql("SET TRANSACTION READ ONLY")
@@ -162,7 +165,7 @@ class ReadOnlyExecutor:
                 cursor = dbapi.cursor()
                 try:
                     cursor.execute(sql)  # no parameters: psycopg does no %-processing
-                    columns = [d[0] for d in cursor.description or []]
+                    columns: list[str] = [d[0] for d in cursor.description or []]
                     rows = cursor.fetchall()
                 finally:
                     cursor.close()
@@ -170,7 +173,7 @@ class ReadOnlyExecutor:
                 transaction.rollback()  # nothing to keep: the transaction was read-only anyway
             return columns, rows
 
-    def _run_sqlite(self, dbapi: Any, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    def _run_sqlite(self, dbapi: Any, sql: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
         deadline = time.monotonic() + self.timeout_s
         dbapi.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 2000)
         if self._memory:

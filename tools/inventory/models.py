@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tools.db import Base
+from tools.db import Base, table_of
 from tools.inventory.catalog import BODY_TYPES, COLORS, FUEL_TYPES, STATUSES
 
 
@@ -68,4 +68,4 @@ class Vehicle(Base):
     mileage_km: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
-INVENTORY_TABLES = (Store.__table__, Vehicle.__table__)
+INVENTORY_TABLES = (table_of(Store), table_of(Vehicle))

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import accumulate, islice
+from typing import Generic, TypeVar
 
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -65,14 +66,17 @@ def _trim_prices(model: ModelInfo) -> list[int]:
     ]
 
 
-class _Picker:
+T = TypeVar("T")
+
+
+class _Picker(Generic[T]):
     """Weighted choice with precomputed cumulative weights (random.choices would redo them per call)."""
 
-    def __init__(self, items: list, weights: list[int]) -> None:  # type: ignore[type-arg]
+    def __init__(self, items: list[T], weights: list[int]) -> None:
         self.items = items
         self.cum = list(accumulate(weights))
 
-    def __call__(self, rng: random.Random):  # type: ignore[no-untyped-def]
+    def __call__(self, rng: random.Random) -> T:
         return rng.choices(self.items, cum_weights=self.cum)[0]
 
 

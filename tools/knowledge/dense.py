@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 PASSAGE_BATCH = 32
 
@@ -29,13 +30,13 @@ class Embedder(Protocol):
 
 
 def normalize_rows(matrix: np.ndarray) -> np.ndarray:
-    matrix = np.asarray(matrix, dtype=np.float32)
-    if matrix.ndim == 1:
-        norm = float(np.linalg.norm(matrix))
-        return matrix / norm if norm else matrix
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    rows: NDArray[np.float32] = np.asarray(matrix, dtype=np.float32)
+    if rows.ndim == 1:
+        norm = float(np.linalg.norm(rows))
+        return rows / norm if norm else rows
+    norms: NDArray[np.float32] = np.linalg.norm(rows, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return matrix / norms
+    return rows / norms
 
 
 class LocalE5Embedder:

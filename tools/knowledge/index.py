@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -160,12 +161,12 @@ class KnowledgeIndex:
 
     @classmethod
     def _sync(
-        cls, embedder: Embedder, kb_dir: Path, manifest: dict, stored_vectors: np.ndarray
+        cls, embedder: Embedder, kb_dir: Path, manifest: dict[str, Any], stored_vectors: np.ndarray
     ) -> tuple[KnowledgeIndex, SyncReport]:
         loaded = load_documents(kb_dir)
         report = SyncReport(skipped=loaded.skipped)
         version = _pipeline_version()
-        stored_docs: dict = manifest.get("docs", {}) if manifest.get("version") == version else {}
+        stored_docs: dict[str, Any] = manifest.get("docs", {}) if manifest.get("version") == version else {}
         by_key = {key: row for row, key in enumerate(manifest.get("keys", []))}
         chunks: list[Chunk] = []
         titles: dict[str, dict[str, str]] = {}
@@ -191,13 +192,12 @@ class KnowledgeIndex:
         texts = [text for chunk in chunks for text in chunk.embedding_texts()]
         keys = [_key(text) for text in texts]
         missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in by_key}
-        fresh = embedder.embed_passages(list(missing.values())) if missing else None
-        report.embedded = len(missing)
-        dim = (
-            fresh.shape[1]
-            if fresh is not None and fresh.size
-            else (stored_vectors.shape[1] if stored_vectors.size else 0)
+        # No new text: an empty block, so the width comes from the stored vectors.
+        fresh = (
+            embedder.embed_passages(list(missing.values())) if missing else np.zeros((0, 0), dtype=np.float32)
         )
+        report.embedded = len(missing)
+        dim = fresh.shape[1] if fresh.size else (stored_vectors.shape[1] if stored_vectors.size else 0)
         vectors = np.zeros((len(texts), dim), dtype=np.float32)
         fresh_row = {key: r for r, key in enumerate(missing)}
         for i, key in enumerate(keys):
@@ -206,7 +206,7 @@ class KnowledgeIndex:
         return index, report
 
     def _write(self, path: Path, report: SyncReport) -> None:
-        docs: dict[str, dict] = {}
+        docs: dict[str, dict[str, Any]] = {}
         for chunk in self.chunks:
             docs.setdefault(chunk.doc_id, {"chunks": []})["chunks"].append(asdict(chunk))
         for doc_id in self.titles:
@@ -302,9 +302,9 @@ def _top(scores: np.ndarray, k: int, positive: bool = False) -> list[int]:
     return [i for i in order if scores[i] > 0] if positive else order
 
 
-def _read(path: Path, embedder_name: str) -> tuple[dict, np.ndarray]:
+def _read(path: Path, embedder_name: str) -> tuple[dict[str, Any], np.ndarray]:
     """The stored manifest and vectors, or empty ones when absent, unreadable or foreign."""
-    empty: tuple[dict, np.ndarray] = ({}, np.zeros((0, 0), dtype=np.float32))
+    empty: tuple[dict[str, Any], np.ndarray] = ({}, np.zeros((0, 0), dtype=np.float32))
     if not path.exists():
         return empty
     try:

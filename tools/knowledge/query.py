@@ -160,12 +160,12 @@ def rewrite(question: str, language: str = "en") -> Query:
     """Normalise (NFKC, spaces, politeness) and apply the local rewrite rules."""
     original = _POLITE.sub("", normalize(question)) or normalize(question)
     spans: list[tuple[int, int, list[str]]] = []
-    for pattern, phrasings in _RULES:
+    for pattern, joined in _RULES:
         for match in pattern.finditer(original):
             if match.end() > match.start() and not any(
                 match.start() < end and start < match.end() for start, end, _ in spans
             ):
-                spans.append((match.start(), match.end(), phrasings.split("|")))
+                spans.append((match.start(), match.end(), joined.split("|")))
     spans.sort()
     pieces: list[str] = []
     concepts: list[Concept] = []
