@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
+from agents.llm_budget import turn_scope
+from agents.llm_calls import ask_json
+from agents.structured import strict_object
 from switchboard.settings import Settings
 from tools.inventory.execute import ReadOnlyExecutor
 from tools.inventory.pipeline import Attempt, Candidate, CandidateSource, InventoryPipeline, Request
@@ -71,24 +74,6 @@ _FENCE = re.compile(r"```(?:sql)?\s*([\s\S]*?)```", re.IGNORECASE)
 _BARE_SQL = re.compile(r"^\s*((?:select|with)\b[\s\S]*?)(?:;\s*$|$)", re.IGNORECASE)
 
 
-def _llm_errors() -> tuple[type[BaseException], ...]:
-    """Failures of a remote model that mean "no usable output", not a bug here."""
-    errors: list[type[BaseException]] = [OSError, TimeoutError, ValueError, RuntimeError]
-    try:
-        import openai
-
-        errors.append(openai.OpenAIError)
-    except ImportError:  # the local engine runs without the OpenAI client
-        pass
-    try:
-        import httpx
-
-        errors.append(httpx.HTTPError)
-    except ImportError:
-        pass
-    return tuple(errors)
-
-
 def extract_sql(text: str, limit: int = 3) -> list[str]:
     """Candidate SQL statements from a model's answer: JSON first, then code fences, then bare SQL."""
     found: list[str] = []
@@ -113,11 +98,18 @@ def extract_sql(text: str, limit: int = 3) -> list[str]:
     return unique[:limit]
 
 
-def _content(message: Any) -> str:
-    content = getattr(message, "content", message)
-    if isinstance(content, list):
-        return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
-    return str(content)
+def sql_schema(n_candidates: int) -> dict[str, Any]:
+    """The answer the SQL prompt asks for: up to `n_candidates` statements."""
+    return strict_object(
+        {
+            "candidates": {
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": 1,
+                "maxItems": n_candidates,
+            }
+        }
+    )
 
 
 class LLMSource:
@@ -125,10 +117,10 @@ class LLMSource:
 
     name = "llm"
 
-    def __init__(self, chat_model: BaseChatModel, n_candidates: int = 3) -> None:
+    def __init__(self, chat_model: BaseChatModel, settings: Settings, n_candidates: int = 3) -> None:
         self.chat_model = chat_model
+        self.settings = settings
         self.n_candidates = n_candidates
-        self._errors = _llm_errors()
 
     def messages(self, request: Request, attempts: list[Attempt]) -> list[Any]:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
@@ -160,11 +152,22 @@ class LLMSource:
         return messages
 
     def propose(self, request: Request, attempts: list[Attempt]) -> list[Candidate] | None:
-        try:
-            response = self.chat_model.invoke(self.messages(request, attempts))
-        except self._errors:
+        """Candidates, or [] when the model gave none (timeout, budget spent, unusable: noted)."""
+        value = ask_json(
+            self.settings,
+            self.chat_model,
+            "sql",
+            self.messages(request, attempts),
+            sql_schema(self.n_candidates),
+            # A reply that is not the JSON asked for may still hold SQL in a fence or bare.
+            lenient=lambda text: (
+                {"candidates": found} if (found := extract_sql(text, self.n_candidates)) else None
+            ),
+        )
+        if value is None:
             return []  # unusable: the pipeline falls back to the local engine
-        return [Candidate(sql, "llm") for sql in extract_sql(_content(response), self.n_candidates)]
+        sqls = extract_sql(json.dumps(value), self.n_candidates)
+        return [Candidate(sql, "llm") for sql in sqls]
 
 
 class InventoryAnswer(BaseModel):
@@ -182,15 +185,23 @@ class InventoryAnswer(BaseModel):
 class InventoryAgent:
     """Answers inventory questions in Chinese or English; see the module docstring."""
 
-    def __init__(self, pipeline: InventoryPipeline, sources: list[CandidateSource]) -> None:
+    def __init__(
+        self,
+        pipeline: InventoryPipeline,
+        sources: list[CandidateSource],
+        llm_budget: tuple[float, float] = (20.0, 10.0),
+    ) -> None:
         self.pipeline = pipeline
         self.sources = sources
+        self.llm_budget = llm_budget  # (seconds per question, per call) when no turn is under way
 
     def answer(self, question: str, language: str, previous: dict[str, Any] | None = None) -> InventoryAnswer:
         """One question (with the previous turn's `followup_state` for follow-ups)."""
-        outcome = self.pipeline.run(
-            question, language, previous if isinstance(previous, dict) else None, self.sources
-        )
+        # In a graph turn this joins the turn's LLM budget; alone (CLI, MCP) it is the question's.
+        with turn_scope(*self.llm_budget):
+            outcome = self.pipeline.run(
+                question, language, previous if isinstance(previous, dict) else None, self.sources
+            )
         state = outcome.followup_state
         if state is not None:
             state = {**state, "question": question}
@@ -221,5 +232,5 @@ def build_inventory_agent(
         engine = get_engine(settings.database_url)
     executor = ReadOnlyExecutor(engine, timeout_s=timeout_s)
     pipeline = InventoryPipeline(executor, row_cap=row_cap, today=(lambda: today) if today else date.today)
-    sources: list[CandidateSource] = [LLMSource(chat_model)] if chat_model is not None else []
-    return InventoryAgent(pipeline, sources)
+    sources: list[CandidateSource] = [LLMSource(chat_model, settings)] if chat_model is not None else []
+    return InventoryAgent(pipeline, sources, (settings.llm_turn_budget_s, settings.llm_timeout_s))

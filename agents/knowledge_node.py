@@ -54,5 +54,6 @@ SPECIALIST = Specialist(
     title=("知识库", "Knowledge base"),
     capability=("解答行李、退改签等政策问题", "explain policies such as baggage and refunds"),
     followup=True,
+    llm_reviewed=True,
     job_tools=frozenset({"search_knowledge_base"}),
 )

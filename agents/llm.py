@@ -26,7 +26,9 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
         base_url=settings.openai_base_url,
         timeout=settings.llm_timeout_s,
         temperature=0,
-        max_retries=1,
+        # Interactive calls are never retried: a retry of a request that timed out doubles the
+        # wait and, on a single-threaded local server, queues behind the abandoned one.
+        max_retries=0,
     )
 
 

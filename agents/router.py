@@ -21,10 +21,11 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from agents.common import language_of, outcome, say, task_slots
-from agents.llm import first_json_object, llm_errors
+from agents.llm_calls import ask_json
 from agents.services import Services
 from agents.slots import extract, flight_numbers, seats
 from agents.specialist import NodeFn, Roster, StateUpdate
+from agents.structured import nullable, strict_object
 from switchboard.state import Context, RouteDecision, State
 
 logger = logging.getLogger("switchboard.router")
@@ -123,32 +124,30 @@ def router_prompt(roster: Roster) -> str:
     return ROUTER_PROMPT.format(intents=intents)
 
 
+def router_schema(roster: Roster) -> dict[str, Any]:
+    """The router's answer: exactly one of the roster's labels."""
+    return strict_object({"intent": {"type": "string", "enum": list(roster.intents)}})
+
+
+SLOT_NAMES = ("flight_number", "seat", "cabin", "confirmation_number")
+SLOT_SCHEMA = strict_object({name: nullable({"type": "string"}) for name in SLOT_NAMES})
+
+
 def llm_route(services: Services, roster: Roster, state: State, text: str) -> str | None:
-    """The LLM's label, or None when it fails or answers something unusable."""
+    """The LLM's label, or None when it fails or answers something unusable (noted)."""
     history = [m for m in state.get("messages", [])[-5:-1]]
-    try:
-        response = services.chat_model.invoke(
-            [SystemMessage(router_prompt(roster)), *history, HumanMessage(text)]
-        )  # type: ignore[union-attr]
-    except llm_errors() as exc:
-        logger.warning("LLM router failed, asking the user instead: %s", exc)
-        return None
-    parsed = first_json_object(str(response.content)) or {}
-    label = parsed.get("intent")
-    return label if label in roster.intents else None
+    messages = [SystemMessage(router_prompt(roster)), *history, HumanMessage(text)]
+    parsed = ask_json(services.settings, services.chat_model, "router", messages, router_schema(roster))
+    return parsed["intent"] if parsed else None
 
 
 def llm_slots(services: Services, text: str) -> dict[str, str]:
     """Slots the LLM reads from a hard phrasing, kept only when they survive the same validation."""
-    try:
-        response = services.chat_model.invoke([SystemMessage(SLOT_PROMPT), HumanMessage(text)])  # type: ignore[union-attr]
-    except llm_errors() as exc:
-        logger.warning("LLM slot extraction failed: %s", exc)
-        return {}
-    parsed = first_json_object(str(response.content)) or {}
+    messages = [SystemMessage(SLOT_PROMPT), HumanMessage(text)]
+    parsed = ask_json(services.settings, services.chat_model, "slots", messages, SLOT_SCHEMA) or {}
     # Re-extract from the model's values: only well-formed slots of the right kind survive.
     found: dict[str, str] = {}
-    for name in ("flight_number", "seat", "cabin", "confirmation_number"):
+    for name in SLOT_NAMES:
         value = parsed.get(name)
         if isinstance(value, str) and (slot := extract(value).get(name)):  # type: ignore[misc]
             found[name] = slot

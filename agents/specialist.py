@@ -62,6 +62,9 @@ class Specialist:
     # ("what about FL456?" after a status question).
     followup_slots: tuple[str, ...] = ()
     reviewed: bool = False  # the deterministic critic checks its replies against the tool results
+    # With an LLM, the LLM critic checks its composed replies against their facts (every
+    # `reviewed` specialist's replies are checked too, on top of the deterministic critic).
+    llm_reviewed: bool = False
     job_tools: frozenset[str] = frozenset()  # a successful call of one of these does its job
     lookup_tools: frozenset[str] = frozenset()  # tools it may call on the way
     write_tools: frozenset[str] = frozenset()  # the tools among those that change data
@@ -133,6 +136,10 @@ class Roster:
     @property
     def reviewed_agents(self) -> frozenset[str]:
         return frozenset(s.agent for s in self.specialists if s.reviewed)
+
+    @property
+    def llm_reviewed_agents(self) -> frozenset[str]:
+        return frozenset(s.agent for s in self.specialists if s.reviewed or s.llm_reviewed)
 
     # -- prose
     def capabilities(self, language: str) -> str:

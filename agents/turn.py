@@ -2,7 +2,8 @@
 
 `ingest` starts the turn (per-turn fields reset, input guards, the language); `review` checks the
 reply against the turn's tool results (the deterministic critic, one bounded revision, for the
-specialists that declare `reviewed`) and guards what leaves (output guards); `finalize` trims old
+specialists that declare `reviewed`; with an LLM, the LLM critic's bounded critique-and-revise
+loop for composed replies, `agents.llm_critic`) and guards what leaves (output guards); `finalize` trims old
 messages and remembers what was asked.
 """
 
@@ -15,9 +16,10 @@ from langgraph.runtime import Runtime
 
 from agents.critic import critique, revise
 from agents.guards import ids_in_facts
+from agents.llm_critic import review_with_llm
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, StateUpdate
-from switchboard.state import TURN_DEFAULTS, Context, State
+from switchboard.state import TURN_DEFAULTS, Context, CriticRecord, State
 from switchboard.text import detect_language
 
 # Messages kept in a thread's state. Slots and tasks carry the conversation's meaning; older
@@ -68,18 +70,36 @@ def build_review_node(services: Services, roster: Roster) -> NodeFn:
     # claim. The inventory and knowledge agents check themselves (SQL validated and executed;
     # every number grounded in a cited passage), and their replies quote data the critic does
     # not see whole: they do not declare `reviewed`.
+    # With an LLM, composed replies (of these agents, with facts) also go through the LLM critic.
     reviewed = roster.reviewed_agents
+    llm_reviewed = roster.llm_reviewed_agents
+    settings = services.settings
+    use_llm = services.chat_model is not None and settings.llm_critic
 
     def review(state: State, runtime: Runtime[Context]) -> StateUpdate:
-        """Check the reply against the facts (one bounded revision), then guard what leaves."""
+        """Check the reply against the facts (bounded revisions), then guard what leaves."""
         reply, language = state.get("reply", ""), state.get("language") or "en"
         facts = list(state.get("facts") or [])
+        user_text = state.get("text", "")
         update: dict[str, Any] = {}
+        critic: CriticRecord | None = None
         if state.get("agent") in reviewed:
-            verdict = critique(reply, facts, language, user_text=state.get("text", ""))
+            verdict = critique(reply, facts, language, user_text=user_text)
+            critic = {"ok": verdict.ok, "problems": verdict.problems, "revised": not verdict.ok}
             if not verdict.ok:
                 reply = revise(reply, facts, language, verdict.problems)
-            update["critic"] = {"ok": verdict.ok, "problems": verdict.problems, "revised": not verdict.ok}
+                critic["revisions"] = [{"by": "rules", "reason": "; ".join(verdict.problems)[:300]}]
+        if use_llm and facts and not state.get("pending") and state.get("agent") in llm_reviewed:
+            reply, revisions = review_with_llm(
+                settings, services.chat_model, reply, facts, language, user_text
+            )
+            if critic is None:
+                critic = {"ok": not revisions, "problems": [], "revised": False}
+            if revisions:
+                critic["revised"] = True
+                critic["revisions"] = [*critic.get("revisions", []), *revisions]
+        if critic is not None:
+            update["critic"] = critic
         own_text = " ".join(message_text(m) for m in state.get("messages", []) if isinstance(m, HumanMessage))
         checked = services.output_guard.check(
             reply, own_text=own_text, allowed_ids=ids_in_facts(facts), language=language

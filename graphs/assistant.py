@@ -16,6 +16,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agents.confirmation import build_confirm_node, build_declined_node
+from agents.llm_budget import state_update, turn_scope
 from agents.registry import SPECIALISTS
 from agents.router import build_clarify_node, build_router_node
 from agents.services import Services
@@ -60,15 +61,23 @@ class Node:
     evaluates the attribute chains it sees there (`services.inventory`, `services.knowledge`):
     that would build every lazily built service, and parse every node's source, at start-up. An
     object skips that inspection.
+
+    With an LLM configured the node also runs inside the turn's LLM budget (`llm_budget`), and
+    what it spent and noted goes back into the state; without one it is the bare function.
     """
 
-    __slots__ = ("fn",)
+    __slots__ = ("fn", "llm_budget")
 
-    def __init__(self, fn: NodeFn) -> None:
+    def __init__(self, fn: NodeFn, llm_budget: tuple[float, float] | None = None) -> None:
         self.fn = fn
+        self.llm_budget = llm_budget  # (turn budget, per-call timeout) in seconds
 
     def __call__(self, state: State, runtime: Runtime[Context]) -> StateUpdate:
-        return self.fn(state, runtime)
+        if self.llm_budget is None:
+            return self.fn(state, runtime)
+        with turn_scope(*self.llm_budget, state=state) as budget:
+            update = self.fn(state, runtime)
+        return {**update, **state_update(budget, state)}
 
 
 def _check_names(roster: Roster) -> None:
@@ -84,8 +93,11 @@ def build_graph(services: Services, specialists: Sequence[Specialist] = SPECIALI
     _check_names(roster)
     kinds = [action.kind for action in roster.actions]
 
+    settings = services.settings
+    budget = (settings.llm_turn_budget_s, settings.llm_timeout_s) if services.chat_model is not None else None
+
     def node(build: NodeBuilder) -> Node:
-        return Node(build(services, roster))
+        return Node(build(services, roster), budget)
 
     graph = StateGraph(State, context_schema=Context)
     graph.add_node("ingest", node(build_ingest_node))

@@ -27,6 +27,11 @@ class TurnResult(TypedDict):
     guardrail: dict[str, str] | None
     tool_calls: list[dict[str, Any]]
     thread_id: str
+    # Beyond CONTRACTS §2: how the reply was checked and revised, the LLM fallbacks of the turn
+    # (empty without an LLM) and its LLM time and calls (None without an LLM).
+    critic: dict[str, Any] | None
+    engine_notes: list[dict[str, str]]
+    llm: dict[str, Any] | None
 
 
 def clean_text(text: object) -> str:
@@ -72,4 +77,7 @@ def run_turn(graph: Any, *, user_id: str, thread_id: str, text: object) -> TurnR
         "guardrail": values.get("guardrail"),
         "tool_calls": list(values.get("tool_calls") or []),
         "thread_id": thread_id,
+        "critic": values.get("critic"),
+        "engine_notes": list(values.get("engine_notes") or []),
+        "llm": values.get("llm"),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,7 +44,26 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "SWITCHBOARD_OPENAI_BASE_URL")
     )
     llm_model: str = "gpt-4o-mini"
-    llm_timeout_s: float = 30.0
+    # Seconds one LLM request may take; then it is cancelled (its connection closed), never retried.
+    llm_timeout_s: float = 10.0
+    # Seconds of LLM time one turn may spend in all (router, slots, SQL, answer, critic); once it
+    # is spent the local engine answers the rest of the turn.
+    llm_turn_budget_s: float = 20.0
+    # How JSON is asked of the LLM: `auto` tries a JSON schema and steps down (json_object, then
+    # prompt-and-parse) when the endpoint refuses it, once per endpoint; or one of those fixed.
+    llm_structured_output: Literal["auto", "json_schema", "json_object", "prompt"] = "auto"
+    # With an LLM, composed answers go through the LLM critic (at most two revisions).
+    llm_critic: bool = True
+
+    # Embeddings for knowledge retrieval from an OpenAI-compatible server: off (the bundled local
+    # model) unless a model is named. The URL and key default to the chat model's.
+    embeddings_model: str | None = None
+    embeddings_base_url: str | None = None
+    embeddings_api_key: SecretStr | None = None
+    embeddings_batch_size: int = Field(default=64, ge=1, le=2048)
+
+    # LangSmith tracing (LANGSMITH_TRACING): at exit, pending traces get this long to flush.
+    langsmith_flush_timeout_s: float = 3.0
 
     # The user a terminal chat runs as when --user is not given (the demo fixtures belong to USER123).
     default_user_id: str = "USER123"
@@ -72,6 +92,11 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+    @property
+    def embeddings_enabled(self) -> bool:
+        key = self.embeddings_api_key or self.openai_api_key
+        return bool(self.embeddings_model) and key is not None and bool(key.get_secret_value())
 
 
 @lru_cache(maxsize=1)

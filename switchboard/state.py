@@ -41,12 +41,28 @@ class Guardrail(TypedDict):
     reason: str
 
 
+class Revision(TypedDict):
+    """One revision of a reply: who revised it (`rules` or `llm`) and why."""
+
+    by: str
+    reason: str
+
+
 class CriticRecord(TypedDict):
     """What the critic found in this turn's reply, and whether the reply was revised."""
 
     ok: bool
     problems: list[str]
     revised: bool
+    revisions: NotRequired[list[Revision]]  # in order; the LLM critic makes at most two
+
+
+class EngineNote(TypedDict):
+    """A fallback of the LLM engine in this turn: which call, what happened, why."""
+
+    call: str
+    event: str
+    detail: str
 
 
 class PendingAction(TypedDict):
@@ -89,6 +105,9 @@ class TurnFields(TypedDict):
     tool_calls: NotRequired[list[ToolCallRecord]]
     facts: NotRequired[list[dict[str, Any]]]  # what this turn's tools returned (JSON)
     critic: NotRequired[CriticRecord | None]
+    # With an LLM: the turn's LLM time and calls (`agents.llm_budget.LLMUsage`) and its fallbacks.
+    llm: NotRequired[dict[str, Any] | None]
+    engine_notes: NotRequired[list[EngineNote]]
 
 
 class State(ConversationFields, TurnFields):
@@ -110,6 +129,8 @@ TURN_DEFAULTS: dict[str, Any] = {
     "tool_calls": [],
     "facts": [],
     "critic": None,
+    "llm": None,
+    "engine_notes": [],
 }
 
 

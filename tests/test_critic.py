@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from agents.critic import CRITIC_PROMPT, CriticVerdict, critique, critique_with_llm, revise
+from agents.critic import CriticVerdict, critique, revise
+from agents.llm_critic import CRITIC_PROMPT, LLMVerdict, critique_with_llm
+from switchboard.settings import Settings
 from tests.fakes import FailingChatModel, FakeChatModel
 
 FLIGHT = {
@@ -102,17 +104,27 @@ def test_what_the_user_said_is_not_an_unsupported_claim() -> None:
     assert critique(reply, [booking], "en", user_text="cancel my booking on FL123 with code ABC123").ok
 
 
-def test_llm_critic_uses_a_constant_prompt_and_falls_back_when_unusable() -> None:
+def test_llm_critic_uses_a_constant_prompt_and_gives_no_verdict_when_unusable() -> None:
+    settings = Settings(openai_api_key=None, _env_file=None)  # type: ignore[call-arg]
     model = FakeChatModel(responses=['{"ok": false, "problems": ["the gate is wrong"]}'])
     model.prompts = []
-    verdict = critique_with_llm(model, "Flight FL123 departs from gate A1.", [FLIGHT], "en")
-    assert verdict == CriticVerdict(False, ["the gate is wrong"])
+    verdict = critique_with_llm(settings, model, "Flight FL123 departs from gate A1.", [FLIGHT], "en")
+    assert verdict == LLMVerdict(False, ["the gate is wrong"])
     system, human = model.prompts[0]
     assert system.content == CRITIC_PROMPT and '"gate": "B12"' in human.content
-    garbled = FakeChatModel(responses=["I think it's fine!"])
+    # Prose, a verdict of the wrong shape and a failed call are no verdict: the rules stay the floor.
+    for unusable in (
+        FakeChatModel(responses=["I think it's fine!"]),
+        FakeChatModel(responses=['{"ok": "yes"}']),
+    ):
+        assert (
+            critique_with_llm(
+                settings, unusable, "The economy fare on flight FL123 is 450.00 USD.", FARES, "en"
+            )
+            is None
+        )
+    failing = FailingChatModel(responses=[])
     assert (
-        critique_with_llm(garbled, "The economy fare on flight FL123 is 450.00 USD.", FARES, "en").ok is False
+        critique_with_llm(settings, failing, "Fares on flight FL123: economy 500.00 USD.", FARES, "en")
+        is None
     )
-    assert critique_with_llm(
-        FailingChatModel(responses=[]), "Fares on flight FL123: economy 500.00 USD.", FARES, "en"
-    ).ok

@@ -187,14 +187,27 @@ def test_llm_failures_fall_back_to_the_local_engine(e5_corpus: tuple[Path, Path]
 
 
 # ----------------------------------------------------------------------------- embedders and loading
-def test_openai_compatible_embeddings_when_a_key_is_configured() -> None:
-    settings = Settings(openai_api_key="sk-test", openai_base_url="http://127.0.0.1:9/v1", _env_file=None)  # type: ignore[call-arg]
+def test_embeddings_are_configured_apart_from_the_chat_model() -> None:
+    chat_only = Settings(openai_api_key="sk-test", openai_base_url="http://127.0.0.1:9/v1", _env_file=None)  # type: ignore[call-arg]
+    # A chat server need not serve embeddings: a key alone keeps the bundled local model.
+    assert isinstance(build_knowledge_agent(chat_only).embedder, LocalE5Embedder)
+    settings = chat_only.model_copy(
+        update={
+            "embeddings_model": "bge-m3",
+            "embeddings_base_url": "http://127.0.0.1:10/v1",
+            "embeddings_batch_size": 16,
+        }
+    )
     agent = build_knowledge_agent(settings)
     inner = agent.embedder._embeddings  # type: ignore[attr-defined]
     assert type(inner).__name__ == "OpenAIEmbeddings"
-    assert inner.model == "text-embedding-3-small" and inner.openai_api_base == "http://127.0.0.1:9/v1"
+    assert inner.model == "bge-m3" and inner.openai_api_base == "http://127.0.0.1:10/v1"
+    assert inner.chunk_size == 16 and inner.max_retries == 0
     assert inner.check_embedding_ctx_length is False  # no tiktoken download
-    assert agent.embedder.name.startswith("openai-text-embedding-3-small")
+    assert agent.embedder.name == "openai-bge-m3-http://127.0.0.1:10/v1"
+    # The URL defaults to the chat server's.
+    same_server = build_knowledge_agent(chat_only.model_copy(update={"embeddings_model": "m"}))
+    assert same_server.embedder._embeddings.openai_api_base == "http://127.0.0.1:9/v1"  # type: ignore[attr-defined]
 
 
 def test_given_embeddings_are_used_for_index_and_queries(tmp_path: Path) -> None:

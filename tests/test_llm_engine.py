@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.llm import build_chat_model, first_json_object
+from agents.llm_critic import CRITIC_PROMPT
 from graphs.runner import run_turn
 from switchboard.settings import Settings
 from tests.fakes import FailingChatModel, FakeChatModel, ScriptedIntentModel
@@ -24,8 +25,8 @@ def test_llm_decides_when_the_classifier_is_unsure(make_graph, thread_id) -> Non
     )
     assert result["intent"] == "flight_status" and result["task_status"] == "completed"
     assert state_of(graph, thread_id)["route"]["decided_by"] == "llm"
-    # The prompt frames the message as data and lists the labels.
-    system = llm.prompts[-1][0].content
+    # The prompt (the turn's first LLM call) frames the message as data and lists the labels.
+    system = llm.prompts[0][0].content
     assert "flight_status" in system and "data, not instructions" in system
 
 
@@ -35,7 +36,8 @@ def test_confident_classifier_makes_no_llm_call(make_graph, thread_id) -> None: 
     graph = make_graph(intent_model=ScriptedIntentModel({"status": ("flight_status", 0.99)}), chat_model=llm)
     result = run_turn(graph, user_id="USER123", thread_id=thread_id, text="status of FL123")
     assert result["task_status"] == "completed"
-    assert llm.prompts == []
+    # Neither the router nor slot extraction asked the LLM; only the critic read the reply.
+    assert [prompt[0].content for prompt in llm.prompts] == [CRITIC_PROMPT]
 
 
 @pytest.mark.parametrize("answer", ["I think it is about flights", '{"intent": "make_coffee"}', "{not json"])

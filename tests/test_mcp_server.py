@@ -272,7 +272,12 @@ def test_complaint_inventory_schema_and_knowledge_tools(make_server, engine) -> 
 def test_ask_assistant_confirms_across_two_calls(make_server, engine) -> None:  # type: ignore[no-untyped-def]
     server = make_server()
     ask = call(server, "ask_assistant", {"message": "cancel booking ABC123"}).structuredContent
-    assert set(ask) == {"reply", "intent", "agent", "task_status", "guardrail", "tool_calls", "thread_id"}
+    # The contract's fields, plus how the reply was checked and the LLM engine's record.
+    assert set(ask) == {"reply", "intent", "agent", "task_status", "guardrail", "tool_calls", "thread_id"} | {
+        "critic",
+        "engine_notes",
+        "llm",
+    }
     assert (ask["intent"], ask["task_status"]) == ("cancel_flight", "awaiting_confirmation")
     assert "650.00" in ask["reply"]
     assert db(engine, "select status from bookings where confirmation_number='ABC123'") == [("confirmed",)]

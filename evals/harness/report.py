@@ -29,6 +29,11 @@ def display_source(source: str) -> str:
     return f"{path}:{line}"
 
 
+def _result(run: dict[str, Any], index: int) -> dict[str, Any]:
+    turns = run.get("turns") or []
+    return (turns[index].get("result") or {}) if index < len(turns) else {}
+
+
 def case_entry(
     case: Case, run: dict[str, Any], verdict: CaseVerdict, metrics: dict[str, Any], passed: bool
 ) -> dict[str, Any]:
@@ -46,6 +51,9 @@ def case_entry(
                 "latency_ms": t.latency_ms,
                 "agent": t.agent,
                 "tool_calls": t.tool_calls,
+                # How the reply was revised (rules, LLM critic) and the LLM engine's fallbacks.
+                "revisions": (_result(run, t.index).get("critic") or {}).get("revisions", []),
+                "engine_notes": _result(run, t.index).get("engine_notes", []),
                 "expected_task_completed": t.task_expected,
                 "language": t.language,
                 "judged_intent": t.intent,
