@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from faces.tracing import bounded_tracing
 from switchboard.errors import SwitchboardError
 
 COMMANDS = ("chat", "seed", "sql", "search", "eval", "mcp", "bench")
@@ -38,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in COMMANDS else None
     args = _build_parser(command).parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        with bounded_tracing():
+            return int(args.handler(args) or 0)
     except SwitchboardError as exc:
         print(f"switchboard {args.command}: error: {exc}", file=sys.stderr)
         return 2
