@@ -471,3 +471,39 @@ def test_with_a_key_each_case_becomes_a_run_with_feedback() -> None:
     assert calls[0][1]["name"] == "a" and calls[0][1]["project_name"] == "p"
     assert calls[1][1]["key"] == "passed" and calls[1][1]["score"] == 0.0
     assert calls[2][1]["key"] == "intent_accuracy"
+
+
+def test_the_judge_asks_for_json_the_endpoint_s_way_with_any_model_name() -> None:
+    import httpx
+    import openai
+    from pydantic import BaseModel
+
+    from agents.structured import ENDPOINT_MODES
+    from evals.harness.judge_model import JudgeError, OpenAICompatibleJudge
+    from switchboard.settings import Settings
+    from tests.fakes import FakeChatModel
+
+    class Verdict(BaseModel):
+        verdict: str
+        reason: str | None = None
+
+    class RefusesSchemas(FakeChatModel):
+        bodies: list[dict] = []
+
+        def invoke(self, input, config=None, **kwargs):  # type: ignore[no-untyped-def, override]
+            self.bodies.append(kwargs["extra_body"])
+            if kwargs["extra_body"].get("response_format", {}).get("type") == "json_schema":
+                request = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+                raise openai.BadRequestError("no", response=httpx.Response(400, request=request), body=None)
+            return super().invoke(input, config, **kwargs)
+
+    ENDPOINT_MODES.forget()
+    chat = RefusesSchemas(responses=['{"verdict": "yes"}', "not json"])
+    settings = Settings(openai_api_key="sk-test", _env_file=None)  # type: ignore[call-arg]
+    judge = OpenAICompatibleJudge(settings, "gpt-4o-mini", chat_model=chat)
+    assert judge.generate("is it polite?", schema=Verdict) == Verdict(verdict="yes")
+    assert [b.get("response_format", {}).get("type") for b in chat.bodies] == ["json_schema", "json_object"]
+    with pytest.raises(JudgeError):
+        judge.generate("again?", schema=Verdict)
+    assert chat.bodies[-1]["response_format"] == {"type": "json_object"}  # remembered
+    ENDPOINT_MODES.forget()

@@ -49,13 +49,12 @@ def resolve_judge(
         return explicit, f"judge model {explicit.get_model_name()}"
     from deepeval.errors import DeepEvalError
 
-    key = settings.openai_api_key
-    if settings.llm_enabled and key is not None:
-        from deepeval.models import OpenAIModel
+    if settings.llm_enabled:
+        # Not DeepEval's OpenAIModel: it picks OpenAI-only parsing by the model's name.
+        from evals.harness.judge_model import OpenAICompatibleJudge
 
-        name = model_name or settings.llm_model
-        model = OpenAIModel(model=name, api_key=key.get_secret_value(), base_url=settings.openai_base_url)
-        return model, f"judge model {name} (OpenAI-compatible settings)"
+        judge = OpenAICompatibleJudge(settings, model_name)
+        return judge, f"judge model {judge.get_model_name()} (OpenAI-compatible settings)"
     from deepeval.metrics.utils import initialize_model
 
     try:
