@@ -42,7 +42,7 @@ class OpenAICompatibleJudge(DeepEvalBaseLLM):
             from langchain_openai import ChatOpenAI
 
             self._chat = ChatOpenAI(
-                model=self.name,
+                model=str(self.name),
                 api_key=self.settings.openai_api_key,
                 base_url=self.settings.openai_base_url,
                 timeout=max(JUDGE_TIMEOUT_S, self.settings.llm_timeout_s),
@@ -58,13 +58,13 @@ class OpenAICompatibleJudge(DeepEvalBaseLLM):
         body: dict[str, Any] = {"max_tokens": JUDGE_MAX_TOKENS}
         if fmt is not None:
             body["response_format"] = fmt
-        response = self.model.invoke([HumanMessage(prompt)], extra_body=body)
+        response = self._chat.invoke([HumanMessage(prompt)], extra_body=body)
         return str(response.content)
 
     def generate(self, prompt: str, schema: type[BaseModel] | None = None, **kwargs: Any) -> Any:
         if schema is None:
             return self._ask(prompt, None)
-        endpoint = endpoint_of(self.model)
+        endpoint = endpoint_of(self._chat)
         mode: OutputMode | None = ENDPOINT_MODES.mode(endpoint, self.settings.llm_structured_output)
         json_schema = schema.model_json_schema()
         while mode is not None:
