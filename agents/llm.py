@@ -6,7 +6,7 @@ deferred so that the local engine never pays for langchain-openai at start-up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from switchboard.settings import Settings
 
@@ -45,7 +45,7 @@ def llm_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def first_json_object(text: str) -> dict | None:
+def first_json_object(text: str) -> dict[str, Any] | None:
     """The first JSON object in a model's reply (models like to wrap JSON in prose or fences)."""
     import json
 
