@@ -17,11 +17,11 @@ Every fallback is noted once, with its reason, and logged once (`EngineNote`).
 from __future__ import annotations
 
 import logging
-from time import monotonic
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import Any, Literal, TypedDict
 
 from switchboard.state import EngineNote
