@@ -60,16 +60,23 @@ clean:
 
 # --- LangGraph server, web chat and load test (docs/server.md) ---
 SERVE_PORT ?= 2024
-.PHONY: serve browser-deps load-test
+WORKERS ?= 2
+.PHONY: serve serve-prod browser-deps load-test
 
-serve: install  ## the LangGraph server + web chat (/ui) on 127.0.0.1:2024 (SERVE_PORT), offline
-	@$(PY) -m faces.langgraph_server.auth http://127.0.0.1:$(SERVE_PORT)
-	$(VENV)/bin/langgraph dev --no-browser --no-reload --host 127.0.0.1 --port $(SERVE_PORT)
+serve: install  ## the LangGraph server + web chat (/ui) on 127.0.0.1:2024 (SERVE_PORT), offline, embedded defaults
+	$(PY) -m faces.langgraph_server.launch dev --port $(SERVE_PORT)
 
-browser-deps:  ## Debian's Chromium for the web chat's browser test (needs root; no-op when present)
-	@command -v chromium >/dev/null 2>&1 || { \
-	  test "$$(id -u)" = 0 || { echo "browser-deps: install Debian's chromium package (as root)" >&2; exit 1; }; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+# DATABASE_URI (PostgreSQL) and REDIS_URI: set them for a real deployment; unset, throw-away local
+# servers are started from Debian's packages (scripts/pg-test-server, scripts/redis-test-server).
+serve-prod: install  ## WORKERS (2) worker processes on PostgreSQL + Redis (langhost / langgraph-runtime-pg)
+	@db="$${DATABASE_URI:-$$(scripts/pg-test-server 55432)}"; redis="$${REDIS_URI:-$$(scripts/redis-test-server 56379)}"; \
+	  echo "PostgreSQL: $$db  Redis: $$redis"; \
+	  DATABASE_URI="$$db" REDIS_URI="$$redis" $(PY) -m faces.langgraph_server.launch prod --port $(SERVE_PORT) --workers $(WORKERS)
+
+browser-deps:  ## Debian's Chromium and a CJK font for the web chat's browser test (needs root; no-op when present)
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+	  test "$$(id -u)" = 0 || { echo "browser-deps: install Debian's chromium and fonts-noto-cjk packages (as root)" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; }
 	@chromium --version
 
 load-test: install  ## 20 concurrent conversations x 5 turns through the server; figures in var/server-load.json

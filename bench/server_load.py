@@ -1,9 +1,11 @@
 """Bounded load test of the LangGraph server: concurrent conversations, then proof nothing was lost.
 
     python -m bench.server_load [--threads 20] [--turns 5] [--database-url URL] [--out FILE]
+    python -m bench.server_load --database-url URL --redis-url URL [--workers 2] ...
 
-Starts its own `langgraph dev` on a free loopback port (temp SQLite databases, or the PostgreSQL
-database given; it must be an empty throw-away database), runs `--threads` conversations at once,
+Starts its own server on a free loopback port: `langgraph dev` (temp SQLite databases, or the
+PostgreSQL database given), or with `--redis-url` the production path, `langhost serve --workers N`
+on that PostgreSQL database and Redis (the database must be an empty throw-away one). It runs `--threads` conversations at once,
 each `--turns` turns long, through the HTTP API (`langgraph_sdk`), and reports throughput (turns/s)
 and turn latency (p50/p95). Then it reads every thread's checkpoints straight from the checkpoint
 database, not through the server, and checks that every turn is there: each message sent and each
@@ -30,7 +32,7 @@ from typing import Any
 
 from langgraph_sdk import get_client
 
-from bench.server_process import langgraph_server
+from bench.server_process import DEV, Engine, langgraph_server
 
 USER = "USER123"
 KEY = "load-test-key"
@@ -50,6 +52,7 @@ class Conversation:
     replies: list[str] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     interrupted: list[bool] = field(default_factory=list)
+    incomplete_joins: int = 0
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -60,18 +63,39 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+async def finished_turn(
+    client: Any, thread_id: str, payload: dict[str, Any], talk: Conversation
+) -> dict[str, Any]:
+    """Run one turn; return the thread's values once the run has ended.
+
+    The values come from the thread's state, not from the run's stream: on
+    langgraph-runtime-pg 0.11.1 with several workers, the stream a join reads (Redis pub/sub)
+    sometimes misses the run's last events, so `runs.wait`/`runs.join` can return the values of an
+    earlier step, or return before the run has ended. Each turn where the joined values differ
+    from the final state is counted (`incomplete_joins`).
+    """
+    run_id = (await client.runs.create(thread_id, "switchboard", **payload))["run_id"]
+    joined = await client.runs.join(thread_id, run_id)
+    while (await client.runs.get(thread_id, run_id))["status"] in ("pending", "running"):
+        joined = await client.runs.join(thread_id, run_id)
+    values: dict[str, Any] = (await client.threads.get_state(thread_id))["values"]
+    if not isinstance(joined, dict) or joined.get("reply") != values.get("reply"):
+        talk.incomplete_joins += 1
+    return values
+
+
 async def converse(client: Any, turns: int) -> Conversation:
     talk = Conversation()
     talk.thread_id = (await client.threads.create(metadata={"title": "load"}))["thread_id"]
     for step in (SCRIPT * (turns // len(SCRIPT) + 1))[:turns]:
         started = time.perf_counter()
         if "resume" in step:
-            values = await client.runs.wait(talk.thread_id, "switchboard", command={"resume": step["resume"]})
+            payload: dict[str, Any] = {"command": {"resume": step["resume"]}}
             talk.sent.append(step["resume"]["text"])
         else:
-            message = {"messages": [{"role": "user", "content": step["input"]}]}
-            values = await client.runs.wait(talk.thread_id, "switchboard", input=message)
+            payload = {"input": {"messages": [{"role": "user", "content": step["input"]}]}}
             talk.sent.append(step["input"])
+        values = await finished_turn(client, talk.thread_id, payload, talk)
         talk.latencies_ms.append((time.perf_counter() - started) * 1000)
         talk.replies.append(values["reply"])
         talk.interrupted.append(values.get("task_status") == "awaiting_confirmation")
@@ -130,7 +154,14 @@ def seed(database_url: str) -> None:
     services.engine.dispose()
 
 
-def run(threads: int, turns: int, jobs: int, database_url: str | None, timeout_s: float) -> dict[str, Any]:
+def run(
+    threads: int,
+    turns: int,
+    jobs: int,
+    database_url: str | None,
+    timeout_s: float,
+    engine: Engine = DEV,
+) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="switchboard-load-"))
     try:
         data_url = database_url or f"sqlite:///{workdir / 'app.db'}"
@@ -142,7 +173,7 @@ def run(threads: int, turns: int, jobs: int, database_url: str | None, timeout_s
             "SWITCHBOARD_API_KEYS": f"{KEY}:{USER}",
             "OPENAI_API_KEY": "",
         }
-        with langgraph_server(workdir / "server", env, jobs=jobs) as server:
+        with langgraph_server(workdir / "server", env, jobs=jobs, engine=engine) as server:
             conversations, wall_s = asyncio.run(
                 asyncio.wait_for(drive(server.url, threads, turns), timeout_s)
             )
@@ -151,9 +182,15 @@ def run(threads: int, turns: int, jobs: int, database_url: str | None, timeout_s
         shutil.rmtree(workdir, ignore_errors=True)
     latencies = [ms for talk in conversations for ms in talk.latencies_ms]
     return {
-        "server": "langgraph dev (in-memory runtime), "
+        "server": (
+            f"langhost serve --workers {engine.workers} (PostgreSQL + Redis runtime)"
+            if engine.name == "prod"
+            else "langgraph dev (in-memory runtime)"
+        )
+        + ", "
         + ("PostgreSQL" if database_url else "SQLite")
         + " checkpoints and data",
+        "workers": engine.workers,
         "threads": threads,
         "turns_per_thread": turns,
         "turns": len(latencies),
@@ -165,6 +202,7 @@ def run(threads: int, turns: int, jobs: int, database_url: str | None, timeout_s
             "p95": round(percentile(latencies, 0.95), 1),
             "max": round(max(latencies), 1),
         },
+        "incomplete_joins": sum(talk.incomplete_joins for talk in conversations),
         "verified_threads": len(conversations) - len({p.split(":")[0] for p in problems}),
         "lost_or_mismatched": problems,
     }
@@ -178,12 +216,17 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs", type=int, default=10, help="runs the server executes at once (--n-jobs-per-worker)"
     )
     parser.add_argument("--database-url", help="an EMPTY PostgreSQL database for data and checkpoints")
+    parser.add_argument("--redis-url", help="run the production path (langhost) on this Redis")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of the production path")
     parser.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
     parser.add_argument("--out", type=Path, help="write the report (JSON) here too")
     args = parser.parse_args(argv)
     if not 1 <= args.threads <= 200 or not 1 <= args.turns <= 50 or not 1 <= args.jobs <= 50:
         parser.error("--threads must be 1-200, --turns 1-50, --jobs 1-50")
-    report = run(args.threads, args.turns, args.jobs, args.database_url, args.timeout)
+    if args.redis_url and not args.database_url:
+        parser.error("the production path (--redis-url) needs --database-url (PostgreSQL)")
+    engine = Engine.prod(args.database_url, args.redis_url, args.workers) if args.redis_url else DEV
+    report = run(args.threads, args.turns, args.jobs, args.database_url, args.timeout, engine)
     text = json.dumps(report, ensure_ascii=False, indent=2)
     print(text)
     if args.out:

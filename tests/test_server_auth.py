@@ -62,15 +62,42 @@ def ring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(server_auth, "keyring", lambda: keys)
 
 
-def test_authenticate_maps_a_key_to_its_user(ring) -> None:  # type: ignore[no-untyped-def]
-    user = asyncio.run(server_auth.authenticate("Bearer ka"))
+def _headers(authorization: str | None = None, api_key: str | None = None) -> dict[bytes, bytes]:
+    headers = {b"authorization": authorization, b"x-api-key": api_key}
+    return {k: v.encode() for k, v in headers.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        _headers("Bearer ka"),
+        _headers(api_key="ka"),  # what langgraph_sdk.get_client(api_key=...) sends
+        _headers(api_key=" ka "),
+        _headers("Basic xyz", api_key="ka"),
+    ],
+)
+def test_authenticate_maps_a_key_to_its_user(ring, headers: dict[bytes, bytes]) -> None:  # type: ignore[no-untyped-def]
+    user = asyncio.run(server_auth.authenticate(headers))
     assert user["identity"] == "USER123"
 
 
-@pytest.mark.parametrize("header", [None, "", "Bearer kb", "ka", "Bearer ka extra"])
-def test_authenticate_refuses_missing_and_unknown_keys(ring, header: str | None) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "headers",
+    [
+        None,
+        {},
+        _headers(""),
+        _headers("Bearer kb"),
+        _headers("ka"),
+        _headers("Bearer ka extra"),
+        _headers(api_key="kb"),
+        _headers(api_key=""),
+        _headers("Bearer kb", api_key="ka"),  # a wrong bearer is not rescued by another header
+    ],
+)
+def test_authenticate_refuses_missing_and_unknown_keys(ring, headers: dict[bytes, bytes] | None) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(Auth.exceptions.HTTPException) as caught:
-        asyncio.run(server_auth.authenticate(header))
+        asyncio.run(server_auth.authenticate(headers))
     assert caught.value.status_code == 401
 
 

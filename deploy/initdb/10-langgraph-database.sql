@@ -1,4 +1,4 @@
--- The LangGraph server's own tables (assistants, threads, runs, task queue) get a database of
--- their own: its built-in checkpoint tables share names with the project's checkpointer tables,
--- which live in the `switchboard` database (POSTGRES_DB) next to the application data.
+-- The LangGraph server's own tables (assistants, threads, runs, the run queue) and the
+-- conversations' checkpoints get a database of their own, next to the application data in the
+-- `switchboard` database (POSTGRES_DB).
 CREATE DATABASE langgraph;

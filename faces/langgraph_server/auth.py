@@ -1,6 +1,7 @@
 """Custom auth of the LangGraph server (`langgraph.json` -> `auth.path`): API keys -> users.
 
-Authentication: `Authorization: Bearer <key>`; keys come from `SWITCHBOARD_API_KEYS`
+Authentication: `Authorization: Bearer <key>` or `x-api-key: <key>` (what
+`langgraph_sdk.get_client(api_key=...)` sends); keys come from `SWITCHBOARD_API_KEYS`
 (comma-separated `key:user_id` pairs, CONTRACTS §2). When that is unset (local development), one
 random key kept in `var/dev-api-key` acts as `settings.default_user_id` (USER123, the owner of the
 demo booking); `make serve` prints a link that hands it to the web page. There is no anonymous
@@ -24,10 +25,11 @@ import logging
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from langgraph_sdk import Auth
 
@@ -96,6 +98,22 @@ def bearer_token(authorization: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+def presented_key(headers: Mapping[bytes, bytes] | Mapping[str, str] | None) -> str | None:
+    """The API key of a request: `Authorization: Bearer <key>`, else `x-api-key: <key>`.
+
+    langgraph-api passes the raw ASGI headers (bytes); other Agent Protocol servers pass str.
+    """
+    text = {
+        (k.decode("latin-1") if isinstance(k, bytes) else k).lower(): (
+            v.decode("latin-1") if isinstance(v, bytes) else v
+        )
+        for k, v in (headers or {}).items()
+    }
+    token = bearer_token(text.get("authorization"))
+    api_key = (text.get("x-api-key") or "").strip()
+    return token or api_key or None
+
+
 # ------------------------------------------------------------------------------ the handlers
 
 auth = Auth()
@@ -108,10 +126,12 @@ def _unauthorized(detail: str) -> Auth.exceptions.HTTPException:
 
 
 @auth.authenticate
-async def authenticate(authorization: str | None) -> Auth.types.MinimalUserDict:
-    token = bearer_token(authorization)
+async def authenticate(
+    headers: Mapping[bytes, bytes] | Mapping[str, str] | None,
+) -> Auth.types.MinimalUserDict:
+    token = presented_key(headers)
     if token is None:
-        raise _unauthorized("missing API key: send Authorization: Bearer <key>")
+        raise _unauthorized("missing API key: send Authorization: Bearer <key> or x-api-key: <key>")
     user_id = keyring().user_for(token)
     if user_id is None:
         raise _unauthorized("unknown API key")
@@ -162,10 +182,31 @@ async def on_thread_create(ctx: Auth.types.AuthContext, value: Auth.types.on.thr
     return {"owner": user_id}
 
 
+def _storable_user(kwargs: dict[str, Any]) -> None:
+    """The run's user as a plain dict, so that a queue in PostgreSQL can store the run.
+
+    langgraph-api puts the authenticated user object itself in the run's config; the in-memory
+    queue keeps it as is, but langgraph-runtime-pg writes the run to a JSON column and fails on it
+    ("ProxyUser is not JSON serializable"). The worker turns a dict with an `identity` back into
+    the same user (`normalize_user`), so nothing else changes.
+    """
+    configurable = (kwargs.get("config") or {}).get("configurable")
+    user = configurable.get("langgraph_auth_user") if isinstance(configurable, dict) else None
+    if user is None or isinstance(user, dict):
+        return
+    configurable["langgraph_auth_user"] = {  # type: ignore[index]
+        "identity": user.identity,
+        "is_authenticated": bool(getattr(user, "is_authenticated", True)),
+        "display_name": str(getattr(user, "display_name", user.identity)),
+        "permissions": list(getattr(user, "permissions", None) or []),
+    }
+
+
 @auth.on.threads.create_run
 async def on_run_create(ctx: Auth.types.AuthContext, value: Auth.types.on.threads.create_run.value) -> dict:
     user_id = ctx.user.identity
     _refuse_impersonation(value.get("kwargs") or {}, user_id)
+    _storable_user(cast(dict[str, Any], value).get("kwargs") or {})
     await _refuse_foreign_conversation(value.get("thread_id"), user_id)
     _stamp_owner(value, user_id)  # type: ignore[arg-type]
     return {"owner": user_id}

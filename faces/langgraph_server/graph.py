@@ -36,7 +36,12 @@ AUTH_USER_KEY = "langgraph_auth_user_id"
 
 def acting_user(config: RunnableConfig | None) -> str:
     """The authenticated user of a server run; PermissionError when the server recorded none."""
-    user_id = ((config or {}).get("configurable") or {}).get(AUTH_USER_KEY)
+    configurable = (config or {}).get("configurable") or {}
+    user_id = configurable.get(AUTH_USER_KEY)
+    if user_id is None:
+        # Servers that record only the user object (Aegra): its identity, never the client's data.
+        user = configurable.get("langgraph_auth_user")
+        user_id = user.get("identity") if isinstance(user, dict) else getattr(user, "identity", None)
     if not isinstance(user_id, str) or not user_id:
         raise PermissionError(
             "this graph runs only for an authenticated user (see faces/langgraph_server/auth.py)"
@@ -75,6 +80,7 @@ class ServerGraph(CompiledStateGraph):
             owner = await thread_owner(saver, thread_id)
             if owner is not None and owner != user_id:
                 raise NotAllowed(f"thread {thread_id} belongs to another user")
+        kwargs["durability"] = "exit"
         async for chunk in super().astream(input, config, context=Context(user_id=user_id), **kwargs):
             yield chunk
 

@@ -47,6 +47,13 @@ class UiHeaders:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            # Straight to the router, which runs the server's combined lifespan. The middleware
+            # langgraph-api adds after ours (EnsureStoreAccessible) asks for the store on every
+            # scope, and on the PostgreSQL runtime the store exists only once that lifespan has
+            # opened its pool: through the stack, start-up fails ("lifespan unsupported").
+            await app.router(scope, receive, send)
+            return
         if scope["type"] != "http" or not scope["path"].startswith(UI_PREFIX):
             await self.app(scope, receive, send)
             return
