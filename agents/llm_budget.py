@@ -49,7 +49,7 @@ CALL_KINDS: dict[str, CallKind] = {
         CallKind("sql", 384, True),  # up to three SELECT statements
         CallKind("rewrite", 64, False),  # one line of search terms
         CallKind("answer", 320, False),  # four sentences with citations
-        CallKind("critic", 160, True),  # {"ok": ..., "problems": [...]}
+        CallKind("critic", 200, True),  # {"ok": ..., "problems": [at most five]}
         CallKind("revise", 320, False),  # a corrected reply
     )
 }

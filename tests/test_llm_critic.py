@@ -64,3 +64,8 @@ def test_the_critic_can_be_turned_off(make_graph, settings, thread_id) -> None: 
     settings.llm_critic = False
     result, model = turn(make_graph, thread_id, [NOT_OK])
     assert model.prompts == [] and result["llm"] is None
+
+
+def test_a_verdict_of_ok_stands_whatever_notes_come_with_it(make_graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    result, model = turn(make_graph, thread_id, ['{"ok": true, "problems": ["could be friendlier"]}'])
+    assert result["critic"]["revised"] is False and system_prompts(model) == [CRITIC]
