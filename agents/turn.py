@@ -16,6 +16,7 @@ from langgraph.runtime import Runtime
 
 from agents.critic import critique, revise
 from agents.guards import ids_in_facts
+from agents.guards.at_rest import stored_message
 from agents.llm_critic import review_with_llm
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, StateUpdate
@@ -38,13 +39,18 @@ def message_text(message: BaseMessage) -> str:
 
 def build_ingest_node(services: Services, roster: Roster) -> NodeFn:
     def ingest(state: State, runtime: Runtime[Context]) -> StateUpdate:
-        last = state["messages"][-1]
+        last: BaseMessage = state["messages"][-1]
+        # PII at rest: from here on (state, tools, checkpoint) the message has its cards masked.
+        stored = stored_message(last) if isinstance(last, HumanMessage) else None
+        last = stored or last
         raw = message_text(last) if isinstance(last, HumanMessage) else ""
         check = services.input_guard.check(raw, user_id=runtime.context.user_id)
         language = detect_language(check.text) or state.get("language") or "en"
         update: dict[str, Any] = {**TURN_DEFAULTS, "text": check.text, "language": language}
         if not state.get("user_id"):
             update["user_id"] = runtime.context.user_id
+        if stored is not None:
+            update["messages"] = [stored]
         verdict = check.verdict
         if not verdict.allowed:
             # Keep the checkpoint clean: a note replaces the refused message, which is never stored.

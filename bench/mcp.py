@@ -64,8 +64,14 @@ def bench_settings() -> Settings:
         database_url=f"sqlite:///{db}",
         checkpoint_url=f"sqlite:///{checkpoints}",
         openai_api_key=None,
+        # The benchmark measures the cost of a call, not the per-user limits of a real server.
+        rate_limit_calls=UNLIMITED,
+        rate_limit_turns=UNLIMITED,
         _env_file=None,  # type: ignore[call-arg]  # a BaseSettings init option, not a field
     )
+
+
+UNLIMITED = "1000000/second"
 
 
 def child_env(settings: Settings) -> dict[str, str]:
@@ -74,6 +80,8 @@ def child_env(settings: Settings) -> dict[str, str]:
         SWITCHBOARD_DATABASE_URL=settings.database_url,
         SWITCHBOARD_CHECKPOINT_URL=settings.checkpoint_url,
         SWITCHBOARD_MODEL_DIR=str(settings.model_dir),
+        SWITCHBOARD_RATE_LIMIT_CALLS=UNLIMITED,
+        SWITCHBOARD_RATE_LIMIT_TURNS=UNLIMITED,
         LANGSMITH_TRACING="false",
     )
     return env

@@ -13,6 +13,7 @@ from langgraph.types import Command
 
 from switchboard.errors import InputError
 from switchboard.identity import USER_ID
+from switchboard.privacy import mask_text
 from switchboard.state import Context
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -57,7 +58,8 @@ def thread_config(thread_id: str) -> dict[str, Any]:
 def run_turn(graph: Any, *, user_id: str, thread_id: str, text: object) -> TurnResult:
     """Send one message on `thread_id` as `user_id` and report the turn."""
     validate_ids(user_id, thread_id)
-    message = clean_text(text)
+    # PII at rest: the checkpoint never holds the card number the user typed (`switchboard.privacy`).
+    message = mask_text(clean_text(text))
     config = thread_config(thread_id)
     snapshot = graph.get_state(config)
     owner = snapshot.values.get("user_id")

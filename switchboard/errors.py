@@ -6,7 +6,8 @@
     │   ├── NotFound                 unknown flight, seat, booking, ...
     │   ├── NotAllowed               the record belongs to another user
     │   ├── Conflict                 the seat is taken, the flight is cancelled, ...
-    │   └── UnsafeQuery              SQL rejected by validation (read-only, allow-list, ...)
+    │   ├── UnsafeQuery              SQL rejected by validation (read-only, allow-list, cost bounds, ...)
+    │   └── RateLimited              too many requests from one user: try again in `retry_after_s`
     └── ConfigurationError           settings that cannot work (bad URL, missing model)
 
 Programmer errors are not wrapped: they raise as the built-in exceptions they are.
@@ -51,3 +52,17 @@ class Conflict(ToolError):
 
 class UnsafeQuery(ToolError):
     code = "unsafe_query"
+
+
+class RateLimited(ToolError):
+    """A user sent more requests than their limit allows; `retry_after_s` says when to try again."""
+
+    code = "rate_limited"
+
+    def __init__(self, retry_after_s: int, what: str = "requests") -> None:
+        self.retry_after_s = max(1, int(retry_after_s))
+        super().__init__(
+            f"too many {what}: try again in {self.retry_after_s} s",
+            code="rate_limited",
+            retry_after_s=self.retry_after_s,
+        )

@@ -89,6 +89,27 @@ class Settings(BaseSettings):
     tools_via_mcp: bool = False
     mcp_tools_url: str | None = None
 
+    # Per-user limits on every face (`switchboard.ratelimit`): rates in the `limits` notation
+    # ("10/second;60/minute"); turns are assistant turns, inventory and knowledge questions.
+    rate_limit_turns: str = "10/10second;120/minute"
+    rate_limit_calls: str = "100/10second;1200/minute"
+    max_concurrent_turns: int = Field(default=2, ge=1)
+    # Where the counters live: `memory://` (per process) or `redis://host:port` (shared by workers).
+    rate_limit_storage: str = "memory://"
+
+    # Checkpoints encrypted at rest (LangGraph's EncryptedSerializer, AES-256-GCM): comma-separated
+    # base64 keys of 32 bytes; the first encrypts, every one decrypts (rotation). Unset: plain.
+    checkpoint_keys: SecretStr | None = None
+
+    # Text-to-SQL cost bounds (`tools.inventory.cost`): a plan estimated to touch more rows than
+    # this many times the largest inventory table is refused before it runs; the statement
+    # timeout is `inventory_timeout_scans` times one full scan of the vehicles table on this
+    # engine (measured at start), kept within the min and max.
+    inventory_max_rows_factor: float = Field(default=20.0, gt=0)
+    inventory_timeout_scans: float = Field(default=50.0, gt=0)
+    inventory_timeout_min_s: float = Field(default=0.5, gt=0)
+    inventory_timeout_max_s: float = Field(default=5.0, gt=0)
+
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())

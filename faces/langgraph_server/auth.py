@@ -35,6 +35,7 @@ from langgraph_sdk import Auth
 
 from faces.langgraph_server.graph import GRAPH_ID
 from switchboard.identity import parse_api_keys
+from switchboard.privacy import mask_deep
 from switchboard.settings import VAR_DIR, Settings, get_settings
 
 log = logging.getLogger("switchboard.auth")
@@ -202,10 +203,18 @@ def _storable_user(kwargs: dict[str, Any]) -> None:
     }
 
 
+def _mask_run_input(kwargs: dict[str, Any]) -> None:
+    """PII at rest: the server stores a run's input with the run, so it is masked before that."""
+    for key in ("input", "command"):
+        if kwargs.get(key) is not None:
+            kwargs[key] = mask_deep(kwargs[key])
+
+
 @auth.on.threads.create_run
 async def on_run_create(ctx: Auth.types.AuthContext, value: Auth.types.on.threads.create_run.value) -> dict:
     user_id = ctx.user.identity
     _refuse_impersonation(value.get("kwargs") or {}, user_id)
+    _mask_run_input(cast(dict[str, Any], value).get("kwargs") or {})
     _storable_user(cast(dict[str, Any], value).get("kwargs") or {})
     await _refuse_foreign_conversation(value.get("thread_id"), user_id)
     _stamp_owner(value, user_id)  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ from langgraph_sdk.runtime import ServerRuntime
 
 from graphs.checkpoint import open_async_checkpointer
 from switchboard.errors import NotAllowed
+from switchboard.privacy import mask_deep
 from switchboard.settings import get_settings
 from switchboard.state import Context
 
@@ -83,6 +84,10 @@ class ServerGraph(CompiledStateGraph):
         kwargs["durability"] = "exit"
         async for chunk in super().astream(input, config, context=Context(user_id=user_id), **kwargs):
             yield chunk
+
+    async def aupdate_state(self, config: RunnableConfig, values: Any, *args: Any, **kwargs: Any) -> Any:
+        """A client's state update is stored like a turn's input: with personal data masked."""
+        return await super().aupdate_state(config, mask_deep(values), *args, **kwargs)
 
     def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:  # type: ignore[override]
         raise NotImplementedError("the server graph runs asynchronously only (astream)")

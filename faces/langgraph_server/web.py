@@ -26,6 +26,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from faces.langgraph_server.limits import UserLimits
+
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 UI_PREFIX = "/ui"
 
@@ -95,6 +97,6 @@ app = Starlette(
         Route(f"{UI_PREFIX}/specialists.json", specialist_names),
         Mount(UI_PREFIX, app=StaticFiles(directory=WEB_DIR, html=True), name="ui"),
     ],
-    middleware=[Middleware(UiHeaders)],
+    middleware=[Middleware(UiHeaders), Middleware(UserLimits)],
     lifespan=lifespan,
 )

@@ -6,21 +6,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from mcp.server.fastmcp import FastMCP
 from mcp.server.fastmcp.exceptions import ToolError as FastMCPToolError
+from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.types import CallToolResult
+from pydantic import AnyUrl
 
 from faces.mcp_server import airline_tools, assistant_tool, inventory_tools, knowledge_tools, resources
 from faces.mcp_server.desk import Desk
-from faces.mcp_server.errors import tool_error_result
+from faces.mcp_server.errors import error_result, tool_error_result
+from faces.mcp_server.guard import guard_result, guard_text, strings_in
 from faces.mcp_server.security import transport_security
 from graphs.app import open_services
 from graphs.services import Services
+from switchboard.errors import RateLimited
+from switchboard.privacy import mask_deep
 from switchboard.settings import Settings
+from tools.mcp_wire import encode_error
 
 SERVER_NAME = "switchboard"
 DEFAULT_HTTP_PORT = 8765
@@ -40,22 +46,48 @@ The user is the one this connection is signed in as; tools never take a user id.
 
 
 class SwitchboardMCP(FastMCP):
-    """FastMCP whose tool errors are clear messages (with the error as data in `_meta`)."""
+    """FastMCP whose tool errors are clear messages (with the error as data in `_meta`), whose
+    callers are rate-limited, and whose results pass the output guard (`faces.mcp_server.guard`)."""
 
     desk: Desk
 
     async def call_tool(self, name: str, arguments: dict[str, Any]) -> Any:
+        # PII at rest: the services, the database and the graph only ever get masked arguments.
+        arguments = mask_deep(arguments or {})
+        own_text = " ".join(strings_in(arguments))
         try:
-            result = await super().call_tool(name, arguments)
+            with ExitStack() as limits:
+                user = self.desk.limited_user(self.get_context())
+                if user is not None:
+                    limits.enter_context(self.desk.limiter.admit(user, self.desk.tool_kind(name)))
+                result: Any = await super().call_tool(name, arguments)
+        except RateLimited as exc:
+            return error_result(str(exc), encode_error(exc))
         except FastMCPToolError as exc:
-            return tool_error_result(name, exc)
+            return guard_result(tool_error_result(name, exc), own_text)
         if isinstance(result, tuple):
             # (content, structured), the latter already validated by the tool's pydantic output
             # model. A finished result skips the low-level server's jsonschema re-validation, which
             # re-checks the schema itself on every call (most of the cost of a call).
             content, structured = result
-            return CallToolResult(content=list(content), structuredContent=structured, isError=False)
+            result = CallToolResult(content=list(content), structuredContent=structured, isError=False)
+        elif not isinstance(result, CallToolResult) and not isinstance(result, dict):
+            result = CallToolResult(content=list(result), isError=False)
+        if isinstance(result, CallToolResult):
+            return guard_result(result, own_text)
         return result
+
+    async def read_resource(self, uri: AnyUrl | str) -> Iterable[ReadResourceContents]:
+        """A resource's contents, through the same output guard as tool results."""
+        contents = await super().read_resource(uri)
+        return [
+            ReadResourceContents(
+                content=guard_text(item.content, "") if isinstance(item.content, str) else item.content,
+                mime_type=item.mime_type,
+                meta=item.meta,
+            )
+            for item in contents
+        ]
 
 
 def build_server(

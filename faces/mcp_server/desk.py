@@ -27,12 +27,16 @@ from graphs.runner import TurnResult, run_turn, validate_ids
 from graphs.services import Services
 from switchboard.errors import NotAllowed
 from switchboard.identity import configured_user
+from switchboard.ratelimit import Kind, UserLimiter
 from switchboard.settings import Settings
 from tools.airline import normalize_user_id
 from tools.mcp_wire import ACTING_USER_KEY, SERVICE_TOKEN_KEY
 
 # Scope key under which the HTTP gate leaves the authenticated caller for the tools.
 CALLER_SCOPE_KEY = "switchboard.caller"
+
+# Tools that cost a turn's worth of work (`switchboard.ratelimit`); the others are calls.
+TURN_TOOLS = frozenset({"ask_assistant", "query_inventory", "search_knowledge_base", "search_flights"})
 
 # What FastMCP hands a tool that asks for it (its request, `_meta` and the server).
 ToolContext: TypeAlias = Context[ServerSession, Any, Any]
@@ -75,6 +79,7 @@ class Desk:
         # One turn at a time per thread: two concurrent turns would race on its checkpoint.
         self._thread_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
         self._thread_locks_guard = threading.Lock()
+        self.limiter = UserLimiter.from_settings(settings)
 
     # -- identity
     def is_service_token(self, token: object) -> bool:
@@ -106,6 +111,21 @@ class Desk:
         if not service:
             raise NotAllowed("only the service connection may act for another user", code="not_delegated")
         return normalize_user_id(acting)
+
+    def limited_user(self, ctx: ToolContext) -> str | None:
+        """The user whose limits a call counts against; None for the graph's service connection
+        (its turn was counted where it came in) and for calls the tool itself will refuse."""
+        request = ctx.request_context.request
+        scoped = getattr(request, "scope", {}).get(CALLER_SCOPE_KEY) if request is not None else None
+        if isinstance(scoped, Caller) and scoped.service:
+            return None
+        try:
+            return self.acting_user(ctx)
+        except NotAllowed:
+            return None
+
+    def tool_kind(self, tool: str) -> Kind:
+        return "turn" if tool in TURN_TOOLS else "call"
 
     # -- the assistant
     def graph(self) -> Any:

@@ -1,9 +1,11 @@
-"""The HTTP gate in front of the MCP endpoint: Host/Origin checks, then who the bearer is.
+"""The HTTP gate in front of the MCP endpoint: Host/Origin, who the bearer is, rate, body.
 
 API keys (`SWITCHBOARD_API_KEYS`, `key:user_id` pairs) act as their user; the service token
 (`SWITCHBOARD_MCP_SERVICE_TOKEN`) is the graph's connection, which names the user it acts for. A
 request without a token is accepted only on a loopback bind with no API keys (the single-user
-local mode), and a bind elsewhere without keys refuses to start.
+local mode), and a bind elsewhere without keys refuses to start. Each caller's requests count
+against its `call` rate (`switchboard.ratelimit`: 429 with Retry-After when spent), and a POST
+body must be one JSON-RPC message in UTF-8 JSON (`faces.mcp_server.hygiene`: 400 otherwise).
 """
 
 from __future__ import annotations
@@ -15,10 +17,20 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from faces.mcp_server.assembly import SwitchboardMCP
 from faces.mcp_server.desk import CALLER_SCOPE_KEY, Caller, digest
+from faces.mcp_server.hygiene import checked_body, replay
 from faces.mcp_server.security import is_loopback, transport_security
-from switchboard.errors import ConfigurationError
+from switchboard.errors import ConfigurationError, RateLimited
 from switchboard.identity import parse_api_keys
+from switchboard.ratelimit import UserLimiter
 from switchboard.settings import Settings
+
+
+def too_many(exc: RateLimited) -> JSONResponse:
+    return JSONResponse(
+        {"error": "rate_limited", "error_description": str(exc)},
+        status_code=429,
+        headers={"Retry-After": str(exc.retry_after_s)},
+    )
 
 
 class HttpGate:
@@ -36,8 +48,10 @@ class HttpGate:
         security: TransportSecuritySettings,
         tokens: dict[str, Caller],
         anonymous: Caller | None,
+        limiter: UserLimiter | None = None,
     ) -> None:
         self.app = app
+        self.limiter = limiter
         self.security = TransportSecurityMiddleware(security)
         self.tokens = {digest(token): caller for token, caller in tokens.items()}
         self.anonymous = anonymous
@@ -60,6 +74,20 @@ class HttpGate:
             )
             await response(scope, receive, send)
             return
+        if self.limiter is not None and caller.user_id is not None and not caller.service:
+            try:
+                self.limiter.hit(caller.user_id, "call")
+            except RateLimited as exc:
+                await too_many(exc)(scope, receive, send)
+                return
+        if scope.get("method") == "POST":
+            body, problem = await checked_body(receive)
+            if body is None:  # the client went away before sending its request
+                return
+            if problem is not None:
+                await problem(scope, receive, send)
+                return
+            receive = replay(body, receive)
         scope[CALLER_SCOPE_KEY] = caller
         await self.app(scope, receive, send)
 
@@ -96,6 +124,7 @@ def http_app(server: SwitchboardMCP, settings: Settings, host: str) -> HttpGate:
         security=transport_security(host, settings),
         tokens=tokens,
         anonymous=anonymous,
+        limiter=server.desk.limiter,
     )
 
 

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp
 
 from faces.mcp_server.assembly import DEFAULT_HTTP_PORT, HTTP_PATH, SwitchboardMCP, open_server
 from faces.mcp_server.gate import check_http_config, http_app
+from faces.mcp_server.hygiene import quiet_disconnects
 from faces.mcp_server.security import host_header_name
 from switchboard.errors import ConfigurationError
 from switchboard.settings import Settings
@@ -59,6 +60,7 @@ def run_http(settings: Settings, host: str = "127.0.0.1", port: int = DEFAULT_HT
     """Serve streamable HTTP at http://host:port/mcp until interrupted."""
     check_http_config(settings, host)  # refuse an unsafe bind before any work
     sock = bind_socket(host, port)
+    quiet_disconnects()
     with open_server(settings, host=host, port=port) as server:
         app = http_app(server, settings, host)
         bound = sock.getsockname()[1]

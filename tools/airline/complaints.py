@@ -8,6 +8,7 @@ import unicodedata
 from typing import Literal, get_args
 
 from switchboard.errors import InputError
+from switchboard.privacy import mask_text
 
 ComplaintCategory = Literal["delay", "baggage", "refund", "staff", "service", "seat", "food", "cleanliness", "booking", "other"]  # fmt: skip
 COMPLAINT_CATEGORIES: tuple[str, ...] = get_args(ComplaintCategory)
@@ -16,6 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def complaint_text(value: object) -> str:
+    """The text as stored: checked, and personal data masked (a full card number is never kept)."""
     if not isinstance(value, str):
         raise InputError(f"complaint text must be a string, got {type(value).__name__}")
     text = value.strip()
@@ -25,7 +27,7 @@ def complaint_text(value: object) -> str:
         raise InputError(f"complaint text is longer than {MAX_COMPLAINT_CHARS} characters")
     if _CONTROL.search(text):
         raise InputError("complaint text contains control characters (binary data?)")
-    return text
+    return mask_text(text)
 
 
 def fingerprint(text: str) -> str:

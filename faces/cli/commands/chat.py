@@ -42,16 +42,21 @@ def run(args: argparse.Namespace) -> int:
     validate_ids(user, thread)
     if args.message is None and args.json:
         raise InputError("--json needs a message")
+    from switchboard.ratelimit import UserLimiter
+
+    limiter = UserLimiter.from_settings(settings)  # shared across processes with a redis:// storage
     with open_assistant(settings) as graph:
         if args.message is not None:
-            result = run_turn(graph, user_id=user, thread_id=thread, text=_read_message(args.message))
+            with limiter.admit(user, "turn"):
+                result = run_turn(graph, user_id=user, thread_id=thread, text=_read_message(args.message))
             print(json.dumps(result, ensure_ascii=False) if args.json else result["reply"])
             return 0
-        return _interactive(graph, user, thread)
+        return _interactive(graph, user, thread, limiter)
 
 
-def _interactive(graph, user: str, thread: str) -> int:  # type: ignore[no-untyped-def]
+def _interactive(graph, user: str, thread: str, limiter) -> int:  # type: ignore[no-untyped-def]
     from graphs.runner import run_turn
+    from switchboard.errors import RateLimited
 
     print(f"Switchboard — user {user}, conversation {thread}. {HELP}")
     while True:
@@ -70,8 +75,9 @@ def _interactive(graph, user: str, thread: str) -> int:  # type: ignore[no-untyp
         if not line.strip():
             continue
         try:
-            result = run_turn(graph, user_id=user, thread_id=thread, text=line)
-        except InputError as exc:
+            with limiter.admit(user, "turn"):
+                result = run_turn(graph, user_id=user, thread_id=thread, text=line)
+        except (InputError, RateLimited) as exc:
             print(f"error: {exc}")
             continue
         print(f"bot> {result['reply']}")

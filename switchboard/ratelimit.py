@@ -1,0 +1,106 @@
+"""Per-user rate and concurrency limits, the same on every face (library: `limits`).
+
+Two kinds of request, each with its own rate (limits' notation, several joined by ";", e.g.
+"10/second;60/minute"):
+
+    turn   costly work: an assistant turn, an inventory question, a knowledge search
+           (`SWITCHBOARD_RATE_LIMIT_TURNS`)
+    call   anything else a client asks a server (`SWITCHBOARD_RATE_LIMIT_CALLS`)
+
+and at most `SWITCHBOARD_MAX_CONCURRENT_TURNS` turns of one user running at once in a process.
+Counters live in `SWITCHBOARD_RATE_LIMIT_STORAGE`: `memory://` (one process) or `redis://host:port`
+(shared by every worker and face). A refused request raises `RateLimited`, whose message says when
+to try again ("too many requests: try again in 7 s"); the HTTP faces answer 429 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Literal
+
+from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from switchboard.errors import ConfigurationError, RateLimited
+from switchboard.settings import Settings
+
+Kind = Literal["turn", "call"]
+
+
+class UserLimiter:
+    """Rate limits per user and kind, and a cap on one user's turns running at once."""
+
+    def __init__(
+        self,
+        *,
+        turns: str,
+        calls: str,
+        max_concurrent: int,
+        storage: str = "memory://",
+        namespace: str = "sb",
+    ) -> None:
+        try:
+            self.rates: dict[str, list[RateLimitItem]] = {
+                "turn": parse_many(turns),
+                "call": parse_many(calls),
+            }
+            self._limiter = MovingWindowRateLimiter(storage_from_string(storage))
+        except (ValueError, TypeError) as exc:  # limits says which string it could not read
+            raise ConfigurationError(f"bad rate limit setting: {exc}") from exc
+        self.max_concurrent = max_concurrent
+        self.namespace = namespace
+        self._running: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, namespace: str = "sb") -> UserLimiter:
+        return cls(
+            turns=settings.rate_limit_turns,
+            calls=settings.rate_limit_calls,
+            max_concurrent=settings.max_concurrent_turns,
+            storage=settings.rate_limit_storage,
+            namespace=namespace,
+        )
+
+    def hit(self, user_id: str, kind: Kind = "call") -> None:
+        """Count one request of `user_id`; raise `RateLimited` when one of its rates is spent."""
+        for rate in self.rates[kind]:
+            if not self._limiter.hit(rate, self.namespace, kind, user_id):
+                raise RateLimited(
+                    self.retry_after(rate, user_id, kind), "turns" if kind == "turn" else "requests"
+                )
+
+    def retry_after(self, rate: RateLimitItem, user_id: str, kind: Kind) -> int:
+        stats = self._limiter.get_window_stats(rate, self.namespace, kind, user_id)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+    @contextmanager
+    def running(self, user_id: str) -> Iterator[None]:
+        """Hold one of the user's concurrent-turn slots; `RateLimited` when all are taken."""
+        with self._lock:
+            if self._running[user_id] >= self.max_concurrent:
+                raise RateLimited(1, "turns at once")
+            self._running[user_id] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running[user_id] -= 1
+                if self._running[user_id] <= 0:
+                    del self._running[user_id]
+
+    @contextmanager
+    def admit(self, user_id: str, kind: Kind) -> Iterator[None]:
+        """A request of `kind`: counted against its rate, and a turn holds a concurrency slot."""
+        self.hit(user_id, kind)
+        if kind != "turn":
+            yield
+            return
+        with self.running(user_id):
+            yield
