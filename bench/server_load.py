@@ -172,6 +172,10 @@ def run(
             "SWITCHBOARD_CHECKPOINT_URL": checkpoint_url,
             "SWITCHBOARD_API_KEYS": f"{KEY}:{USER}",
             "OPENAI_API_KEY": "",
+            # One key drives every conversation: the per-user limits would measure themselves.
+            "SWITCHBOARD_RATE_LIMIT_TURNS": "1000000/second",
+            "SWITCHBOARD_RATE_LIMIT_CALLS": "1000000/second",
+            "SWITCHBOARD_MAX_CONCURRENT_TURNS": "1000",
         }
         with langgraph_server(workdir / "server", env, jobs=jobs, engine=engine) as server:
             conversations, wall_s = asyncio.run(
