@@ -2,22 +2,34 @@
 
 A thread waiting for a confirmation takes the next message as the answer (`Command(resume=...)`).
 A thread belongs to the user who started it: another user cannot continue or read it.
+
+A turn writes one checkpoint, when it ends (`durability="exit"`), not one per step: a turn that
+fails in the middle leaves the thread where the previous turn left it, and doing the turn again is
+safe because every tool is idempotent for its caller. That is what happens when SQLite says
+"database is locked" (many processes on the default files at once): the turn is retried a few
+times with a growing, jittered pause, then reported in one line.
 """
 
 from __future__ import annotations
 
+import random
 import re
+import sqlite3
+import time
 from typing import Any, TypedDict
 
 from langgraph.types import Command
 
-from switchboard.errors import InputError
+from switchboard.errors import InputError, ToolError
 from switchboard.identity import USER_ID
 from switchboard.privacy import mask_text
 from switchboard.state import Context
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _THREAD_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+# Attempts of a turn that SQLite refused with "database is locked", and the first pause (seconds).
+LOCKED_ATTEMPTS = 8
+LOCKED_PAUSE_S = 0.05
 
 
 class TurnResult(TypedDict):
@@ -69,8 +81,7 @@ def run_turn(graph: Any, *, user_id: str, thread_id: str, text: object) -> TurnR
         payload: Any = Command(resume=message)
     else:
         payload = {"messages": [{"role": "user", "content": message}]}
-    graph.invoke(payload, config, context=Context(user_id=user_id))
-    values = graph.get_state(config).values
+    values = _invoke_retrying_locks(graph, payload, config, Context(user_id=user_id))
     return {
         "reply": values.get("reply", ""),
         "intent": values.get("intent"),
@@ -83,3 +94,20 @@ def run_turn(graph: Any, *, user_id: str, thread_id: str, text: object) -> TurnR
         "engine_notes": list(values.get("engine_notes") or []),
         "llm": values.get("llm"),
     }
+
+
+def _invoke_retrying_locks(
+    graph: Any, payload: Any, config: dict[str, Any], context: Context
+) -> dict[str, Any]:
+    """The turn's final values (what `invoke` returns: no second read of the state)."""
+    for attempt in range(LOCKED_ATTEMPTS):
+        try:
+            return dict(graph.invoke(payload, config, context=context, durability="exit"))
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            time.sleep(LOCKED_PAUSE_S * 2**attempt * random.uniform(0.5, 1.5))  # noqa: S311
+    raise ToolError(
+        f"the conversation store stayed locked by other processes through {LOCKED_ATTEMPTS} attempts; "
+        "nothing was saved, try again"
+    )

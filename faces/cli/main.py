@@ -14,7 +14,7 @@ import sys
 from faces.tracing import bounded_tracing
 from switchboard.errors import SwitchboardError
 
-COMMANDS = ("chat", "seed", "sql", "search", "eval", "mcp", "bench")
+COMMANDS = ("chat", "seed", "sql", "search", "eval", "mcp", "bench", "gc")
 
 
 class _Parser(argparse.ArgumentParser):

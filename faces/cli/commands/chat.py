@@ -33,6 +33,7 @@ def _read_message(argument: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from graphs.app import open_assistant
+    from graphs.checkpoint import thread_turn_lock
     from graphs.runner import run_turn, validate_ids
     from switchboard.settings import get_settings
 
@@ -47,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
     limiter = UserLimiter.from_settings(settings)  # shared across processes with a redis:// storage
     with open_assistant(settings) as graph:
         if args.message is not None:
-            with limiter.admit(user, "turn"):
-                result = run_turn(graph, user_id=user, thread_id=thread, text=_read_message(args.message))
+            text = _read_message(args.message)
+            with limiter.admit(user, "turn"), thread_turn_lock(settings.checkpoint_url, thread):
+                result = run_turn(graph, user_id=user, thread_id=thread, text=text)
             print(json.dumps(result, ensure_ascii=False) if args.json else result["reply"])
             return 0
         return _interactive(graph, user, thread, limiter)
