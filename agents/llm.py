@@ -20,11 +20,15 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
         return None
     from langchain_openai import ChatOpenAI
 
+    from agents.llm_http import deadline_client
+
     return ChatOpenAI(
         model=settings.llm_model,
         api_key=settings.openai_api_key,
         base_url=settings.openai_base_url,
         timeout=settings.llm_timeout_s,
+        # A timeout bounds the whole answer, not each read of it (a trickling server cannot hold on).
+        http_client=deadline_client(settings.llm_timeout_s),
         temperature=0,
         # Interactive calls are never retried: a retry of a request that timed out doubles the
         # wait and, on a single-threaded local server, queues behind the abandoned one.

@@ -102,3 +102,15 @@ def test_refused_schemas_step_down_once_per_endpoint(make_graph, settings, proxy
     unsure_turn(make_graph, thread_id + "b")
     # json_schema refused, json_object answered; the next turn asks json_object straight away.
     assert [r.response_format for r in proxy.requests] == ["json_schema", "json_object", "json_object"]
+
+
+def test_a_trickling_answer_ends_at_the_deadline(make_graph, settings, proxy, thread_id) -> None:  # type: ignore[no-untyped-def]
+    # Headers at once, then one byte every 0.2 s: each read is quick, so only a deadline on the
+    # whole answer stops it. The client hangs up with most of the body still unsent.
+    proxy.mode, proxy.delay_s = "drip", 0.2
+    use(settings, proxy.url)
+    result = unsure_turn(make_graph, thread_id)
+    proxy.settle()
+    assert [(n["call"], n["event"]) for n in result["engine_notes"]] == [("router", "timeout")]
+    (request,) = proxy.requests
+    assert request.client_left and 0 < request.bytes_sent < 100

@@ -172,6 +172,7 @@ FAST = {"timeout_s": 3.0, "budget_s": 5.0}
         ("drop", "error"),
         ("hang", "timeout"),
         ("slow", "timeout"),
+        ("drip", "timeout"),
     ],
 )
 def test_a_fault_never_crashes_a_turn(make_graph, settings, proxy, thread_id, mode, event) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +183,7 @@ def test_a_fault_never_crashes_a_turn(make_graph, settings, proxy, thread_id, mo
     assert result["agent"] == "router" and result["task_status"] == "needs_info"
     assert [(n["call"], n["event"]) for n in result["engine_notes"]] == [("router", event)]
     check_budget(result, proxy.requests)
-    if mode in ("hang", "slow"):
+    if mode in ("hang", "slow", "drip"):
         proxy.settle()
         assert proxy.requests[0].client_left
 

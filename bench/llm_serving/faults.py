@@ -15,6 +15,7 @@ Modes (`proxy.mode`, changeable at any time):
   that does not know structured output);
 - `slow`: wait `delay_s`, then forward;
 - `hang`: never answer; wait for the client to hang up;
+- `drip`: send the headers at once, then the body one byte every `delay_s` seconds;
 - `drop`: close the connection without a word.
 (A server that is down is a URL where nothing listens: `dead_url()`.)
 
@@ -49,6 +50,7 @@ class ProxyRequest:
     mode: str
     status: int | None = None  # what the proxy answered (None: nothing)
     client_left: bool = False  # the client hung up before the answer
+    bytes_sent: int = 0  # of the body (`drip` counts them one by one)
     done: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -63,6 +65,11 @@ def dead_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/v1"
+
+
+def answer_text(proxy: FaultProxy, record: ProxyRequest) -> str:
+    """What a dripping answer says: the scripted reply, or a plain sentence."""
+    return proxy.respond(record.body) if proxy.respond is not None else "Hello!"
 
 
 def completion(content: str, model: str = "proxy") -> dict[str, Any]:
@@ -170,6 +177,9 @@ class FaultProxy:
             record.client_left = True
             handler.close_connection = True
             return
+        if mode == "drip":
+            self._drip(handler, record, json.dumps(completion(answer_text(self, record))).encode())
+            return
         if mode == "garbage":
             self._send(handler, record, 200, b"\x00\xff<html>not json at all")
         elif mode == "garbage_content":
@@ -189,6 +199,26 @@ class FaultProxy:
             self._send(handler, record, 400, json.dumps(error).encode())
         else:
             self._forward(handler, record, raw)
+
+    def _drip(self, handler: BaseHTTPRequestHandler, record: ProxyRequest, data: bytes) -> None:
+        record.status = 200
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.flush()
+        for index in range(len(data)):
+            if self._wait_for_client(handler, self.delay_s):
+                record.client_left = True
+                handler.close_connection = True
+                return
+            try:
+                handler.wfile.write(data[index : index + 1])
+                handler.wfile.flush()
+            except OSError:
+                record.client_left = True
+                return
+            record.bytes_sent += 1
 
     def _forward(self, handler: BaseHTTPRequestHandler, record: ProxyRequest, raw: bytes) -> None:
         if self.respond is not None:
