@@ -17,11 +17,20 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.common import ToolLog, closing, language_of, outcome, say, screen_before_write, task_slots
+from agents.common import (
+    ToolLog,
+    closing,
+    language_of,
+    outcome,
+    propose,
+    say,
+    screen_before_write,
+    task_slots,
+)
 from agents.services import Services
-from agents.specialist import ConfirmedAction, NodeFn, Roster, Specialist, StateUpdate
+from agents.specialist import ActionFn, ConfirmedAction, NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
-from switchboard.state import Context, PendingAction, State
+from switchboard.state import Context, State
 
 AGENT = "cancellation_agent"
 INTENT = "cancel_flight"
@@ -39,13 +48,11 @@ NO_BOOKING_ON_FLIGHT = (
     "您在航班 {flight} 上没有有效的预订。",
     "You have no active booking on flight {flight}.",
 )
+# One reply for a booking that does not exist and one that is someone else's: a caller cannot
+# probe which booking numbers exist.
 NO_SUCH_BOOKING = (
-    "没有找到确认号为 {code} 的预订，请核对。",
-    "I couldn't find a booking with confirmation number {code}. Please check it.",
-)
-NOT_YOURS = (
-    "抱歉，确认号 {code} 不在您的账户下，我无法查看或更改它。",
-    "Sorry, booking {code} is not under your account, so I can't view or change it.",
+    "在您的账户下没有找到确认号为 {code} 的预订，请核对。",
+    "I couldn't find a booking with confirmation number {code} on your account. Please check it.",
 )
 WRONG_FLIGHT = (
     "确认号 {code} 对应的是航班 {actual}，不是 {given}。请核对后再试。",
@@ -107,47 +114,37 @@ def build_cancellation_node(services: Services, roster: Roster) -> NodeFn:
         language = language_of(state)
         user = runtime.context.user_id
         slots = task_slots(state, INTENT)
-        code, flight = slots.get("confirmation_number"), slots.get("flight_number")
         log = ToolLog()
 
-        def done(reply: str, status: str, **extra: Any) -> dict[str, Any]:
+        def done(reply: str, status: str, **extra: Any) -> StateUpdate:
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status=status, log=log, **extra)
 
         if asks_to_change_terms(state.get("text", "")):
             return done(say(language, *TERMS_FIXED), "refused")
         if refusal := screen_before_write(services, state, user, agent=AGENT, intent=INTENT):
             return refusal
-
+        code = slots.get("confirmation_number")
         if not code:
-            bookings = log.run(
-                "list_bookings",
-                {"flight_number": flight},
-                lambda: services.airline.user_bookings(user, flight_number=flight),
-            )
-            if flight and not bookings:
-                return done(say(language, *NO_BOOKING_ON_FLIGHT).format(flight=flight), "failed")
-            if len(bookings) != 1 or not flight:
-                template = ASK_WHICH if bookings else ASK_BOOKING
-                reply = say(language, *template).format(bookings=_booking_list(bookings))
-                return done(reply, "needs_info", slots=slots, keep_active=True)
-            code = bookings[0].confirmation_number
+            found = _only_booking(services, user, slots, log, language)
+            if isinstance(found, tuple):
+                reply, status = found
+                return done(
+                    reply, status, **({"slots": slots, "keep_active": True} if status == "needs_info" else {})
+                )
+            code = found
         try:
             quote = log.run(
                 "quote_refund",
                 {"confirmation_number": code},
                 lambda: services.airline.quote_refund(user, code),
             )
-        except NotAllowed:
-            log_denials.warning("user %s asked to cancel booking %s of another user", user, code)
-            return done(say(language, *NOT_YOURS).format(code=code), "refused")
         except Conflict:
             return done(say(language, *DEPARTED).format(code=code), "failed")
-        except (NotFound, InputError):
+        except (NotFound, NotAllowed, InputError):
             kept = {k: v for k, v in slots.items() if k != "confirmation_number"}
-            return done(
-                say(language, *NO_SUCH_BOOKING).format(code=code), "needs_info", slots=kept, keep_active=True
-            )
-        booking = quote.booking
+            reply = say(language, *NO_SUCH_BOOKING).format(code=code)
+            return done(reply, "needs_info", slots=kept, keep_active=True)
+        booking, flight = quote.booking, slots.get("flight_number")
         if flight and booking.flight_number != flight:
             # Keep the task open: "sorry, it is on FL789" should carry on from here.
             kept = {k: v for k, v in slots.items() if k != "flight_number"}
@@ -155,47 +152,73 @@ def build_cancellation_node(services: Services, roster: Roster) -> NodeFn:
             return done(reply, "needs_info", slots=kept, keep_active=True)
         if booking.status == "cancelled":
             return done(say(language, *ALREADY_CANCELLED).format(code=code), "completed")
-        reason_zh, reason_en = REASONS.get(quote.reason, (quote.reason, quote.reason))
-        reason = say(language, reason_zh, reason_en).format(fee=f"{quote.fee:.2f}", currency=quote.currency)
-        question = say(language, *CONFIRM).format(
-            flight=booking.flight_number,
-            code=code,
-            seat=booking.seat,
-            amount=f"{quote.refund_amount:.2f}",
-            currency=quote.currency,
-            reason=reason,
+        question = _question(language, quote)
+        pending = propose(
+            "cancel_booking",
+            agent=AGENT,
+            intent=INTENT,
+            args={"confirmation_number": code, "flight_number": booking.flight_number},
+            question=question,
         )
-        pending: PendingAction = {
-            "kind": "cancel_booking",
-            "agent": AGENT,
-            "intent": INTENT,
-            "args": {"confirmation_number": code, "flight_number": booking.flight_number},
-            "question": question,
-        }
         return done(question, "awaiting_confirmation", pending=pending)
 
     return cancel_flight
 
 
-def build_cancel_executor_node(services: Services, roster: Roster) -> NodeFn:
-    """Cancels the booking the user has just confirmed."""
+def _only_booking(
+    services: Services, user: str, slots: dict[str, str], log: ToolLog, language: str
+) -> str | tuple[str, str]:
+    """The confirmation number of the one booking the user means, or (reply, status) to ask."""
+    flight = slots.get("flight_number")
+    bookings = log.run(
+        "list_bookings",
+        {"flight_number": flight},
+        lambda: services.airline.user_bookings(user, flight_number=flight),
+    )
+    if flight and not bookings:
+        return say(language, *NO_BOOKING_ON_FLIGHT).format(flight=flight), "failed"
+    if len(bookings) != 1 or not flight:
+        template = ASK_WHICH if bookings else ASK_BOOKING
+        return say(language, *template).format(bookings=_booking_list(bookings)), "needs_info"
+    return str(bookings[0].confirmation_number)
+
+
+def _question(language: str, quote: Any) -> str:
+    booking = quote.booking
+    reason_zh, reason_en = REASONS.get(quote.reason, (quote.reason, quote.reason))
+    reason = say(language, reason_zh, reason_en).format(fee=f"{quote.fee:.2f}", currency=quote.currency)
+    return say(language, *CONFIRM).format(
+        flight=booking.flight_number,
+        code=booking.confirmation_number,
+        seat=booking.seat,
+        amount=f"{quote.refund_amount:.2f}",
+        currency=quote.currency,
+        reason=reason,
+    )
+
+
+def build_cancel_executor_node(services: Services, roster: Roster) -> ActionFn:
+    """Cancels the booking the user has just confirmed (once: the proposal id is the request key)."""
 
     def cancel_booking(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
-        code = (state["pending"] or {})["args"]["confirmation_number"]
+        pending = state["pending"]
+        if pending is None:
+            raise ValueError("no confirmed proposal to carry out")
+        code = pending["args"]["confirmation_number"]
         log = ToolLog()
         close = closing(state, agent=AGENT, intent=INTENT, log=log)
         try:
             result = log.run(
                 "cancel_booking",
                 {"confirmation_number": code},
-                lambda: services.airline.cancel_booking(runtime.context.user_id, code),
+                lambda: services.airline.cancel_booking(
+                    runtime.context.user_id, code, request_id=pending["id"]
+                ),
             )
-        except NotAllowed:
-            return close(say(language, *NOT_YOURS).format(code=code), "refused")
         except Conflict:
             return close(say(language, *DEPARTED).format(code=code), "failed")
-        except NotFound:
+        except (NotFound, NotAllowed):
             return close(say(language, *NO_SUCH_BOOKING).format(code=code), "failed")
         amount = f"{result.refund_amount:.2f}"
         return close(
@@ -223,5 +246,13 @@ SPECIALIST = Specialist(
     job_tools=frozenset({"cancel_booking", "quote_refund"}),
     lookup_tools=frozenset({"list_bookings"}),
     write_tools=frozenset({"cancel_booking"}),
-    actions=(ConfirmedAction("cancel_booking", build_cancel_executor_node, DECLINED),),
+    actions=(
+        ConfirmedAction(
+            "cancel_booking",
+            build_cancel_executor_node,
+            declined=DECLINED,
+            summary=("取消预订 {confirmation_number}", "cancelling booking {confirmation_number}"),
+            yes_words=("cancel", "cancel it", "取消", "取消吧", "退"),
+        ),
+    ),
 )

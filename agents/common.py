@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from switchboard.errors import ToolError
-from switchboard.state import State, ToolCallRecord
+from switchboard.state import PendingAction, State, ToolCallRecord
 
 T = TypeVar("T")
 
@@ -138,6 +139,18 @@ def closing(state: State, *, agent: str, intent: str, log: ToolLog | None = None
         return update
 
     return close
+
+
+def propose(kind: str, *, agent: str, intent: str, args: dict[str, Any], question: str) -> PendingAction:
+    """A new proposal; its id is the idempotency key of the write a yes leads to."""
+    return {
+        "id": uuid.uuid4().hex,
+        "kind": kind,
+        "agent": agent,
+        "intent": intent,
+        "args": args,
+        "question": question,
+    }
 
 
 def screen_before_write(

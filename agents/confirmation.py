@@ -1,80 +1,63 @@
-"""Human confirmation of sensitive actions: the `interrupt()` node and the reading of the answer.
+"""Human confirmation of sensitive actions: the `interrupt()` node and the reply to a "no".
 
-The question is already in the state (the specialist prepared it). This node stops the run with
-`interrupt()`; the face resumes it with the user's answer (a string, or `{"approved": bool}`
-from a button). Only a clear yes confirms: anything else leaves everything untouched.
+A specialist that proposes a write puts the proposal in `pending` with its question; the graph
+then stops here with `interrupt()` until the user answers. Whatever comes back (typed text through
+`Command(resume=...)`, or `{"approved": bool}` from a Yes/No button) goes back through `ingest` as
+the turn's message, so the input guards and the dialogue policy (`agents.policy`) read it like any
+other: only a clear yes or no settles the proposal; a question or a new request is handled as such
+while the proposal keeps waiting.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
-from langgraph.types import interrupt
+from langgraph.types import Command, interrupt
 
 from agents.common import language_of, outcome, say
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, StateUpdate
 from switchboard.state import Context, State
-from switchboard.text import detect_language, normalize
-
-_NO = re.compile(
-    r"\b(no|nope|nah|don'?t|do not|not|never|stop|wait|keep|cancel that|never ?mind|hold on)\b|不|别|否|算了|先不|暂时不|等等|保留",
-    re.IGNORECASE,
-)
-_YES = re.compile(
-    r"\b(yes|y|yeah|yep|yup|sure|ok|okay|confirm(ed)?|go ahead|do it|please do|correct|right|absolutely|proceed)\b"
-    r"|是|对|好|确认|确定|可以|行|没问题|嗯|同意",
-    re.IGNORECASE,
-)
-
-UNCLEAR = (
-    "（我没能确认您的回答，为安全起见未做任何更改。）",
-    " (I couldn't read that as a yes, so to be safe I changed nothing.)",
-)
 
 
-def read_answer(answer: Any) -> tuple[bool | None, str]:
-    """(True for yes, False for no, None for unclear; the answer as text)."""
+def resumed_message(answer: Any) -> tuple[str, bool | None]:
+    """(the answer as message text, True/False when it came from a Yes/No button, else None)."""
     if isinstance(answer, dict):
         approved = answer.get("approved")
-        text = str(answer.get("text") or ("yes" if approved else "no"))
-        return (approved if isinstance(approved, bool) else None), text
-    text = normalize(str(answer))
-    if _NO.search(text):
-        return False, text
-    if _YES.search(text):
-        return True, text
-    return None, text
+        button = approved if isinstance(approved, bool) else None
+        text = answer.get("text")
+        if not isinstance(text, str) or not text.strip():
+            text = "yes" if approved is True else "no" if approved is False else ""
+        return text, button
+    return (answer if isinstance(answer, str) else str(answer)), None
 
 
 def build_confirm_node(services: Services, roster: Roster) -> NodeFn:
     return confirm
 
 
-def confirm(state: State, runtime: Runtime[Context]) -> StateUpdate:
-    pending = state.get("pending") or {}
+def confirm(state: State, runtime: Runtime[Context]) -> Command[str] | StateUpdate:
+    """Wait for the user's answer to the pending proposal, then read it as a new message."""
+    pending = state.get("pending")
+    if not pending:
+        return {}
     answer = interrupt(
-        {"question": pending.get("question", ""), "kind": pending.get("kind"), "options": ["yes", "no"]}
+        {
+            "question": pending["question"],
+            "kind": pending["kind"],
+            "proposal_id": pending["id"],
+            "options": ["yes", "no"],
+        }
     )
-    approved, text = read_answer(answer)
-    update: dict[str, Any] = {
-        "messages": [HumanMessage(content=text)],
-        "text": text,
-        "confirmed": approved,
-        "guardrail": None,
-    }
-    # A button's answer ("yes" made up for {"approved": true}) says nothing about the user's language.
-    if isinstance(answer, str) and (language := detect_language(text)):
-        update["language"] = language
-    return update
+    text, button = resumed_message(answer)
+    return Command(goto="ingest", update={"messages": [HumanMessage(content=text)], "button": button})
 
 
 def build_declined_node(services: Services, roster: Roster) -> NodeFn:
     def declined(state: State, runtime: Runtime[Context]) -> StateUpdate:
-        """The user said no (or nothing clear): report that nothing changed."""
+        """The user said no: report that nothing changed."""
         return report_declined(state, roster)
 
     return declined
@@ -87,8 +70,6 @@ def report_declined(state: State, roster: Roster) -> StateUpdate:
     if pending is None:
         raise ValueError("nothing was waiting for a confirmation")
     reply = say(language, *roster.action(pending["kind"]).declined).format(**pending["args"])
-    if state.get("confirmed") is None:
-        reply += say(language, *UNCLEAR)
     return outcome(
         state,
         agent=pending["agent"],

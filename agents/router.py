@@ -67,6 +67,18 @@ _FRAMING = re.compile(
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
 
 
+_QUESTION = re.compile(
+    r"[?？]\s*$|[吗呢]\s*[?？]?\s*$|^\s*(?:what|which|when|where|who|why|how|can|could|is|are|do|does|will|would|should)\b"
+    r"|多少|几[点个号天张]|什么|怎么|哪[里个些儿]|是否|能不能|可不可以|有没有",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """Whether the message is shaped as a question (rather than a statement of what happened)."""
+    return bool(_QUESTION.search(text))
+
+
 def is_bare_answer(text: str, entities: dict[str, str]) -> bool:
     """Whether `text` is little more than the slots it states (an answer to "which flight?")."""
     rest = text
@@ -93,6 +105,9 @@ def decide(
     def context(label: str) -> RouteDecision:
         return {"label": label, "confidence": prediction.confidence, "decided_by": "context"}
 
+    for specialist in roster.specialists:
+        if specialist.claims is not None and specialist.claims(text):
+            return {"label": specialist.intent, "confidence": prediction.confidence, "decided_by": "rule"}
     active = state.get("active_task")
     if active:
         supplies = any(name in entities for name in roster.task_slots.get(active, ()))
@@ -101,7 +116,13 @@ def decide(
         if prediction.label == active or prediction.confidence < SWITCH_CONFIDENCE:
             if prediction.label == active and prediction.confidence >= threshold:
                 return {"label": active, "confidence": prediction.confidence, "decided_by": "classifier"}
-            if supplies or active in roster.free_text_tasks or prediction.label == active:
+            # A question about something else is not the details a free-text task asked for.
+            asks_other = prediction.confidence >= threshold and is_question(text)
+            if (
+                supplies
+                or prediction.label == active
+                or (active in roster.free_text_tasks and not asks_other)
+            ):
                 return context(active)
     last = state.get("last_intent")
     followup = (

@@ -1,8 +1,12 @@
-"""Seat specialist: book a seat, or change one after the user confirms.
+"""Seat specialist: book a seat, change one the user holds, or show the user's bookings.
 
-Workflow: gather flight and seat -> book. A taken seat gets free alternatives and the question
-stays open; a user who already holds a seat on that flight is asked to confirm the change (the
-graph's confirmation node interrupts), and `build_seat_change_node` carries it out.
+Workflow: gather flight and seat -> check the seat (it exists, it is free, the flight is open) ->
+- the user already holds a seat on that flight: propose the change (a yes carries it out);
+- "change my seat" without a booking on that flight: say so and propose a new booking at its fare;
+- flight and seat given in one message ("为 FL456 预订座位 15B"): book at once;
+- otherwise (the details came over several messages): propose the booking with its fare.
+A seat that is taken is never proposed: the user gets free seats nearby instead. "Show my
+bookings", "我的座位是几号" list the user's own bookings.
 """
 
 from __future__ import annotations
@@ -17,14 +21,20 @@ from agents.common import (
     closing,
     language_of,
     outcome,
+    propose,
     say,
     screen_before_write,
     task_slots,
 )
+from agents.dialogue import asks_for_own_bookings, asks_to_change_seat
+from agents.fares import cabin_name, price
+from agents.flight_status import status_name
+from agents.my_bookings import list_bookings
 from agents.services import Services
-from agents.specialist import ConfirmedAction, NodeFn, Roster, Specialist, StateUpdate
+from agents.specialist import ActionFn, ConfirmedAction, NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
-from switchboard.state import Context, PendingAction, State
+from switchboard.state import Context, State
+from tools.airline import BOOKABLE_STATUSES
 
 AGENT = "seat_agent"
 INTENT = "book_seat"
@@ -65,6 +75,14 @@ CONFIRM_CHANGE = (
     "您已持有航班 {flight} 的座位 {old}（确认号 {code}）。是否改为 {new}？请回复“是”确认，或“否”保留原座位。",
     "You already hold seat {old} on flight {flight} (confirmation {code}). Change it to {new}? Reply yes to confirm or no to keep your seat.",
 )
+NO_BOOKING_TO_CHANGE = (
+    "您在航班 {flight} 上没有预订，无法改座。是否改为新预订座位 {seat}（{cabin}，{price}）？请回复“是”预订，或“否”放弃。",
+    "You have no booking on flight {flight}, so there is no seat to change. Book seat {seat} ({cabin}, {price}) as a new booking instead? Reply yes to book or no to leave it.",
+)
+CONFIRM_BOOKING = (
+    "为您预订航班 {flight} 的座位 {seat}（{cabin}），票价 {price}。请回复“是”确认预订，或“否”放弃。",
+    "Book seat {seat} on flight {flight} ({cabin}) for {price}? Reply yes to book or no to leave it.",
+)
 CHANGE_IMPOSSIBLE = (
     "预订 {code} 已无法更改座位（预订已取消或航班不再开放选座）。",
     "Booking {code} can no longer change seats (it is cancelled or the flight is closed).",
@@ -75,12 +93,6 @@ CHANGED = (
 )
 
 
-def _cabin(language: str, cabin: str) -> str:
-    from agents.fares import cabin_name
-
-    return cabin_name(language, cabin)
-
-
 def _seat_taken_reply(language: str, flight: str, seat: str, alternatives: list[str]) -> str:
     if alternatives:
         return say(language, *SEAT_TAKEN).format(
@@ -89,119 +101,193 @@ def _seat_taken_reply(language: str, flight: str, seat: str, alternatives: list[
     return say(language, *SEAT_TAKEN_FULL).format(flight=flight, seat=seat)
 
 
+class SeatRequest:
+    """One seat request being worked out: who, which flight and seat, and what was looked up."""
+
+    def __init__(self, services: Services, state: State, runtime: Runtime[Context]) -> None:
+        self.services = services
+        self.state = state
+        self.user = runtime.context.user_id
+        self.language = language_of(state)
+        self.slots = task_slots(state, INTENT)
+        self.log = ToolLog()
+
+    def done(self, reply: str, status: str, **extra: Any) -> StateUpdate:
+        return outcome(
+            self.state, agent=AGENT, intent=INTENT, reply=reply, status=status, log=self.log, **extra
+        )
+
+    def ask(self, reply: str, drop: str | None = None) -> StateUpdate:
+        """Keep the task open (without the slot `drop`, which was wrong) and ask again."""
+        kept = {k: v for k, v in self.slots.items() if k != drop}
+        return self.done(reply, "needs_info", slots=kept, keep_active=True)
+
+    def say(self, texts: tuple[str, str], **values: Any) -> str:
+        return say(self.language, *texts).format(**values)
+
+
 def build_seat_node(services: Services, roster: Roster) -> NodeFn:
     def book_seat(state: State, runtime: Runtime[Context]) -> StateUpdate:
-        language = language_of(state)
-        slots = task_slots(state, INTENT)
-        log = ToolLog()
+        request = SeatRequest(services, state, runtime)
+        text, stated = state.get("text", ""), state.get("entities") or {}
+        if asks_for_own_bookings(text) and "seat" not in stated:
+            return list_bookings(services, state, request.user, request.slots.get("flight_number"))
+        slots = request.slots
         if "seat" in slots and "flight_number" not in slots:
             # "Change my seat to 14C": with one booking the flight is not in doubt.
-            bookings = log.run(
-                "list_bookings", {}, lambda: services.airline.user_bookings(runtime.context.user_id)
+            bookings = request.log.run(
+                "list_bookings", {}, lambda: services.airline.user_bookings(request.user)
             )
             if len(bookings) == 1:
                 slots["flight_number"] = bookings[0].flight_number
         missing = tuple(name for name in ("flight_number", "seat") if name not in slots)
         if missing:
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=say(language, *ASK[missing]),
-                status="needs_info",
-                log=log,
-                slots=slots,
-                keep_active=True,
-            )
-        flight, seat, user = slots["flight_number"], slots["seat"], runtime.context.user_id
-        args = {"flight_number": flight, "seat": seat}
-
-        def ask_again(reply: str, drop: str) -> dict[str, Any]:
-            kept = {k: v for k, v in slots.items() if k != drop}
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=reply,
-                status="needs_info",
-                log=log,
-                slots=kept,
-                keep_active=True,
-            )
-
-        if refusal := screen_before_write(services, state, user, agent=AGENT, intent=INTENT):
+            return request.ask(request.say(ASK[missing]))
+        if refusal := screen_before_write(services, state, request.user, agent=AGENT, intent=INTENT):
             return refusal
-        try:
-            result = log.run("book_seat", args, lambda: services.airline.book_seat(user, flight, seat))
-        except NotFound as exc:
-            if exc.details.get("code") == "no_such_seat":
-                return ask_again(say(language, *NO_SUCH_SEAT).format(flight=flight, seat=seat), "seat")
-            return ask_again(say(language, *UNKNOWN_FLIGHT).format(flight=flight), "flight_number")
-        except InputError:
-            return ask_again(say(language, *ASK[("flight_number", "seat")]), "seat")
-        except Conflict as exc:
-            code = exc.details.get("code")
-            if code == "seat_taken":
-                return ask_again(
-                    _seat_taken_reply(language, flight, seat, list(exc.details.get("alternatives") or [])),
-                    "seat",
-                )
-            if code == "already_booked":
-                booking = exc.details["booking"]
-                question = say(language, *CONFIRM_CHANGE).format(
-                    flight=flight, old=booking.seat, code=booking.confirmation_number, new=seat
-                )
-                pending: PendingAction = {
-                    "kind": "change_seat",
-                    "agent": AGENT,
-                    "intent": INTENT,
-                    "args": {
-                        "confirmation_number": booking.confirmation_number,
-                        "new_seat": seat,
-                        "flight_number": flight,
-                        "old_seat": booking.seat,
-                    },
-                    "question": question,
-                }
-                return outcome(
-                    state,
-                    agent=AGENT,
-                    intent=INTENT,
-                    reply=question,
-                    status="awaiting_confirmation",
-                    log=log,
-                    pending=pending,
-                )
-            from agents.flight_status import status_name
-
-            status = status_name(language, str(exc.details.get("flight_status", "")))
-            return outcome(
-                state,
-                agent=AGENT,
-                intent=INTENT,
-                reply=say(language, *NOT_BOOKABLE).format(flight=flight, status=status),
-                status="failed",
-                log=log,
-            )
-        booking = result.booking
-        template = BOOKED if result.created else ALREADY_HELD
-        reply = say(language, *template).format(
-            flight=flight,
-            seat=booking.seat,
-            cabin=_cabin(language, booking.cabin),
-            code=booking.confirmation_number,
-        )
-        return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)
+        one_shot = {"flight_number", "seat"} <= set(stated) and not asks_to_change_seat(text)
+        return _decide(request, slots["flight_number"], slots["seat"], one_shot, asks_to_change_seat(text))
 
     return book_seat
 
 
-def build_seat_change_node(services: Services, roster: Roster) -> NodeFn:
-    """Carries out a seat change the user has just confirmed."""
+def _decide(request: SeatRequest, flight: str, seat: str, one_shot: bool, change: bool) -> StateUpdate:
+    """Check the seat, then propose, book or explain (see the module docstring)."""
+    airline = request.services.airline
+    try:
+        status = request.log.run("flight_status", {"flight_number": flight}, lambda: airline.flight_status(flight))
+        seat_map = request.log.run("seat_map", {"flight_number": flight}, lambda: airline.seat_map(flight))
+    except (NotFound, InputError):
+        return request.ask(request.say(UNKNOWN_FLIGHT, flight=flight), "flight_number")
+    if status.status not in BOOKABLE_STATUSES:
+        name = status_name(request.language, status.status)
+        return request.done(request.say(NOT_BOOKABLE, flight=flight, status=name), "failed")
+    info = next((s for s in seat_map.seats if s.seat == seat), None)
+    if info is None:
+        return request.ask(request.say(NO_SUCH_SEAT, flight=flight, seat=seat), "seat")
+    held = request.log.run(
+        "list_bookings",
+        {"flight_number": flight},
+        lambda: airline.user_bookings(request.user, flight_number=flight),
+    )
+    if held and held[0].seat == seat:
+        booking = held[0]
+        cabin = cabin_name(request.language, booking.cabin)
+        reply = request.say(
+            ALREADY_HELD, flight=flight, seat=seat, cabin=cabin, code=booking.confirmation_number
+        )
+        return request.done(reply, "completed")
+    if not info.free:
+        alternatives = airline.free_seats_near(flight, seat)
+        return request.ask(_seat_taken_reply(request.language, flight, seat, alternatives), "seat")
+    if held:
+        return _propose_change(request, held[0], seat)
+    if one_shot and not change:
+        return _book_now(request, flight, seat)
+    return _propose_booking(request, flight, seat, info.cabin, change)
+
+
+def _propose_change(request: SeatRequest, booking: Any, seat: str) -> StateUpdate:
+    question = request.say(
+        CONFIRM_CHANGE,
+        flight=booking.flight_number,
+        old=booking.seat,
+        code=booking.confirmation_number,
+        new=seat,
+    )
+    args = {
+        "confirmation_number": booking.confirmation_number,
+        "new_seat": seat,
+        "flight_number": booking.flight_number,
+        "old_seat": booking.seat,
+    }
+    pending = propose("change_seat", agent=AGENT, intent=INTENT, args=args, question=question)
+    return request.done(question, "awaiting_confirmation", pending=pending)
+
+
+def _propose_booking(request: SeatRequest, flight: str, seat: str, cabin: str, change: bool) -> StateUpdate:
+    """A paid booking the user did not ask for in one message: its fare first, then a yes."""
+    airline = request.services.airline
+    args = {"flight_number": flight, "cabin": cabin}
+    try:
+        fares = request.log.run("fare_quote", args, lambda: airline.fares(flight, cabin))
+    except (NotFound, InputError):
+        return request.ask(request.say(NO_SUCH_SEAT, flight=flight, seat=seat), "seat")
+    fare = price(fares[0])
+    template = NO_BOOKING_TO_CHANGE if change else CONFIRM_BOOKING
+    question = request.say(
+        template, flight=flight, seat=seat, cabin=cabin_name(request.language, cabin), price=fare
+    )
+    pending = propose(
+        "reserve_seat",
+        agent=AGENT,
+        intent=INTENT,
+        args={"flight_number": flight, "seat": seat, "price": fare},
+        question=question,
+    )
+    return request.done(question, "awaiting_confirmation", pending=pending)
+
+
+def _book_now(request: SeatRequest, flight: str, seat: str, request_id: str | None = None) -> StateUpdate:
+    airline = request.services.airline
+    try:
+        result = request.log.run(
+            "book_seat",
+            {"flight_number": flight, "seat": seat},
+            lambda: airline.book_seat(request.user, flight, seat, request_id=request_id),
+        )
+    except NotFound as exc:
+        if exc.details.get("code") == "no_such_seat":
+            return request.ask(request.say(NO_SUCH_SEAT, flight=flight, seat=seat), "seat")
+        return request.ask(request.say(UNKNOWN_FLIGHT, flight=flight), "flight_number")
+    except InputError:
+        return request.ask(request.say(ASK[("flight_number", "seat")]), "seat")
+    except Conflict as exc:
+        if exc.details.get("code") == "seat_taken":
+            alternatives = list(exc.details.get("alternatives") or [])
+            return request.ask(_seat_taken_reply(request.language, flight, seat, alternatives), "seat")
+        if exc.details.get("code") == "already_booked":
+            return _propose_change(request, exc.details["booking"], seat)
+        status = status_name(request.language, str(exc.details.get("flight_status", "")))
+        return request.done(request.say(NOT_BOOKABLE, flight=flight, status=status), "failed")
+    booking = result.booking
+    template = BOOKED if result.created else ALREADY_HELD
+    reply = request.say(
+        template,
+        flight=flight,
+        seat=booking.seat,
+        cabin=cabin_name(request.language, booking.cabin),
+        code=booking.confirmation_number,
+    )
+    return request.done(reply, "completed")
+
+
+def build_reserve_seat_node(services: Services, roster: Roster) -> ActionFn:
+    """Books the seat the user has just confirmed, at the fare they were told (once per proposal)."""
+
+    def reserve_seat(state: State, runtime: Runtime[Context]) -> StateUpdate:
+        pending = state["pending"]
+        if pending is None:
+            raise ValueError("no confirmed proposal to carry out")
+        request = SeatRequest(services, state, runtime)
+        args = pending["args"]
+        update = _book_now(request, args["flight_number"], args["seat"], request_id=pending["id"])
+        update.update(pending=None, confirmed=None)
+        update["facts"] = [*update["facts"], dict(args)]
+        return update
+
+    return reserve_seat
+
+
+def build_seat_change_node(services: Services, roster: Roster) -> ActionFn:
+    """Carries out a seat change the user has just confirmed (once per proposal)."""
 
     def change_seat(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
-        args = dict((state["pending"] or {})["args"])
+        pending = state["pending"]
+        if pending is None:
+            raise ValueError("no confirmed proposal to carry out")
+        args = dict(pending["args"])
         flight, code, new_seat = args["flight_number"], args["confirmation_number"], args["new_seat"]
         log = ToolLog()
         close = closing(state, agent=AGENT, intent=INTENT, log=log)
@@ -209,7 +295,9 @@ def build_seat_change_node(services: Services, roster: Roster) -> NodeFn:
             booking = log.run(
                 "change_seat",
                 {"confirmation_number": code, "new_seat": new_seat},
-                lambda: services.airline.change_seat(runtime.context.user_id, code, new_seat),
+                lambda: services.airline.change_seat(
+                    runtime.context.user_id, code, new_seat, request_id=pending["id"]
+                ),
             )
         except Conflict as exc:
             if exc.details.get("code") != "seat_taken":
@@ -228,21 +316,39 @@ def build_seat_change_node(services: Services, roster: Roster) -> NodeFn:
     return change_seat
 
 
-DECLINED = (
+DECLINED_CHANGE = (
     "好的，座位没有更改，您仍是 {old_seat}。",
     "OK, your seat is unchanged: you keep {old_seat}.",
 )
+DECLINED_BOOKING = ("好的，没有预订座位 {seat}。", "OK, I haven't booked seat {seat}.")
 
 SPECIALIST = Specialist(
     intent=INTENT,
     agent=AGENT,
-    meaning="reserve or change a seat on a flight",
+    meaning="reserve or change a seat on a flight, or show the user's bookings",
     build=build_seat_node,
     title=("座位", "Seats"),
     capability=("预订或更换座位", "book or change seats"),
     slots=("flight_number", "seat"),
+    claims=asks_for_own_bookings,
     reviewed=True,
-    job_tools=frozenset({"book_seat", "change_seat"}),
+    job_tools=frozenset({"book_seat", "change_seat", "list_bookings"}),
+    lookup_tools=frozenset({"flight_status", "seat_map", "fare_quote"}),
     write_tools=frozenset({"book_seat", "change_seat"}),
-    actions=(ConfirmedAction("change_seat", build_seat_change_node, DECLINED),),
+    actions=(
+        ConfirmedAction(
+            "change_seat",
+            build_seat_change_node,
+            declined=DECLINED_CHANGE,
+            summary=("把座位改为 {new_seat}", "changing your seat to {new_seat}"),
+            yes_words=("change it", "换吧", "改吧"),
+        ),
+        ConfirmedAction(
+            "reserve_seat",
+            build_reserve_seat_node,
+            declined=DECLINED_BOOKING,
+            summary=("预订航班 {flight_number} 的座位 {seat}", "booking seat {seat} on {flight_number}"),
+            yes_words=("book it", "订吧", "订"),
+        ),
+    ),
 )

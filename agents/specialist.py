@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
 from switchboard.state import Context, State
 
@@ -26,23 +27,38 @@ StateUpdate = dict[str, Any]
 
 
 class NodeFn(Protocol):
-    """A graph node: every node takes the state and the run's runtime (for `context.user_id`)."""
+    """A graph node: every node takes the state and the run's runtime (for `context.user_id`).
+
+    It returns the fields it changes, or a `Command` when it also chooses where the run goes.
+    """
+
+    def __call__(self, state: State, runtime: Runtime[Context], /) -> StateUpdate | Command[str]: ...
+
+
+class ActionFn(Protocol):
+    """The node of a confirmed action: carries out `state["pending"]` and reports it."""
 
     def __call__(self, state: State, runtime: Runtime[Context], /) -> StateUpdate: ...
 
 
-# Builds a node from the process's services and the roster it is part of.
+# Build a node (an action node) from the process's services and the roster it is part of.
 NodeBuilder = Callable[["Services", "Roster"], NodeFn]
+ActionBuilder = Callable[["Services", "Roster"], ActionFn]
 
 
 @dataclass(frozen=True)
 class ConfirmedAction:
-    """A sensitive write a specialist proposes (`pending.kind`) and carries out after a yes."""
+    """A sensitive write a specialist proposes (`pending.kind`) and carries out after a yes.
+
+    The texts are (zh, en) templates formatted with the proposal's `args`.
+    """
 
     kind: str
-    build: NodeBuilder
-    # What the reply says when the user declines; formatted with the proposal's `args`.
-    declined: tuple[str, str]
+    build: ActionBuilder
+    declined: tuple[str, str]  # the reply when the user says no
+    summary: tuple[str, str]  # the proposal in a few words, for "still waiting" and "dropped" notes
+    # Words that confirm this proposal when they are the whole answer ("cancel it", "取消吧").
+    yes_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,9 @@ class Specialist:
     # A message stating one of these slots goes back here when the classifier is unsure
     # ("what about FL456?" after a status question).
     followup_slots: tuple[str, ...] = ()
+    # A high-precision rule for messages this specialist always takes, whatever the classifier
+    # says ("show my bookings" for the seat desk).
+    claims: Callable[[str], bool] | None = None
     reviewed: bool = False  # the deterministic critic checks its replies against the tool results
     # With an LLM, the LLM critic checks its composed replies against their facts (every
     # `reviewed` specialist's replies are checked too, on top of the deterministic critic).

@@ -18,6 +18,7 @@ from agents.critic import critique, revise
 from agents.guards import ids_in_facts
 from agents.guards.at_rest import stored_message
 from agents.llm_critic import review_with_llm
+from agents.policy import DialoguePolicy, proposal_notes
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, StateUpdate
 from switchboard.state import TURN_DEFAULTS, Context, CriticRecord, State
@@ -38,6 +39,8 @@ def message_text(message: BaseMessage) -> str:
 
 
 def build_ingest_node(services: Services, roster: Roster) -> NodeFn:
+    policy = DialoguePolicy(services, roster)
+
     def ingest(state: State, runtime: Runtime[Context]) -> StateUpdate:
         last: BaseMessage = state["messages"][-1]
         # PII at rest: from here on (state, tools, checkpoint) the message has its cards masked.
@@ -45,27 +48,31 @@ def build_ingest_node(services: Services, roster: Roster) -> NodeFn:
         last = stored or last
         raw = message_text(last) if isinstance(last, HumanMessage) else ""
         check = services.input_guard.check(raw, user_id=runtime.context.user_id)
-        language = detect_language(check.text) or state.get("language") or "en"
+        # A button's "yes" says nothing about the user's language.
+        detected = None if state.get("button") is not None else detect_language(check.text)
+        language = detected or state.get("language") or "en"
         update: dict[str, Any] = {**TURN_DEFAULTS, "text": check.text, "language": language}
         if not state.get("user_id"):
             update["user_id"] = runtime.context.user_id
         if stored is not None:
             update["messages"] = [stored]
         verdict = check.verdict
-        if not verdict.allowed:
-            # Keep the checkpoint clean: a note replaces the refused message, which is never stored.
-            note = f"[message not processed: {verdict.name}/{verdict.reason}, {len(raw)} characters]"
-            message = check.message or {}
-            update.update(
-                messages=[HumanMessage(content=note, id=last.id)],
-                text="",
-                guardrail=verdict.guardrail,
-                route={"label": "irrelevant", "confidence": 1.0, "decided_by": "guard"},
-                intent="irrelevant",
-                reply=message.get(language) or message.get("en", ""),
-                task_status="refused",
-                agent="input_guard",
-            )
+        if verdict.allowed:
+            return policy.resolve({**state, "language": language}, update, runtime)
+        # Keep the checkpoint clean: a note replaces the refused message, which is never stored.
+        note = f"[message not processed: {verdict.name}/{verdict.reason}, {len(raw)} characters]"
+        message = check.message or {}
+        update.update(
+            messages=[HumanMessage(content=note, id=last.id)],
+            text="",
+            guardrail=verdict.guardrail,
+            route={"label": "irrelevant", "confidence": 1.0, "decided_by": "guard"},
+            intent="irrelevant",
+            reply=message.get(language) or message.get("en", ""),
+            task_status="refused",
+            agent="input_guard",
+            pending_at_start=state.get("pending"),  # a waiting proposal keeps waiting
+        )
         return update
 
     return ingest
@@ -83,7 +90,8 @@ def build_review_node(services: Services, roster: Roster) -> NodeFn:
     use_llm = services.chat_model is not None and settings.llm_critic
 
     def review(state: State, runtime: Runtime[Context]) -> StateUpdate:
-        """Check the reply against the facts (bounded revisions), then guard what leaves."""
+        """Check the reply against the facts (bounded revisions), add the turn's notes, then guard
+        what leaves."""
         reply, language = state.get("reply", ""), state.get("language") or "en"
         facts = list(state.get("facts") or [])
         user_text = state.get("text", "")
@@ -106,6 +114,10 @@ def build_review_node(services: Services, roster: Roster) -> NodeFn:
                 critic["revisions"] = [*critic.get("revisions", []), *revisions]
         if critic is not None:
             update["critic"] = critic
+        reply = compose(list(state.get("notes") or []), reply, proposal_notes(state, roster))
+        for proposal in (state.get("pending"), state.get("pending_at_start")):
+            if proposal:  # the proposal's own ids (the user's booking) are the user's to see
+                facts.append(dict(proposal["args"]))
         own_text = " ".join(message_text(m) for m in state.get("messages", []) if isinstance(m, HumanMessage))
         checked = services.output_guard.check(
             reply, own_text=own_text, allowed_ids=ids_in_facts(facts), language=language
@@ -117,6 +129,30 @@ def build_review_node(services: Services, roster: Roster) -> NodeFn:
         return update
 
     return review
+
+
+FAILED = (
+    "抱歉，处理您的请求时出错了（错误编号 {error_id}），没有做任何更改。请稍后再试。",
+    "Sorry, something went wrong while handling your request (error {error_id}); nothing was changed. Please try again.",
+)
+
+
+def failed_turn(state: State, node: str, error_id: str) -> StateUpdate:
+    """The update that replaces a node's when it raised: a polite reply, the error id for the logs.
+
+    A node after the reply was composed (`review`) also appends the reply to the conversation.
+    """
+    language = state.get("language") or detect_language(state.get("text", "")) or "en"
+    reply = (FAILED[0] if language == "zh" else FAILED[1]).format(error_id=error_id)
+    update: StateUpdate = {"reply": reply, "task_status": "failed", "agent": state.get("agent") or node}
+    if node == "review":
+        update["messages"] = [AIMessage(content=reply)]
+    return update
+
+
+def compose(before: list[str], reply: str, after: list[str]) -> str:
+    """The reply with what the turn adds before it (an earlier result) and after it (a reminder)."""
+    return "\n\n".join(part for part in (*before, reply, *after) if part)
 
 
 def build_finalize_node(services: Services, roster: Roster) -> NodeFn:

@@ -9,27 +9,42 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Callable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
+from langgraph.errors import GraphBubbleUp
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
 from agents.confirmation import build_confirm_node, build_declined_node
 from agents.llm_budget import state_update, turn_scope
 from agents.registry import SPECIALISTS
 from agents.router import build_clarify_node, build_router_node
 from agents.services import Services
-from agents.specialist import NodeBuilder, NodeFn, Roster, Specialist, StateUpdate
-from agents.turn import build_finalize_node, build_ingest_node, build_review_node
+from agents.specialist import ActionBuilder, ActionFn, NodeBuilder, NodeFn, Roster, Specialist, StateUpdate
+from agents.turn import build_finalize_node, build_ingest_node, build_review_node, failed_turn
 from switchboard.state import Context, State
+
+logger = logging.getLogger("switchboard.graph")
 
 # Nodes of the graph itself; a specialist's intent or action kind may not take these names.
 FIXED_NODES = frozenset({"ingest", "router", "clarify", "confirm", "declined", "review", "finalize"})
 
 
-def after_ingest(state: State) -> Literal["router", "review"]:
-    return "review" if state.get("guardrail") else "router"
+def after_ingest(state: State) -> str:
+    """Where the dialogue policy sent the message: an answer to the waiting proposal (its action
+    node or `declined`), straight to review when it already answered, else the router."""
+    if state.get("guardrail") or state.get("task_status"):
+        return "review"
+    pending = state.get("pending")
+    if pending and state.get("confirmed"):
+        return pending["kind"]
+    if pending and state.get("answer") == "no":
+        return "declined"
+    return "router"
 
 
 def after_review(state: State) -> Literal["confirm", "finalize"]:
@@ -39,6 +54,8 @@ def after_review(state: State) -> Literal["confirm", "finalize"]:
 def route_to(roster: Roster) -> Callable[[State], str]:
     def after_router(state: State) -> str:
         """The specialist the router chose (a node named by its intent), or the clarifying question."""
+        if state.get("task_status") == "failed":  # the router itself failed: say so
+            return "review"
         route = state.get("route") or {}
         label = str(route.get("label", "irrelevant"))
         if route.get("decided_by") == "clarify" or label not in roster.intents:
@@ -48,36 +65,45 @@ def route_to(roster: Roster) -> Callable[[State], str]:
     return after_router
 
 
-def after_confirm(state: State) -> str:
-    """The confirmed action's node (named by its kind), or `declined` for a no or an unclear answer."""
-    pending = state.get("pending")
-    return pending["kind"] if pending and state.get("confirmed") else "declined"
-
-
 class Node:
-    """A graph node as an object rather than a plain function.
+    """A graph node as an object rather than a plain function, and the turn's safety net.
 
     At compile time LangGraph reads a function node's source and closure to find subgraphs, and
     evaluates the attribute chains it sees there (`services.inventory`, `services.knowledge`):
     that would build every lazily built service, and parse every node's source, at start-up. An
     object skips that inspection.
 
+    No exception escapes a turn: a node that raises (a bug, a dependency down) is logged with an
+    error id and its update becomes a polite failure in the user's language (`failed_turn`);
+    the run goes on to review and the reply. LangGraph's own control flow (interrupts, commands)
+    passes through.
+
     With an LLM configured the node also runs inside the turn's LLM budget (`llm_budget`), and
     what it spent and noted goes back into the state; without one it is the bare function.
     """
 
-    __slots__ = ("fn", "llm_budget")
+    __slots__ = ("fn", "name", "llm_budget")
 
-    def __init__(self, fn: NodeFn, llm_budget: tuple[float, float] | None = None) -> None:
+    def __init__(self, name: str, fn: NodeFn | ActionFn, llm_budget: tuple[float, float] | None = None) -> None:
+        self.name = name
         self.fn = fn
         self.llm_budget = llm_budget  # (turn budget, per-call timeout) in seconds
 
-    def __call__(self, state: State, runtime: Runtime[Context]) -> StateUpdate:
-        if self.llm_budget is None:
-            return self.fn(state, runtime)
-        with turn_scope(*self.llm_budget, state=state) as budget:
-            update = self.fn(state, runtime)
-        return {**update, **state_update(budget, state)}
+    def __call__(self, state: State, runtime: Runtime[Context]) -> StateUpdate | Command[str]:
+        try:
+            if self.llm_budget is None:
+                return self.fn(state, runtime)
+            with turn_scope(*self.llm_budget, state=state) as budget:
+                update = self.fn(state, runtime)
+            if isinstance(update, Command):
+                return update
+            return {**update, **state_update(budget, state)}
+        except GraphBubbleUp:
+            raise
+        except Exception:  # noqa: BLE001 - the safety net: reported to the user, logged with an id
+            error_id = uuid.uuid4().hex[:8]
+            logger.exception("node %s failed (error %s)", self.name, error_id)
+            return failed_turn(state, self.name, error_id)
 
 
 def _check_names(roster: Roster) -> None:
@@ -96,29 +122,29 @@ def build_graph(services: Services, specialists: Sequence[Specialist] = SPECIALI
     settings = services.settings
     budget = (settings.llm_turn_budget_s, settings.llm_timeout_s) if services.chat_model is not None else None
 
-    def node(build: NodeBuilder) -> Node:
-        return Node(build(services, roster), budget)
+    def add(name: str, build: NodeBuilder | ActionBuilder, **options: Any) -> None:
+        graph.add_node(name, Node(name, build(services, roster), budget), **options)
 
     graph = StateGraph(State, context_schema=Context)
-    graph.add_node("ingest", node(build_ingest_node))
-    graph.add_node("router", node(build_router_node))
-    graph.add_node("clarify", node(build_clarify_node))
+    add("ingest", build_ingest_node)
+    add("router", build_router_node)
+    add("clarify", build_clarify_node)
     for specialist in roster.specialists:
-        graph.add_node(specialist.intent, node(specialist.build))
-    graph.add_node("confirm", node(build_confirm_node))
+        add(specialist.intent, specialist.build)
+    # `confirm` waits for the answer (interrupt) and hands it back to `ingest` as a message.
+    add("confirm", build_confirm_node, destinations=("ingest",))
     for action in roster.actions:
-        graph.add_node(action.kind, node(action.build))
-    graph.add_node("declined", node(build_declined_node))
-    graph.add_node("review", node(build_review_node))
-    graph.add_node("finalize", node(build_finalize_node))
+        add(action.kind, action.build)
+    add("declined", build_declined_node)
+    add("review", build_review_node)
+    add("finalize", build_finalize_node)
 
     graph.add_edge(START, "ingest")
-    graph.add_conditional_edges("ingest", after_ingest, ["router", "review"])
-    graph.add_conditional_edges("router", route_to(roster), [*roster.intents, "clarify"])
+    graph.add_conditional_edges("ingest", after_ingest, ["router", "review", *kinds, "declined"])
+    graph.add_conditional_edges("router", route_to(roster), [*roster.intents, "clarify", "review"])
     for name in [*roster.intents, "clarify"]:
         graph.add_edge(name, "review")
     graph.add_conditional_edges("review", after_review, ["confirm", "finalize"])
-    graph.add_conditional_edges("confirm", after_confirm, [*kinds, "declined"])
     for name in [*kinds, "declined"]:
         graph.add_edge(name, "review")
     graph.add_edge("finalize", END)

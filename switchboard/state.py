@@ -19,7 +19,8 @@ __all__ = ["INTENTS", "TURN_DEFAULTS", "Context", "Intent", "State"]
 
 
 TaskStatus = Literal["completed", "needs_info", "awaiting_confirmation", "refused", "failed"]
-DecidedBy = Literal["classifier", "llm", "context", "clarify", "guard"]
+DecidedBy = Literal["classifier", "rule", "llm", "context", "clarify", "guard", "dialogue"]
+Answer = Literal["yes", "no", "unsure"]
 
 
 class RouteDecision(TypedDict):
@@ -66,8 +67,9 @@ class EngineNote(TypedDict):
 
 
 class PendingAction(TypedDict):
-    """A sensitive action waiting for the user's yes or no."""
+    """A sensitive action proposed to the user and waiting for their yes or no."""
 
+    id: str  # the proposal's id: the idempotency key of the write it leads to
     kind: str  # the proposing specialist's `ConfirmedAction.kind`, e.g. cancel_booking, change_seat
     agent: str
     intent: str
@@ -85,6 +87,9 @@ class ConversationFields(TypedDict):
     slots: NotRequired[dict[str, dict[str, str]]]  # per intent, kept across topic switches
     last_intent: NotRequired[str | None]
     inventory_state: NotRequired[dict[str, Any] | None]  # what a follow-up inventory question refines
+    # A proposal waiting for the user's yes or no. It waits across turns (a question asked
+    # meanwhile is answered) until a clear answer settles it or a new proposal replaces it.
+    pending: NotRequired[PendingAction | None]
 
 
 class TurnFields(TypedDict):
@@ -92,10 +97,11 @@ class TurnFields(TypedDict):
 
     text: NotRequired[str]  # the normalised message of this turn
     entities: NotRequired[dict[str, str]]  # slots stated in this message
-    # A proposal waiting for the user's yes or no. A new message (rather than an answer to the
-    # interrupt) drops it: nothing was changed.
-    pending: NotRequired[PendingAction | None]
-    confirmed: NotRequired[bool | None]  # the answer to `pending`, once given
+    answer: NotRequired[Answer | None]  # how this message answers `pending`, when it is an answer
+    confirmed: NotRequired[bool | None]  # the user said yes to `pending` (an action node carries it out)
+    button: NotRequired[bool | None]  # the answer came from a Yes/No button, not from typed text
+    pending_at_start: NotRequired[str | None]  # the id of the proposal waiting when the turn began
+    notes: NotRequired[list[str]]  # said around the reply: an earlier result, a proposal still waiting
     route: NotRequired[RouteDecision | None]
     intent: NotRequired[str | None]
     agent: NotRequired[str | None]
@@ -118,8 +124,11 @@ class State(ConversationFields, TurnFields):
 # with `TurnFields`.
 TURN_DEFAULTS: dict[str, Any] = {
     "entities": {},
-    "pending": None,
+    "answer": None,
     "confirmed": None,
+    "button": None,
+    "pending_at_start": None,
+    "notes": [],
     "route": None,
     "intent": None,
     "agent": None,

@@ -18,7 +18,7 @@ from langgraph.types import Command
 from agents.common import language_of, outcome, say
 from agents.registry import ROSTER, SPECIALISTS
 from agents.services import Services
-from agents.specialist import ConfirmedAction, NodeFn, Roster, Specialist, StateUpdate
+from agents.specialist import ActionFn, ConfirmedAction, NodeFn, Roster, Specialist, StateUpdate
 from graphs.assistant import build_graph
 from graphs.services import build_services
 from switchboard.state import Context, PendingAction, State
@@ -32,6 +32,7 @@ def build_points_node(services: Services, roster: Roster) -> NodeFn:
         language = language_of(state)
         question = say(language, "兑换 500 积分吗？", "Redeem 500 points?")
         pending: PendingAction = {
+            "id": uuid.uuid4().hex,
             "kind": "redeem_points",
             "agent": "points_agent",
             "intent": "loyalty_points",
@@ -50,7 +51,7 @@ def build_points_node(services: Services, roster: Roster) -> NodeFn:
     return points
 
 
-def build_redeem_node(services: Services, roster: Roster) -> NodeFn:
+def build_redeem_node(services: Services, roster: Roster) -> ActionFn:
     def redeem(state: State, runtime: Runtime[Context]) -> StateUpdate:
         REDEEMED.append(runtime.context.user_id)
         language = language_of(state)
@@ -68,6 +69,20 @@ def build_redeem_node(services: Services, roster: Roster) -> NodeFn:
     return redeem
 
 
+def test_a_question_while_an_added_action_waits_keeps_it_waiting(points_graph: Any) -> None:
+    REDEEMED.clear()
+    thread = uuid.uuid4().hex
+    ask(points_graph, thread, "redeem my points please")
+    meanwhile = ask(points_graph, thread, Command(resume="hello there"))
+    assert (
+        meanwhile["agent"] == "greeting_agent"
+        and "Still waiting for your answer on redeeming 500 points" in meanwhile["reply"]
+    )
+    assert REDEEMED == []
+    done = ask(points_graph, thread, Command(resume={"approved": True}))
+    assert done["reply"] == "Done: 500 points redeemed." and REDEEMED == ["USER123"]
+
+
 POINTS = Specialist(
     intent="loyalty_points",
     agent="points_agent",
@@ -78,7 +93,10 @@ POINTS = Specialist(
     job_tools=frozenset({"redeem_points"}),
     actions=(
         ConfirmedAction(
-            "redeem_points", build_redeem_node, ("好的，积分没有兑换。", "OK, your {points} points stay.")
+            "redeem_points",
+            build_redeem_node,
+            declined=("好的，积分没有兑换。", "OK, your {points} points stay."),
+            summary=("兑换 {points} 积分", "redeeming {points} points"),
         ),
     ),
 )
@@ -147,7 +165,7 @@ def test_the_router_tables_come_from_the_specialists() -> None:
         "inventory_query",
         "knowledge_search",
     }
-    assert {a.kind for a in ROSTER.actions} == {"cancel_booking", "change_seat"}
+    assert {a.kind for a in ROSTER.actions} == {"cancel_booking", "change_seat", "reserve_seat"}
     assert set(ROSTER.intents) == {
         "flight_status",
         "book_seat",

@@ -7,6 +7,8 @@ database enforces it with partial unique indexes (SQLite and PostgreSQL both sup
     uq_bookings_confirmed_user       (user_id, flight_number) WHERE status = 'confirmed'
     uq_complaints_open_text          (user_id, text_sha256)   WHERE status = 'open'
 
+and a confirmed write is done once per request id (`applied_requests`, primary key).
+
 so two concurrent writers cannot both win, whatever the isolation level. Times are naive: flight
 times are airport-local, `created_at`/`updated_at` are UTC.
 """
@@ -153,5 +155,23 @@ class Complaint(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class AppliedRequest(Base):
+    """A write carried out for a request id (a confirmed proposal): done once, remembered.
+
+    The row is written in the same transaction as the write itself, so a request replayed after
+    a crash finds it and gets the stored result instead of a second refund or booking.
+    """
+
+    __tablename__ = "applied_requests"
+
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text)  # the write's result as JSON
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 # Creation order (parents first); drop in reverse.
-AIRLINE_TABLES: tuple[Table, ...] = tuple(table_of(m) for m in (Flight, Seat, Fare, Booking, Complaint))
+AIRLINE_TABLES: tuple[Table, ...] = tuple(
+    table_of(m) for m in (Flight, Seat, Fare, Booking, Complaint, AppliedRequest)
+)

@@ -1,12 +1,12 @@
 """The airline desk as a typed service: flight status, fares, seat maps, bookings, refunds, complaints.
 
 `AirlineService(engine)` is plain Python over SQLAlchemy. Every method normalises and validates its
-arguments (`InputError`), checks that the caller owns what it touches (`NotAllowed`) and can be
-called twice with the same effect. Expected failures raise `switchboard.errors` with a machine
-readable `details["code"]`:
+arguments (`InputError`), checks that the caller owns what it touches (another user's booking is
+"not found", in the same words as a booking that does not exist) and can be called twice with the
+same effect: the writes a user confirms carry a `request_id` and are done at most once. Expected
+failures raise `switchboard.errors` with a machine readable `details["code"]`:
 
     NotFound    no_such_flight, no_such_seat, no_such_fare, no_such_booking
-    NotAllowed  not_owner
     Conflict    flight_not_bookable, flight_departed, seat_taken (alternatives=[...]),
                 already_booked (booking=BookingInfo), booking_cancelled, busy
 

@@ -90,3 +90,15 @@ def normalize_user_id(value: object) -> str:
     if _USER_RE.fullmatch(user_id) is None:
         raise InputError("user id must be 1-128 letters, digits or . @ : + - _")
     return user_id
+
+
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
+
+
+def normalize_request_id(value: object) -> str | None:
+    """A request id (a proposal's idempotency key): 8-64 letters, digits and `_.:-`, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _REQUEST_ID_RE.fullmatch(value):
+        raise InputError("a request id is 8-64 letters, digits or _.:-")
+    return value

@@ -3,12 +3,17 @@ takes no seats becomes the `switchboard.errors` exception a caller can show as i
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
+
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from switchboard.errors import Conflict, NotAllowed, NotFound
+from switchboard.errors import Conflict, InputError, NotFound
 from tools.airline.seats import rank_nearby
-from tools.airline_models import Booking, Flight, Seat
+from tools.airline_models import AppliedRequest, Booking, Flight, Seat
+
+denials = logging.getLogger("switchboard.authorization")
 
 # Flights that can still take (or change) a seat.
 BOOKABLE_STATUSES = frozenset({"on_time", "delayed", "boarding"})
@@ -59,18 +64,47 @@ def holder(session: Session, number: str, seat: str) -> str | None:
 
 
 def own_booking(session: Session, user: str, number: str, for_update: bool = False) -> Booking:
+    """The user's booking `number`. Another user's booking is "not found" too, word for word, so
+    that no caller can learn which booking numbers exist; the denial is logged."""
     query = select(Booking).where(Booking.confirmation_number == number)
     if for_update:
         # PostgreSQL: a concurrent cancel/change of the same booking waits for this one.
         query = query.with_for_update()
     booking = session.scalars(query).first()
+    if booking is not None and booking.user_id != user:
+        denials.warning("user %s asked for booking %s of another user", user, number)
+        booking = None
     if booking is None:
-        raise NotFound(f"no booking {number}", code="no_such_booking", confirmation_number=number)
-    if booking.user_id != user:
-        raise NotAllowed(
-            f"booking {number} belongs to another user", code="not_owner", confirmation_number=number
+        raise NotFound(
+            f"no booking {number} on your account", code="no_such_booking", confirmation_number=number
         )
     return booking
+
+
+def applied(session: Session, request_id: str | None, user: str) -> str | None:
+    """The stored result (JSON) of the write already done for `request_id`, if any."""
+    if not request_id:
+        return None
+    row = session.get(AppliedRequest, request_id)
+    if row is None:
+        return None
+    if row.user_id != user:  # a request id is no capability: someone else's is simply unknown
+        raise InputError("this request id was used by another request")
+    return row.result
+
+
+def record_applied(session: Session, request_id: str | None, user: str, kind: str, result: str) -> None:
+    """Remember the write done for `request_id` in the write's own transaction."""
+    if request_id:
+        session.add(
+            AppliedRequest(
+                request_id=request_id,
+                user_id=user,
+                kind=kind,
+                result=result,
+                created_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+            )
+        )
 
 
 def free_near(session: Session, number: str, wanted: str, limit: int) -> list[str]:

@@ -31,6 +31,7 @@ from tools.airline.inputs import (
     normalize_cabin,
     normalize_confirmation_number,
     normalize_flight_number,
+    normalize_request_id,
     normalize_seat,
     normalize_user_id,
 )
@@ -50,7 +51,16 @@ from tools.airline.results import (
     flight_info,
 )
 from tools.airline.seats import seat_key, seat_position
-from tools.airline_models import BOOKING_STATUSES, CABINS, Booking, Complaint, Fare, Flight, Seat
+from tools.airline_models import (
+    BOOKING_STATUSES,
+    CABINS,
+    AppliedRequest,
+    Booking,
+    Complaint,
+    Fare,
+    Flight,
+    Seat,
+)
 from tools.db import read_session, write_session
 
 # Voluntary cancellation fee per cabin, in the fare's currency; the refund never goes below zero.
@@ -215,14 +225,27 @@ class AirlineService:
             refund, fee, reason = _refund_terms(booking, records.flight(session, booking.flight_number))
         return RefundQuote(booking=info, refund_amount=refund, fee=fee, currency=info.currency, reason=reason)
 
+    def request_applied(self, request_id: str) -> bool:
+        """Whether a write was already carried out for `request_id` (a confirmed proposal)."""
+        key = normalize_request_id(request_id)
+        with read_session(self._engine) as session:
+            return session.get(AppliedRequest, key) is not None
+
     # -- writes
 
-    def book_seat(self, user_id: str, flight_number: str, seat: str) -> BookingResult:
+    def book_seat(
+        self, user_id: str, flight_number: str, seat: str, *, request_id: str | None = None
+    ) -> BookingResult:
+        """Book a seat. With `request_id` (a confirmed proposal) the booking is made at most once:
+        a replay returns the first result."""
         user = normalize_user_id(user_id)
         number = normalize_flight_number(flight_number)
         wanted = normalize_seat(seat)
+        key = normalize_request_id(request_id)
 
         def attempt(session: Session) -> BookingResult:
+            if (done := records.applied(session, key, user)) is not None:
+                return BookingResult.model_validate_json(done)
             flight = records.flight(session, number)
             records.require_bookable(flight)
             seat_row = records.seat(session, number, wanted)
@@ -265,16 +288,24 @@ class AirlineService:
             )
             session.add(booking)
             session.flush()  # the unique indexes speak here
-            return BookingResult(booking=booking_info(booking), created=True)
+            result = BookingResult(booking=booking_info(booking), created=True)
+            records.record_applied(session, key, user, "book_seat", result.model_dump_json())
+            return result
 
         return self._write(attempt)
 
-    def change_seat(self, user_id: str, confirmation_number: str, new_seat: str) -> BookingInfo:
+    def change_seat(
+        self, user_id: str, confirmation_number: str, new_seat: str, *, request_id: str | None = None
+    ) -> BookingInfo:
+        """Move a booking to another seat; with `request_id`, at most once (see `book_seat`)."""
         user = normalize_user_id(user_id)
         number = normalize_confirmation_number(confirmation_number)
         wanted = normalize_seat(new_seat)
+        key = normalize_request_id(request_id)
 
         def attempt(session: Session) -> BookingInfo:
+            if (done := records.applied(session, key, user)) is not None:
+                return BookingInfo.model_validate_json(done)
             booking = records.own_booking(session, user, number, for_update=True)
             if booking.status != "confirmed":
                 raise Conflict(
@@ -291,15 +322,23 @@ class AirlineService:
             booking.cabin = seat_row.cabin
             booking.updated_at = _utcnow()
             session.flush()
-            return booking_info(booking)
+            result = booking_info(booking)
+            records.record_applied(session, key, user, "change_seat", result.model_dump_json())
+            return result
 
         return self._write(attempt)
 
-    def cancel_booking(self, user_id: str, confirmation_number: str) -> CancellationResult:
+    def cancel_booking(
+        self, user_id: str, confirmation_number: str, *, request_id: str | None = None
+    ) -> CancellationResult:
+        """Cancel and refund a booking; with `request_id`, at most once (see `book_seat`)."""
         user = normalize_user_id(user_id)
         number = normalize_confirmation_number(confirmation_number)
+        key = normalize_request_id(request_id)
 
         def attempt(session: Session) -> CancellationResult:
+            if (done := records.applied(session, key, user)) is not None:
+                return CancellationResult.model_validate_json(done)
             booking = records.own_booking(session, user, number, for_update=True)
             if booking.status == "cancelled":
                 return CancellationResult(
@@ -313,12 +352,14 @@ class AirlineService:
             booking.refund_amount = refund
             booking.updated_at = _utcnow()
             session.flush()
-            return CancellationResult(
+            result = CancellationResult(
                 booking=booking_info(booking),
                 refund_amount=refund,
                 currency=booking.currency,
                 already_cancelled=False,
             )
+            records.record_applied(session, key, user, "cancel_booking", result.model_dump_json())
+            return result
 
         return self._write(attempt)
 

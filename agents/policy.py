@@ -1,0 +1,190 @@
+"""The dialogue policy: what a new message means for what is waiting (a proposal, an open task).
+
+Run by `ingest` on every message after the input guards, before the router:
+
+1. A proposal whose yes was already given or already carried out (a turn cut short by a crash)
+   is completed first, exactly once (the write's idempotency key is the proposal id), and its
+   result is told in this turn's reply.
+2. A proposal waiting for an answer is settled only by a message that is an answer as a whole
+   (or a Yes/No button): yes -> the action's node, no -> `declined`, hesitation -> asked again.
+3. A retraction ("forget that", "不用了", "先别订") drops the waiting proposal or open task; what
+   follows it ("..., I'd rather know the status of FL123") is routed as the new request.
+4. A bare "no" or "yes" with nothing waiting closes an open task or gets a short reply; it never
+   opens a task of its own.
+5. Anything else is a request: the router takes it, and a waiting proposal keeps waiting (the
+   reply says so), unless a new proposal replaces it (the reply says that too).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.common import language_of, say
+from agents.dialogue import find_retraction, read_answer
+from agents.services import Services
+from agents.specialist import ActionFn, Roster, StateUpdate
+from switchboard.state import Answer, Context, PendingAction, State
+
+logger = logging.getLogger("switchboard.dialogue")
+
+REASK = (
+    "我没能确认您的意思，为安全起见还没有做任何更改。{question}",
+    "I couldn't tell whether that was a yes, so nothing has changed yet. {question}",
+)
+ACK = ("好的。还有什么可以帮您？", "OK. Is there anything else I can help with?")
+TASK_LEFT = (
+    "好的，已停止，什么都没有提交。还有什么可以帮您？",
+    "OK, I've stopped there and nothing was submitted. Is there anything else I can help with?",
+)
+RECOVERED = ("（您之前确认的操作已完成：）{reply}", "(The action you confirmed earlier is done:) {reply}")
+STILL_WAITING = (
+    "（仍在等待您的确认：{summary}。请回复“是”或“否”。）",
+    "(Still waiting for your answer on {summary}: reply yes or no.)",
+)
+DROPPED = ("（之前的请求已作废：{summary}。）", "(I dropped your earlier request: {summary}.)")
+
+
+class DialoguePolicy:
+    """Reads one message against what is waiting; see the module docstring."""
+
+    def __init__(self, services: Services, roster: Roster) -> None:
+        self.services = services
+        self.roster = roster
+        # The confirmed-action nodes, run here when a crash left a confirmed proposal undone.
+        self.executors: dict[str, ActionFn] = {a.kind: a.build(services, roster) for a in roster.actions}
+
+    def resolve(self, state: State, update: StateUpdate, runtime: Runtime[Context]) -> StateUpdate:
+        """`update` (the turn's fresh fields from `ingest`) completed by the policy's decision."""
+        text = update["text"]
+        pending = state.get("pending")
+        button: bool | None = state.get("button")
+        update["pending_at_start"] = pending
+        if pending and self._left_undone(state, pending):
+            result = self._recover(state, pending, runtime, update)
+            update["pending_at_start"] = pending = None
+            if button is not None or read_answer(text) == "yes":
+                # The "yes" was repeated: the recovered result is the whole reply.
+                update.update(
+                    agent=result.get("agent"),
+                    intent=result.get("intent"),
+                    task_status=result.get("task_status"),
+                    route=_dialogue_route(str(result.get("intent"))),
+                )
+                return update
+        if pending:
+            return self._answer(pending, text, button, update, state)
+        return self._without_proposal(state, text, update)
+
+    # -- a proposal that a crash left half done
+    def _left_undone(self, state: State, pending: PendingAction) -> bool:
+        if state.get("answer") == "yes":  # the last turn said yes but never finished
+            return True
+        try:
+            return self.services.airline.request_applied(pending["id"])
+        except AttributeError:  # a service without idempotency records (a test double)
+            return False
+
+    def _recover(
+        self, state: State, pending: PendingAction, runtime: Runtime[Context], update: StateUpdate
+    ) -> StateUpdate:
+        """Carry out the confirmed proposal now (again, if it was: the write is idempotent)."""
+        logger.warning(
+            "completing proposal %s (%s) left undone by an interrupted turn", pending["id"], pending["kind"]
+        )
+        executor = self.executors[pending["kind"]]
+        result = executor({**state, "pending": pending, "confirmed": True}, runtime)
+        language = language_of(state)
+        update.update(
+            pending=None,
+            notes=[say(language, *RECOVERED).format(reply=result.get("reply", ""))],
+            tool_calls=list(result.get("tool_calls") or []),
+            facts=list(result.get("facts") or []),
+            slots=result.get("slots", state.get("slots") or {}),
+            active_task=result.get("active_task", state.get("active_task")),
+        )
+        return result
+
+    # -- a proposal waiting for an answer
+    def _answer(
+        self, pending: PendingAction, text: str, button: bool | None, update: StateUpdate, state: State
+    ) -> StateUpdate:
+        action = self.roster.action(pending["kind"])
+        answer: Answer | None = read_answer(text, action.yes_words)
+        if button is not None:  # a Yes/No button means exactly that
+            answer = "yes" if button else "no"
+        if answer is None and (retraction := find_retraction(text)) is not None:
+            if not retraction.remainder:
+                answer = "no"
+            else:  # "forget that, what's the status of FL123?": drop it, take the rest
+                update.update(pending=None, text=retraction.remainder)
+                return update
+        if answer is None:
+            return update  # a request: routed as such, the proposal keeps waiting
+        update.update(answer=answer, intent=pending["intent"], route=_dialogue_route(pending["intent"]))
+        if answer == "yes":
+            update["confirmed"] = True
+        elif answer == "unsure":
+            language = language_of(state)
+            update.update(
+                reply=say(language, *REASK).format(question=pending["question"]),
+                agent=pending["agent"],
+                intent=pending["intent"],
+                task_status="awaiting_confirmation",
+                route=_dialogue_route(pending["intent"]),
+            )
+        return update
+
+    # -- nothing waiting for a yes or no
+    def _without_proposal(self, state: State, text: str, update: StateUpdate) -> StateUpdate:
+        language = language_of(state)
+        retraction = find_retraction(text)
+        answer = read_answer(text)
+        active = state.get("active_task")
+        if retraction is not None and retraction.remainder:
+            update["text"] = retraction.remainder
+            if active:
+                update.update(active_task=None, slots=_without(state, active))
+            return update
+        if retraction is None and answer not in ("yes", "no"):
+            return update  # a request (or mere hesitation): the router takes it
+        if active and (retraction is not None or answer == "no"):
+            reply, intent = say(language, *TASK_LEFT), active
+            update.update(active_task=None, slots=_without(state, active))
+        elif active and answer != "no":
+            return update  # "ok" while a task waits for details: let the task ask again
+        else:
+            reply, intent = say(language, *ACK), "greeting"
+        update.update(
+            reply=reply,
+            agent="dialogue",
+            intent=intent,
+            task_status="completed",
+            route=_dialogue_route(intent),
+        )
+        return update
+
+
+def _without(state: State, intent: str) -> dict[str, dict[str, str]]:
+    slots = dict(state.get("slots") or {})
+    slots.pop(intent, None)
+    return slots
+
+
+def _dialogue_route(label: str) -> dict[str, Any]:
+    return {"label": label, "confidence": 1.0, "decided_by": "dialogue"}
+
+
+def proposal_notes(state: State, roster: Roster) -> list[str]:
+    """What the reply adds about a proposal that was waiting when the turn began (see `review`)."""
+    before = state.get("pending_at_start")
+    if not before or state.get("answer") in ("yes", "no", "unsure"):
+        return []
+    now = state.get("pending")
+    language = language_of(state)
+    summary = say(language, *roster.action(before["kind"]).summary).format(**before["args"])
+    if now and now["id"] == before["id"]:
+        return [say(language, *STILL_WAITING).format(summary=summary)]
+    return [say(language, *DROPPED).format(summary=summary)]
