@@ -7,6 +7,9 @@ index nor the embedding model: they load on the first policy question.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from langgraph.runtime import Runtime
 
 from agents.common import language_of, outcome, say
@@ -14,6 +17,8 @@ from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError, ToolError
 from switchboard.state import Context, State
+
+_CODE = re.compile(r"\b[A-Z][A-Z0-9-]{4,}\b")
 
 AGENT = "knowledge_agent"
 INTENT = "knowledge_search"
@@ -37,7 +42,13 @@ def build_knowledge_node(services: Services, roster: Roster) -> NodeFn:
             update["tool_calls"] = [call]
             return update
         call = {"name": "search_knowledge_base", "args": {"question": question}, "ok": True}
-        facts = [source.model_dump(mode="json") for source in answer.sources]
+        facts: list[dict[str, Any]] = [source.model_dump(mode="json") for source in answer.sources]
+        # Codes the answer quotes from the documents' own text (an example confirmation number).
+        quoted = sorted(
+            {code for code in _CODE.findall(answer.answer) if any(code in s.snippet for s in answer.sources)}
+        )
+        if quoted:
+            facts.append({"quoted_codes": quoted})
         status = "completed" if answer.found else "failed"
         update = outcome(state, agent=AGENT, intent=INTENT, reply=answer.answer, status=status)
         update.update(tool_calls=[call], facts=facts)

@@ -263,21 +263,33 @@ class McpAirlineService:
 
     # -- writes
 
-    def book_seat(self, user_id: str, flight_number: str, seat: str) -> BookingResult:
-        data = self._call("book_seat", {"flight_number": flight_number, "seat": seat}, user_id=user_id)
-        return BookingResult.model_validate(data)
+    def request_applied(self, request_id: str) -> bool:
+        """Not visible through MCP: the server keeps its requests to itself. A replayed yes is
+        still carried out at most once (the write tools take the same `request_id`)."""
+        return False
 
-    def change_seat(self, user_id: str, confirmation_number: str, new_seat: str) -> BookingInfo:
-        data = self._call(
-            "change_seat", {"confirmation_number": confirmation_number, "new_seat": new_seat}, user_id=user_id
-        )
-        return BookingInfo.model_validate(data)
+    def book_seat(
+        self, user_id: str, flight_number: str, seat: str, *, request_id: str | None = None
+    ) -> BookingResult:
+        arguments = {"flight_number": flight_number, "seat": seat, "request_id": request_id}
+        return BookingResult.model_validate(self._call("book_seat", arguments, user_id=user_id))
 
-    def cancel_booking(self, user_id: str, confirmation_number: str) -> CancellationResult:
+    def change_seat(
+        self, user_id: str, confirmation_number: str, new_seat: str, *, request_id: str | None = None
+    ) -> BookingInfo:
+        arguments = {
+            "confirmation_number": confirmation_number,
+            "new_seat": new_seat,
+            "request_id": request_id,
+        }
+        return BookingInfo.model_validate(self._call("change_seat", arguments, user_id=user_id))
+
+    def cancel_booking(
+        self, user_id: str, confirmation_number: str, *, request_id: str | None = None
+    ) -> CancellationResult:
         """Cancel for real: the specialist has already asked the user (`confirm=true`)."""
-        data = self._call(
-            "cancel_booking", {"confirmation_number": confirmation_number, "confirm": True}, user_id=user_id
-        )
+        arguments = {"confirmation_number": confirmation_number, "confirm": True, "request_id": request_id}
+        data = self._call("cancel_booking", arguments, user_id=user_id)
         return CancellationResult.model_validate(data["cancellation"])
 
     def file_complaint(

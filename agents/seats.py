@@ -35,9 +35,12 @@ from agents.specialist import ActionFn, ConfirmedAction, NodeFn, Roster, Special
 from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
 from switchboard.state import Context, State
 from tools.airline import BOOKABLE_STATUSES
+from tools.airline.seats import rank_nearby
 
 AGENT = "seat_agent"
 INTENT = "book_seat"
+# Free seats offered instead of a taken one.
+ALTERNATIVES = 3
 
 ASK = {
     ("flight_number", "seat"): (
@@ -155,7 +158,9 @@ def _decide(request: SeatRequest, flight: str, seat: str, one_shot: bool, change
     """Check the seat, then propose, book or explain (see the module docstring)."""
     airline = request.services.airline
     try:
-        status = request.log.run("flight_status", {"flight_number": flight}, lambda: airline.flight_status(flight))
+        status = request.log.run(
+            "flight_status", {"flight_number": flight}, lambda: airline.flight_status(flight)
+        )
         seat_map = request.log.run("seat_map", {"flight_number": flight}, lambda: airline.seat_map(flight))
     except (NotFound, InputError):
         return request.ask(request.say(UNKNOWN_FLIGHT, flight=flight), "flight_number")
@@ -178,7 +183,8 @@ def _decide(request: SeatRequest, flight: str, seat: str, one_shot: bool, change
         )
         return request.done(reply, "completed")
     if not info.free:
-        alternatives = airline.free_seats_near(flight, seat)
+        free = [s.seat for s in seat_map.seats if s.free and s.cabin == info.cabin]
+        alternatives = rank_nearby(seat, free)[:ALTERNATIVES]
         return request.ask(_seat_taken_reply(request.language, flight, seat, alternatives), "seat")
     if held:
         return _propose_change(request, held[0], seat)

@@ -12,18 +12,23 @@ times with a growing, jittered pause, then reported in one line.
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import sqlite3
 import time
+import uuid
 from typing import Any, TypedDict
 
 from langgraph.types import Command
 
-from switchboard.errors import InputError, ToolError
+from switchboard.errors import ConfigurationError, InputError, ToolError
 from switchboard.identity import USER_ID
 from switchboard.privacy import mask_text
 from switchboard.state import Context
+from switchboard.text import detect_language
+
+logger = logging.getLogger("switchboard.turn")
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _THREAD_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
@@ -63,6 +68,29 @@ def validate_ids(user_id: str, thread_id: str) -> None:
         raise InputError("thread id must be 1-128 characters of letters, digits and _.:@-")
 
 
+FAILED = (
+    "抱歉，处理您的消息时出错了（错误编号 {error_id}）。请稍后再试。",
+    "Sorry, something went wrong while handling your message (error {error_id}). Please try again.",
+)
+
+
+def failed_result(thread_id: str, message: str) -> TurnResult:
+    """The turn's result when the run itself failed (the nodes catch their own failures; this is
+    the checkpointer, the database or the graph machinery): a reply with an id to find the log."""
+    error_id = uuid.uuid4().hex[:8]
+    logger.exception("turn on thread %s failed (error %s)", thread_id, error_id)
+    reply = FAILED[0] if detect_language(message) == "zh" else FAILED[1]
+    return {
+        "reply": reply.format(error_id=error_id),
+        "intent": None,
+        "agent": None,
+        "task_status": "failed",
+        "guardrail": None,
+        "tool_calls": [],
+        "thread_id": thread_id,
+    }
+
+
 def thread_config(thread_id: str) -> dict[str, Any]:
     return {"configurable": {"thread_id": thread_id}}
 
@@ -81,7 +109,12 @@ def run_turn(graph: Any, *, user_id: str, thread_id: str, text: object) -> TurnR
         payload: Any = Command(resume=message)
     else:
         payload = {"messages": [{"role": "user", "content": message}]}
-    values = _invoke_retrying_locks(graph, payload, config, Context(user_id=user_id))
+    try:
+        values = _invoke_retrying_locks(graph, payload, config, Context(user_id=user_id))
+    except ConfigurationError:
+        raise  # the process cannot work at all (no models: run `make install`): one line, not a turn
+    except Exception:  # noqa: BLE001 - no exception escapes a turn: the user gets a reply, the log the rest
+        return failed_result(thread_id, message)
     return {
         "reply": values.get("reply", ""),
         "intent": values.get("intent"),

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     router_threshold: float | None = None
     # Longest message accepted, in characters.
     max_input_chars: int = 4000
+    # Where the log goes ("-" for stderr) and from which level: never into a chat transcript.
+    log_file: str = Field(default_factory=lambda: str(VAR_DIR / "log" / "switchboard.log"))
+    log_level: str = "WARNING"
 
     # API keys of the HTTP faces: comma-separated `key:user_id` pairs (CONTRACTS §2). The MCP
     # server over HTTP maps each bearer token to its user id; parsing lives in `switchboard.identity`.

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 import tools.airline.service as airline_service
-from switchboard.errors import Conflict, InputError, NotAllowed, NotFound
+from switchboard.errors import Conflict, InputError, NotFound
 from tests.helpers import sqlite_copy
 from tools.airline import (
     AirlineService,
@@ -471,7 +471,7 @@ def test_confirmation_number_collision_is_retried(svc: AirlineService, monkeypat
 # ---------------------------------------------------------------- ownership
 
 
-def test_other_users_booking_is_not_allowed(engine: Engine, svc: AirlineService) -> None:
+def test_other_users_booking_reads_as_not_found(engine: Engine, svc: AirlineService) -> None:
     before = svc.get_booking("USER123", "ABC123")
     for call, args in (
         (svc.get_booking, ("MALLORY", "ABC123")),
@@ -479,12 +479,36 @@ def test_other_users_booking_is_not_allowed(engine: Engine, svc: AirlineService)
         (svc.change_seat, ("MALLORY", "ABC123", "20A")),
         (svc.quote_refund, ("MALLORY", "abc123")),
     ):
-        with pytest.raises(NotAllowed) as err:
+        with pytest.raises(NotFound) as err:
             call(*args)
-        assert err.value.details["code"] == "not_owner"
+        with pytest.raises(NotFound) as missing:
+            call(args[0], "XYZ321", *args[2:])
+        # Word for word what a booking that does not exist gets: nothing to probe.
+        assert str(err.value) == str(missing.value).replace("XYZ321", "ABC123")
+        assert err.value.details == {**missing.value.details, "confirmation_number": "ABC123"}
         assert "USER123" not in str(err.value)
     assert svc.get_booking("USER123", "ABC123") == before
     assert svc.user_bookings("MALLORY", status=None) == []
+
+
+def test_a_confirmed_write_is_done_once_per_request_id(engine: Engine, svc: AirlineService) -> None:
+    first = svc.cancel_booking("USER123", "ABC123", request_id="proposal-0001")
+    again = svc.cancel_booking("USER123", "ABC123", request_id="proposal-0001")
+    assert again == first and not first.already_cancelled  # the replay returns the first result
+    assert svc.request_applied("proposal-0001") and not svc.request_applied("proposal-0002")
+    booked = svc.book_seat("USER123", "FL123", "12A", request_id="proposal-0003")
+    assert svc.book_seat("USER123", "FL123", "12A", request_id="proposal-0003") == booked
+    code = booked.booking.confirmation_number
+    first_seat = free_seat(svc, "FL123", "economy")
+    moved = svc.change_seat("USER123", code, first_seat, request_id="proposal-0004")
+    # Replayed after the seat moved on: still the first result, not a second change.
+    svc.change_seat("USER123", code, free_seat(svc, "FL123", "economy"))
+    assert svc.change_seat("USER123", code, first_seat, request_id="proposal-0004") == moved
+    assert svc.get_booking("USER123", code).seat != first_seat
+    with pytest.raises(InputError):  # another user's request id is no capability
+        svc.cancel_booking("MALLORY", "ABC123", request_id="proposal-0001")
+    with pytest.raises(InputError):
+        svc.cancel_booking("USER123", "ABC123", request_id="bad id!")
 
 
 def test_unknown_booking_is_not_found(svc: AirlineService) -> None:
@@ -687,7 +711,7 @@ def test_happy_path_any_database(any_engine: Engine) -> None:
     assert svc.cancel_booking("USER123", "ABC123").already_cancelled
     complaint = svc.file_complaint("USER9", "行李丢了")
     assert svc.file_complaint("USER9", "行李丢了").complaint_id == complaint.complaint_id
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotFound):
         svc.get_booking("USER9", "ABC123")
 
 

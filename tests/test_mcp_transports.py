@@ -110,7 +110,7 @@ def test_http_session_lists_calls_and_confirms_across_calls(served, engine) -> N
     assert {"ask_assistant", "query_inventory", "search_knowledge_base"} <= tools
     assert "switchboard://inventory/schema" in resources
     assert fare.structuredContent["fares"][0]["price"] == "500.00"
-    assert missing.isError and missing.content[0].text == "no booking XYZ999"
+    assert missing.isError and missing.content[0].text == "no booking XYZ999 on your account"
     assert first.structuredContent["task_status"] == "awaiting_confirmation"
     assert second.structuredContent["task_status"] == "completed"
     assert [c["name"] for c in second.structuredContent["tool_calls"]] == ["cancel_booking"]

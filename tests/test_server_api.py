@@ -71,7 +71,7 @@ def test_a_booking_is_made_for_the_keys_user(server: ServerProcess, db: Any) -> 
     thread = sdk.threads.create()
     values = say(sdk, thread["thread_id"], "为 FL456 预订座位 15B")
     assert values["agent"] == "seat_agent" and values["task_status"] == "completed"
-    assert [(c["name"], c["ok"]) for c in values["tool_calls"]] == [("book_seat", True)]
+    assert [(c["name"], c["ok"]) for c in values["tool_calls"]][-1] == ("book_seat", True)
     with db.connect() as conn:
         owner = conn.execute(
             text(
@@ -113,9 +113,9 @@ def test_another_key_cannot_act_as_USER123(server: ServerProcess, db: Any) -> No
         "configurable": {"langgraph_auth_user_id": "USER123", "langgraph_auth_user": {"identity": "USER123"}}
     }
     values = say(intruder, own, "取消 FL789，确认号 ABC123", config=forged)
-    assert values["user_id"] == "USER456" and "不在您的账户下" in values["reply"]
+    assert values["user_id"] == "USER456" and "在您的账户下没有找到确认号为 ABC123 的预订" in values["reply"]
     values = say(intruder, own, "取消 FL789，确认号 ABC123")
-    assert "不在您的账户下" in values["reply"] and values["task_status"] != "awaiting_confirmation"
+    assert "在您的账户下没有找到确认号为 ABC123 的预订" in values["reply"] and values["task_status"] != "awaiting_confirmation"
     assert values["user_id"] == "USER456"
     assert booking(db) == before
 

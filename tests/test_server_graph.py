@@ -53,7 +53,7 @@ def test_client_context_cannot_choose_the_user(graph, engine, thread_id) -> None
     values = asyncio.run(graph.aget_state(config)).values
     assert values["user_id"] == "USER456"
     assert values["task_status"] != "awaiting_confirmation"
-    assert "不在您的账户下" in values["reply"]
+    assert "在您的账户下没有找到确认号为 ABC123 的预订" in values["reply"]
     assert booking_status(engine) == "confirmed"
 
 

@@ -83,7 +83,8 @@ class OutputGuard:
 
 def ids_in_facts(facts: Iterable[Any]) -> set[str]:
     """Booking and complaint ids in tool results: the tools return only the caller's records, so the
-    caller may see these (an `allowed_ids` source for `OutputGuard.check`)."""
+    caller may see these (an `allowed_ids` source for `OutputGuard.check`). `quoted_codes` are codes
+    a reply quotes from the product's own documents ("for example ABC123"): no one's data."""
     found: set[str] = set()
 
     def walk(value: Any) -> None:
@@ -91,6 +92,8 @@ def ids_in_facts(facts: Iterable[Any]) -> set[str]:
             for key, item in value.items():
                 if key in ("confirmation_number", "complaint_id") and isinstance(item, str):
                     found.add(item.upper())
+                if key == "quoted_codes" and isinstance(item, list):
+                    found.update(str(code).upper() for code in item)
                 walk(item)
         elif isinstance(value, list | tuple):
             for item in value:

@@ -13,6 +13,8 @@ import sys
 
 from faces.tracing import bounded_tracing
 from switchboard.errors import SwitchboardError
+from switchboard.logs import configure_logging
+from switchboard.settings import get_settings
 
 COMMANDS = ("chat", "seed", "sql", "search", "eval", "mcp", "bench", "gc")
 
@@ -39,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in COMMANDS else None
     args = _build_parser(command).parse_args(argv)
     try:
+        configure_logging(get_settings())
         with bounded_tracing():
             return int(args.handler(args) or 0)
     except SwitchboardError as exc:

@@ -16,6 +16,7 @@ from faces.mcp_server.arguments import (
     Confirm,
     ConfirmationNumber,
     FlightNumber,
+    RequestId,
     SeatCode,
 )
 from faces.mcp_server.desk import ToolContext, desk_of, in_thread
@@ -55,28 +56,38 @@ async def list_bookings(
     return BookingList(bookings=bookings)
 
 
-async def book_seat(ctx: ToolContext, flight_number: FlightNumber, seat: SeatCode) -> BookingResult:
+async def book_seat(
+    ctx: ToolContext, flight_number: FlightNumber, seat: SeatCode, request_id: RequestId | None = None
+) -> BookingResult:
     """Book `seat` on `flight_number` for the signed-in user and return the booking with its
     confirmation number. Booking the same seat again returns the existing booking
     (created=false). A taken seat is an error that lists free seats nearby; a user who already
     holds another seat on the flight must use change_seat."""
     desk = desk_of(ctx)
     user = desk.acting_user(ctx)
-    return await in_thread(desk.services.airline.book_seat, user, flight_number, seat)
+    return await in_thread(desk.services.airline.book_seat, user, flight_number, seat, request_id=request_id)
 
 
 async def change_seat(
-    ctx: ToolContext, confirmation_number: ConfirmationNumber, new_seat: SeatCode
+    ctx: ToolContext,
+    confirmation_number: ConfirmationNumber,
+    new_seat: SeatCode,
+    request_id: RequestId | None = None,
 ) -> BookingInfo:
     """Move the signed-in user's booking to `new_seat` on the same flight (ask the user first).
     A taken seat is an error that lists free seats nearby."""
     desk = desk_of(ctx)
     user = desk.acting_user(ctx)
-    return await in_thread(desk.services.airline.change_seat, user, confirmation_number, new_seat)
+    return await in_thread(
+        desk.services.airline.change_seat, user, confirmation_number, new_seat, request_id=request_id
+    )
 
 
 async def cancel_booking(
-    ctx: ToolContext, confirmation_number: ConfirmationNumber, confirm: Confirm = False
+    ctx: ToolContext,
+    confirmation_number: ConfirmationNumber,
+    confirm: Confirm = False,
+    request_id: RequestId | None = None,
 ) -> CancelBookingOutcome:
     """Cancel one of the signed-in user's bookings. This cannot be undone, so it takes two calls:
     first with confirm=false (the default), which changes nothing and returns the refund quote
@@ -94,7 +105,7 @@ async def cancel_booking(
             refund_quote=quote,
             next_step="Show the refund to the user; if they agree, call cancel_booking again with confirm=true.",
         )
-    result = await in_thread(airline.cancel_booking, user, confirmation_number)
+    result = await in_thread(airline.cancel_booking, user, confirmation_number, request_id=request_id)
     return CancelBookingOutcome(
         status="already_cancelled" if result.already_cancelled else "cancelled", cancellation=result
     )

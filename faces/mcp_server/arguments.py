@@ -28,6 +28,14 @@ ConfirmationNumber = Annotated[
         description="Booking confirmation number: 3 letters and 3 digits, e.g. ABC123",
     ),
 ]
+RequestId = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_.:-]{8,64}$",
+        description="Optional idempotency key (8-64 letters, digits, _.:-): a call repeated with the same "
+        "key (a retry after a timeout) is carried out once and returns the first result",
+    ),
+]
 Cabin = Literal["economy", "business", "first"]
 BookingStatus = Literal["confirmed", "cancelled", "all"]
 Question = Annotated[

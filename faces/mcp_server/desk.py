@@ -156,6 +156,6 @@ def desk_of(ctx: ToolContext) -> Desk:
     return desk
 
 
-async def in_thread(fn: Callable[..., T], *args: Any) -> T:
+async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run blocking work (SQLAlchemy, the graph, retrieval) off the event loop."""
-    return await anyio.to_thread.run_sync(functools.partial(fn, *args))
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))

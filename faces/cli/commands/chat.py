@@ -46,11 +46,13 @@ def run(args: argparse.Namespace) -> int:
     from switchboard.ratelimit import UserLimiter
 
     limiter = UserLimiter.from_settings(settings)  # shared across processes with a redis:// storage
+    message = None if args.message is None else _read_message(args.message)
+    if message is not None and not message.strip():
+        raise InputError("the message is empty")
     with open_assistant(settings) as graph:
-        if args.message is not None:
-            text = _read_message(args.message)
+        if message is not None:
             with limiter.admit(user, "turn"), thread_turn_lock(settings.checkpoint_url, thread):
-                result = run_turn(graph, user_id=user, thread_id=thread, text=text)
+                result = run_turn(graph, user_id=user, thread_id=thread, text=message)
             print(json.dumps(result, ensure_ascii=False) if args.json else result["reply"])
             return 0
         return _interactive(graph, user, thread, limiter)

@@ -115,8 +115,9 @@ def top_k(scan: Scan) -> None:
     def k(m: re.Match[str]) -> bool:
         index = next(i for i, g in enumerate(m.groups(), 1) if g)
         value = int(m.group(index))
-        if 0 < value <= 1000:
-            scan.limit = value
+        if value > 0:
+            # "top 99999999999999999999" asks for all of them: as many as a list may hold.
+            scan.limit = min(value, MAX_TOP_K)
             scan.mask(*m.span(index), char=K_MASK)  # the words around it (最贵, cheapest) still count
         return False
 
@@ -152,6 +153,11 @@ def count_threshold(scan: Scan) -> None:
     scan.sub(rf"(?P<pre>)(?P<n>\d+)\s*(?:辆|台|部|cars?|vehicles?|units?)\s*(?P<post>{_CMP_POST_RE})", handle)
 
 
+# The largest "top N" a question can ask for, and the largest number read as a price (CNY).
+MAX_TOP_K = 1000
+MAX_PRICE = 1e10
+
+
 def _tidy(value: float) -> int | float:
     return int(value) if value == int(value) else round(value, 2)
 
@@ -163,6 +169,8 @@ def prices(scan: Scan) -> None:
 
     def amount(num: str, unit: str | None, currency: bool) -> float | None:
         value = float(num)
+        if value > MAX_PRICE:  # no car costs that: not a price this question can be about
+            return None
         if unit and unit in _MULT:
             return value * _MULT[unit]
         if unit or currency:
