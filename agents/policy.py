@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
 from agents.common import language_of, say
@@ -39,6 +40,7 @@ TASK_LEFT = (
     "好的，已停止，什么都没有提交。还有什么可以帮您？",
     "OK, I've stopped there and nothing was submitted. Is there anything else I can help with?",
 )
+UNDELIVERED = ("（您上一条消息的回复：）{reply}", "(The answer to your last message:) {reply}")
 RECOVERED = ("（您之前确认的操作已完成：）{reply}", "(The action you confirmed earlier is done:) {reply}")
 STILL_WAITING = (
     "（仍在等待您的确认：{summary}。请回复“是”或“否”。）",
@@ -62,6 +64,8 @@ class DialoguePolicy:
         pending = state.get("pending")
         button: bool | None = state.get("button")
         update["pending_at_start"] = pending
+        if earlier := undelivered_reply(state):
+            update["notes"] = [say(language_of(state), *UNDELIVERED).format(reply=earlier)]
         if pending and self._left_undone(state, pending):
             result = self._recover(state, pending, runtime, update)
             update["pending_at_start"] = pending = None
@@ -96,7 +100,7 @@ class DialoguePolicy:
         language = language_of(state)
         update.update(
             pending=None,
-            notes=[say(language, *RECOVERED).format(reply=result.get("reply", ""))],
+            notes=[*update.get("notes", []), say(language, *RECOVERED).format(reply=result.get("reply", ""))],
             tool_calls=list(result.get("tool_calls") or []),
             facts=list(result.get("facts") or []),
             slots=result.get("slots", state.get("slots") or {}),
@@ -162,6 +166,22 @@ class DialoguePolicy:
             route=_dialogue_route(intent),
         )
         return update
+
+
+def undelivered_reply(state: State) -> str:
+    """The reply of the last turn when its run was cut short before the reply was sent ("").
+
+    A turn's reply joins the conversation as its last AI message (in `review`); a reply in the
+    state that is not that message was composed but never delivered (the process died). The
+    new message is already the last one: look before it.
+    """
+    reply = state.get("reply") or ""
+    if not reply:
+        return ""
+    earlier = state.get("messages", [])[:-1]
+    last_ai = next((m for m in reversed(earlier) if isinstance(m, AIMessage)), None)
+    delivered = last_ai is not None and last_ai.content == reply
+    return "" if delivered else reply
 
 
 def _without(state: State, intent: str) -> dict[str, dict[str, str]]:

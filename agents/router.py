@@ -117,7 +117,7 @@ def decide(
             if prediction.label == active and prediction.confidence >= threshold:
                 return {"label": active, "confidence": prediction.confidence, "decided_by": "classifier"}
             # A question about something else is not the details a free-text task asked for.
-            asks_other = prediction.confidence >= threshold and is_question(text)
+            asks_other = is_question(text) and prediction.label != active
             if (
                 supplies
                 or prediction.label == active

@@ -84,7 +84,9 @@ class Node:
 
     __slots__ = ("fn", "name", "llm_budget")
 
-    def __init__(self, name: str, fn: NodeFn | ActionFn, llm_budget: tuple[float, float] | None = None) -> None:
+    def __init__(
+        self, name: str, fn: NodeFn | ActionFn, llm_budget: tuple[float, float] | None = None
+    ) -> None:
         self.name = name
         self.fn = fn
         self.llm_budget = llm_budget  # (turn budget, per-call timeout) in seconds

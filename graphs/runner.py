@@ -18,6 +18,7 @@ import re
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 from langgraph.types import Command
@@ -29,6 +30,8 @@ from switchboard.state import Context
 from switchboard.text import detect_language
 
 logger = logging.getLogger("switchboard.turn")
+# Called with the turn's result as soon as the reply is final, before the turn's state is saved.
+ReplyHook = Callable[["TurnResult"], None]
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _THREAD_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
@@ -74,29 +77,29 @@ FAILED = (
 )
 
 
-def failed_result(thread_id: str, message: str) -> TurnResult:
-    """The turn's result when the run itself failed (the nodes catch their own failures; this is
-    the checkpointer, the database or the graph machinery): a reply with an id to find the log."""
+def failed_values(thread_id: str, message: str) -> dict[str, Any]:
+    """The turn when the run itself failed (the nodes catch their own failures; this is the
+    checkpointer, the database or the graph machinery): a reply with an id to find the log."""
     error_id = uuid.uuid4().hex[:8]
     logger.exception("turn on thread %s failed (error %s)", thread_id, error_id)
     reply = FAILED[0] if detect_language(message) == "zh" else FAILED[1]
-    return {
-        "reply": reply.format(error_id=error_id),
-        "intent": None,
-        "agent": None,
-        "task_status": "failed",
-        "guardrail": None,
-        "tool_calls": [],
-        "thread_id": thread_id,
-    }
+    return {"reply": reply.format(error_id=error_id), "task_status": "failed"}
 
 
 def thread_config(thread_id: str) -> dict[str, Any]:
     return {"configurable": {"thread_id": thread_id}}
 
 
-def run_turn(graph: Any, *, user_id: str, thread_id: str, text: object) -> TurnResult:
-    """Send one message on `thread_id` as `user_id` and report the turn."""
+def run_turn(
+    graph: Any, *, user_id: str, thread_id: str, text: object, on_reply: ReplyHook | None = None
+) -> TurnResult:
+    """Send one message on `thread_id` as `user_id` and report the turn.
+
+    The turn's state is saved once, when the run ends (`durability="exit"`), and `on_reply` gets
+    the reply before that: a process killed in between has shown the reply, and the next turn
+    finds the proposal it answered still waiting, sees in the database that it was carried out and
+    says so (`agents.policy`). Saving first and showing after could lose the reply for good.
+    """
     validate_ids(user_id, thread_id)
     # PII at rest: the checkpoint never holds the card number the user typed (`switchboard.privacy`).
     message = mask_text(clean_text(text))
@@ -109,12 +112,22 @@ def run_turn(graph: Any, *, user_id: str, thread_id: str, text: object) -> TurnR
         payload: Any = Command(resume=message)
     else:
         payload = {"messages": [{"role": "user", "content": message}]}
+    reply_hook = _Once(on_reply)
     try:
-        values = _invoke_retrying_locks(graph, payload, config, Context(user_id=user_id))
+        values = _stream_retrying_locks(
+            graph, payload, config, Context(user_id=user_id), thread_id, reply_hook
+        )
     except ConfigurationError:
         raise  # the process cannot work at all (no models: run `make install`): one line, not a turn
     except Exception:  # noqa: BLE001 - no exception escapes a turn: the user gets a reply, the log the rest
-        return failed_result(thread_id, message)
+        values = failed_values(thread_id, message)
+    result = turn_result(values, thread_id)
+    reply_hook(result)  # the hook has seen it already unless the run ended without a review
+    return result
+
+
+def turn_result(values: dict[str, Any], thread_id: str) -> TurnResult:
+    """The turn as the faces report it (CONTRACTS §2 plus the engine's notes)."""
     return {
         "reply": values.get("reply", ""),
         "intent": values.get("intent"),
@@ -129,13 +142,39 @@ def run_turn(graph: Any, *, user_id: str, thread_id: str, text: object) -> TurnR
     }
 
 
-def _invoke_retrying_locks(
-    graph: Any, payload: Any, config: dict[str, Any], context: Context
+class _Once:
+    """Calls the face's reply hook at most once per turn."""
+
+    def __init__(self, hook: ReplyHook | None) -> None:
+        self.hook = hook
+
+    def __call__(self, result: TurnResult) -> None:
+        if self.hook is not None:
+            hook, self.hook = self.hook, None
+            hook(result)
+
+
+def _stream_retrying_locks(
+    graph: Any, payload: Any, config: dict[str, Any], context: Context, thread_id: str, reply_hook: _Once
 ) -> dict[str, Any]:
-    """The turn's final values (what `invoke` returns: no second read of the state)."""
+    """The turn's fields as the run leaves them, with the reply handed on when `review` makes it.
+
+    The updates of this run are enough (every turn starts its fields afresh in `ingest`): no
+    second read of the state. A SQLite store locked by other processes is retried from the saved
+    state (nothing of the failed attempt was saved; its confirmed writes carry request ids).
+    """
     for attempt in range(LOCKED_ATTEMPTS):
+        turn: dict[str, Any] = {}
         try:
-            return dict(graph.invoke(payload, config, context=context, durability="exit"))
+            for chunk in graph.stream(
+                payload, config, context=context, stream_mode="updates", durability="exit"
+            ):
+                for node, update in chunk.items():
+                    if isinstance(update, dict):
+                        turn.update(update)
+                    if node == "review":
+                        reply_hook(turn_result(turn, thread_id))
+            return turn
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise

@@ -115,7 +115,10 @@ def test_another_key_cannot_act_as_USER123(server: ServerProcess, db: Any) -> No
     values = say(intruder, own, "取消 FL789，确认号 ABC123", config=forged)
     assert values["user_id"] == "USER456" and "在您的账户下没有找到确认号为 ABC123 的预订" in values["reply"]
     values = say(intruder, own, "取消 FL789，确认号 ABC123")
-    assert "在您的账户下没有找到确认号为 ABC123 的预订" in values["reply"] and values["task_status"] != "awaiting_confirmation"
+    assert (
+        "在您的账户下没有找到确认号为 ABC123 的预订" in values["reply"]
+        and values["task_status"] != "awaiting_confirmation"
+    )
     assert values["user_id"] == "USER456"
     assert booking(db) == before
 

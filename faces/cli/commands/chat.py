@@ -6,8 +6,13 @@ import argparse
 import json
 import sys
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from switchboard.errors import InputError
+
+if TYPE_CHECKING:
+    from graphs.runner import TurnResult
+    from switchboard.ratelimit import UserLimiter
 
 PROMPT = "you> "
 HELP = "Type a message; /new starts a new conversation, /quit (or Ctrl-D) leaves."
@@ -51,14 +56,18 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("the message is empty")
     with open_assistant(settings) as graph:
         if message is not None:
+
+            def show(result: TurnResult) -> None:
+                # Shown as soon as it is final, before the turn is saved (see `run_turn`).
+                print(json.dumps(result, ensure_ascii=False) if args.json else result["reply"], flush=True)
+
             with limiter.admit(user, "turn"), thread_turn_lock(settings.checkpoint_url, thread):
-                result = run_turn(graph, user_id=user, thread_id=thread, text=message)
-            print(json.dumps(result, ensure_ascii=False) if args.json else result["reply"])
+                run_turn(graph, user_id=user, thread_id=thread, text=message, on_reply=show)
             return 0
         return _interactive(graph, user, thread, limiter)
 
 
-def _interactive(graph, user: str, thread: str, limiter) -> int:  # type: ignore[no-untyped-def]
+def _interactive(graph: Any, user: str, thread: str, limiter: UserLimiter) -> int:
     from graphs.runner import run_turn
     from switchboard.errors import RateLimited
 
@@ -80,10 +89,12 @@ def _interactive(graph, user: str, thread: str, limiter) -> int:  # type: ignore
             continue
         try:
             with limiter.admit(user, "turn"):
-                result = run_turn(graph, user_id=user, thread_id=thread, text=line)
+                run_turn(graph, user_id=user, thread_id=thread, text=line, on_reply=_show)
         except (InputError, RateLimited) as exc:
             print(f"error: {exc}")
-            continue
-        print(f"bot> {result['reply']}")
-        if result["task_status"] == "awaiting_confirmation":
-            print("     (answer yes or no)")
+
+
+def _show(result: TurnResult) -> None:
+    print(f"bot> {result['reply']}", flush=True)
+    if result["task_status"] == "awaiting_confirmation":
+        print("     (answer yes or no)", flush=True)
