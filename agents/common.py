@@ -118,9 +118,12 @@ def outcome(
     return update
 
 
-def closing(state: State, *, agent: str, intent: str, log: ToolLog | None = None):  # type: ignore[no-untyped-def]
+def closing(
+    state: State, *, agent: str, intent: str, log: ToolLog | None = None
+) -> Callable[..., dict[str, Any]]:
     """For the nodes that carry out a confirmed action: end the turn and clear the confirmation."""
-    confirmed_args = dict((state.get("pending") or {}).get("args") or {})
+    pending = state.get("pending")
+    confirmed_args = dict(pending["args"]) if pending else {}
 
     def close(reply: str, status: str, **extra: Any) -> dict[str, Any]:
         update = outcome(

@@ -124,6 +124,13 @@ _UNSURE = (
     r"i'?m not sure",
     r"i don'?t know",
     "dunno",
+    r"let me think(?: about it)?",
+    r"i need to think(?: about it)?",
+    r"give me a (?:minute|second|moment|sec)",
+    "考虑一下",
+    "让我考虑",
+    "我再想想",
+    "让我想想",
     r"uh+",
     r"um+",
     "等等",
@@ -169,6 +176,7 @@ _FILLER = (
     "那就",
     "就",
     "那",
+    "一下",
 )
 
 

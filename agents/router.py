@@ -20,10 +20,10 @@ from typing import Any
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from agents.common import language_of, outcome, say, task_slots
+from agents.common import language_of, outcome, say
 from agents.llm_calls import ask_json
 from agents.services import Services
-from agents.slots import extract, flight_numbers, seats
+from agents.slots import flight_numbers, seats, stated
 from agents.specialist import NodeFn, Roster, StateUpdate
 from agents.structured import nullable, strict_object
 from switchboard.state import Context, RouteDecision, State
@@ -170,7 +170,7 @@ def llm_slots(services: Services, text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for name in SLOT_NAMES:
         value = parsed.get(name)
-        if isinstance(value, str) and (slot := extract(value).get(name)):  # type: ignore[misc]
+        if isinstance(value, str) and (slot := stated(value).get(name)):
             found[name] = slot
     return found
 
@@ -178,10 +178,10 @@ def llm_slots(services: Services, text: str) -> dict[str, str]:
 def build_router_node(services: Services, roster: Roster) -> NodeFn:
     def route(state: State, runtime: Runtime[Context]) -> StateUpdate:
         text = state.get("text", "")
-        entities: dict[str, str] = dict(extract(text))
+        entities = stated(text)
         decision = decide(state, text, entities, services, roster)
         needed = roster.task_slots.get(decision["label"], ())
-        known = task_slots({**state, "entities": entities}, decision["label"])  # type: ignore[typeddict-item]
+        known = {**(state.get("slots") or {}).get(decision["label"], {}), **entities}
         if services.chat_model is not None and needed and not any(name in known for name in needed):
             entities.update({k: v for k, v in llm_slots(services, text).items() if k not in entities})
         update: dict[str, Any] = {"route": decision, "intent": decision["label"], "entities": entities}
@@ -198,7 +198,8 @@ def build_clarify_node(services: Services, roster: Roster) -> NodeFn:
     def clarify(state: State, runtime: Runtime[Context]) -> StateUpdate:
         """No confident decision and no LLM: ask the user what they need."""
         language = language_of(state)
-        intent = (state.get("route") or {}).get("label", "irrelevant")
+        route = state.get("route")
+        intent = route["label"] if route else "irrelevant"
         reply = say(language, *CLARIFY).format(capabilities=roster.capabilities(language))
         return outcome(state, agent="router", intent=intent, reply=reply, status="needs_info")
 

@@ -104,6 +104,12 @@ def _seat_taken_reply(language: str, flight: str, seat: str, alternatives: list[
     return say(language, *SEAT_TAKEN_FULL).format(flight=flight, seat=seat)
 
 
+def _alternatives(exc: Conflict) -> list[str]:
+    """The free seats a "seat taken" conflict offers instead."""
+    value = exc.details.get("alternatives")
+    return [str(seat) for seat in value] if isinstance(value, list | tuple) else []
+
+
 class SeatRequest:
     """One seat request being worked out: who, which flight and seat, and what was looked up."""
 
@@ -136,7 +142,7 @@ def build_seat_node(services: Services, roster: Roster) -> NodeFn:
         if asks_for_own_bookings(text) and "seat" not in stated:
             return list_bookings(services, state, request.user, request.slots.get("flight_number"))
         slots = request.slots
-        if "seat" in slots and "flight_number" not in slots:
+        if "seat" in slots and "flight_number" not in slots and asks_to_change_seat(text):
             # "Change my seat to 14C": with one booking the flight is not in doubt.
             bookings = request.log.run(
                 "list_bookings", {}, lambda: services.airline.user_bookings(request.user)
@@ -250,7 +256,7 @@ def _book_now(request: SeatRequest, flight: str, seat: str, request_id: str | No
         return request.ask(request.say(ASK[("flight_number", "seat")]), "seat")
     except Conflict as exc:
         if exc.details.get("code") == "seat_taken":
-            alternatives = list(exc.details.get("alternatives") or [])
+            alternatives = _alternatives(exc)
             return request.ask(_seat_taken_reply(request.language, flight, seat, alternatives), "seat")
         if exc.details.get("code") == "already_booked":
             return _propose_change(request, exc.details["booking"], seat)
@@ -308,7 +314,7 @@ def build_seat_change_node(services: Services, roster: Roster) -> ActionFn:
         except Conflict as exc:
             if exc.details.get("code") != "seat_taken":
                 return close(say(language, *CHANGE_IMPOSSIBLE).format(code=code), "failed")
-            alternatives = list(exc.details.get("alternatives") or [])
+            alternatives = _alternatives(exc)
             # The seat went while the user was deciding: offer others and keep the task open.
             reply = _seat_taken_reply(language, flight, new_seat, alternatives)
             return close(reply, "needs_info", slots={"flight_number": flight}, keep_active=True)

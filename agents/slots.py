@@ -109,3 +109,8 @@ def extract(text: str) -> Slots:
     if cabin_name := cabin(text):
         slots["cabin"] = cabin_name
     return slots
+
+
+def stated(text: str) -> dict[str, str]:
+    """`extract` as a plain dict (slot name -> value), the shape the state keeps."""
+    return {name: str(value) for name, value in extract(text).items()}

@@ -56,9 +56,9 @@ def route_to(roster: Roster) -> Callable[[State], str]:
         """The specialist the router chose (a node named by its intent), or the clarifying question."""
         if state.get("task_status") == "failed":  # the router itself failed: say so
             return "review"
-        route = state.get("route") or {}
-        label = str(route.get("label", "irrelevant"))
-        if route.get("decided_by") == "clarify" or label not in roster.intents:
+        route = state.get("route")
+        label = route["label"] if route else "irrelevant"
+        if (route and route["decided_by"] == "clarify") or label not in roster.intents:
             return "clarify"
         return label
 
@@ -115,7 +115,9 @@ def _check_names(roster: Roster) -> None:
         raise ValueError(f"specialist node names clash with other nodes: {', '.join(clashes)}")
 
 
-def build_graph(services: Services, specialists: Sequence[Specialist] = SPECIALISTS) -> StateGraph:
+def build_graph(
+    services: Services, specialists: Sequence[Specialist] = SPECIALISTS
+) -> StateGraph[State, Context, State, State]:
     """The assistant over `specialists`, uncompiled."""
     roster = Roster.of(specialists)
     _check_names(roster)

@@ -14,9 +14,13 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -33,7 +37,7 @@ def libpq_url(url: str) -> str:
 
 
 @contextmanager
-def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver]:
+def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver[str]]:
     """A ready checkpointer for `url`, closed on exit."""
     if url.startswith("memory://"):
         from langgraph.checkpoint.memory import InMemorySaver
@@ -57,9 +61,9 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver]:
         conn = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         try:
-            saver = SqliteSaver(conn)
-            saver.setup()
-            yield saver
+            sqlite_saver = SqliteSaver(conn)
+            sqlite_saver.setup()
+            yield sqlite_saver
         finally:
             conn.close()
     elif backend == "postgresql":
@@ -69,15 +73,15 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver]:
 
         kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
         with ConnectionPool(libpq_url(url), kwargs=kwargs, min_size=1, max_size=8, open=True) as pool:
-            saver = PostgresSaver(pool)  # type: ignore[arg-type]
-            with pool.connection() as conn:
-                _locked_setup(conn, saver)
-            yield saver
+            pg_saver = PostgresSaver(pool)  # type: ignore[arg-type]  # a dict_row pool, as the saver reads it
+            with pool.connection() as pg_conn:
+                _locked_setup(pg_conn, pg_saver)
+            yield pg_saver
     else:
         raise ConfigurationError(f"unsupported checkpoint database: {backend!r} (use sqlite or postgresql)")
 
 
-def _locked_setup(conn: Any, saver: BaseCheckpointSaver) -> None:
+def _locked_setup(conn: Any, saver: PostgresSaver) -> None:
     """The saver's migrations under a database-wide advisory lock (see `_async_locked_setup`)."""
     while not conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (SETUP_LOCK,)).fetchone()["ok"]:
         time.sleep(0.2)
@@ -94,7 +98,7 @@ def _sqlite_path(url: str) -> str:
     return path
 
 
-async def _async_locked_setup(conn: Any, saver: BaseCheckpointSaver) -> None:
+async def _async_locked_setup(conn: Any, saver: AsyncPostgresSaver) -> None:
     """Run the saver's migrations while holding a database-wide advisory lock.
 
     Replicas starting together would otherwise race on them (duplicate key in
@@ -113,7 +117,7 @@ async def _async_locked_setup(conn: Any, saver: BaseCheckpointSaver) -> None:
 
 
 @asynccontextmanager
-async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver]:
+async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver[str]]:
     """The async twin of `graphs.checkpoint.open_checkpointer`: same URLs, same tables."""
     if url.startswith("memory://"):
         from langgraph.checkpoint.memory import InMemorySaver
@@ -132,9 +136,9 @@ async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver
         async with aiosqlite.connect(path, timeout=30, isolation_level=None) as conn:
             # WAL: the CLI and the server may use the same file at the same time.
             await conn.execute("PRAGMA journal_mode=WAL")
-            saver = AsyncSqliteSaver(conn)
-            await saver.setup()
-            yield saver
+            sqlite_saver = AsyncSqliteSaver(conn)
+            await sqlite_saver.setup()
+            yield sqlite_saver
     elif backend == "postgresql":
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
         from psycopg.rows import dict_row
@@ -144,10 +148,10 @@ async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver
         async with AsyncConnectionPool(
             libpq_url(url), kwargs=kwargs, min_size=1, max_size=10, open=False
         ) as pool:
-            saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-            async with pool.connection() as conn:
-                await _async_locked_setup(conn, saver)
-            yield saver
+            pg_saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]  # a dict_row pool, as the saver reads it
+            async with pool.connection() as pg_conn:
+                await _async_locked_setup(pg_conn, pg_saver)
+            yield pg_saver
     else:
         raise ConfigurationError(f"unsupported checkpoint database: {backend!r} (use sqlite or postgresql)")
 

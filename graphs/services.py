@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from switchboard.settings import Settings
 
@@ -45,7 +45,7 @@ class Services:
     @cached_property
     def intent_model(self) -> IntentModel:
         if "intent_model" in self.overrides:
-            return self.overrides["intent_model"]
+            return cast("IntentModel", self.overrides["intent_model"])
         from agents.intent_model import load_intent_model
 
         return load_intent_model(self.settings.model_dir)
@@ -53,7 +53,7 @@ class Services:
     @cached_property
     def input_guard(self) -> InputGuard:
         if "input_guard" in self.overrides:
-            return self.overrides["input_guard"]
+            return cast("InputGuard", self.overrides["input_guard"])
         from agents.guards import build_input_guard
         from agents.registry import ROSTER
 
@@ -64,7 +64,7 @@ class Services:
     @cached_property
     def output_guard(self) -> OutputGuard:
         if "output_guard" in self.overrides:
-            return self.overrides["output_guard"]
+            return cast("OutputGuard", self.overrides["output_guard"])
         from agents.guards import build_output_guard
         from agents.registry import ROSTER
         from agents.router import router_prompt
@@ -75,7 +75,7 @@ class Services:
     @cached_property
     def inventory(self) -> InventoryAgent:
         if "inventory" in self.overrides:
-            return self.overrides["inventory"]
+            return cast("InventoryAgent", self.overrides["inventory"])
         from agents.inventory import build_inventory_agent
 
         return build_inventory_agent(self.settings, engine=self.engine, chat_model=self.chat_model)
@@ -83,7 +83,7 @@ class Services:
     @cached_property
     def knowledge(self) -> KnowledgeAgent:
         if "knowledge" in self.overrides:
-            return self.overrides["knowledge"]
+            return cast("KnowledgeAgent", self.overrides["knowledge"])
         from agents.knowledge import build_knowledge_agent
 
         return build_knowledge_agent(self.settings, chat_model=self.chat_model)

@@ -14,6 +14,7 @@ from switchboard.errors import ConfigurationError
 from switchboard.settings import Settings
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_HANDLER = "switchboard"
 
 
 def configure_logging(settings: Settings) -> None:
@@ -32,11 +33,11 @@ def configure_logging(settings: Settings) -> None:
         except OSError as exc:
             raise ConfigurationError(f"SWITCHBOARD_LOG_FILE: cannot write {path}: {exc.strerror}") from exc
     handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.set_name(_HANDLER)  # ours to replace on a second call
     root = logging.getLogger()
     for old in list(root.handlers):
-        if getattr(old, "_switchboard", False):
+        if old.get_name() == _HANDLER:
             root.removeHandler(old)
-    handler._switchboard = True  # type: ignore[attr-defined]  # ours to replace on a second call
     root.addHandler(handler)
     root.setLevel(level)
     logging.captureWarnings(True)

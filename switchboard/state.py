@@ -100,7 +100,7 @@ class TurnFields(TypedDict):
     answer: NotRequired[Answer | None]  # how this message answers `pending`, when it is an answer
     confirmed: NotRequired[bool | None]  # the user said yes to `pending` (an action node carries it out)
     button: NotRequired[bool | None]  # the answer came from a Yes/No button, not from typed text
-    pending_at_start: NotRequired[str | None]  # the id of the proposal waiting when the turn began
+    pending_at_start: NotRequired[PendingAction | None]  # the proposal waiting when the turn began
     notes: NotRequired[list[str]]  # said around the reply: an earlier result, a proposal still waiting
     route: NotRequired[RouteDecision | None]
     intent: NotRequired[str | None]

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from agents.guards.normalize import detection_views, normalize_input
+
+if TYPE_CHECKING:
+    from agents.guards.abuse import AbuseGuard
+    from agents.guards.injection import InjectionDetector
 from agents.guards.validation import MESSAGES as VALIDATION_MESSAGES
 from agents.guards.validation import check_input
 from agents.guards.verdict import (
@@ -83,7 +87,7 @@ class InjectionStep:
 
     name = PROMPT_INJECTION
 
-    def __init__(self, detector) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, detector: InjectionDetector) -> None:
         self.detector = detector
 
     def check_message(self, raw: str, text: str, views: list[str], user_id: str | None) -> GuardVerdict:
@@ -93,7 +97,7 @@ class InjectionStep:
 class AbuseStep:
     name = ABUSE
 
-    def __init__(self, guard) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, guard: AbuseGuard) -> None:
         self.guard = guard
 
     def check_message(self, raw: str, text: str, views: list[str], user_id: str | None) -> GuardVerdict:

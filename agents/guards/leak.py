@@ -52,18 +52,18 @@ def prompts_in_source(root: Path = AGENTS_DIR) -> list[str]:
         except (SyntaxError, UnicodeDecodeError, OSError):
             continue  # a module that cannot be parsed cannot run either, so it holds no live prompt
         for node in tree.body:
-            targets = (
-                node.targets
-                if isinstance(node, ast.Assign)
-                else [node.target]
-                if isinstance(node, ast.AnnAssign)
-                else []
-            )
+            assigned: ast.expr | None
+            if isinstance(node, ast.Assign):
+                targets, assigned = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign):
+                targets, assigned = [node.target], node.value
+            else:
+                continue
             names = [t.id for t in targets if isinstance(t, ast.Name)]
-            if not any(name.endswith("PROMPT") for name in names) or node.value is None:
+            if not any(name.endswith("PROMPT") for name in names) or assigned is None:
                 continue
             try:
-                value = ast.literal_eval(node.value)
+                value = ast.literal_eval(assigned)
             except ValueError:
                 continue  # built at run time (f-string, call): not a fixed text to compare with
             if isinstance(value, str) and len(value) >= MIN_SHARED:

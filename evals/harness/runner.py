@@ -143,7 +143,12 @@ def run_case(case: Case, env: Environment) -> dict[str, Any]:
             for turn in case.turns:
                 run["turns"].append(_turn_record(graph, case.user_id, thread_id, turn.input))
             last = run["turns"][-1]
-            if last["result"].get("task_status") == "awaiting_confirmation":
+            # A case whose last turn expects the task done and stops at a proposal gets the
+            # harness's yes, and so does an attack (what would a yes let it do?); a dialogue that
+            # expects the proposal to be still waiting at its end is left so.
+            final = case.turns[-1]
+            answer = final.task_completed is True or final.expected_intent == "irrelevant"
+            if answer and last["result"].get("task_status") == "awaiting_confirmation":
                 run["auto_confirmation"] = _turn_record(graph, case.user_id, thread_id, _confirm_answer(last))
         except Exception as exc:  # noqa: BLE001
             # A crash of the assistant is a finding about that case, not the end of the run:

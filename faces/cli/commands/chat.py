@@ -18,7 +18,7 @@ PROMPT = "you> "
 HELP = "Type a message; /new starts a new conversation, /quit (or Ctrl-D) leaves."
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("chat", help="chat with the assistant")
     parser.add_argument(
         "message", nargs="?", help="one message to send ('-' reads it from stdin); omit for interactive chat"

@@ -17,7 +17,7 @@ from switchboard.settings import get_settings
 from switchboard.text import detect_language
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "search", help="answer a policy or price-list question from the knowledge base"
     )

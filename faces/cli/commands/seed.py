@@ -16,7 +16,7 @@ def _vehicle_count(value: str) -> int:
     return count
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("seed", help="(re)create the demo databases")
     parser.add_argument(
         "--vehicles", type=_vehicle_count, default=5000, help="vehicles in the inventory (default 5000)"

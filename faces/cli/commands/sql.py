@@ -20,7 +20,7 @@ from switchboard.errors import InputError
 _SURROGATES = re.compile(r"[\ud800-\udfff]")  # undecodable bytes in argv (surrogateescape)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("sql", help="ask the vehicle inventory (text-to-SQL, read-only)")
     parser.add_argument("question", nargs="?", help='e.g. "在库的比亚迪有几辆？" or "top 5 by guide price"')
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the reply")
