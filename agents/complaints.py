@@ -30,7 +30,7 @@ INTENT = "complaint"
 _COMPLAINT_WORDS = re.compile(
     r"我(要|想|想要)?(投诉|抱怨|反映)|投诉|客诉|抱怨|"
     r"\bi('d| would)? (want|like|wish|need) to (file|make|lodge|submit|raise) (a |an )?(formal )?complaint\b|"
-    r"\b(file|make|lodge|submit|raise) (a |an )?(formal )?complaint\b|\bi want to complain\b|\bcomplain(t)?\b|\bi\b|\bplease\b|"
+    r"\b(file|make|lodge|submit|raise) (a |an )?(formal )?complaint\b|\bi('d| would)? (want|like|wish|need) to complain\b|\bcomplain(t)?\b|\bi\b|\bplease\b|"
     # Fillers that say nothing about what happened: "我要投诉一下", "我想投诉啊".
     r"一下|一个|下|了|啊|呀|吧|呢|嗯|你们|我|要|想",
     re.IGNORECASE,

@@ -112,6 +112,9 @@ _NO = (
     "否",
     "不",
     "保留",
+    "再说吧",
+    "以后再说",
+    r"no need",
     r"不要(?:取消|改|换|订)了?",
 )
 _UNSURE = (
@@ -124,12 +127,20 @@ _UNSURE = (
     r"i'?m not sure",
     r"i don'?t know",
     "dunno",
+    "idk",
+    r"what do you think",
+    r"not sure yet",
     r"let me think(?: about it)?",
     r"i need to think(?: about it)?",
     r"give me a (?:minute|second|moment|sec)",
     "考虑一下",
     "让我考虑",
     "我再想想",
+    "你觉得呢",
+    "这个嘛",
+    "看情况",
+    "呃",
+    "不好说",
     "让我想想",
     r"uh+",
     r"um+",
@@ -177,6 +188,9 @@ _FILLER = (
     "就",
     "那",
     "一下",
+    "您",
+    "你",
+    "帮我",
 )
 
 
@@ -234,6 +248,57 @@ def read_answer(text: str, extra_yes: Iterable[str] = ()) -> Answer | None:
     return "unsure" if kinds else None
 
 
+# Clause breaks: an answer often leads and an explanation follows ("no thanks, I'll decide later").
+_CLAUSE = re.compile(r"[,，。.!！?？…;；:：]+|\s+-+\s+|\s*—+\s*")
+# Words that turn a leading yes into second thoughts ("Sure... actually wait, let me check").
+_SECOND_THOUGHTS = re.compile(
+    r"\b(?:actually|wait|but|hold on|although|though)\b|等等|等一下|不过|但是|可是", re.IGNORECASE
+)
+
+
+def read_leading_answer(text: str, extra_yes: Iterable[str] = ()) -> Answer | None:
+    """Like `read_answer`, but also for an answer that leads a message and is only explained after:
+    "no thanks, I'll decide later" is a no, "对的，麻烦您确认一下" a yes, "Sure... actually wait" unsure.
+    A rest that asks or states something new (a code, a flight, a seat, a question) makes the
+    whole a request."""
+    whole = read_answer(text, extra_yes)
+    if whole is not None:
+        return whole
+    parts = _CLAUSE.split(normalize(text), maxsplit=1)
+    if len(parts) < 2:
+        return None
+    first, rest = parts[0], parts[1].strip()
+    lead = read_answer(first, extra_yes)
+    if lead is None or states_something(rest) or _asks(rest):
+        return None  # "no, what's the baggage allowance?": a question to answer first
+    if lead == "yes":
+        if _SECOND_THOUGHTS.search(rest):
+            return "unsure"
+        return (
+            "yes"
+            if read_answer(rest, extra_yes) in ("yes", None) and not _asks(rest) and len(rest) <= 40
+            else None
+        )
+    return lead
+
+
+_ENTITY = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Za-z]{2}\s?\d{2,4}|[A-Za-z]{3}\d{3}|[1-6]?\d\s?[A-Ka-k])(?![A-Za-z0-9])"
+)
+_ASKS = re.compile(
+    r"[?？]|\b(?:what|which|when|where|how|why|can|could)\b|什么|怎么|多少|哪|吗|呢", re.IGNORECASE
+)
+
+
+def states_something(text: str) -> bool:
+    """Whether `text` names a flight, a seat or a code: the makings of a new request."""
+    return bool(_ENTITY.search(text))
+
+
+def _asks(text: str) -> bool:
+    return bool(_ASKS.search(text))
+
+
 def _longest_phrase(
     text: str, position: int, kinds: tuple[tuple[str, re.Pattern[str]], ...]
 ) -> tuple[str, int] | None:
@@ -287,8 +352,29 @@ def find_retraction(text: str) -> Retraction | None:
     if not matches:
         return None
     after = text[matches[-1].end() :]
-    remainder = _LEAD.sub("", after, count=1).strip(" ,，。.;；!！")
+    remainder = _LEAD.sub("", after, count=1).strip(" ,，。.;；!！了吧啊呀呢…")
+    if (
+        remainder
+        and not states_something(remainder)
+        and (read_answer(remainder) is not None or _idle(remainder))
+    ):
+        remainder = ""  # "不用了，没事了": nothing new was asked
     return Retraction(remainder)
+
+
+_IDLE = re.compile(
+    r"^(?:没事了?|没关系|没什么|就这样|that'?s (?:all|it|fine)|it'?s (?:fine|ok(?:ay)?)|all good|nothing)$",
+    re.IGNORECASE,
+)
+
+
+def _idle(text: str) -> bool:
+    return bool(_IDLE.match(text.strip(" ,，。.!！")))
+
+
+def declines(text: str) -> bool:
+    """ "keep 14D", "保留原座位", "还是原来的": what follows a retraction that turns a change down."""
+    return bool(re.match(r"\s*(?:keep|stay with|stick with|leave)\b|保留|还是原来|不变", text, re.IGNORECASE))
 
 
 # ------------------------------------------------------------------------------ own bookings
@@ -300,7 +386,8 @@ _OWN_BOOKINGS = re.compile(
     r"|\bam i booked\b|\bwhere am i sitting\b|\bmy (?:bookings|reservations)\s*[?？]?$"
     r"|我的(?:座位|座位号|预订|订单|机票|行程)(?:是|有|在)?(?:几号|多少|哪些|什么|哪个|哪里|列表)"
     r"|(?:查|看|列出|显示)(?:一下)?我的(?:预订|订单|座位|机票|行程)"
-    r"|我(?:都)?(?:订|预订)了(?:哪些|什么|几个|几张)|我有(?:没有)?(?:预订|订票|订座|机票)",
+    r"|我(?:都)?(?:订|预订)了(?:哪些|什么|几个|几张)|我(?:现在)?有(?:没有|哪些|什么|几个)?(?:预订|订单|订票|订座|机票)"
+    r"|我的(?:预订|订单)\s*[?？。]?\s*$|我在\s*\S{2,10}?\s*上?的座位|(?:查|看)(?:一下)?我(?:在\s*\S{2,10}?\s*上?)?的座位",
     re.IGNORECASE,
 )
 _ACTS_ON_BOOKING = re.compile(

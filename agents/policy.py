@@ -24,7 +24,7 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
 from agents.common import language_of, say
-from agents.dialogue import find_retraction, read_answer
+from agents.dialogue import declines, find_retraction, read_leading_answer
 from agents.services import Services
 from agents.specialist import ActionFn, Roster, StateUpdate
 from switchboard.state import Answer, Context, PendingAction, State
@@ -69,7 +69,7 @@ class DialoguePolicy:
         if pending and self._left_undone(state, pending):
             result = self._recover(state, pending, runtime, update)
             update["pending_at_start"] = pending = None
-            if button is not None or read_answer(text) == "yes":
+            if button is not None or read_leading_answer(text) == "yes":
                 # The "yes" was repeated: the recovered result is the whole reply.
                 update.update(
                     agent=result.get("agent"),
@@ -113,12 +113,12 @@ class DialoguePolicy:
         self, pending: PendingAction, text: str, button: bool | None, update: StateUpdate, state: State
     ) -> StateUpdate:
         action = self.roster.action(pending["kind"])
-        answer: Answer | None = read_answer(text, action.yes_words)
+        answer: Answer | None = read_leading_answer(text, action.yes_words)
         if button is not None:  # a Yes/No button means exactly that
             answer = "yes" if button else "no"
         if answer is None and (retraction := find_retraction(text)) is not None:
-            if not retraction.remainder:
-                answer = "no"
+            if not retraction.remainder or declines(retraction.remainder):
+                answer = "no"  # "forget that", "never mind, keep 14D"
             else:  # "forget that, what's the status of FL123?": drop it, take the rest
                 update.update(pending=None, text=retraction.remainder)
                 return update
@@ -142,7 +142,7 @@ class DialoguePolicy:
     def _without_proposal(self, state: State, text: str, update: StateUpdate) -> StateUpdate:
         language = language_of(state)
         retraction = find_retraction(text)
-        answer = read_answer(text)
+        answer = read_leading_answer(text)
         active = state.get("active_task")
         if retraction is not None and retraction.remainder:
             update["text"] = retraction.remainder
@@ -151,19 +151,23 @@ class DialoguePolicy:
             return update
         if retraction is None and answer not in ("yes", "no"):
             return update  # a request (or mere hesitation): the router takes it
-        if active and (retraction is not None or answer == "no"):
-            reply, intent = say(language, *TASK_LEFT), active
+        if active and answer == "yes" and retraction is None:
+            # "ok" while a task waits for details: the task asks again.
+            update["route"] = _dialogue_route(active)
+            return update
+        if active:
+            reply = say(language, *TASK_LEFT)
             update.update(active_task=None, slots=_without(state, active))
-        elif active and answer != "no":
-            return update  # "ok" while a task waits for details: let the task ask again
         else:
-            reply, intent = say(language, *ACK), "greeting"
+            reply = say(language, *ACK)
+        # A retraction is about the request it takes back; a bare yes or no is small talk.
+        intent = (active or state.get("last_intent")) if retraction is not None else active
         update.update(
             reply=reply,
             agent="dialogue",
-            intent=intent,
+            intent=intent or "greeting",
             task_status="completed",
-            route=_dialogue_route(intent),
+            route=_dialogue_route(intent or "greeting"),
         )
         return update
 

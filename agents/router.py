@@ -179,7 +179,11 @@ def build_router_node(services: Services, roster: Roster) -> NodeFn:
     def route(state: State, runtime: Runtime[Context]) -> StateUpdate:
         text = state.get("text", "")
         entities = stated(text)
-        decision = decide(state, text, entities, services, roster)
+        chosen = state.get("route")
+        if chosen and chosen["decided_by"] == "dialogue":  # the dialogue policy already chose
+            decision: RouteDecision = chosen
+        else:
+            decision = decide(state, text, entities, services, roster)
         needed = roster.task_slots.get(decision["label"], ())
         known = {**(state.get("slots") or {}).get(decision["label"], {}), **entities}
         if services.chat_model is not None and needed and not any(name in known for name in needed):
