@@ -323,7 +323,7 @@ def _stands_alone(text: str, match: re.Match[str]) -> bool:
 
 # ------------------------------------------------------------------------------ retractions
 
-_RETRACT = re.compile(
+RETRACTION_MARKER = _RETRACT = re.compile(
     r"(?<!don't )(?<!do not )\b(?:please )?(?:forget (?:about )?(?:that|it|this|what i said)|never ?mind"
     r"|scratch that|disregard (?:that|it|my (?:last|previous) (?:message|request))|cancel that request"
     r"|i (?:no longer|don'?t) (?:need|want) (?:that|it|to book)|changed my mind|not anymore"

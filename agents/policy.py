@@ -24,7 +24,7 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
 from agents.common import language_of, say
-from agents.dialogue import declines, find_retraction, read_leading_answer
+from agents.dialogue import RETRACTION_MARKER, declines, find_retraction, read_leading_answer
 from agents.services import Services
 from agents.specialist import ActionFn, Roster, StateUpdate
 from switchboard.state import Answer, Context, PendingAction, State
@@ -36,6 +36,10 @@ REASK = (
     "I couldn't tell whether that was a yes, so nothing has changed yet. {question}",
 )
 ACK = ("好的。还有什么可以帮您？", "OK. Is there anything else I can help with?")
+DROPPED_REQUEST = (
+    "好的，这个请求不办了，没有做任何更改。还有什么可以帮您？",
+    "OK, I've dropped that request and changed nothing. Is there anything else I can help with?",
+)
 TASK_LEFT = (
     "好的，已停止，什么都没有提交。还有什么可以帮您？",
     "OK, I've stopped there and nothing was submitted. Is there anything else I can help with?",
@@ -138,6 +142,14 @@ class DialoguePolicy:
             )
         return update
 
+    def _taken_back(self, text: str) -> str | None:
+        """The intent of the request a retraction takes back ("book 12A on FL123 — forget that")."""
+        before = _taken_back_text(text).strip()
+        if not before:
+            return None
+        prediction = self.services.intent_model.predict(before)
+        return prediction.label if prediction.confidence >= self.services.intent_model.threshold else None
+
     # -- nothing waiting for a yes or no
     def _without_proposal(self, state: State, text: str, update: StateUpdate) -> StateUpdate:
         language = language_of(state)
@@ -159,9 +171,11 @@ class DialoguePolicy:
             reply = say(language, *TASK_LEFT)
             update.update(active_task=None, slots=_without(state, active))
         else:
-            reply = say(language, *ACK)
+            reply = say(language, *(ACK if retraction is None else DROPPED_REQUEST))
         # A retraction is about the request it takes back; a bare yes or no is small talk.
-        intent = (active or state.get("last_intent")) if retraction is not None else active
+        intent = active
+        if retraction is not None:
+            intent = active or self._taken_back(text) or state.get("last_intent")
         update.update(
             reply=reply,
             agent="dialogue",
@@ -170,6 +184,11 @@ class DialoguePolicy:
             route=_dialogue_route(intent or "greeting"),
         )
         return update
+
+
+def _taken_back_text(text: str) -> str:
+    """The part of a retraction before its marker: the request the user takes back."""
+    return RETRACTION_MARKER.split(text, maxsplit=1)[0]
 
 
 def undelivered_reply(state: State) -> str:
