@@ -26,6 +26,7 @@ from agents.router import build_clarify_node, build_router_node
 from agents.services import Services
 from agents.specialist import ActionBuilder, ActionFn, NodeBuilder, NodeFn, Roster, Specialist, StateUpdate
 from agents.turn import build_finalize_node, build_ingest_node, build_review_node, failed_turn
+from switchboard.errors import ConfigurationError
 from switchboard.state import Context, State
 
 logger = logging.getLogger("switchboard.graph")
@@ -100,8 +101,8 @@ class Node:
             if isinstance(update, Command):
                 return update
             return {**update, **state_update(budget, state)}
-        except GraphBubbleUp:
-            raise
+        except (GraphBubbleUp, ConfigurationError):
+            raise  # LangGraph's control flow; a process that cannot work (e.g. `make install` not run)
         except Exception:  # noqa: BLE001 - the safety net: reported to the user, logged with an id
             error_id = uuid.uuid4().hex[:8]
             logger.exception("node %s failed (error %s)", self.name, error_id)
