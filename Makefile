@@ -31,13 +31,15 @@ chat: run
 seed: install  ## recreate the demo databases
 	$(VENV)/bin/switchboard seed
 
-test: install  ## install, lint and run the whole test suite
+test: install  ## install, lint, type-check and run the whole test suite
 	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory typecheck
 	$(VENV)/bin/pytest -p no:deepeval
 
 check: install  ## lint + format check + tests (run before every commit)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
 	$(VENV)/bin/pytest -p no:deepeval
 
 lint:

@@ -105,7 +105,7 @@ class Engine:
             )
         finally:
             self.lock.release()
-        return str(result["choices"][0]["message"]["content"]), stats  # type: ignore[index]
+        return str(result["choices"][0]["message"]["content"]), stats  # type: ignore[index,unused-ignore]  # typed only with the realmodel group installed
 
 
 def _text(content: Any) -> str:

@@ -32,11 +32,15 @@ from pathlib import Path
 from typing import Any, cast
 
 from langgraph_sdk import Auth
+from langgraph_sdk.auth.types import RunsCreate, ThreadsCreate, ThreadsUpdate
 
 from faces.langgraph_server.graph import GRAPH_ID
 from switchboard.identity import parse_api_keys
 from switchboard.privacy import mask_deep
 from switchboard.settings import VAR_DIR, Settings, get_settings
+
+# What a thread handler returns: the metadata filter that limits what the caller sees.
+Filter = dict[str, Any]
 
 log = logging.getLogger("switchboard.auth")
 
@@ -173,13 +177,14 @@ def _refuse_impersonation(kwargs: dict[str, Any], user_id: str) -> None:
 
 
 @auth.on.threads.create
-async def on_thread_create(ctx: Auth.types.AuthContext, value: Auth.types.on.threads.create.value) -> dict:
+async def on_thread_create(ctx: Auth.types.AuthContext, value: ThreadsCreate) -> Filter:
     user_id = ctx.user.identity
     await _refuse_foreign_conversation(value.get("thread_id"), user_id)
-    _stamp_owner(value, user_id)  # type: ignore[arg-type]
+    fields = cast(dict[str, Any], value)
+    _stamp_owner(fields, user_id)
     # The server has one graph. Naming it now lets a thread re-created by id (on another server
     # process) show its conversation before its first run here; the server sets it on that run.
-    value["metadata"].setdefault("graph_id", GRAPH_ID)  # type: ignore[union-attr]
+    fields["metadata"].setdefault("graph_id", GRAPH_ID)
     return {"owner": user_id}
 
 
@@ -193,9 +198,9 @@ def _storable_user(kwargs: dict[str, Any]) -> None:
     """
     configurable = (kwargs.get("config") or {}).get("configurable")
     user = configurable.get("langgraph_auth_user") if isinstance(configurable, dict) else None
-    if user is None or isinstance(user, dict):
+    if user is None or isinstance(user, dict) or not isinstance(configurable, dict):
         return
-    configurable["langgraph_auth_user"] = {  # type: ignore[index]
+    configurable["langgraph_auth_user"] = {
         "identity": user.identity,
         "is_authenticated": bool(getattr(user, "is_authenticated", True)),
         "display_name": str(getattr(user, "display_name", user.identity)),
@@ -211,35 +216,38 @@ def _mask_run_input(kwargs: dict[str, Any]) -> None:
 
 
 @auth.on.threads.create_run
-async def on_run_create(ctx: Auth.types.AuthContext, value: Auth.types.on.threads.create_run.value) -> dict:
+async def on_run_create(ctx: Auth.types.AuthContext, value: RunsCreate) -> Filter:
     user_id = ctx.user.identity
-    _refuse_impersonation(value.get("kwargs") or {}, user_id)
-    _mask_run_input(cast(dict[str, Any], value).get("kwargs") or {})
-    _storable_user(cast(dict[str, Any], value).get("kwargs") or {})
-    await _refuse_foreign_conversation(value.get("thread_id"), user_id)
-    _stamp_owner(value, user_id)  # type: ignore[arg-type]
+    fields = cast(dict[str, Any], value)
+    kwargs = fields.get("kwargs") or {}
+    _refuse_impersonation(kwargs, user_id)
+    _mask_run_input(kwargs)
+    _storable_user(kwargs)
+    await _refuse_foreign_conversation(fields.get("thread_id"), user_id)
+    _stamp_owner(fields, user_id)
     return {"owner": user_id}
 
 
 @auth.on.threads.update
-async def on_thread_update(ctx: Auth.types.AuthContext, value: Auth.types.on.threads.update.value) -> dict:
-    if isinstance(value.get("metadata"), dict):
-        _stamp_owner(value, ctx.user.identity)  # type: ignore[arg-type]  # nobody re-assigns a thread
+async def on_thread_update(ctx: Auth.types.AuthContext, value: ThreadsUpdate) -> Filter:
+    fields = cast(dict[str, Any], value)
+    if isinstance(fields.get("metadata"), dict):
+        _stamp_owner(fields, ctx.user.identity)  # nobody re-assigns a thread
     return {"owner": ctx.user.identity}
 
 
 @auth.on.threads.read
-async def on_thread_read(ctx: Auth.types.AuthContext, value: Any) -> dict:
+async def on_thread_read(ctx: Auth.types.AuthContext, value: Any) -> Filter:
     return {"owner": ctx.user.identity}
 
 
 @auth.on.threads.search
-async def on_thread_search(ctx: Auth.types.AuthContext, value: Any) -> dict:
+async def on_thread_search(ctx: Auth.types.AuthContext, value: Any) -> Filter:
     return {"owner": ctx.user.identity}
 
 
 @auth.on.threads.delete
-async def on_thread_delete(ctx: Auth.types.AuthContext, value: Any) -> dict:
+async def on_thread_delete(ctx: Auth.types.AuthContext, value: Any) -> Filter:
     return {"owner": ctx.user.identity}
 
 

@@ -29,7 +29,7 @@ from graphs.checkpoint import open_async_checkpointer
 from switchboard.errors import NotAllowed
 from switchboard.privacy import mask_deep
 from switchboard.settings import get_settings
-from switchboard.state import Context
+from switchboard.state import Context, State
 
 GRAPH_ID = "switchboard"
 AUTH_USER_KEY = "langgraph_auth_user_id"
@@ -55,7 +55,7 @@ def _thread_id(config: RunnableConfig | None) -> str | None:
     return str(thread_id) if thread_id else None
 
 
-async def thread_owner(saver: BaseCheckpointSaver, thread_id: str) -> str | None:
+async def thread_owner(saver: BaseCheckpointSaver[str], thread_id: str) -> str | None:
     """Who a conversation belongs to, read from its latest checkpoint (None: no turn yet)."""
     found = await saver.aget_tuple({"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}})
     if found is None:
@@ -64,14 +64,14 @@ async def thread_owner(saver: BaseCheckpointSaver, thread_id: str) -> str | None
     return owner if isinstance(owner, str) and owner else None
 
 
-class ServerGraph(CompiledStateGraph):
+class ServerGraph(CompiledStateGraph[State, Context, State, State]):
     """The compiled assistant, bound at run time to the server's authenticated user.
 
     `langgraph-api` calls `astream` (directly, or through `astream_events`) with the client's
     `context`; that value is discarded here. The synchronous `stream` is closed for the same reason.
     """
 
-    async def astream(  # type: ignore[override]
+    async def astream(  # the client's `context` is taken and dropped
         self, input: Any, config: RunnableConfig | None = None, *, context: Any = None, **kwargs: Any
     ) -> AsyncIterator[Any]:
         user_id = acting_user(config)
@@ -82,18 +82,19 @@ class ServerGraph(CompiledStateGraph):
             if owner is not None and owner != user_id:
                 raise NotAllowed(f"thread {thread_id} belongs to another user")
         kwargs["durability"] = "exit"
-        async for chunk in super().astream(input, config, context=Context(user_id=user_id), **kwargs):
+        stream = super().astream(input, config, context=Context(user_id=user_id), **kwargs)
+        async for chunk in stream:
             yield chunk
 
     async def aupdate_state(self, config: RunnableConfig, values: Any, *args: Any, **kwargs: Any) -> Any:
         """A client's state update is stored like a turn's input: with personal data masked."""
         return await super().aupdate_state(config, mask_deep(values), *args, **kwargs)
 
-    def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:  # type: ignore[override]
+    def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         raise NotImplementedError("the server graph runs asynchronously only (astream)")
 
 
-def as_server_graph(compiled: CompiledStateGraph) -> ServerGraph:
+def as_server_graph(compiled: CompiledStateGraph[State, Context, State, State]) -> ServerGraph:
     """`compiled` as a `ServerGraph` (the construction `Pregel.copy()` uses; the server's own
     `copy()` of it keeps the class)."""
     return ServerGraph(**{k: v for k, v in compiled.__dict__.items() if k != "__orig_class__"})
@@ -125,7 +126,7 @@ async def warm_up() -> None:
         pass
 
 
-async def make_graph(runtime: ServerRuntime) -> ServerGraph:
+async def make_graph(runtime: ServerRuntime[Any]) -> ServerGraph:
     """Graph factory of `langgraph.json` (called by the server for every run and state read)."""
     if runtime.execution_runtime is not None:
         runtime.ensure_user()  # custom auth must be configured for anything to run
@@ -138,16 +139,16 @@ async def make_graph(runtime: ServerRuntime) -> ServerGraph:
 # ------------------------------------------------------------------------------ checkpointer
 
 
-_OPEN: dict[str, BaseCheckpointSaver] = {}
+_OPEN: dict[str, BaseCheckpointSaver[str]] = {}
 
 
-def shared_checkpointer() -> BaseCheckpointSaver | None:
+def shared_checkpointer() -> BaseCheckpointSaver[str] | None:
     """The saver the server opened (None before start-up): the auth handlers read owners from it."""
     return _OPEN.get("saver")
 
 
 @asynccontextmanager
-async def checkpointer() -> AsyncIterator[BaseCheckpointSaver]:
+async def checkpointer() -> AsyncIterator[BaseCheckpointSaver[str]]:
     """Checkpointer factory of `langgraph.json`: the saver for `SWITCHBOARD_CHECKPOINT_URL`."""
     settings = await asyncio.to_thread(get_settings)
     async with open_async_checkpointer(settings.checkpoint_url) as saver:
