@@ -22,6 +22,7 @@ from agents.llm_budget import turn_scope
 from agents.llm_calls import ask_json
 from agents.structured import strict_object
 from switchboard.settings import Settings
+from tools.inventory.cost import CostGuard
 from tools.inventory.execute import ReadOnlyExecutor
 from tools.inventory.pipeline import Attempt, Candidate, CandidateSource, InventoryPipeline, Request
 from tools.inventory.schema import schema_text
@@ -180,6 +181,7 @@ class InventoryAnswer(BaseModel):
     attempts: list[dict[str, Any]] = Field(default_factory=list)
     status: Literal["completed", "refused", "failed", "needs_info"]
     followup_state: dict[str, Any] | None = None
+    total_rows: int | None = None  # rows matched in all (more than `rows` when the result was cut)
 
 
 class InventoryAgent:
@@ -213,6 +215,7 @@ class InventoryAgent:
             attempts=[a.as_dict() for a in outcome.attempts],
             status=outcome.status,
             followup_state=state,
+            total_rows=outcome.total_rows,
         )
 
 
@@ -231,6 +234,16 @@ def build_inventory_agent(
 
         engine = get_engine(settings.database_url)
     executor = ReadOnlyExecutor(engine, timeout_s=timeout_s)
-    pipeline = InventoryPipeline(executor, row_cap=row_cap, today=(lambda: today) if today else date.today)
+    # The cost bounds are measured on this engine and data: the timeout replaces `timeout_s`.
+    cost = CostGuard.calibrated(
+        executor,
+        max_scans=settings.inventory_max_plan_scans,
+        timeout_scans=settings.inventory_timeout_scans,
+        timeout_min_s=settings.inventory_timeout_min_s,
+        timeout_max_s=min(settings.inventory_timeout_max_s, timeout_s),
+    )
+    pipeline = InventoryPipeline(
+        executor, row_cap=row_cap, today=(lambda: today) if today else date.today, cost=cost
+    )
     sources: list[CandidateSource] = [LLMSource(chat_model, settings)] if chat_model is not None else []
     return InventoryAgent(pipeline, sources, (settings.llm_turn_budget_s, settings.llm_timeout_s))

@@ -54,6 +54,7 @@ class QueryResult:
     rows: list[list[Any]]  # JSON-serialisable values
     truncated: bool  # more rows matched than the row cap
     elapsed_ms: float
+    total: int | None = None  # rows the query matches in all, counted when it was truncated
 
 
 def json_value(value: Any) -> Any:
@@ -128,6 +129,35 @@ class ReadOnlyExecutor:
         truncated = len(raw) > query.row_cap
         rows = [[json_value(v) for v in row] for row in raw[: query.row_cap]]
         return QueryResult(columns=columns, rows=rows, truncated=truncated, elapsed_ms=elapsed)
+
+    def scalar(self, sql: str) -> Any:
+        """The first value of a read-only statement (calibration and counts)."""
+        try:
+            _, rows = self._run(sql)
+        except DBAPIError as exc:
+            raise self._error(exc.orig or exc) from exc
+        except (sqlite3.Error, self._driver_error) as exc:
+            raise self._error(exc) from exc
+        return rows[0][0] if rows else None
+
+    def count(self, query: ValidatedQuery) -> int | None:
+        """How many rows `query` matches without the row cap (bounded by the same timeout);
+        None when the count could not be made in time."""
+        try:
+            value = self.scalar(f"SELECT count(*) FROM ({query.count_sql}) AS matched")
+        except ToolError:
+            return None
+        return int(value) if value is not None else None
+
+    def plan_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """SQLite's `EXPLAIN QUERY PLAN` rows (id, parent, notused, detail)."""
+        _, rows = self._run("EXPLAIN QUERY PLAN " + sql)
+        return [tuple(row) for row in rows]
+
+    def plan_json(self, sql: str) -> Any:
+        """PostgreSQL's plan of `sql` as JSON (nothing is run)."""
+        _, rows = self._run("EXPLAIN (FORMAT JSON) " + sql)
+        return rows[0][0]
 
     def explain(self, query: ValidatedQuery) -> list[str]:
         """The query plan, one line per step (SQLite EXPLAIN QUERY PLAN, PostgreSQL EXPLAIN)."""

@@ -131,14 +131,30 @@ def render_table(columns: list[str], rows: list[list[Any]], limit: int = DISPLAY
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _notes(n_rows: int, truncated: bool, row_cap: int, zh: bool) -> str:
+def _counted(sentence: str, shown: int, total: int | None, zh: bool) -> str:
+    """The headline of a cut result: the number of matches, not the number fetched."""
+    matched = f"{total:,}" if total is not None else (f"超过 {shown}" if zh else f"more than {shown}")
+    for old in (f"找到 {shown} 辆", f"Found {shown} vehicle", f"共 {shown} 家", f"{shown} store"):
+        if old in sentence:
+            return sentence.replace(old, old.replace(str(shown), matched, 1), 1)
+    return sentence
+
+
+def _notes(n_rows: int, truncated: bool, row_cap: int, zh: bool, total: int | None = None) -> str:
     notes = []
     if truncated:
-        notes.append(
-            f"（匹配结果超过 {row_cap} 行，只取了前 {row_cap} 行）"
-            if zh
-            else f"(more than {row_cap} rows matched; only the first {row_cap} were fetched)"
-        )
+        if total is not None:
+            notes.append(
+                f"（共 {total:,} 行匹配，显示前 {n_rows} 行）"
+                if zh
+                else f"(showing the first {n_rows} of {total:,})"
+            )
+        else:
+            notes.append(
+                f"（匹配结果超过 {row_cap} 行，只取了前 {row_cap} 行）"
+                if zh
+                else f"(more than {row_cap} rows matched; only the first {row_cap} were fetched)"
+            )
     if n_rows > DISPLAY_ROWS:
         notes.append(
             f"（仅显示前 {DISPLAY_ROWS} 行，共 {n_rows} 行）"
@@ -315,10 +331,17 @@ def explain(
     *,
     truncated: bool = False,
     row_cap: int = 200,
+    total: int | None = None,
 ) -> str:
-    """A sentence in `language` plus the table (omitted for a single number)."""
+    """A sentence in `language` plus the table (omitted for a single number).
+
+    `total` is how many rows matched in all when only the first `row_cap` were fetched: the
+    sentence counts the matches, and a note says which part is shown.
+    """
     zh = language == "zh"
     sentence = _sentence(spec, columns, rows, zh)
+    if truncated:
+        sentence = _counted(sentence, len(rows), total, zh)
     single_value = len(rows) == 1 and len(columns) == 1
     if (
         not rows
@@ -329,7 +352,7 @@ def explain(
     if single_value and spec is None:
         return sentence
     parts = [sentence, render_table(columns, rows)]
-    notes = _notes(len(rows), truncated, row_cap, zh)
+    notes = _notes(len(rows), truncated, row_cap, zh, total)
     if notes:
         parts.append(notes)
     return "\n".join(parts)

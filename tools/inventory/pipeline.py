@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal, Protocol
 
 from switchboard.errors import InputError, ToolError, UnsafeQuery
 from tools.inventory.compiler import compile_spec
+from tools.inventory.cost import CostGuard
 from tools.inventory.execute import QueryResult, ReadOnlyExecutor
 from tools.inventory.explain import explain
 from tools.inventory.guard import has_injection_markers, screen
@@ -115,6 +116,7 @@ class Outcome:
     attempts: list[Attempt] = field(default_factory=list)
     spec: QuerySpec | None = None
     reason: str | None = None
+    total_rows: int | None = None  # rows matched in all (more than `rows` when truncated; None: unknown)
 
     @property
     def followup_state(self) -> dict[str, Any] | None:
@@ -172,8 +174,10 @@ class InventoryPipeline:
         row_cap: int = DEFAULT_ROW_CAP,
         max_attempts: int = 3,
         today: Callable[[], date] = date.today,
+        cost: CostGuard | None = None,
     ) -> None:
         self.executor = executor
+        self.cost = cost  # plan bounds; None: validation and the timeout only
         self.row_cap = row_cap
         self.max_attempts = max_attempts
         self.today = today
@@ -185,9 +189,15 @@ class InventoryPipeline:
         except UnsafeQuery as exc:
             return Evaluated(candidate, "error", f"rejected by validation: {exc}")
         try:
+            if self.cost is not None:
+                self.cost.check(checked)
             result = self.executor.execute(checked)
+        except UnsafeQuery as exc:
+            return Evaluated(candidate, "error", f"refused before running: {exc}", checked.sql)
         except ToolError as exc:
             return Evaluated(candidate, "error", str(exc), checked.sql)
+        if result.truncated:  # the headline says how many matched, not the cap
+            result = replace(result, total=self.executor.count(checked))
         verdict: Literal["ok", "suspicious"] = "ok"
         error = None
         if not result.rows:
@@ -330,10 +340,24 @@ class InventoryPipeline:
                 reference.candidate.spec
             )  # the LLM agrees with the local reading: explain it in those terms
         reply = explain(
-            language, spec, result.columns, result.rows, truncated=result.truncated, row_cap=self.row_cap
+            language,
+            spec,
+            result.columns,
+            result.rows,
+            truncated=result.truncated,
+            row_cap=self.row_cap,
+            total=result.total,
         )
         return Outcome(
-            "completed", reply, best.sql, result.columns, result.rows, result.truncated, attempts, spec
+            "completed",
+            reply,
+            best.sql,
+            result.columns,
+            result.rows,
+            result.truncated,
+            attempts,
+            spec,
+            total_rows=result.total if result.truncated else len(result.rows),
         )
 
     def _raw_sql(self, text: str, language: str) -> Outcome:
@@ -341,7 +365,7 @@ class InventoryPipeline:
         try:
             checked = validate_sql(text, dialect=self.executor.dialect, row_cap=self.row_cap)
         except UnsafeQuery as exc:
-            hostile = exc.details.get("kind") == "unsafe" or has_injection_markers(text)
+            hostile = exc.details.get("kind") in ("unsafe", "costly") or has_injection_markers(text)
             attempt = Attempt("local", None, False, str(exc))
             if hostile:
                 zh, en = _REFUSALS["sql"]
@@ -356,6 +380,12 @@ class InventoryPipeline:
             )
         evaluated = self.evaluate(Candidate(checked.sql, "local"))
         attempt = Attempt("local", checked.sql, evaluated.verdict != "error", evaluated.error)
+        if evaluated.result is None and (evaluated.error or "").startswith("refused before running"):
+            zh, en = _REFUSALS["sql"]
+            reason = (evaluated.error or "").removeprefix("refused before running: ")
+            return Outcome(
+                "refused", _say(language, zh, en).format(reason=reason), attempts=[attempt], reason=reason
+            )
         if evaluated.result is None:
             return Outcome(
                 "failed",

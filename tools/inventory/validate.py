@@ -23,6 +23,7 @@ from sqlglot.errors import SqlglotError
 
 from switchboard.errors import UnsafeQuery
 from tools.inventory.schema import ALLOWED_COLUMNS, ALLOWED_TABLES
+from tools.inventory.shape_check import check_shape
 
 MAX_SQL_CHARS = 8000
 MAX_DEPTH = 60
@@ -234,6 +235,7 @@ class ValidatedQuery:
     tables: tuple[str, ...]
     row_cap: int
     limit: int | None  # the query's own LIMIT, when it has a literal one
+    count_sql: str = ""  # the statement without the row cap (its own LIMIT kept): what is counted
 
 
 def _reject(kind: str, message: str) -> UnsafeQuery:
@@ -292,6 +294,7 @@ def validate_sql(sql: str, *, dialect: str = "sqlite", row_cap: int = DEFAULT_RO
     cte_names = {cte.alias_or_name.lower() for cte in nodes.ctes}
     read_tables, table_aliases = _check_tables(nodes.tables, cte_names, read)
     _check_columns(nodes, read_tables | cte_names | table_aliases, read)
+    check_shape(tree)
     own_limit = _own_limit(tree)
     display = tree.sql(dialect=read, comments=False, copy=False)
     if own_limit is not None and own_limit <= row_cap:
@@ -307,6 +310,7 @@ def validate_sql(sql: str, *, dialect: str = "sqlite", row_cap: int = DEFAULT_RO
         tables=tuple(sorted(read_tables)),
         row_cap=row_cap,
         limit=own_limit,
+        count_sql=display,
     )
 
 
