@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 
 from graphs.assistant import build_graph
 from graphs.checkpoint import open_checkpointer
+from graphs.encryption import serde_for
 from graphs.services import Services, build_services
 from switchboard.settings import Settings
 
@@ -41,7 +42,8 @@ def open_services(settings: Settings, **overrides: Any) -> Services:
 @contextmanager
 def open_graph(services: Services) -> Iterator[Any]:
     """The compiled assistant graph over `services`, with the configured checkpointer."""
-    with open_checkpointer(services.settings.checkpoint_url) as checkpointer:
+    settings = services.settings
+    with open_checkpointer(settings.checkpoint_url, serde=serde_for(settings)) as checkpointer:
         yield build_graph(services).compile(checkpointer=checkpointer)
 
 

@@ -4,6 +4,8 @@
 a `+driver`) -> `PostgresSaver` over a small psycopg pool (autocommit, as the saver requires);
 `memory://` -> `InMemorySaver` for tests. `open_async_checkpointer` is the async twin the
 LangGraph server uses. Replicas starting together migrate the PostgreSQL tables one at a time.
+With a `serde` (`graphs.encryption.checkpoint_serde`: keys configured) every stored value is
+encrypted; the PostgreSQL savers then also keep no plain value inline (`sealed_saver`).
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.serde.base import SerializerProtocol
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from graphs.encryption import sealed_saver
+from switchboard.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.postgres import PostgresSaver
     from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
-from switchboard.errors import ConfigurationError
 
 # PostgreSQL advisory lock id held while the checkpoint tables are migrated ("SWCH").
 SETUP_LOCK = 0x53574348
@@ -37,12 +41,14 @@ def libpq_url(url: str) -> str:
 
 
 @contextmanager
-def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver[str]]:
-    """A ready checkpointer for `url`, closed on exit."""
+def open_checkpointer(
+    url: str, *, serde: SerializerProtocol | None = None
+) -> Iterator[BaseCheckpointSaver[str]]:
+    """A ready checkpointer for `url`, closed on exit (encrypting with `serde` when given)."""
     if url.startswith("memory://"):
         from langgraph.checkpoint.memory import InMemorySaver
 
-        yield InMemorySaver()
+        yield InMemorySaver(serde=serde)
         return
     try:
         parsed = make_url(url)
@@ -61,7 +67,7 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver[str]]:
         conn = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         try:
-            sqlite_saver = SqliteSaver(conn)
+            sqlite_saver = SqliteSaver(conn, serde=serde)
             sqlite_saver.setup()
             yield sqlite_saver
         finally:
@@ -73,7 +79,8 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver[str]]:
 
         kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
         with ConnectionPool(libpq_url(url), kwargs=kwargs, min_size=1, max_size=8, open=True) as pool:
-            pg_saver = PostgresSaver(pool)  # type: ignore[arg-type]  # a dict_row pool, as the saver reads it
+            cls = sealed_saver(PostgresSaver) if serde is not None else PostgresSaver
+            pg_saver = cls(pool, serde=serde)  # type: ignore[arg-type]  # a dict_row pool, as the saver reads it
             with pool.connection() as pg_conn:
                 _locked_setup(pg_conn, pg_saver)
             yield pg_saver
@@ -117,12 +124,14 @@ async def _async_locked_setup(conn: Any, saver: AsyncPostgresSaver) -> None:
 
 
 @asynccontextmanager
-async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver[str]]:
+async def open_async_checkpointer(
+    url: str, *, serde: SerializerProtocol | None = None
+) -> AsyncIterator[BaseCheckpointSaver[str]]:
     """The async twin of `graphs.checkpoint.open_checkpointer`: same URLs, same tables."""
     if url.startswith("memory://"):
         from langgraph.checkpoint.memory import InMemorySaver
 
-        yield InMemorySaver()
+        yield InMemorySaver(serde=serde)
         return
     try:
         backend = make_url(url).get_backend_name()
@@ -136,7 +145,7 @@ async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver
         async with aiosqlite.connect(path, timeout=30, isolation_level=None) as conn:
             # WAL: the CLI and the server may use the same file at the same time.
             await conn.execute("PRAGMA journal_mode=WAL")
-            sqlite_saver = AsyncSqliteSaver(conn)
+            sqlite_saver = AsyncSqliteSaver(conn, serde=serde)
             await sqlite_saver.setup()
             yield sqlite_saver
     elif backend == "postgresql":
@@ -148,7 +157,8 @@ async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver
         async with AsyncConnectionPool(
             libpq_url(url), kwargs=kwargs, min_size=1, max_size=10, open=False
         ) as pool:
-            pg_saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]  # a dict_row pool, as the saver reads it
+            acls = sealed_saver(AsyncPostgresSaver) if serde is not None else AsyncPostgresSaver
+            pg_saver = acls(pool, serde=serde)  # type: ignore[arg-type]  # a dict_row pool, as the saver reads it
             async with pool.connection() as pg_conn:
                 await _async_locked_setup(pg_conn, pg_saver)
             yield pg_saver

@@ -156,10 +156,13 @@ def _card_spans(view: str) -> Iterable[tuple[int, int]]:
     """Spans of the view holding a card number: 13-19 digits in consecutive groups passing Luhn.
 
     A run of digit groups may hold more than the card ("ref 12 4111 1111 1111 1111"): the
-    longest window of whole groups that is a card is taken, left to right.
+    longest window of whole groups that is a card is taken, left to right. Two groups joined by
+    one dot are a decimal number, not a card.
     """
     for run in _DIGIT_RUN.finditer(view):
         groups = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\d+", run.group())]
+        if len(groups) == 2 and view[groups[0][1] : groups[1][0]] == ".":
+            continue  # one dot between two groups: a decimal number ("0.203930263133269")
         i = 0
         while i < len(groups):
             found = None

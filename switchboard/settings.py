@@ -104,11 +104,11 @@ class Settings(BaseSettings):
     # base64 keys of 32 bytes; the first encrypts, every one decrypts (rotation). Unset: plain.
     checkpoint_keys: SecretStr | None = None
 
-    # Text-to-SQL cost bounds (`tools.inventory.cost`): a plan estimated to touch more rows than
-    # this many times the largest inventory table is refused before it runs; the statement
-    # timeout is `inventory_timeout_scans` times one full scan of the vehicles table on this
-    # engine (measured at start), kept within the min and max.
-    inventory_max_rows_factor: float = Field(default=20.0, gt=0)
+    # Text-to-SQL cost bounds (`tools.inventory.cost`), in full scans of the largest inventory
+    # table on this engine: a plan estimated above `inventory_max_plan_scans` is refused before it
+    # runs; the statement timeout is `inventory_timeout_scans` times one measured full scan, kept
+    # within the min and max seconds.
+    inventory_max_plan_scans: float = Field(default=20.0, gt=0)
     inventory_timeout_scans: float = Field(default=50.0, gt=0)
     inventory_timeout_min_s: float = Field(default=0.5, gt=0)
     inventory_timeout_max_s: float = Field(default=5.0, gt=0)

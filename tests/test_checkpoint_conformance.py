@@ -132,3 +132,44 @@ def test_the_clis_postgres_saver_conforms(postgres_url: str) -> None:
             yield SyncSaverView(opened)
 
     check(saver)
+
+
+# With SWITCHBOARD_CHECKPOINT_KEYS set every value goes through the encrypted serializer, and the
+# PostgreSQL savers keep no plain value inline (`graphs.encryption.sealed_saver`): the same suite.
+def encrypted_serde():  # type: ignore[no-untyped-def]
+    from graphs.encryption import checkpoint_serde, new_key
+
+    return checkpoint_serde(new_key())
+
+
+def test_the_encrypted_sqlite_savers_conform(sqlite_urls: Iterator[str]) -> None:
+    @checkpointer_test(name="server SQLite, encrypted")
+    async def server() -> AsyncIterator[BaseCheckpointSaver]:
+        async with open_async_checkpointer(next(sqlite_urls), serde=encrypted_serde()) as opened:
+            yield opened
+
+    @checkpointer_test(name="CLI SQLite, encrypted")
+    async def cli() -> AsyncIterator[BaseCheckpointSaver]:
+        with open_checkpointer(next(sqlite_urls), serde=encrypted_serde()) as opened:
+            yield SyncSaverView(opened)
+
+    check(server)
+    check(cli)
+
+
+@pytest.mark.postgres
+def test_the_encrypted_postgres_savers_conform(postgres_url: str) -> None:
+    @checkpointer_test(name="server PostgreSQL, encrypted and sealed")
+    async def server() -> AsyncIterator[BaseCheckpointSaver]:
+        async with open_async_checkpointer(postgres_url, serde=encrypted_serde()) as opened:
+            await asyncio.to_thread(empty_tables, postgres_url)
+            yield opened
+
+    @checkpointer_test(name="CLI PostgreSQL, encrypted and sealed")
+    async def cli() -> AsyncIterator[BaseCheckpointSaver]:
+        with open_checkpointer(postgres_url, serde=encrypted_serde()) as opened:
+            empty_tables(postgres_url)
+            yield SyncSaverView(opened)
+
+    check(server)
+    check(cli)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from agents.guards.pii import redact
@@ -56,6 +56,19 @@ def independent_digits(text: str) -> str:
     return "".join(out)
 
 
+def separators_between_digits(text: str) -> list[str]:
+    """The runs of non-digits in `text` (digits of any script, Chinese numerals)."""
+    runs, current = [], ""
+    for ch in text:
+        if ch in CHINESE_NUMERALS or ch == "〇" or unicodedata.decimal(ch, None) is not None:
+            if current:
+                runs.append(current)
+            current = ""
+        else:
+            current += ch
+    return runs
+
+
 @st.composite
 def card_numbers(draw: st.DrawFn) -> str:
     length = draw(st.integers(13, 19))
@@ -73,6 +86,7 @@ def formatted(draw: st.DrawFn, digits: str) -> str:
     """`digits` cut into groups, each digit in a script, groups joined by separators, noise inside."""
     cuts = sorted(set(draw(st.lists(st.integers(1, len(digits) - 1), max_size=6))))
     groups = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, len(digits)], strict=True)]
+    separators = SEPARATORS
     script = draw(st.sampled_from(sorted(SCRIPTS)))
     mixed = draw(st.booleans())
     out = []
@@ -83,8 +97,12 @@ def formatted(draw: st.DrawFn, digits: str) -> str:
             if draw(st.integers(0, 9)) == 0:
                 out.append(draw(st.sampled_from(INVISIBLE)))
         if g < len(groups) - 1:
-            out.append(draw(st.sampled_from(SEPARATORS)))
-    return "".join(out)
+            out.append(draw(st.sampled_from(separators)))
+    text = "".join(out)
+    # Two groups joined by one dot read as a decimal number (by design): not a card format.
+    visible = separators_between_digits("".join(ch for ch in text if ch not in INVISIBLE))
+    assume(not (len(visible) == 1 and visible[0] in (".", "．")))
+    return text
 
 
 @st.composite
@@ -163,6 +181,12 @@ def test_the_issue_examples_are_masked() -> None:
     for text in ("4111.1111.1111.1111", "4\u200b111 1111 1111 1111", "４１１１ １１１１ １１１１ １１１１"):
         assert mask_at_rest(f"card {text}").text == "card **** 1111"
         assert redact(f"card {text}").text == "card **** 1111"
+
+
+def test_a_decimal_number_is_not_a_card() -> None:
+    assert mask_at_rest("ratio 0.203930263133269 and 4111.1111.1111.1111").text == (
+        "ratio 0.203930263133269 and **** 1111"
+    )
 
 
 def test_mask_deep_reaches_every_string() -> None:

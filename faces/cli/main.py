@@ -13,10 +13,11 @@ import sys
 
 from faces.tracing import bounded_tracing
 from switchboard.errors import SwitchboardError
+from switchboard.face import acting_face
 from switchboard.logs import configure_logging
 from switchboard.settings import get_settings
 
-COMMANDS = ("chat", "seed", "sql", "search", "eval", "mcp", "bench", "gc")
+COMMANDS = ("chat", "seed", "sql", "search", "eval", "mcp", "bench", "gc", "audit", "protect")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _build_parser(command).parse_args(argv)
     try:
         configure_logging(get_settings())
-        with bounded_tracing():
+        with bounded_tracing(), acting_face("cli"):
             return int(args.handler(args) or 0)
     except SwitchboardError as exc:
         print(f"switchboard {args.command}: error: {exc}", file=sys.stderr)

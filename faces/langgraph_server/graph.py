@@ -26,7 +26,9 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph_sdk.runtime import ServerRuntime
 
 from graphs.checkpoint import open_async_checkpointer
+from graphs.encryption import serde_for
 from switchboard.errors import NotAllowed
+from switchboard.face import current_face
 from switchboard.privacy import mask_deep
 from switchboard.settings import get_settings
 from switchboard.state import Context, State
@@ -82,6 +84,7 @@ class ServerGraph(CompiledStateGraph[State, Context, State, State]):
             if owner is not None and owner != user_id:
                 raise NotAllowed(f"thread {thread_id} belongs to another user")
         kwargs["durability"] = "exit"
+        current_face.set("langgraph-server")  # the audit trail's face (this run's task only)
         stream = super().astream(input, config, context=Context(user_id=user_id), **kwargs)
         async for chunk in stream:
             yield chunk
@@ -151,7 +154,7 @@ def shared_checkpointer() -> BaseCheckpointSaver[str] | None:
 async def checkpointer() -> AsyncIterator[BaseCheckpointSaver[str]]:
     """Checkpointer factory of `langgraph.json`: the saver for `SWITCHBOARD_CHECKPOINT_URL`."""
     settings = await asyncio.to_thread(get_settings)
-    async with open_async_checkpointer(settings.checkpoint_url) as saver:
+    async with open_async_checkpointer(settings.checkpoint_url, serde=serde_for(settings)) as saver:
         _OPEN["saver"] = saver
         try:
             yield saver

@@ -24,6 +24,7 @@ from faces.mcp_server.security import transport_security
 from graphs.app import open_services
 from graphs.services import Services
 from switchboard.errors import RateLimited
+from switchboard.face import acting_face
 from switchboard.privacy import mask_deep
 from switchboard.settings import Settings
 from tools.mcp_wire import encode_error
@@ -56,7 +57,7 @@ class SwitchboardMCP(FastMCP):
         arguments = mask_deep(arguments or {})
         own_text = " ".join(strings_in(arguments))
         try:
-            with ExitStack() as limits:
+            with ExitStack() as limits, acting_face("mcp"):
                 user = self.desk.limited_user(self.get_context())
                 if user is not None:
                     limits.enter_context(self.desk.limiter.admit(user, self.desk.tool_kind(name)))

@@ -61,6 +61,7 @@ from tools.airline_models import (
     Flight,
     Seat,
 )
+from tools.audit import ensure_audit_table
 from tools.db import read_session, write_session
 
 # Voluntary cancellation fee per cabin, in the fare's currency; the refund never goes below zero.
@@ -120,6 +121,7 @@ class AirlineService:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        ensure_audit_table(engine)  # every write is audited in its own transaction (tools.audit)
 
     # -- reads
 
