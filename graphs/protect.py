@@ -52,7 +52,12 @@ class Report:
 
 
 def mask_state(value: Any) -> Any:
-    """A stored value with personal data masked: strings, containers and chat messages."""
+    """A stored value with personal data masked: strings, containers and chat messages.
+
+    A whole checkpoint has only its channel values masked: its versions and ids are not text.
+    """
+    if isinstance(value, dict) and "channel_values" in value and "channel_versions" in value:
+        return {**value, "channel_values": mask_state(value["channel_values"])}
     if isinstance(value, BaseMessage):
         content = value.content
         masked = mask_text(content) if isinstance(content, str) else mask_state(content)

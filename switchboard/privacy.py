@@ -167,6 +167,8 @@ def _card_spans(view: str) -> Iterable[tuple[int, int]]:
         while i < len(groups):
             found = None
             for j in range(len(groups) - 1, i - 1, -1):
+                if j == i + 1 and view[groups[i][1] : groups[j][0]] == ".":
+                    continue  # one dot between two groups: a decimal number
                 digits = "".join(view[a:b] for a, b in groups[i : j + 1])
                 if 13 <= len(digits) <= 19 and luhn_valid(digits):
                     found = j

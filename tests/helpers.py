@@ -23,7 +23,9 @@ def sqlite_copy(template: Path, target: Path, **engine_kwargs: Any) -> Engine:
 
 
 @contextmanager
-def server_on_seeded_copy(seeded: Path, workdir: Path, keys: dict[str, str]) -> Iterator[ServerProcess]:
+def server_on_seeded_copy(
+    seeded: Path, workdir: Path, keys: dict[str, str], extra_env: dict[str, str] | None = None
+) -> Iterator[ServerProcess]:
     """A `langgraph dev` server over a copy of the seeded database, one API key per user."""
     shutil.copyfile(seeded, workdir / "app.db")
     env = {
@@ -31,6 +33,7 @@ def server_on_seeded_copy(seeded: Path, workdir: Path, keys: dict[str, str]) -> 
         "SWITCHBOARD_CHECKPOINT_URL": f"sqlite:///{workdir / 'checkpoints.db'}",
         "SWITCHBOARD_API_KEYS": ",".join(f"{key}:{user}" for user, key in keys.items()),
         "OPENAI_API_KEY": "",
+        **(extra_env or {}),
     }
     from bench.server_process import langgraph_server
 

@@ -73,8 +73,11 @@ def test_answer_is_complete_and_json_serialisable(db):
 
 def test_listing_reply_caps_displayed_rows_and_says_so(db):
     answer = agent_for(db).answer("list the in-stock BYDs", "en")
-    assert answer.status == "completed" and len(answer.rows) == 200  # the row cap
-    assert "showing the first 10" in answer.reply and "more than 200 rows matched" in answer.reply
+    matched = scalar(db, BYD_IN_STOCK)
+    assert answer.status == "completed" and len(answer.rows) == 200 < matched  # the row cap
+    # The headline counts every match (not the cap); the note says what the table shows.
+    assert answer.reply.startswith(f"Found {matched} vehicles") and answer.total_rows == matched
+    assert answer.reply.endswith(f"(showing the first 10 of {matched})")
     assert all(isinstance(v, (str, int, float)) for row in answer.rows for v in row)
 
 
@@ -120,8 +123,14 @@ def test_bad_input_raises(db, bad):
 
 
 def test_timeouts_fail_loudly(db):
-    agent = agent_for(db, timeout_s=0.05)
-    answer = agent.answer("SELECT COUNT(*) FROM vehicles a, vehicles b, vehicles c", "en")
+    path, engine = db
+    # No plan bound here, so that the statement timeout is what stops the query.
+    settings = Settings(database_url=f"sqlite:///{path}", inventory_max_plan_scans=1e12)
+    agent = build_inventory_agent(settings, engine=engine, today=TODAY, timeout_s=0.05)
+    answer = agent.answer(
+        "SELECT COUNT(*) FROM vehicles a JOIN vehicles b ON a.vin < b.vin JOIN vehicles c ON b.vin < c.vin",
+        "en",
+    )
     assert answer.status == "failed" and "longer than" in answer.reply
 
 

@@ -123,10 +123,13 @@ def test_a_result_cut_at_the_row_cap_is_counted_in_full(stock: Engine) -> None:
         matched = conn.exec_driver_sql("SELECT count(*) FROM vehicles WHERE status = 'in_stock'").scalar_one()
     assert matched > 200 and len(answer.rows) == 200
     assert answer.total_rows == matched
-    assert f"(showing the first 200 of {matched:,})" in answer.reply
-    assert not re.search(r"\bFound 200\b", answer.reply)
+    assert (
+        answer.reply.startswith(f"The query returned {matched:,} rows")
+        and f"(showing the first 10 of {matched:,})" in answer.reply
+    )
+    assert not re.search(r"\b200 rows\b", answer.reply)
     zh = agent_for(stock).answer("SELECT vin, brand FROM vehicles WHERE status = 'in_stock'", "zh")
-    assert zh.total_rows == matched and f"共 {matched:,} 行匹配，显示前 200 行" in zh.reply
+    assert zh.total_rows == matched and f"共 {matched:,} 行匹配，显示前 10 行" in zh.reply
 
 
 def test_the_hostile_query_benchmark_refuses_or_bounds_every_query(tmp_path: Path) -> None:

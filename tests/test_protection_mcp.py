@@ -191,3 +191,27 @@ def test_a_client_disconnect_is_one_log_line_not_a_traceback() -> None:
         "x", logging.ERROR, __file__, 1, "Error in SSE writer", None, (KeyError, KeyError("k"), None)
     )
     assert QuietDisconnects().filter(bug) and bug.exc_info is not None and bug.levelno == logging.ERROR
+
+
+def test_workers_share_the_limits_through_redis() -> None:
+    import os
+
+    from switchboard.errors import RateLimited
+    from switchboard.ratelimit import UserLimiter
+
+    url = os.environ.get("SWITCHBOARD_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must provide SWITCHBOARD_TEST_REDIS_URL (see .ci/run)")
+        pytest.skip("SWITCHBOARD_TEST_REDIS_URL is not set")
+    namespace = f"test-{os.getpid()}-{id(url)}"
+    one, two = (
+        UserLimiter(turns="3/minute", calls="100/minute", max_concurrent=2, storage=url, namespace=namespace)
+        for _ in range(2)
+    )
+    one.hit("USER123", "turn")
+    two.hit("USER123", "turn")
+    one.hit("USER123", "turn")
+    with pytest.raises(RateLimited, match="try again in"):
+        two.hit("USER123", "turn")
+    two.hit("USER456", "turn")  # another user's count is apart

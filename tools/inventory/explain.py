@@ -134,27 +134,34 @@ def render_table(columns: list[str], rows: list[list[Any]], limit: int = DISPLAY
 def _counted(sentence: str, shown: int, total: int | None, zh: bool) -> str:
     """The headline of a cut result: the number of matches, not the number fetched."""
     matched = f"{total:,}" if total is not None else (f"超过 {shown}" if zh else f"more than {shown}")
-    for old in (f"找到 {shown} 辆", f"Found {shown} vehicle", f"共 {shown} 家", f"{shown} store"):
+    for old in (
+        f"找到 {shown} 辆",
+        f"Found {shown} vehicle",
+        f"共 {shown} 家",
+        f"{shown} store",
+        f"查询返回 {shown} 行",
+        f"The query returned {shown} rows",
+    ):
         if old in sentence:
             return sentence.replace(old, old.replace(str(shown), matched, 1), 1)
     return sentence
 
 
 def _notes(n_rows: int, truncated: bool, row_cap: int, zh: bool, total: int | None = None) -> str:
+    shown = min(n_rows, DISPLAY_ROWS)
+    if truncated and total is not None:  # one note: what the table shows, out of all the matches
+        return (
+            f"（共 {total:,} 行匹配，显示前 {shown} 行）"
+            if zh
+            else f"(showing the first {shown} of {total:,})"
+        )
     notes = []
     if truncated:
-        if total is not None:
-            notes.append(
-                f"（共 {total:,} 行匹配，显示前 {n_rows} 行）"
-                if zh
-                else f"(showing the first {n_rows} of {total:,})"
-            )
-        else:
-            notes.append(
-                f"（匹配结果超过 {row_cap} 行，只取了前 {row_cap} 行）"
-                if zh
-                else f"(more than {row_cap} rows matched; only the first {row_cap} were fetched)"
-            )
+        notes.append(
+            f"（匹配结果超过 {row_cap} 行，只取了前 {row_cap} 行）"
+            if zh
+            else f"(more than {row_cap} rows matched; only the first {row_cap} were fetched)"
+        )
     if n_rows > DISPLAY_ROWS:
         notes.append(
             f"（仅显示前 {DISPLAY_ROWS} 行，共 {n_rows} 行）"
