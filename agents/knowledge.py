@@ -7,7 +7,9 @@ Two engines over one retrieval (tools.knowledge: BM25 + dense, fused and reranke
     checked before it is used: it must cite retrieved doc_ids, be in the asker's language, and
     state no number that is not in the passages it cites; otherwise the extractive answer is used.
 In both, below the relevance threshold the reply is "not in the documents" plus the closest
-topics. Nothing heavy is loaded until the first question: the index (and the local embedding
+topics; with web search configured (`agents.web_search`), a travel question the documents do not
+answer is searched on the web instead, and the answer says it comes from the web and cites its
+sources (`agents.web_answer`). Nothing heavy is loaded until the first question: the index (and the local embedding
 model) load on first use, under a lock.
 """
 
@@ -17,13 +19,15 @@ import html
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SerializeAsAny
 
 from agents.llm import llm_errors
 from agents.llm_budget import turn_scope
 from agents.llm_calls import ask_text
+from agents.web_answer import QUOTED_RESULTS, compose_local, compose_with_llm
+from agents.web_search import WebResult, WebSearch, is_travel_question
 from switchboard.errors import InputError, ToolError
 from switchboard.settings import Settings
 from switchboard.text import detect_language
@@ -84,10 +88,20 @@ class Source(BaseModel):
     snippet: str
 
 
+class WebSource(Source):
+    """A web page an answer quotes: doc_id "web-<n>" for the answer's [n], and its address."""
+
+    url: str
+
+
 class KnowledgeAnswer(BaseModel):
-    answer: str  # in the asker's language; cites doc_ids, e.g. "… [baggage]"
-    sources: list[Source]  # the passages used, best first (empty when found is False)
+    answer: str  # in the asker's language; cites doc_ids, e.g. "… [baggage]", or [n] from the web
+    # The passages used, best first (empty when found is False); web pages keep their url.
+    sources: list[SerializeAsAny[Source]]
     found: bool  # False -> "not in the documents" plus the closest topics
+    # Web search: None (not tried), "answered" (the answer is from the web), "no_results" (nothing
+    # usable came back), "failed" (the search failed or timed out; the documents' answer stands).
+    web: Literal["answered", "no_results", "failed"] | None = None
 
 
 def _source(passage: Passage) -> Source:
@@ -110,8 +124,10 @@ class KnowledgeAgent:
         kb_dir: Path = KNOWLEDGE_DIR,
         index_dir: Path = INDEX_DIR,
         fallback_embedder: Embedder | None = None,
+        web_search: WebSearch | None = None,
     ) -> None:
         self.settings = settings
+        self.web_search = web_search
         self.embedder = embedder
         self.chat_model = chat_model
         self.kb_dir = kb_dir
@@ -157,9 +173,31 @@ class KnowledgeAgent:
         except llm_errors() as exc:
             raise ToolError(f"knowledge search is unavailable: {exc}") from exc
         if self.chat_model is None:
-            return self._to_model(answer_from(retrieval, index, language))
+            return self._or_web(question, language, self._to_model(answer_from(retrieval, index, language)))
         with turn_scope(self.settings.llm_turn_budget_s, self.settings.llm_timeout_s):
-            return self._answer_with_llm(question, language, retrieval, index)
+            return self._or_web(
+                question, language, self._answer_with_llm(question, language, retrieval, index)
+            )
+
+    def _or_web(self, question: str, language: str, documents: KnowledgeAnswer) -> KnowledgeAnswer:
+        """The documents' answer, or the web's for a travel question the documents do not answer."""
+        if documents.found or self.web_search is None or not is_travel_question(question):
+            return documents
+        try:
+            outcome = self.web_search.search(question)
+        except ToolError as exc:
+            log.warning("%s", exc)
+            return documents.model_copy(update={"web": "failed"})
+        if not outcome.results:
+            return documents.model_copy(update={"web": "no_results"})
+        results = outcome.results
+        drafted = None
+        if self.chat_model is not None:
+            drafted = compose_with_llm(self.settings, self.chat_model, question, results, language)
+        if drafted is None:
+            drafted = compose_local(results, language), results[:QUOTED_RESULTS]
+        text, used = drafted
+        return KnowledgeAnswer(answer=text, sources=_web_sources(used), found=True, web="answered")
 
     @staticmethod
     def _to_model(local: LocalAnswer) -> KnowledgeAnswer:
@@ -230,6 +268,13 @@ class KnowledgeAgent:
         return KnowledgeAnswer(answer=draft, sources=[_source(p) for p in used], found=True)
 
 
+def _web_sources(results: list[WebResult]) -> list[Source]:
+    return [
+        WebSource(doc_id=f"web-{n}", title=r.title, score=0.0, snippet=r.content, url=r.url)
+        for n, r in enumerate(results, start=1)
+    ]
+
+
 def _merge(first: Retrieval, second: Retrieval) -> Retrieval:
     """Hits of both searches, each passage once with its better score; found if either is."""
     best: dict[tuple[str, int], Hit] = {}
@@ -267,6 +312,7 @@ def build_knowledge_agent(
     *,
     kb_dir: Path | None = None,
     index_dir: Path | None = None,
+    web_search: WebSearch | None = None,
 ) -> KnowledgeAgent:
     """The knowledge agent. `embeddings` (LangChain style: embed_documents/embed_query) overrides
     the default: OpenAI-compatible embeddings when `SWITCHBOARD_EMBEDDINGS_MODEL` names a model (the
@@ -287,4 +333,5 @@ def build_knowledge_agent(
         kb_dir=kb_dir or KNOWLEDGE_DIR,
         index_dir=index_dir or INDEX_DIR,
         fallback_embedder=fallback,
+        web_search=web_search,
     )

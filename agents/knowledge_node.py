@@ -41,7 +41,9 @@ def build_knowledge_node(services: Services, roster: Roster) -> NodeFn:
             update = outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed")
             update["tool_calls"] = [call]
             return update
-        call = {"name": "search_knowledge_base", "args": {"question": question}, "ok": True}
+        calls = [{"name": "search_knowledge_base", "args": {"question": question}, "ok": True}]
+        if answer.web is not None:  # the documents had no answer and the web was searched
+            calls.append({"name": "web_search", "args": {"query": question}, "ok": answer.web != "failed"})
         facts: list[dict[str, Any]] = [source.model_dump(mode="json") for source in answer.sources]
         # Codes the answer quotes from the documents' own text (an example confirmation number).
         quoted = sorted(
@@ -51,7 +53,7 @@ def build_knowledge_node(services: Services, roster: Roster) -> NodeFn:
             facts.append({"quoted_codes": quoted})
         status = "completed" if answer.found else "failed"
         update = outcome(state, agent=AGENT, intent=INTENT, reply=answer.answer, status=status)
-        update.update(tool_calls=[call], facts=facts)
+        update.update(tool_calls=calls, facts=facts)
         return update
 
     return knowledge_search
@@ -66,5 +68,5 @@ SPECIALIST = Specialist(
     capability=("解答行李、退改签等政策问题", "explain policies such as baggage and refunds"),
     followup=True,
     llm_reviewed=True,
-    job_tools=frozenset({"search_knowledge_base"}),
+    job_tools=frozenset({"search_knowledge_base", "web_search"}),
 )

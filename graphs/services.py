@@ -85,8 +85,15 @@ class Services:
         if "knowledge" in self.overrides:
             return cast("KnowledgeAgent", self.overrides["knowledge"])
         from agents.knowledge import build_knowledge_agent
+        from agents.web_search import build_web_search
 
-        return build_knowledge_agent(self.settings, chat_model=self.chat_model)
+        # Fetched pages pass the same input guards as a user's message (they are data, not orders).
+        def guard(text: str) -> str | None:
+            verdict = self.input_guard.check(text).verdict
+            return None if verdict.allowed else str(verdict.reason or verdict.name)
+
+        web_search = build_web_search(self.settings, guard)
+        return build_knowledge_agent(self.settings, chat_model=self.chat_model, web_search=web_search)
 
 
 def build_services(settings: Settings, **overrides: Any) -> Services:

@@ -113,6 +113,19 @@ class Settings(BaseSettings):
     inventory_timeout_min_s: float = Field(default=0.5, gt=0)
     inventory_timeout_max_s: float = Field(default=5.0, gt=0)
 
+    # Web search for travel questions the documents do not answer (Tavily through langchain-tavily):
+    # on exactly when a key is present. The URL replaces Tavily's API address (a proxy, a test server).
+    tavily_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TAVILY_API_KEY", "SWITCHBOARD_TAVILY_API_KEY")
+    )
+    web_search_url: str | None = None
+    web_search_timeout_s: float = Field(default=8.0, gt=0)
+    web_search_max_results: int = Field(default=3, ge=1, le=10)
+
+    @property
+    def web_search_enabled(self) -> bool:
+        return self.tavily_api_key is not None and bool(self.tavily_api_key.get_secret_value())
+
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())

@@ -39,9 +39,15 @@ class KnowledgeSource(BaseModel):
     title: str
     score: float
     snippet: str
+    url: str | None = Field(default=None, description="the page of a web source (doc_id web-<n>)")
 
 
 class KnowledgeResult(BaseModel):
     answer: str = Field(description="the answer, citing doc_ids in brackets, e.g. [baggage]")
     sources: list[KnowledgeSource]
     found: bool = Field(description="false: the documents do not answer it (closest topics are named)")
+    web: Literal["answered", "no_results", "failed"] | None = Field(
+        default=None,
+        description="'answered': the documents did not answer this travel question and the answer comes "
+        "from a web search (only when the server has one configured), citing [n] and the sources' urls",
+    )
