@@ -10,8 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from switchboard.clock import DEFAULT_TIME_ZONE, Clock, parse_instant, zone
+from switchboard.errors import ConfigurationError, InputError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -125,6 +128,34 @@ class Settings(BaseSettings):
     @property
     def web_search_enabled(self) -> bool:
         return self.tavily_api_key is not None and bool(self.tavily_api_key.get_secret_value())
+
+    # The users' time zone unless a run's context names another: "tomorrow" in a message and the
+    # first day of the seeded timetable are dates there.
+    time_zone: str = DEFAULT_TIME_ZONE
+    # A frozen clock (ISO date-time; naive means in `time_zone`) for tests, demos and evaluations;
+    # unset: the system clock.
+    now: str | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zone(value)  # an unknown name fails here, at start-up, in one line
+        except InputError as exc:
+            raise ConfigurationError(f"SWITCHBOARD_TIME_ZONE: {exc}") from None
+        return value
+
+    @field_validator("now")
+    @classmethod
+    def _instant(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            parse_instant(value)
+            return value.strip()
+        return None
+
+    def clock(self) -> Clock:
+        """The clock of this process: frozen at `now` when set, else the system clock."""
+        return Clock(frozen=self.now, time_zone=self.time_zone)
 
     @property
     def llm_enabled(self) -> bool:
