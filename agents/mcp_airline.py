@@ -26,7 +26,8 @@ import sys
 import threading
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from switchboard.errors import ConfigurationError, InputError, ToolError
@@ -38,6 +39,7 @@ from tools.airline import (
     ComplaintInfo,
     FareInfo,
     FlightInfo,
+    FlightSearchResult,
     RefundQuote,
     SeatMap,
     normalize_cabin,
@@ -233,25 +235,38 @@ class McpAirlineService:
 
     # -- reads
 
-    def flight_status(self, flight_number: str) -> FlightInfo:
-        return FlightInfo.model_validate(self._call("flight_status", {"flight_number": flight_number}))
+    def flight_status(self, flight_number: str, flight_date: date | str | None = None) -> FlightInfo:
+        args = {"flight_number": flight_number, "flight_date": _iso(flight_date)}
+        return FlightInfo.model_validate(self._call("flight_status", args))
 
-    def fares(self, flight_number: str, cabin: str | None = None) -> list[FareInfo]:
+    def fares(
+        self, flight_number: str, cabin: str | None = None, flight_date: date | str | None = None
+    ) -> list[FareInfo]:
         wanted = None if cabin is None else normalize_cabin(cabin)
-        data = self._call("fare_quote", {"flight_number": flight_number, "cabin": wanted})
+        args = {"flight_number": flight_number, "cabin": wanted, "flight_date": _iso(flight_date)}
+        data = self._call("fare_quote", args)
         return [FareInfo.model_validate(fare) for fare in data["fares"]]
 
-    def seat_map(self, flight_number: str) -> SeatMap:
-        return SeatMap.model_validate(self._call("seat_map", {"flight_number": flight_number}))
+    def seat_map(self, flight_number: str, flight_date: date | str | None = None) -> SeatMap:
+        args = {"flight_number": flight_number, "flight_date": _iso(flight_date)}
+        return SeatMap.model_validate(self._call("seat_map", args))
+
+    def search_flights(self, **filters: Any) -> FlightSearchResult:
+        """`search_flights` with the service's keywords (dates and times as the tool takes them)."""
+        args = {key: _wire(value) for key, value in filters.items()}
+        return FlightSearchResult.model_validate(self._call("search_flights", args))
 
     def user_bookings(
-        self, user_id: str, flight_number: str | None = None, status: str | None = "confirmed"
+        self,
+        user_id: str,
+        flight_number: str | None = None,
+        status: str | None = "confirmed",
+        flight_date: date | str | None = None,
     ) -> list[BookingInfo]:
         if status is not None and status not in BOOKING_STATUSES:
             raise InputError(f"status must be one of {', '.join(BOOKING_STATUSES)} or None")
-        data = self._call(
-            "list_bookings", {"flight_number": flight_number, "status": status or "all"}, user_id=user_id
-        )
+        args = {"flight_number": flight_number, "status": status or "all", "flight_date": _iso(flight_date)}
+        data = self._call("list_bookings", args, user_id=user_id)
         return [BookingInfo.model_validate(b) for b in data["bookings"]]
 
     def quote_refund(self, user_id: str, confirmation_number: str) -> RefundQuote:
@@ -269,9 +284,20 @@ class McpAirlineService:
         return False
 
     def book_seat(
-        self, user_id: str, flight_number: str, seat: str, *, request_id: str | None = None
+        self,
+        user_id: str,
+        flight_number: str,
+        seat: str,
+        flight_date: date | str | None = None,
+        *,
+        request_id: str | None = None,
     ) -> BookingResult:
-        arguments = {"flight_number": flight_number, "seat": seat, "request_id": request_id}
+        arguments = {
+            "flight_number": flight_number,
+            "seat": seat,
+            "flight_date": _iso(flight_date),
+            "request_id": request_id,
+        }
         return BookingResult.model_validate(self._call("book_seat", arguments, user_id=user_id))
 
     def change_seat(
@@ -304,6 +330,18 @@ class McpAirlineService:
         return ComplaintInfo.model_validate(data)
 
 
+def _iso(value: date | str | None) -> str | None:
+    """A date argument as the tools take it (YYYY-MM-DD)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _wire(value: Any) -> Any:
+    """A search argument in JSON: dates as YYYY-MM-DD, prices as numbers."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def _connection(settings: Settings, token: str) -> dict[str, Any]:
     """The langchain-mcp-adapters connection to the configured server."""
     if settings.mcp_tools_url:
@@ -320,7 +358,10 @@ def _connection(settings: Settings, token: str) -> dict[str, Any]:
         SWITCHBOARD_DATABASE_URL=settings.database_url,
         SWITCHBOARD_CHECKPOINT_URL=settings.checkpoint_url,
         SWITCHBOARD_MODEL_DIR=str(settings.model_dir),
+        SWITCHBOARD_TIME_ZONE=settings.time_zone,
     )
+    if settings.now:  # the child's clock is the parent's, frozen or not
+        env["SWITCHBOARD_NOW"] = settings.now
     return {
         "transport": "stdio",
         "command": sys.executable,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from agents.intent_model import IntentModel
     from agents.inventory import InventoryAgent
     from agents.knowledge import KnowledgeAgent
+    from switchboard.clock import Clock
     from switchboard.settings import Settings
     from tools.airline import AirlineService
 
@@ -28,6 +29,9 @@ class Services(Protocol):
     settings: Settings
     engine: Engine
     chat_model: BaseChatModel | None
+
+    @property
+    def clock(self) -> Clock: ...
 
     @property
     def airline(self) -> AirlineService: ...

@@ -20,12 +20,12 @@ from switchboard.settings import Settings
 
 
 def ensure_seeded(services: Services) -> None:
-    """A fresh clone works at once: the demo data is created on first use."""
-    tables = set(inspect(services.engine).get_table_names())
-    if "bookings" not in tables:
-        from tools.seed import seed_airline
+    """A fresh clone works at once: the demo data is created on first use, and the timetable of an
+    existing database is extended to two weeks ahead of today (a quick check when it is)."""
+    from tools.seed import seed_airline
 
-        seed_airline(services.engine, reset=False)
+    tables = set(inspect(services.engine).get_table_names())
+    seed_airline(services.engine, reset=False, today=services.clock.today())
     if "vehicles" not in tables:
         from tools.inventory.seed import seed_inventory
 

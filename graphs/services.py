@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from agents.intent_model import IntentModel
     from agents.inventory import InventoryAgent
     from agents.knowledge import KnowledgeAgent
+    from switchboard.clock import Clock
     from tools.airline import AirlineService
 
 
@@ -32,6 +33,11 @@ class Services:
     overrides: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
+    def clock(self) -> Clock:
+        """What time it is for this process: `settings.now` frozen, else the system clock."""
+        return self.overrides.get("clock") or self.settings.clock()
+
+    @cached_property
     def airline(self) -> AirlineService:
         from tools.airline import AirlineService
 
@@ -40,7 +46,7 @@ class Services:
             from agents.mcp_airline import connect_airline
 
             return connect_airline(self.settings)  # type: ignore[return-value]
-        return self.overrides.get("airline") or AirlineService(self.engine)
+        return self.overrides.get("airline") or AirlineService(self.engine, self.clock)
 
     @cached_property
     def intent_model(self) -> IntentModel:

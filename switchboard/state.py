@@ -15,7 +15,7 @@ from langgraph.graph.message import add_messages
 
 from switchboard.intents import INTENTS, Intent
 
-__all__ = ["INTENTS", "TURN_DEFAULTS", "Context", "Intent", "State"]
+__all__ = ["INTENTS", "TURN_DEFAULTS", "Context", "FlightList", "Intent", "State", "TableRecord"]
 
 
 TaskStatus = Literal["completed", "needs_info", "awaiting_confirmation", "refused", "failed"]
@@ -66,6 +66,22 @@ class EngineNote(TypedDict):
     detail: str
 
 
+class TableRecord(TypedDict):
+    """A table a reply shows: the web chat draws it; `text` is how it reads inside `reply`."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    text: str
+
+
+class FlightList(TypedDict):
+    """The flights a reply listed, so that "the second one" or "the 9 o'clock one" can pick one."""
+
+    agent: str  # who listed them
+    query: dict[str, str]  # the search, as slots (origin, destination, date_from, ...)
+    options: list[dict[str, Any]]  # n, flight_number, flight_date, departs, price, status
+
+
 class PendingAction(TypedDict):
     """A sensitive action proposed to the user and waiting for their yes or no."""
 
@@ -90,6 +106,7 @@ class ConversationFields(TypedDict):
     # A proposal waiting for the user's yes or no. It waits across turns (a question asked
     # meanwhile is answered) until a clear answer settles it or a new proposal replaces it.
     pending: NotRequired[PendingAction | None]
+    flights_shown: NotRequired[FlightList | None]  # the last list of flights, for picking from it
 
 
 class TurnFields(TypedDict):
@@ -110,6 +127,7 @@ class TurnFields(TypedDict):
     guardrail: NotRequired[Guardrail | None]
     tool_calls: NotRequired[list[ToolCallRecord]]
     facts: NotRequired[list[dict[str, Any]]]  # what this turn's tools returned (JSON)
+    tables: NotRequired[list[TableRecord]]  # tables the reply shows (the web chat draws them)
     critic: NotRequired[CriticRecord | None]
     # With an LLM: the turn's LLM time and calls (`agents.llm_budget.LLMUsage`) and its fallbacks.
     llm: NotRequired[dict[str, Any] | None]
@@ -137,6 +155,7 @@ TURN_DEFAULTS: dict[str, Any] = {
     "guardrail": None,
     "tool_calls": [],
     "facts": [],
+    "tables": [],
     "critic": None,
     "llm": None,
     "engine_notes": [],
@@ -148,3 +167,5 @@ class Context:
     """Per-run context: who is asking. Identity comes from here, never from message text."""
 
     user_id: str = "anonymous"
+    # The user's IANA time zone ("tomorrow" is a date there); None: the process's `time_zone`.
+    time_zone: str | None = None

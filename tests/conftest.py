@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from switchboard.settings import Settings
-from tests.helpers import sqlite_copy
+from tests.helpers import FROZEN_NOW, SEED_DATE, sqlite_copy
 from tools.db import make_engine
 from tools.inventory.seed import seed_inventory
 from tools.seed import seed_airline
@@ -77,7 +77,7 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One seeded SQLite file per run; each test gets a copy (cheaper than seeding again)."""
     path = tmp_path_factory.mktemp("seed") / "template.db"
     template = make_engine(f"sqlite:///{path}")
-    seed_airline(template)
+    seed_airline(template, today=SEED_DATE)
     seed_inventory(template, 1000)
     template.dispose()  # the last connection to close checkpoints the WAL into the file
     assert not path.with_name("template.db-wal").exists()
@@ -97,6 +97,7 @@ def settings(tmp_path: Path, db_path: Path) -> Settings:
         database_url=f"sqlite:///{db_path}",
         checkpoint_url=f"sqlite:///{tmp_path / 'checkpoints.db'}",
         openai_api_key=None,
+        now=FROZEN_NOW,
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -10,7 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from switchboard.clock import Clock
 from tools.db import make_engine
+
+# The tests' seed date (today in the default time zone when the run starts: the demo data lives
+# in the present) and the frozen instant their clocks show: 09:00 that morning.
+SEED_DATE = Clock().today()
+FROZEN_NOW = f"{SEED_DATE.isoformat()}T09:00:00"
+
+
+def frozen_clock(at: str = FROZEN_NOW) -> Clock:
+    """A clock stopped at `at` (naive: in the default time zone)."""
+    return Clock(frozen=at)
+
 
 if TYPE_CHECKING:
     from bench.server_process import ServerProcess

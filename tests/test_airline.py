@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 import tools.airline.service as airline_service
 from switchboard.errors import Conflict, InputError, NotFound
-from tests.helpers import sqlite_copy
+from tests.helpers import SEED_DATE, frozen_clock, sqlite_copy
 from tools.airline import (
     AirlineService,
     classify_complaint,
@@ -29,16 +29,16 @@ from tools.airline import (
     rank_nearby,
     seat_position,
 )
-from tools.airline_models import AIRLINE_TABLES, FLIGHT_STATUSES, Booking, Complaint, Flight
+from tools.airline_models import FLIGHT_STATUSES, Booking, Complaint, Flight
 from tools.db import make_engine
-from tools.seed import seed_airline
+from tools.seed import build_rows, seed_airline
 
 # ---------------------------------------------------------------- fixtures
 
 
 @pytest.fixture
 def svc(engine: Engine) -> AirlineService:
-    return AirlineService(engine)
+    return AirlineService(engine, frozen_clock())
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -53,7 +53,7 @@ def any_engine(request, tmp_path) -> Iterator[Engine]:
         eng = sqlite_copy(request.getfixturevalue("seeded_sqlite"), tmp_path / "airline.db", **pool)
     else:
         eng = make_engine(request.getfixturevalue("pg_database_url"), **pool)
-        seed_airline(eng)
+        seed_airline(eng, today=SEED_DATE)
     yield eng
     eng.dispose()
 
@@ -75,6 +75,9 @@ def free_seat(svc: AirlineService, flight: str, cabin: str, exclude: tuple[str, 
 
 def occupied_seat(svc: AirlineService, flight: str, cabin: str = "economy") -> str:
     return next(s.seat for s in svc.seat_map(flight).seats if not s.free and s.cabin == cabin)
+
+
+FIXTURE_DAY = SEED_DATE + timedelta(days=1)
 
 
 def set_flight_status(engine: Engine, flight: str, status: str) -> None:
@@ -198,10 +201,17 @@ def test_classify_complaint_ignores_word_fragments() -> None:
 
 
 def test_fixtures_exist_exactly(svc: AirlineService) -> None:
+    # The day after the seed date, whatever the seed date is.
     fl123 = svc.flight_status("FL123")
-    assert (fl123.status, fl123.departure_time) == ("on_time", datetime(2025, 6, 20, 14, 0))
+    assert (fl123.status, fl123.departure_time) == (
+        "on_time",
+        datetime.combine(FIXTURE_DAY, datetime.min.time()).replace(hour=14),
+    )
     fl456 = svc.flight_status("FL456")
-    assert (fl456.status, fl456.departure_time) == ("delayed", datetime(2025, 6, 20, 15, 30))
+    assert (fl456.status, fl456.departure_time) == (
+        "delayed",
+        datetime.combine(FIXTURE_DAY, datetime.min.time()).replace(hour=15, minute=30),
+    )
     assert fl456.delay_minutes > 0
     assert svc.flight_status("FL789").status == "cancelled"
 
@@ -225,27 +235,32 @@ def test_fixtures_exist_exactly(svc: AirlineService) -> None:
         assert seat_map.free + seat_map.occupied == seat_map.total
 
 
-def test_seed_is_deterministic_and_plausible(tmp_path) -> None:
-    dumps = []
-    for name in ("a.db", "b.db"):
-        eng = make_engine(f"sqlite:///{tmp_path / name}")
-        counts = seed_airline(eng)
-        with eng.connect() as conn:
-            dumps.append({t.name: sorted(conn.execute(select(t)).all()) for t in AIRLINE_TABLES})
-        eng.dispose()
-    assert dumps[0] == dumps[1]
-    assert counts["flights"] >= 43
-    assert counts["bookings"] == len(dumps[0]["bookings"])
-
-    flights = {f.flight_number: f for f in dumps[0]["flights"]}
-    assert {f.status for f in flights.values()} <= set(FLIGHT_STATUSES)
-    assert {"on_time", "delayed", "cancelled"} <= {f.status for f in flights.values()}
-    assert all(datetime(2025, 6, 20) <= f.departure_time < datetime(2025, 6, 28) for f in flights.values())
-    assert all(f.arrival_time > f.departure_time for f in flights.values())
-    for number in flights:
-        total = sum(1 for s in dumps[0]["seats"] if s.flight_number == number)
-        taken = sum(1 for b in dumps[0]["bookings"] if b.flight_number == number)
-        assert 0.2 < taken / total < 0.7, number
+def test_seed_is_deterministic_and_plausible() -> None:
+    first, second = build_rows(SEED_DATE), build_rows(SEED_DATE)
+    assert first == second
+    rows = {table.name: table_rows for table, table_rows in first.items()}
+    flights = rows["flights"]
+    assert {f["status"] for f in flights} <= set(FLIGHT_STATUSES)
+    assert {"on_time", "delayed", "cancelled"} <= {f["status"] for f in flights}
+    assert all(f["arrival_utc"] > f["departure_utc"] for f in flights)
+    days = {f["flight_date"] for f in flights}
+    assert min(days) == SEED_DATE and max(days) >= SEED_DATE + timedelta(days=14)
+    assert len({f["origin"] for f in flights} | {f["destination"] for f in flights}) >= 25
+    seats = {}
+    for seat in rows["aircraft_seats"]:
+        seats[seat["aircraft"]] = seats.get(seat["aircraft"], 0) + 1
+    sold: dict[tuple[str, object], int] = {}
+    for booking in rows["bookings"]:
+        key = (booking["flight_number"], booking["flight_date"])
+        sold[key] = sold.get(key, 0) + 1
+    # Close to departure about half the seats are sold, two weeks ahead a few.
+    for ahead, low, high in ((0, 0.25, 0.8), (14, 0.0, 0.1)):
+        day = SEED_DATE + timedelta(days=ahead)
+        on_day = [f for f in flights if f["flight_date"] == day]
+        load = sum(sold.get((f["flight_number"], day), 0) for f in on_day) / sum(
+            seats[f["aircraft"]] for f in on_day
+        )
+        assert low < load < high, (ahead, load)
 
 
 def test_seed_reset_keeps_other_tables_and_reset_false_is_idempotent(engine: Engine) -> None:
@@ -254,11 +269,11 @@ def test_seed_reset_keeps_other_tables_and_reset_false_is_idempotent(engine: Eng
         conn.exec_driver_sql("CREATE TABLE other_stuff (key TEXT PRIMARY KEY, name TEXT)")
         conn.exec_driver_sql("INSERT INTO other_stuff VALUES ('S1', 'Pudong')")
         vehicles = conn.exec_driver_sql("SELECT count(*) FROM vehicles").scalar_one()
-    AirlineService(engine).book_seat("USER9", "FL123", "12A")
+    AirlineService(engine, frozen_clock()).book_seat("USER9", "FL123", "12A")
 
-    again = seed_airline(engine, reset=False)  # keeps the booking, adds nothing
+    again = seed_airline(engine, reset=False, today=SEED_DATE)  # keeps the booking, adds nothing
     assert confirmed_count(engine, "FL123", "12A") == 1
-    fresh = seed_airline(engine)  # reset: the booking is gone
+    fresh = seed_airline(engine, today=SEED_DATE)  # reset: the booking is gone
     assert confirmed_count(engine, "FL123", "12A") == 0
     assert again["bookings"] == fresh["bookings"] + 1
     with engine.connect() as conn:
@@ -268,8 +283,8 @@ def test_seed_reset_keeps_other_tables_and_reset_false_is_idempotent(engine: Eng
 
 def test_database_refuses_a_double_booking(engine: Engine, svc: AirlineService) -> None:
     taken = occupied_seat(svc, "FL123")
-    row = {"user_id": "INTRUDER", "flight_number": "FL123", "seat": taken, "cabin": "economy",
-           "status": "confirmed", "fare_paid": Decimal("1"), "currency": "USD",
+    row = {"user_id": "INTRUDER", "flight_number": "FL123", "flight_date": FIXTURE_DAY, "aircraft": "A320",
+           "seat": taken, "cabin": "economy", "status": "confirmed", "fare_paid": Decimal("1"), "currency": "USD",
            "created_at": datetime(2025, 1, 1), "updated_at": datetime(2025, 1, 1)}  # fmt: skip
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(Booking.__table__.insert(), {**row, "confirmation_number": "ZZZ001"})
@@ -289,7 +304,8 @@ def test_flight_status(svc: AirlineService) -> None:
     assert (info.estimated_departure - info.departure_time).total_seconds() == info.delay_minutes * 60
     assert svc.flight_status("FL789").estimated_departure is None
     dumped = info.model_dump(mode="json")
-    assert dumped["departure_time"] == "2025-06-20T15:30:00"
+    assert dumped["departure_time"] == f"{FIXTURE_DAY.isoformat()}T15:30:00"
+    assert dumped["flight_date"] == FIXTURE_DAY.isoformat()
     with pytest.raises(NotFound) as err:
         svc.flight_status("ZZ999")
     assert err.value.details["code"] == "no_such_flight"
@@ -399,6 +415,18 @@ def test_same_request_twice_books_once(engine: Engine, svc: AirlineService) -> N
             .where(Booking.flight_number == "FL456", Booking.seat == "15B")
         ).scalar_one()
     assert rows == 1
+
+
+def test_the_seat_must_exist_on_the_flights_aircraft(engine: Engine) -> None:
+    row = {"user_id": "INTRUDER", "flight_number": "FL123", "flight_date": FIXTURE_DAY, "seat": "12A",
+           "cabin": "economy", "status": "confirmed", "fare_paid": Decimal("1"), "currency": "USD",
+           "created_at": datetime(2025, 1, 1), "updated_at": datetime(2025, 1, 1)}  # fmt: skip
+    # FL123 flies the A320: a booking that claims another aircraft, or a seat the A320 lacks,
+    # is refused by the database itself.
+    for bad in ({"aircraft": "B789", "seat": "2F", "confirmation_number": "ZZZ003"},
+                {"aircraft": "A320", "seat": "40A", "confirmation_number": "ZZZ004"}):  # fmt: skip
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(Booking.__table__.insert(), {**row, **bad})
 
 
 def test_second_seat_on_same_flight_is_already_booked(svc: AirlineService) -> None:

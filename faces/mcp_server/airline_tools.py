@@ -15,57 +15,132 @@ from faces.mcp_server.arguments import (
     ComplaintText,
     Confirm,
     ConfirmationNumber,
+    FlightDate,
     FlightNumber,
+    Limit,
+    MaxPrice,
+    Place,
     RequestId,
+    SearchDate,
     SeatCode,
+    SortKey,
+    TimeOfDay,
 )
 from faces.mcp_server.desk import ToolContext, desk_of, in_thread
 from faces.mcp_server.hints import add_tool, readonly, writes
 from faces.mcp_server.results import BookingList, CancelBookingOutcome, FareQuote
-from tools.airline import BookingInfo, BookingResult, ComplaintInfo, FlightInfo, SeatMap
+from tools.airline import (
+    BookingInfo,
+    BookingResult,
+    ComplaintInfo,
+    FlightInfo,
+    FlightSearchResult,
+    SeatMap,
+)
 
 
-async def flight_status(ctx: ToolContext, flight_number: FlightNumber) -> FlightInfo:
-    """Status of a flight: on time, delayed (with minutes), cancelled, boarding...; scheduled and
-    estimated departure, gate, origin and destination. Times are local airport times."""
-    return await in_thread(desk_of(ctx).services.airline.flight_status, flight_number)
+async def search_flights(
+    ctx: ToolContext,
+    origin: Place | None = None,
+    destination: Place | None = None,
+    date_from: SearchDate | None = None,
+    date_to: SearchDate | None = None,
+    depart_after: TimeOfDay | None = None,
+    depart_before: TimeOfDay | None = None,
+    cabin: Cabin | None = None,
+    max_price: MaxPrice | None = None,
+    sort: SortKey = "departure",
+    limit: Limit = 10,
+    nonstop: bool | None = None,
+) -> FlightSearchResult:
+    """Find flights by route and date: origin and/or destination (cities mean all their
+    airports), a date or a date range (default: from today on; one date_from alone is that day),
+    a departure time window, a cabin, a highest fare in USD, and the order (departure, price,
+    duration, arrival). Returns one page of flights (number, date, local times, status, every
+    cabin's fare; `price` is the asked cabin's fare or the lowest) and `total`, the count of all
+    matches. Departed flights are left out. Every flight is nonstop (nonstop=true changes
+    nothing). Book one with book_seat, giving its flight_number and flight_date."""
+    airline = desk_of(ctx).services.airline
+    return await in_thread(
+        lambda: airline.search_flights(
+            origin=origin,
+            destination=destination,
+            date_from=date_from,
+            date_to=date_to,
+            depart_after=depart_after,
+            depart_before=depart_before,
+            cabin=cabin,
+            max_price=max_price,
+            sort=sort,
+            limit=limit,
+            nonstop=nonstop,
+        )
+    )
 
 
-async def fare_quote(ctx: ToolContext, flight_number: FlightNumber, cabin: Cabin | None = None) -> FareQuote:
-    """Ticket prices of a flight per cabin (economy, business, first), with currency. Give `cabin`
-    for one cabin only; an error says when the flight sells no such cabin."""
-    fares = await in_thread(desk_of(ctx).services.airline.fares, flight_number, cabin)
+async def flight_status(
+    ctx: ToolContext, flight_number: FlightNumber, flight_date: FlightDate | None = None
+) -> FlightInfo:
+    """Status of a flight: on time, delayed (with minutes), cancelled, boarding, departed,
+    arrived; scheduled and estimated departure, gate, origin and destination. A flight number
+    flies every day: give flight_date for one day, else the departure still of interest now.
+    Times are local airport times."""
+    return await in_thread(desk_of(ctx).services.airline.flight_status, flight_number, flight_date)
+
+
+async def fare_quote(
+    ctx: ToolContext,
+    flight_number: FlightNumber,
+    cabin: Cabin | None = None,
+    flight_date: FlightDate | None = None,
+) -> FareQuote:
+    """Ticket prices of a flight per cabin (economy, business, first), with currency, on
+    flight_date (default: its next departure). Give `cabin` for one cabin only; an error says when
+    the flight sells no such cabin. To compare flights on a route, use search_flights."""
+    fares = await in_thread(desk_of(ctx).services.airline.fares, flight_number, cabin, flight_date)
     return FareQuote(flight_number=fares[0].flight_number if fares else flight_number, fares=fares)
 
 
-async def seat_map(ctx: ToolContext, flight_number: FlightNumber) -> SeatMap:
-    """Every seat of a flight with its cabin, position (window/aisle/middle) and whether it is
-    free, plus free counts per cabin. Use it to pick a seat before book_seat."""
-    return await in_thread(desk_of(ctx).services.airline.seat_map, flight_number)
+async def seat_map(
+    ctx: ToolContext, flight_number: FlightNumber, flight_date: FlightDate | None = None
+) -> SeatMap:
+    """Every seat of a flight (on flight_date, default its next departure) with its cabin,
+    position (window/aisle/middle) and whether it is free, plus free counts per cabin. Use it to
+    pick a seat before book_seat."""
+    return await in_thread(desk_of(ctx).services.airline.seat_map, flight_number, flight_date)
 
 
 async def list_bookings(
-    ctx: ToolContext, flight_number: FlightNumber | None = None, status: BookingStatus = "confirmed"
+    ctx: ToolContext,
+    flight_number: FlightNumber | None = None,
+    status: BookingStatus = "confirmed",
+    flight_date: FlightDate | None = None,
 ) -> BookingList:
-    """The signed-in user's bookings (confirmation number, flight, seat, cabin, fare, status),
-    optionally for one flight; by default only confirmed ones."""
+    """The signed-in user's bookings (confirmation number, flight and date, seat, cabin, fare,
+    status), optionally for one flight number (and one date); by default only confirmed ones."""
     desk = desk_of(ctx)
     user = desk.acting_user(ctx)
     wanted = None if status == "all" else status
-    bookings = await in_thread(desk.services.airline.user_bookings, user, flight_number, wanted)
+    bookings = await in_thread(desk.services.airline.user_bookings, user, flight_number, wanted, flight_date)
     return BookingList(bookings=bookings)
 
 
 async def book_seat(
-    ctx: ToolContext, flight_number: FlightNumber, seat: SeatCode, request_id: RequestId | None = None
+    ctx: ToolContext,
+    flight_number: FlightNumber,
+    seat: SeatCode,
+    flight_date: FlightDate | None = None,
+    request_id: RequestId | None = None,
 ) -> BookingResult:
-    """Book `seat` on `flight_number` for the signed-in user and return the booking with its
-    confirmation number. Booking the same seat again returns the existing booking
-    (created=false). A taken seat is an error that lists free seats nearby; a user who already
-    holds another seat on the flight must use change_seat."""
+    """Book `seat` on `flight_number` (on flight_date; default its next departure) for the
+    signed-in user and return the booking with its confirmation number. Booking the same seat
+    again returns the existing booking (created=false). A taken seat is an error that lists free
+    seats nearby; a user who already holds another seat on the flight must use change_seat."""
     desk = desk_of(ctx)
     user = desk.acting_user(ctx)
-    return await in_thread(desk.services.airline.book_seat, user, flight_number, seat, request_id=request_id)
+    return await in_thread(
+        desk.services.airline.book_seat, user, flight_number, seat, flight_date, request_id=request_id
+    )
 
 
 async def change_seat(
@@ -127,6 +202,7 @@ async def file_complaint(
 
 def register(server: FastMCP) -> None:
     """Add the airline tools to `server`, in the order clients list them."""
+    add_tool(server, search_flights, readonly("Search flights"))
     add_tool(server, flight_status, readonly("Flight status"))
     add_tool(server, fare_quote, readonly("Fare quote"))
     add_tool(server, seat_map, readonly("Seat map"))

@@ -57,3 +57,29 @@ ThreadId = Annotated[
         description="Conversation id returned by an earlier call; omit it to start a new conversation",
     ),
 ]
+FlightDate = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="Local departure date, YYYY-MM-DD; omit it for the flight's next departure "
+        "(for a status question: the one still of interest)",
+    ),
+]
+Place = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=80,
+        description="A city (all its airports), an airport or an IATA code, in English or Chinese: "
+        "Beijing, 北京, PEK, Daxing, 首都机场, NYC",
+    ),
+]
+SearchDate = Annotated[
+    str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD (local date of departure)")
+]
+TimeOfDay = Annotated[
+    str, Field(pattern=r"^\d{1,2}:\d{2}$", description="Local time of departure at the origin, HH:MM")
+]
+MaxPrice = Annotated[float, Field(ge=0, le=1_000_000, description="Highest fare, in USD")]
+SortKey = Literal["departure", "price", "duration", "arrival"]
+Limit = Annotated[int, Field(ge=1, le=50, description="How many flights to return (the total counts all)")]

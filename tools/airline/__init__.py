@@ -18,6 +18,11 @@ loser's IntegrityError is turned into the Conflict a fresh look at the data expl
     records.py     rows found and checked (no such flight, not your booking, not bookable)
     inputs.py      argument normalisation: flight numbers, seats, confirmation numbers, cabins, users
     seats.py       seat positions and the free seats nearest to a wanted one
+    search.py      flight search by route, dates, time of day, cabin and price
+    airports.py    the airports and every name people use for them (data)
+    places.py      places named in text or arguments -> airport codes
+    schedule.py    the recurring timetable (data); fleet.py: aircraft and seat maps
+    timetable.py   departures day by day, fares, and statuses that follow the clock
     complaints.py  complaint text, fingerprint, categories and the keyword classifier
     results.py     the frozen result models and their construction from rows
 """
@@ -32,10 +37,12 @@ from tools.airline.complaints import (
 from tools.airline.inputs import (
     normalize_cabin,
     normalize_confirmation_number,
+    normalize_flight_date,
     normalize_flight_number,
     normalize_seat,
     normalize_user_id,
 )
+from tools.airline.places import Mention, Place, find_places, place
 from tools.airline.records import BOOKABLE_STATUSES
 from tools.airline.results import (
     BookingInfo,
@@ -44,11 +51,14 @@ from tools.airline.results import (
     ComplaintInfo,
     FareInfo,
     FlightInfo,
+    FlightOption,
+    FlightSearchResult,
     Money,
     RefundQuote,
     SeatInfo,
     SeatMap,
 )
+from tools.airline.search import SORT_KEYS, FlightSearch
 from tools.airline.seats import SeatPosition, rank_nearby, seat_position
 from tools.airline.service import CANCELLATION_FEES, AirlineService
 from tools.airline_models import BOOKING_STATUSES, CABINS
@@ -68,18 +78,27 @@ __all__ = [
     "ComplaintInfo",
     "FareInfo",
     "FlightInfo",
+    "FlightOption",
+    "FlightSearch",
+    "FlightSearchResult",
+    "Mention",
     "Money",
+    "Place",
+    "SORT_KEYS",
     "RefundQuote",
     "SeatInfo",
     "SeatMap",
     "SeatPosition",
     "classify_complaint",
+    "find_places",
     "normalize_cabin",
     "normalize_complaint_category",
     "normalize_confirmation_number",
+    "normalize_flight_date",
     "normalize_flight_number",
     "normalize_seat",
     "normalize_user_id",
+    "place",
     "rank_nearby",
     "seat_position",
 ]

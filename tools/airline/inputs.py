@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 from switchboard.errors import InputError
 from tools.airline_models import CABINS
@@ -102,3 +103,20 @@ def normalize_request_id(value: object) -> str | None:
     if not isinstance(value, str) or not _REQUEST_ID_RE.fullmatch(value):
         raise InputError("a request id is 8-64 letters, digits or _.:-")
     return value
+
+
+def normalize_flight_date(value: object) -> date | None:
+    """A departure date: a `date`, an ISO string ('2026-12-05'), or None (the one meant now)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise InputError(f"a flight date must be an ISO date string, got {type(value).__name__}")
+    text = unicodedata.normalize("NFKC", value).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"not a date: {text[:20]!r} (expected YYYY-MM-DD, e.g. 2026-12-05)") from None

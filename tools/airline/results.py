@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from tools.airline.seats import SeatPosition
+from tools.airline.timetable import status_at
 from tools.airline_models import Booking, Complaint, Flight
 
 _CENT = Decimal("0.01")
@@ -27,11 +28,14 @@ class _Result(BaseModel):
 
 class FlightInfo(_Result):
     flight_number: str
+    flight_date: date  # local date of departure: with the number, which flight this is
     origin: str
     destination: str
-    departure_time: datetime
-    arrival_time: datetime
-    status: str
+    departure_time: datetime  # local at the origin
+    arrival_time: datetime  # local at the destination
+    duration_minutes: int
+    aircraft: str
+    status: str  # as a traveller sees it now: on_time, delayed, boarding, departed, arrived, cancelled
     gate: str | None
     delay_minutes: int
     # departure_time + delay_minutes; None when the flight is cancelled.
@@ -40,6 +44,7 @@ class FlightInfo(_Result):
 
 class FareInfo(_Result):
     flight_number: str
+    flight_date: date
     cabin: str
     price: Money
     currency: str
@@ -54,6 +59,7 @@ class SeatInfo(_Result):
 
 class SeatMap(_Result):
     flight_number: str
+    flight_date: date
     seats: tuple[SeatInfo, ...]
     total: int
     free: int
@@ -65,6 +71,7 @@ class BookingInfo(_Result):
     confirmation_number: str
     user_id: str
     flight_number: str
+    flight_date: date
     seat: str
     cabin: str
     status: str
@@ -107,19 +114,26 @@ class ComplaintInfo(_Result):
     created: bool
 
 
-def flight_info(flight: Flight) -> FlightInfo:
+def flight_info(flight: Flight, now: datetime) -> FlightInfo:
+    """The flight as a traveller sees it at `now` (naive UTC)."""
     estimated = (
         None
         if flight.status == "cancelled"
         else flight.departure_time + timedelta(minutes=flight.delay_minutes or 0)
     )
+    status = status_at(
+        flight.status, flight.departure_utc, flight.duration_minutes, flight.delay_minutes or 0, now
+    )
     return FlightInfo(
         flight_number=flight.flight_number,
+        flight_date=flight.flight_date,
         origin=flight.origin,
         destination=flight.destination,
         departure_time=flight.departure_time,
         arrival_time=flight.arrival_time,
-        status=flight.status,
+        duration_minutes=flight.duration_minutes,
+        aircraft=flight.aircraft,
+        status=status,
         gate=flight.gate,
         delay_minutes=flight.delay_minutes or 0,
         estimated_departure=estimated,
@@ -131,6 +145,7 @@ def booking_info(booking: Booking) -> BookingInfo:
         confirmation_number=booking.confirmation_number,
         user_id=booking.user_id,
         flight_number=booking.flight_number,
+        flight_date=booking.flight_date,
         seat=booking.seat,
         cabin=booking.cabin,
         status=booking.status,
@@ -152,4 +167,59 @@ def complaint_info(complaint: Complaint, created: bool) -> ComplaintInfo:
         text=complaint.text,
         created_at=complaint.created_at,
         created=created,
+    )
+
+
+class FlightOption(_Result):
+    """One departure found by a search, with its fares."""
+
+    flight_number: str
+    flight_date: date
+    origin: str
+    destination: str
+    departure_time: datetime  # local at the origin
+    arrival_time: datetime  # local at the destination
+    duration_minutes: int
+    aircraft: str
+    status: str  # as a traveller sees it now
+    delay_minutes: int
+    fares: tuple[FareInfo, ...]
+    # The fare the search was about: the asked cabin's, else the lowest; None if it sells none.
+    price: Money | None
+    currency: str | None
+
+
+class FlightSearchResult(_Result):
+    """One page of a search and the count of everything that matched."""
+
+    flights: tuple[FlightOption, ...]
+    total: int
+    # The search as understood: airport codes, the date range, the cabin and the order.
+    origin: tuple[str, ...] | None
+    destination: tuple[str, ...] | None
+    date_from: date
+    date_to: date
+    cabin: str | None
+    sort: str
+
+
+def flight_option(flight: Flight, now: datetime, fares: list[FareInfo], cabin: str | None) -> FlightOption:
+    chosen = [f for f in fares if f.cabin == cabin] if cabin else fares
+    cheapest = min(chosen, key=lambda f: f.price, default=None)
+    return FlightOption(
+        flight_number=flight.flight_number,
+        flight_date=flight.flight_date,
+        origin=flight.origin,
+        destination=flight.destination,
+        departure_time=flight.departure_time,
+        arrival_time=flight.arrival_time,
+        duration_minutes=flight.duration_minutes,
+        aircraft=flight.aircraft,
+        status=status_at(
+            flight.status, flight.departure_utc, flight.duration_minutes, flight.delay_minutes or 0, now
+        ),
+        delay_minutes=flight.delay_minutes or 0,
+        fares=tuple(fares),
+        price=None if cheapest is None else cheapest.price,
+        currency=None if cheapest is None else cheapest.currency,
     )

@@ -10,14 +10,15 @@ from __future__ import annotations
 import secrets
 import string
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from switchboard.clock import Clock
 from switchboard.errors import Conflict, InputError, NotFound
 from tools.airline import records
 from tools.airline.complaints import (
@@ -30,6 +31,7 @@ from tools.airline.inputs import (
     CABIN_ORDER,
     normalize_cabin,
     normalize_confirmation_number,
+    normalize_flight_date,
     normalize_flight_number,
     normalize_request_id,
     normalize_seat,
@@ -50,16 +52,17 @@ from tools.airline.results import (
     complaint_info,
     flight_info,
 )
+from tools.airline.search import FlightSearch, FlightSearchResult
 from tools.airline.seats import seat_key, seat_position
 from tools.airline_models import (
     BOOKING_STATUSES,
     CABINS,
+    AircraftSeat,
     AppliedRequest,
     Booking,
     Complaint,
     Fare,
     Flight,
-    Seat,
 )
 from tools.audit import ensure_audit_table
 from tools.db import read_session, write_session
@@ -74,10 +77,6 @@ CANCELLATION_FEES: dict[str, Decimal] = {
 _MAX_ATTEMPTS = 8
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-
-
 def _new_confirmation_number() -> str:
     letters = "".join(secrets.choice(string.ascii_uppercase) for _ in range(3))
     return letters + f"{secrets.randbelow(1000):03d}"
@@ -87,17 +86,18 @@ def _new_complaint_id() -> str:
     return "CMP-" + secrets.token_hex(4).upper()
 
 
-def _refund_terms(booking: Booking, flight: Flight) -> tuple[Decimal, Decimal, str]:
-    """(refund, fee, reason) for cancelling a confirmed booking now."""
+def _refund_terms(booking: Booking, flight: Flight, now: datetime) -> tuple[Decimal, Decimal, str]:
+    """(refund, fee, reason) for cancelling a confirmed booking at `now`."""
     fare = cents(booking.fare_paid)
-    if flight.status == "cancelled":
+    status = records.current_status(flight, now)
+    if status == "cancelled":
         return fare, Decimal("0.00"), "flight_cancelled_full_refund"
-    if flight.status in ("departed", "arrived"):
+    if status in ("departed", "arrived"):
         raise Conflict(
-            f"flight {flight.flight_number} has {flight.status}; the booking can no longer be refunded",
+            f"flight {flight.flight_number} has {status}; the booking can no longer be refunded",
             code="flight_departed",
             flight_number=flight.flight_number,
-            flight_status=flight.status,
+            flight_status=status,
         )
     refund = max(fare - CANCELLATION_FEES[booking.cabin], Decimal("0.00"))
     return refund, fare - refund, "voluntary_cancellation_fee"
@@ -117,25 +117,41 @@ T = TypeVar("T")
 
 
 class AirlineService:
-    """Flights, seats, fares, bookings and complaints over one SQLAlchemy engine."""
+    """Flights, seats, fares, bookings and complaints over one SQLAlchemy engine.
 
-    def __init__(self, engine: Engine) -> None:
+    A flight is a number on a date: every method that takes a flight number takes an optional
+    `flight_date` too; without it the departure a traveller means now (see `records.flight`),
+    by `clock` (the system's unless given).
+    """
+
+    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
         self._engine = engine
         ensure_audit_table(engine)  # every write is audited in its own transaction (tools.audit)
+        self.clock = clock or Clock()
+        self._search = FlightSearch(engine, self.clock)
+
+    def _now(self) -> datetime:
+        """Now as naive UTC (whole seconds), how the tables store instants."""
+        return self.clock.now().astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
     # -- reads
 
-    def flight_status(self, flight_number: str) -> FlightInfo:
+    def flight_status(self, flight_number: str, flight_date: date | str | None = None) -> FlightInfo:
         number = normalize_flight_number(flight_number)
+        day = normalize_flight_date(flight_date)
+        now = self._now()
         with read_session(self._engine) as session:
-            return flight_info(records.flight(session, number))
+            return flight_info(records.flight(session, number, day, now, current=True), now)
 
-    def fares(self, flight_number: str, cabin: str | None = None) -> list[FareInfo]:
+    def fares(
+        self, flight_number: str, cabin: str | None = None, flight_date: date | str | None = None
+    ) -> list[FareInfo]:
         number = normalize_flight_number(flight_number)
         wanted = None if cabin is None else normalize_cabin(cabin)
+        day = normalize_flight_date(flight_date)
         with read_session(self._engine) as session:
-            records.flight(session, number)
-            query = select(Fare).where(Fare.flight_number == number)
+            flight = records.flight(session, number, day, self._now())
+            query = select(Fare).where(Fare.flight_number == number, Fare.flight_date == flight.flight_date)
             if wanted is not None:
                 query = query.where(Fare.cabin == wanted)
             rows = session.scalars(query).all()
@@ -148,18 +164,29 @@ class AirlineService:
             )
         rows = sorted(rows, key=lambda f: CABIN_ORDER.get(f.cabin, 99))
         return [
-            FareInfo(flight_number=f.flight_number, cabin=f.cabin, price=f.price, currency=f.currency)
+            FareInfo(
+                flight_number=f.flight_number,
+                flight_date=f.flight_date,
+                cabin=f.cabin,
+                price=f.price,
+                currency=f.currency,
+            )
             for f in rows
         ]
 
-    def seat_map(self, flight_number: str) -> SeatMap:
+    def search_flights(self, **filters: Any) -> FlightSearchResult:
+        """Departures by route, dates, time of day, cabin and price (`FlightSearch.search`)."""
+        return self._search.search(**filters)
+
+    def seat_map(self, flight_number: str, flight_date: date | str | None = None) -> SeatMap:
         number = normalize_flight_number(flight_number)
+        day = normalize_flight_date(flight_date)
         with read_session(self._engine) as session:
-            records.flight(session, number)
+            flight = records.flight(session, number, day, self._now())
             rows = session.execute(
-                select(Seat.seat, Seat.cabin, Booking.confirmation_number)
-                .outerjoin(Booking, records.holds_seat())
-                .where(Seat.flight_number == number)
+                select(AircraftSeat.seat, AircraftSeat.cabin, Booking.confirmation_number)
+                .outerjoin(Booking, records.holds_seat(flight))
+                .where(AircraftSeat.aircraft == flight.aircraft)
             ).all()
         seats = sorted(
             (SeatInfo(seat=s, cabin=c, position=seat_position(s), free=held is None) for s, c, held in rows),
@@ -172,6 +199,7 @@ class AirlineService:
         free = sum(free_by_cabin.values())
         return SeatMap(
             flight_number=number,
+            flight_date=flight.flight_date,
             seats=tuple(seats),
             total=len(seats),
             free=free,
@@ -179,13 +207,17 @@ class AirlineService:
             free_by_cabin=free_by_cabin,
         )
 
-    def free_seats_near(self, flight_number: str, seat: str, limit: int = 3) -> list[str]:
+    def free_seats_near(
+        self, flight_number: str, seat: str, limit: int = 3, flight_date: date | str | None = None
+    ) -> list[str]:
         number = normalize_flight_number(flight_number)
         wanted = normalize_seat(seat)
+        day = normalize_flight_date(flight_date)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 50:
             raise InputError("limit must be an integer from 1 to 50")
         with read_session(self._engine) as session:
-            return records.free_near(session, number, wanted, limit)
+            flight = records.flight(session, number, day, self._now())
+            return records.free_near(session, flight, wanted, limit)
 
     def get_booking(self, user_id: str, confirmation_number: str) -> BookingInfo:
         user = normalize_user_id(user_id)
@@ -194,12 +226,20 @@ class AirlineService:
             return booking_info(records.own_booking(session, user, number))
 
     def user_bookings(
-        self, user_id: str, flight_number: str | None = None, status: str | None = "confirmed"
+        self,
+        user_id: str,
+        flight_number: str | None = None,
+        status: str | None = "confirmed",
+        flight_date: date | str | None = None,
     ) -> list[BookingInfo]:
+        """The user's bookings, oldest first; on one flight number (any date, or `flight_date`)."""
         user = normalize_user_id(user_id)
+        day = normalize_flight_date(flight_date)
         query = select(Booking).where(Booking.user_id == user)
         if flight_number is not None:
             query = query.where(Booking.flight_number == normalize_flight_number(flight_number))
+        if day is not None:
+            query = query.where(Booking.flight_date == day)
         if status is not None:
             if status not in BOOKING_STATUSES:
                 raise InputError(f"status must be one of {', '.join(BOOKING_STATUSES)} or None")
@@ -224,7 +264,8 @@ class AirlineService:
                     currency=booking.currency,
                     reason="already_cancelled",
                 )
-            refund, fee, reason = _refund_terms(booking, records.flight(session, booking.flight_number))
+            flight = records.flight(session, booking.flight_number, booking.flight_date, self._now())
+            refund, fee, reason = _refund_terms(booking, flight, self._now())
         return RefundQuote(booking=info, refund_amount=refund, fee=fee, currency=info.currency, reason=reason)
 
     def request_applied(self, request_id: str) -> bool:
@@ -236,24 +277,33 @@ class AirlineService:
     # -- writes
 
     def book_seat(
-        self, user_id: str, flight_number: str, seat: str, *, request_id: str | None = None
+        self,
+        user_id: str,
+        flight_number: str,
+        seat: str,
+        flight_date: date | str | None = None,
+        *,
+        request_id: str | None = None,
     ) -> BookingResult:
-        """Book a seat. With `request_id` (a confirmed proposal) the booking is made at most once:
-        a replay returns the first result."""
+        """Book a seat on the flight's departure on `flight_date` (default: its next one). With
+        `request_id` (a confirmed proposal) the booking is made at most once: a replay returns
+        the first result."""
         user = normalize_user_id(user_id)
         number = normalize_flight_number(flight_number)
         wanted = normalize_seat(seat)
+        day = normalize_flight_date(flight_date)
         key = normalize_request_id(request_id)
 
         def attempt(session: Session) -> BookingResult:
             if (done := records.applied(session, key, user)) is not None:
                 return BookingResult.model_validate_json(done)
-            flight = records.flight(session, number)
-            records.require_bookable(flight)
-            seat_row = records.seat(session, number, wanted)
+            now = self._now()
+            flight = records.flight(session, number, day, now)
+            records.require_bookable(flight, now)
+            seat_row = records.seat(session, flight, wanted)
             # One statement, one snapshot: under READ COMMITTED two separate checks could see a
             # concurrent winner in the second but not the first.
-            current = self._claims(session, user, number, wanted)
+            current = self._claims(session, user, flight, wanted)
             mine = next((b for b in current if b.user_id == user), None)
             if mine is not None:
                 if mine.seat == wanted:
@@ -265,8 +315,8 @@ class AirlineService:
                     booking=booking_info(mine),
                 )
             if current:
-                raise records.seat_taken(session, number, wanted)
-            fare = session.get(Fare, (number, seat_row.cabin))
+                raise records.seat_taken(session, flight, wanted)
+            fare = session.get(Fare, (number, flight.flight_date, seat_row.cabin))
             if fare is None:
                 raise NotFound(
                     f"flight {number} sells no {seat_row.cabin} fare",
@@ -274,11 +324,13 @@ class AirlineService:
                     flight_number=number,
                     cabin=seat_row.cabin,
                 )
-            now = _utcnow()
+            now = self._now()
             booking = Booking(
                 confirmation_number=self._unused_confirmation_number(session),
                 user_id=user,
                 flight_number=number,
+                flight_date=flight.flight_date,
+                aircraft=flight.aircraft,
                 seat=wanted,
                 cabin=seat_row.cabin,
                 status="confirmed",
@@ -315,14 +367,15 @@ class AirlineService:
                 )
             if booking.seat == wanted:
                 return booking_info(booking)
-            flight = records.flight(session, booking.flight_number)
-            records.require_bookable(flight)
-            seat_row = records.seat(session, flight.flight_number, wanted)
-            if records.holder(session, flight.flight_number, wanted) is not None:
-                raise records.seat_taken(session, flight.flight_number, wanted)
+            now = self._now()
+            flight = records.flight(session, booking.flight_number, booking.flight_date, now)
+            records.require_bookable(flight, now)
+            seat_row = records.seat(session, flight, wanted)
+            if records.holder(session, flight, wanted) is not None:
+                raise records.seat_taken(session, flight, wanted)
             booking.seat = wanted
             booking.cabin = seat_row.cabin
-            booking.updated_at = _utcnow()
+            booking.updated_at = self._now()
             session.flush()
             result = booking_info(booking)
             records.record_applied(session, key, user, "change_seat", result.model_dump_json())
@@ -349,10 +402,12 @@ class AirlineService:
                     currency=booking.currency,
                     already_cancelled=True,
                 )
-            refund, _fee, _reason = _refund_terms(booking, records.flight(session, booking.flight_number))
+            now = self._now()
+            flight = records.flight(session, booking.flight_number, booking.flight_date, now)
+            refund, _fee, _reason = _refund_terms(booking, flight, now)
             booking.status = "cancelled"
             booking.refund_amount = refund
-            booking.updated_at = _utcnow()
+            booking.updated_at = self._now()
             session.flush()
             result = CancellationResult(
                 booking=booking_info(booking),
@@ -380,7 +435,7 @@ class AirlineService:
 
         def attempt(session: Session) -> ComplaintInfo:
             if flight is not None:
-                records.flight(session, flight)
+                records.flight(session, flight, None, self._now())
             existing = session.scalars(
                 select(Complaint).where(
                     Complaint.user_id == user,
@@ -401,7 +456,7 @@ class AirlineService:
                 category=kind,
                 flight_number=flight,
                 status="open",
-                created_at=_utcnow(),
+                created_at=self._now(),
             )
             session.add(complaint)
             session.flush()
@@ -428,12 +483,13 @@ class AirlineService:
         raise Conflict("the desk is busy with the same record; please try again", code="busy")
 
     @staticmethod
-    def _claims(session: Session, user: str, number: str, seat: str) -> list[Booking]:
+    def _claims(session: Session, user: str, flight: Flight, seat: str) -> list[Booking]:
         """Confirmed bookings on the flight held by `user` or holding `seat`."""
         return list(
             session.scalars(
                 select(Booking).where(
-                    Booking.flight_number == number,
+                    Booking.flight_number == flight.flight_number,
+                    Booking.flight_date == flight.flight_date,
                     Booking.status == "confirmed",
                     or_(Booking.user_id == user, Booking.seat == seat),
                 )
