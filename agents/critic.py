@@ -229,6 +229,7 @@ _FIELD_NAMES = {
     "fare_paid": ("已付票价", "fare paid"),
     "category": ("类别", "category"),
     "origin": ("出发", "from"),
+    "flight_date": ("日期", "date"),
     "destination": ("到达", "to"),
 }
 # Internal or noisy fields a customer does not need in a plain summary.
@@ -243,6 +244,9 @@ _SKIP = {
     "currency",
     "arrival_time",
     "seats",
+    "duration_minutes",
+    "aircraft",
+    "fares",
 }
 _MONEY = {"price", "refund_amount", "fee", "fare_paid"}
 
@@ -256,9 +260,8 @@ _RECORD_STATUS = {
 
 def _display(key: str, value: Any, language: str, currency: str | None) -> str:
     # The specialists' own names for statuses, cabins and categories: the revision reads like them.
+    from agents.airline_words import STATUS_NAMES, cabin_name
     from agents.complaints import CATEGORY_NAMES
-    from agents.fares import cabin_name
-    from agents.flight_status import STATUS_NAMES
 
     text = str(value)
     names = {"status": {**_RECORD_STATUS, **STATUS_NAMES}, "category": CATEGORY_NAMES}.get(key)

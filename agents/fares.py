@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from langgraph.runtime import Runtime
 
+from agents.airline_words import cabin_name, price
 from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
+from agents.flight_search.desk import answer_search, flight_day, wants_search
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError, NotFound
@@ -15,12 +15,6 @@ from switchboard.state import Context, State
 AGENT = "fare_agent"
 INTENT = "price_inquiry"
 
-CABIN_NAMES = {
-    "economy": ("经济舱", "economy"),
-    "premium_economy": ("超级经济舱", "premium economy"),
-    "business": ("商务舱", "business"),
-    "first": ("头等舱", "first class"),
-}
 ASK_FLIGHT = (
     "请告诉我要查询票价的航班号（例如 FL123），以及舱位（经济舱或商务舱）。",
     "Which flight would you like a fare for? Tell me the flight number (for example FL123) and, if you like, the cabin.",
@@ -31,21 +25,15 @@ NO_SUCH_CABIN = (
 )
 
 
-def cabin_name(language: str, cabin: str) -> str:
-    zh, en = CABIN_NAMES.get(cabin, (cabin, cabin))
-    return say(language, zh, en)
-
-
-def price(fare: Any) -> str:
-    return f"{fare.price:.2f} {fare.currency}"
-
-
 def build_fare_node(services: Services, roster: Roster) -> NodeFn:
     def fares(state: State, runtime: Runtime[Context]) -> StateUpdate:
         language = language_of(state)
         slots = task_slots(state, INTENT)
+        if wants_search(state, INTENT):
+            return answer_search(services, state, runtime, agent=AGENT, intent=INTENT, purpose="fares")
         flight = slots.get("flight_number") or context_flight(state)
         cabin = slots.get("cabin")
+        day = flight_day(state, INTENT, flight)
         if not flight:
             return outcome(
                 state,
@@ -57,9 +45,9 @@ def build_fare_node(services: Services, roster: Roster) -> NodeFn:
                 keep_active=True,
             )
         log = ToolLog()
-        args = {"flight_number": flight, "cabin": cabin}
+        args = {"flight_number": flight, "cabin": cabin, **({"flight_date": day} if day else {})}
         try:
-            all_fares = log.run("fare_quote", args, lambda: services.airline.fares(flight))
+            all_fares = log.run("fare_quote", args, lambda: services.airline.fares(flight, flight_date=day))
         except (NotFound, InputError):
             reply = say(language, *UNKNOWN_FLIGHT).format(flight=flight)
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log)
@@ -71,16 +59,20 @@ def build_fare_node(services: Services, roster: Roster) -> NodeFn:
                 flight=flight, cabin=cabin_name(language, cabin or ""), options=options
             )
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log)
+        # A flight number flies on many days and its fares change with the day: say which.
+        when = chosen[0].flight_date.isoformat() if chosen else ""
         if len(chosen) == 1:
             fare = chosen[0]
             reply = say(
                 language,
-                f"航班 {flight} {cabin_name(language, fare.cabin)}票价为 {price(fare)}。",
-                f"The {cabin_name(language, fare.cabin)} fare on flight {flight} is {price(fare)}.",
+                f"航班 {flight}（{when}）{cabin_name(language, fare.cabin)}票价为 {price(fare)}。",
+                f"The {cabin_name(language, fare.cabin)} fare on flight {flight} ({when}) is {price(fare)}.",
             )
         else:
             reply = say(
-                language, f"航班 {flight} 的票价：{options}。", f"Fares on flight {flight}: {options}."
+                language,
+                f"航班 {flight}（{when}）的票价：{options}。",
+                f"Fares on flight {flight} ({when}): {options}.",
             )
         return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)
 
@@ -90,7 +82,7 @@ def build_fare_node(services: Services, roster: Roster) -> NodeFn:
 SPECIALIST = Specialist(
     intent=INTENT,
     agent=AGENT,
-    meaning="the fare of a flight or cabin",
+    meaning="the fare of a flight or cabin; fares of the flights on a route",
     build=build_fare_node,
     title=("票价", "Fares"),
     capability=("查询票价", "quote fares"),

@@ -21,6 +21,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from agents.common import language_of, outcome, say
+from agents.flight_search.routing import lean, search_entities
 from agents.llm_calls import ask_json
 from agents.services import Services
 from agents.slots import flight_numbers, seats, stated
@@ -178,12 +179,16 @@ def llm_slots(services: Services, text: str) -> dict[str, str]:
 def build_router_node(services: Services, roster: Roster) -> NodeFn:
     def route(state: State, runtime: Runtime[Context]) -> StateUpdate:
         text = state.get("text", "")
-        entities = stated(text)
+        # Routes, dates and picks from the last list of flights are slots too (agents.flight_search).
+        today = services.clock.today(runtime.context.time_zone)
+        entities = search_entities(state, text, stated(text), today)
         chosen = state.get("route")
         if chosen and chosen["decided_by"] == "dialogue":  # the dialogue policy already chose
             decision: RouteDecision = chosen
         else:
             decision = decide(state, text, entities, services, roster)
+            threshold = services.settings.router_threshold or services.intent_model.threshold
+            decision = lean(decision, text, entities, threshold, state.get("active_task"))
         needed = roster.task_slots.get(decision["label"], ())
         known = {**(state.get("slots") or {}).get(decision["label"], {}), **entities}
         if services.chat_model is not None and needed and not any(name in known for name in needed):
@@ -192,6 +197,8 @@ def build_router_node(services: Services, roster: Roster) -> NodeFn:
         if flight := entities.get("flight_number"):
             slots = dict(state.get("slots") or {})
             slots["_context"] = {"flight_number": flight}
+            if day := entities.get("flight_date"):  # a flight picked from a list: that departure
+                slots["_context"]["flight_date"] = day
             update["slots"] = slots
         return update
 

@@ -28,6 +28,7 @@ from agents.common import (
 )
 from agents.dialogue import asks_for_own_bookings, asks_to_change_seat
 from agents.fares import cabin_name, price
+from agents.flight_search.desk import answer_search, flight_day, flight_label, picked_note, wants_search
 from agents.flight_status import status_name
 from agents.my_bookings import list_bookings
 from agents.services import Services
@@ -120,6 +121,8 @@ class SeatRequest:
         self.language = language_of(state)
         self.slots = task_slots(state, INTENT)
         self.log = ToolLog()
+        self.day: str | None = None
+        self.dated = False
 
     def done(self, reply: str, status: str, **extra: Any) -> StateUpdate:
         return outcome(
@@ -134,6 +137,19 @@ class SeatRequest:
     def say(self, texts: tuple[str, str], **values: Any) -> str:
         return say(self.language, *texts).format(**values)
 
+    def choose_day(self, day: str | None) -> None:
+        """The departure meant (ISO date): picked, stated or the user's own; None: the next one."""
+        self.day = day
+        self.dated = bool(day)  # replies name the date only when the user chose one
+
+    def flight(self, flight: str) -> str:
+        """How replies name the flight: "CA1501", or "CA1501 on 2026-12-05" for a chosen date."""
+        return flight_label(flight, self.day if self.dated else None, self.language)
+
+    def on_day(self) -> dict[str, str]:
+        """The tool arguments that say which departure: none for the default one."""
+        return {"flight_date": self.day} if self.day else {}
+
 
 def build_seat_node(services: Services, roster: Roster) -> NodeFn:
     def book_seat(state: State, runtime: Runtime[Context]) -> StateUpdate:
@@ -141,6 +157,8 @@ def build_seat_node(services: Services, roster: Roster) -> NodeFn:
         text, stated = state.get("text", ""), state.get("entities") or {}
         if asks_for_own_bookings(text) and "seat" not in stated:
             return list_bookings(services, state, request.user, request.slots.get("flight_number"))
+        if wants_search(state, INTENT):  # "book a flight from Beijing to Shanghai tomorrow"
+            return answer_search(services, state, runtime, agent=AGENT, intent=INTENT, purpose="book")
         slots = request.slots
         if "seat" in slots and "flight_number" not in slots and asks_to_change_seat(text):
             # "Change my seat to 14C": with one booking the flight is not in doubt.
@@ -149,13 +167,18 @@ def build_seat_node(services: Services, roster: Roster) -> NodeFn:
             )
             if len(bookings) == 1:
                 slots["flight_number"] = bookings[0].flight_number
+                request.choose_day(bookings[0].flight_date.isoformat())
         missing = tuple(name for name in ("flight_number", "seat") if name not in slots)
         if missing:
-            return request.ask(request.say(ASK[missing]))
+            return request.ask(picked_note(state, request.language) + request.say(ASK[missing]))
         if refusal := screen_before_write(services, state, request.user, agent=AGENT, intent=INTENT):
             return refusal
-        one_shot = {"flight_number", "seat"} <= set(stated) and not asks_to_change_seat(text)
-        return _decide(request, slots["flight_number"], slots["seat"], one_shot, asks_to_change_seat(text))
+        flight, change = slots["flight_number"], asks_to_change_seat(text)
+        # A flight picked from a list ("the second one, 12A") is confirmed like one given over
+        # several messages: only a number the user typed with the seat books at once.
+        typed = {"flight_number", "seat"} <= set(stated) and not stated.get("picked")
+        request.choose_day(request.day or flight_day(state, INTENT, flight))
+        return _decide(request, flight, slots["seat"], typed and not change, change)
 
     return book_seat
 
@@ -164,34 +187,49 @@ def _decide(request: SeatRequest, flight: str, seat: str, one_shot: bool, change
     """Check the seat, then propose, book or explain (see the module docstring)."""
     airline = request.services.airline
     try:
-        status = request.log.run(
-            "flight_status", {"flight_number": flight}, lambda: airline.flight_status(flight)
+        # The seat map settles which departure is meant (the next one unless a date was chosen);
+        # its status and the user's booking are that departure's.
+        seat_map = request.log.run(
+            "seat_map",
+            {"flight_number": flight, **request.on_day()},
+            lambda: airline.seat_map(flight, request.day),
         )
-        seat_map = request.log.run("seat_map", {"flight_number": flight}, lambda: airline.seat_map(flight))
+        request.day = seat_map.flight_date.isoformat()
+        status = request.log.run(
+            "flight_status",
+            {"flight_number": flight, **request.on_day()},
+            lambda: airline.flight_status(flight, request.day),
+        )
     except (NotFound, InputError):
-        return request.ask(request.say(UNKNOWN_FLIGHT, flight=flight), "flight_number")
+        return request.ask(request.say(UNKNOWN_FLIGHT, flight=request.flight(flight)), "flight_number")
     if status.status not in BOOKABLE_STATUSES:
         name = status_name(request.language, status.status)
-        return request.done(request.say(NOT_BOOKABLE, flight=flight, status=name), "failed")
+        return request.done(request.say(NOT_BOOKABLE, flight=request.flight(flight), status=name), "failed")
     info = next((s for s in seat_map.seats if s.seat == seat), None)
     if info is None:
-        return request.ask(request.say(NO_SUCH_SEAT, flight=flight, seat=seat), "seat")
+        return request.ask(request.say(NO_SUCH_SEAT, flight=request.flight(flight), seat=seat), "seat")
     held = request.log.run(
         "list_bookings",
-        {"flight_number": flight},
-        lambda: airline.user_bookings(request.user, flight_number=flight),
+        {"flight_number": flight, **request.on_day()},
+        lambda: airline.user_bookings(request.user, flight_number=flight, flight_date=request.day),
     )
     if held and held[0].seat == seat:
         booking = held[0]
         cabin = cabin_name(request.language, booking.cabin)
         reply = request.say(
-            ALREADY_HELD, flight=flight, seat=seat, cabin=cabin, code=booking.confirmation_number
+            ALREADY_HELD,
+            flight=request.flight(flight),
+            seat=seat,
+            cabin=cabin,
+            code=booking.confirmation_number,
         )
         return request.done(reply, "completed")
     if not info.free:
         free = [s.seat for s in seat_map.seats if s.free and s.cabin == info.cabin]
         alternatives = rank_nearby(seat, free)[:ALTERNATIVES]
-        return request.ask(_seat_taken_reply(request.language, flight, seat, alternatives), "seat")
+        return request.ask(
+            _seat_taken_reply(request.language, request.flight(flight), seat, alternatives), "seat"
+        )
     if held:
         return _propose_change(request, held[0], seat)
     if one_shot and not change:
@@ -202,7 +240,7 @@ def _decide(request: SeatRequest, flight: str, seat: str, one_shot: bool, change
 def _propose_change(request: SeatRequest, booking: Any, seat: str) -> StateUpdate:
     question = request.say(
         CONFIRM_CHANGE,
-        flight=booking.flight_number,
+        flight=request.flight(booking.flight_number),
         old=booking.seat,
         code=booking.confirmation_number,
         new=seat,
@@ -220,53 +258,60 @@ def _propose_change(request: SeatRequest, booking: Any, seat: str) -> StateUpdat
 def _propose_booking(request: SeatRequest, flight: str, seat: str, cabin: str, change: bool) -> StateUpdate:
     """A paid booking the user did not ask for in one message: its fare first, then a yes."""
     airline = request.services.airline
-    args = {"flight_number": flight, "cabin": cabin}
+    args = {"flight_number": flight, "cabin": cabin, **request.on_day()}
     try:
-        fares = request.log.run("fare_quote", args, lambda: airline.fares(flight, cabin))
+        fares = request.log.run("fare_quote", args, lambda: airline.fares(flight, cabin, request.day))
     except (NotFound, InputError):
-        return request.ask(request.say(NO_SUCH_SEAT, flight=flight, seat=seat), "seat")
+        return request.ask(request.say(NO_SUCH_SEAT, flight=request.flight(flight), seat=seat), "seat")
     fare = price(fares[0])
     template = NO_BOOKING_TO_CHANGE if change else CONFIRM_BOOKING
     question = request.say(
-        template, flight=flight, seat=seat, cabin=cabin_name(request.language, cabin), price=fare
+        template,
+        flight=request.flight(flight),
+        seat=seat,
+        cabin=cabin_name(request.language, cabin),
+        price=fare,
     )
-    pending = propose(
-        "reserve_seat",
-        agent=AGENT,
-        intent=INTENT,
-        args={"flight_number": flight, "seat": seat, "price": fare},
-        question=question,
-    )
+    # The yes books the departure whose fare was quoted, even if it comes after midnight.
+    proposal = {
+        "flight_number": flight,
+        "seat": seat,
+        "price": fare,
+        **request.on_day(),
+        "dated": request.dated,
+    }
+    pending = propose("reserve_seat", agent=AGENT, intent=INTENT, args=proposal, question=question)
     return request.done(question, "awaiting_confirmation", pending=pending)
 
 
 def _book_now(request: SeatRequest, flight: str, seat: str, request_id: str | None = None) -> StateUpdate:
     airline = request.services.airline
+    label = request.flight(flight)
     try:
         result = request.log.run(
             "book_seat",
-            {"flight_number": flight, "seat": seat},
-            lambda: airline.book_seat(request.user, flight, seat, request_id=request_id),
+            {"flight_number": flight, "seat": seat, **request.on_day()},
+            lambda: airline.book_seat(request.user, flight, seat, request.day, request_id=request_id),
         )
     except NotFound as exc:
         if exc.details.get("code") == "no_such_seat":
-            return request.ask(request.say(NO_SUCH_SEAT, flight=flight, seat=seat), "seat")
-        return request.ask(request.say(UNKNOWN_FLIGHT, flight=flight), "flight_number")
+            return request.ask(request.say(NO_SUCH_SEAT, flight=label, seat=seat), "seat")
+        return request.ask(request.say(UNKNOWN_FLIGHT, flight=label), "flight_number")
     except InputError:
         return request.ask(request.say(ASK[("flight_number", "seat")]), "seat")
     except Conflict as exc:
         if exc.details.get("code") == "seat_taken":
             alternatives = _alternatives(exc)
-            return request.ask(_seat_taken_reply(request.language, flight, seat, alternatives), "seat")
+            return request.ask(_seat_taken_reply(request.language, label, seat, alternatives), "seat")
         if exc.details.get("code") == "already_booked":
             return _propose_change(request, exc.details["booking"], seat)
         status = status_name(request.language, str(exc.details.get("flight_status", "")))
-        return request.done(request.say(NOT_BOOKABLE, flight=flight, status=status), "failed")
+        return request.done(request.say(NOT_BOOKABLE, flight=label, status=status), "failed")
     booking = result.booking
     template = BOOKED if result.created else ALREADY_HELD
     reply = request.say(
         template,
-        flight=flight,
+        flight=label,
         seat=booking.seat,
         cabin=cabin_name(request.language, booking.cabin),
         code=booking.confirmation_number,
@@ -283,9 +328,11 @@ def build_reserve_seat_node(services: Services, roster: Roster) -> ActionFn:
             raise ValueError("no confirmed proposal to carry out")
         request = SeatRequest(services, state, runtime)
         args = pending["args"]
+        request.choose_day(args.get("flight_date"))
+        request.dated = bool(args.get("dated"))
         update = _book_now(request, args["flight_number"], args["seat"], request_id=pending["id"])
         update.update(pending=None, confirmed=None)
-        update["facts"] = [*update["facts"], dict(args)]
+        update["facts"] = [*update["facts"], {k: v for k, v in args.items() if k != "dated"}]
         return update
 
     return reserve_seat

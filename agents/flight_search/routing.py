@@ -1,0 +1,87 @@
+"""Where a search goes: the slots a message states about the timetable, a pick from the last list,
+and which airline specialist a search leans to.
+
+`search_entities` adds to a message's entities its search slots (`agents.flight_search.request`)
+and, when the message picks from the last list of flights and states no new route, the picked
+flight's number and date (the picked flight's date replaces any date-like words of the pick:
+"the 2nd" is the second flight, not the 2nd of the month).
+
+`lean` is a rule on top of the router's decision, for messages that state a route (or the user's
+own flight) and no flight number: the words decide which airline specialist answers, whatever
+the classifier said, unless it is sure of another desk (a complaint, a cancellation, a document
+or stock question):
+
+    booking words ("book", "订", "want to fly", ...)    -> book_seat (the seat desk lists, then books)
+    price words ("how much", "fare", "多少钱", ...)     -> price_inquiry (every cabin's fare)
+    anything else, a bare "flights from X to Y"         -> flight_status (the timetable with statuses)
+
+A bare pick from a list ("第二个", "the 9 o'clock one") continues to booking: the seat desk.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from agents.flight_search.picks import pick
+from agents.flight_search.request import SEARCH_SLOTS, read_search, states_route
+from switchboard.state import RouteDecision, State
+
+AIRLINE_SEARCH_DESKS = frozenset({"flight_status", "book_seat", "price_inquiry"})
+# Desks a confident classifier keeps, route or not ("my flight to Shanghai was delayed, I want
+# to complain" is a complaint).
+OTHER_DESKS = frozenset({"complaint", "cancel_flight", "knowledge_search", "inventory_query"})
+
+_BOOKING = re.compile(
+    r"\b(?:book|booking|reserve|buy|purchase|get\s+me|want\s+to\s+fly|like\s+to\s+fly|need\s+(?:a\s+)?(?:flight|ticket)"
+    r"|seat|tickets?\s+for\s+me)\b|订|预订|预定|买|购买|出票|帮我安排|座位",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(
+    r"\b(?:how\s+much|price|prices|fare|fares|cost|costs|cheap|cheapest|cheaper|expensive|dollars?|usd)\b|\$"
+    r"|多少钱|票价|价格|价钱|便宜|贵|费用|多少元|几块",
+    re.IGNORECASE,
+)
+
+
+def search_entities(state: State, text: str, entities: dict[str, str], today: date) -> dict[str, str]:
+    """`entities` with the message's search slots, or the flight it picks from the last list."""
+    found = dict(entities)
+    search = read_search(text, today)
+    shown = state.get("flights_shown") or {}
+    if shown.get("options") and not states_route(search):
+        choice = pick(text, shown["options"])
+        if choice is not None:
+            found["flight_number"] = choice["flight_number"]
+            found["flight_date"] = choice["flight_date"]
+            found["picked"] = str(choice["n"])
+            return {k: v for k, v in found.items() if k not in SEARCH_SLOTS}
+    found.update(search)
+    return found
+
+
+def leaning(text: str) -> str:
+    """The airline desk a search message leans to (see the module docstring)."""
+    if _BOOKING.search(text):
+        return "book_seat"
+    if _PRICE.search(text):
+        return "price_inquiry"
+    return "flight_status"
+
+
+def lean(
+    decision: RouteDecision, text: str, entities: dict[str, str], threshold: float, active: str | None = None
+) -> RouteDecision:
+    """The router's decision, moved to the airline desk a search or a pick belongs to (`active`:
+    the open task, which a pick continues)."""
+    label, confidence = decision["label"], decision["confidence"]
+    sure_elsewhere = label in OTHER_DESKS and confidence >= threshold and decision["decided_by"] != "clarify"
+    if entities.get("picked"):
+        if label in AIRLINE_SEARCH_DESKS and (decision["decided_by"] == "classifier" or label == active):
+            return decision  # "is the second one on time?", "how much is the 9 o'clock one?"
+        return {"label": "book_seat", "confidence": confidence, "decided_by": "rule"}
+    if entities.get("flight_number") or entities.get("confirmation_number") or sure_elsewhere:
+        return decision
+    if states_route(entities) or entities.get("own_flight"):
+        return {"label": leaning(text), "confidence": confidence, "decided_by": "rule"}
+    return decision
