@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from agents.airline_words import cabin_name, price
+from agents.airline_words import CABIN_NAMES, cabin_name, price
 from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
 from agents.flight_search.desk import answer_search, flight_day, wants_search
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError, NotFound
 from switchboard.state import Context, State
+
+# The cabin words live in agents.airline_words; their old home still exports them.
+__all__ = ["AGENT", "CABIN_NAMES", "INTENT", "SPECIALIST", "build_fare_node", "cabin_name", "price"]
 
 AGENT = "fare_agent"
 INTENT = "price_inquiry"
@@ -90,5 +93,5 @@ SPECIALIST = Specialist(
     followup=True,
     followup_slots=("flight_number",),
     reviewed=True,
-    job_tools=frozenset({"fare_quote"}),
+    job_tools=frozenset({"fare_quote", "search_flights"}),  # fares by flight, or by route
 )

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from agents.airline_words import describe_flight
+from agents.airline_words import STATUS_NAMES, describe_flight, status_name
 from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
 from agents.flight_search.desk import answer_own_flight, answer_search, flight_day, wants_search
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError, NotFound
 from switchboard.state import Context, State
+
+# The status words live in agents.airline_words; their old home still exports them.
+__all__ = [
+    "AGENT",
+    "INTENT",
+    "SPECIALIST",
+    "STATUS_NAMES",
+    "build_flight_status_node",
+    "describe_flight",
+    "status_name",
+]
 
 AGENT = "flight_status_agent"
 INTENT = "flight_status"
@@ -81,10 +92,12 @@ SPECIALIST = Specialist(
     meaning="status, delay, departure time or gate of a flight; flights on a route (timetable)",
     build=build_flight_status_node,
     title=("航班状态", "Flight status"),
-    capability=("查询航班状态", "check flight status"),
+    capability=("查询航班状态和航班时刻", "check flight status and find flights"),
     slots=("flight_number",),
     followup=True,
     followup_slots=("flight_number",),
     reviewed=True,
-    job_tools=frozenset({"flight_status"}),
+    # A timetable question is answered by a search; "is my flight on time?" looks up the bookings.
+    job_tools=frozenset({"flight_status", "search_flights"}),
+    lookup_tools=frozenset({"list_bookings"}),
 )

@@ -13,8 +13,9 @@ from langgraph.runtime import Runtime
 from agents.common import language_of, outcome, say
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
+from agents.tables import table_record
 from switchboard.errors import InputError
-from switchboard.state import Context, State
+from switchboard.state import Context, State, TableRecord
 
 AGENT = "inventory_agent"
 INTENT = "inventory_query"
@@ -41,12 +42,24 @@ def build_inventory_node(services: Services, roster: Roster) -> NodeFn:
             [{"sql": answer.sql, "columns": answer.columns, "rows": answer.rows[:FACT_ROWS]}] if ok else []
         )
         update = outcome(state, agent=AGENT, intent=INTENT, reply=answer.reply, status=answer.status)
-        update.update(tool_calls=[call], facts=facts)
+        update.update(
+            tool_calls=[call], facts=facts, tables=_tables(answer.reply, answer.columns, answer.rows)
+        )
         if ok:
             update["inventory_state"] = answer.followup_state
         return update
 
     return inventory_query
+
+
+def _tables(reply: str, columns: list[str], rows: list[list[object]]) -> list[TableRecord]:
+    """The result table for the web chat, when the reply shows one (a count alone shows none)."""
+    from tools.inventory.explain import render_table, table_cells
+
+    if not rows or not columns:
+        return []
+    text = render_table(columns, rows)
+    return [table_record(columns, table_cells(columns, rows), text)] if text in reply else []
 
 
 SPECIALIST = Specialist(

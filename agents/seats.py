@@ -392,7 +392,7 @@ SPECIALIST = Specialist(
     claims=asks_for_own_bookings,
     reviewed=True,
     job_tools=frozenset({"book_seat", "change_seat", "list_bookings"}),
-    lookup_tools=frozenset({"flight_status", "seat_map", "fare_quote"}),
+    lookup_tools=frozenset({"flight_status", "seat_map", "fare_quote", "search_flights"}),
     write_tools=frozenset({"book_seat", "change_seat"}),
     actions=(
         ConfirmedAction(

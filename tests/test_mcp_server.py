@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import anyio
@@ -16,6 +17,7 @@ from sqlalchemy import text
 
 import server as mcp_server
 from tests.fakes import ScriptedIntentModel
+from tests.helpers import SEED_DATE
 from tools.mcp_wire import ACTING_USER_KEY, ERROR_KEY, SERVICE_TOKEN_KEY
 
 CONTRACT_TOOLS = {
@@ -28,6 +30,7 @@ CONTRACT_TOOLS = {
     "describe_inventory_schema",
     "search_knowledge_base",
     "ask_assistant",
+    "search_flights",
 }
 SCRIPT = {
     "cancel": ("cancel_flight", 0.95),
@@ -36,6 +39,7 @@ SCRIPT = {
     "status": ("flight_status", 0.95),
 }
 SERVICE_TOKEN = "test-service-token-0123456789"
+TOMORROW = SEED_DATE + timedelta(days=1)
 
 
 @pytest.fixture
@@ -132,10 +136,53 @@ def test_flight_tools(make_server) -> None:  # type: ignore[no-untyped-def]
     assert status.structuredContent["flight_number"] == "FL456"
     assert status.structuredContent["status"] == "delayed"
     assert fare.structuredContent["fares"] == [
-        {"flight_number": "FL456", "cabin": "business", "price": "1400.00", "currency": "USD"}
+        {
+            "flight_number": "FL456",
+            "flight_date": TOMORROW.isoformat(),
+            "cabin": "business",
+            "price": "1400.00",
+            "currency": "USD",
+        }
     ]
     seat_12a = next(s for s in seats.structuredContent["seats"] if s["seat"] == "12A")
     assert seat_12a["free"] is True and seat_12a["position"] == "window"
+
+
+def test_search_flights_then_book_one_on_its_date(make_server, engine) -> None:  # type: ignore[no-untyped-def]
+    day = (TOMORROW + timedelta(days=2)).isoformat()
+
+    async def scenario(session: ClientSession) -> Any:
+        found = await session.call_tool(
+            "search_flights",
+            {
+                "origin": "北京",
+                "destination": "Shanghai",
+                "date_from": day,
+                "depart_before": "12:00",
+                "limit": 3,
+            },
+        )
+        first = found.structuredContent["flights"][0]
+        seats = await session.call_tool(
+            "seat_map", {"flight_number": first["flight_number"], "flight_date": day}
+        )
+        free = next(
+            s["seat"] for s in seats.structuredContent["seats"] if s["free"] and s["cabin"] == "economy"
+        )
+        booked = await session.call_tool(
+            "book_seat", {"flight_number": first["flight_number"], "seat": free, "flight_date": day}
+        )
+        bad = await session.call_tool("search_flights", {"origin": "Atlantis"})
+        return found, booked, bad
+
+    found, booked, bad = session_run(make_server(), scenario)
+    result = found.structuredContent
+    assert result["total"] >= len(result["flights"]) == 3
+    assert set(result["origin"]) == {"PEK", "PKX"} and set(result["destination"]) == {"PVG", "SHA"}
+    assert all(f["flight_date"] == day and f["departure_time"][11:16] < "12:00" for f in result["flights"])
+    assert all(f["fares"] and f["price"] for f in result["flights"])
+    assert booked.structuredContent["booking"]["flight_date"] == day
+    assert "unknown place" in error_text(bad)
 
 
 def test_booking_is_idempotent(make_server, engine) -> None:  # type: ignore[no-untyped-def]

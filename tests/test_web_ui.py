@@ -127,7 +127,8 @@ def click_answer(page: Any, button: str) -> Any:
 
 def free_seat(db: Any, flight: str, taken_too: str) -> str:
     sql = text(
-        "select seat from seats where flight_number = :f and cabin = 'economy' and seat != :t and seat not in "
+        "select seat from aircraft_seats where aircraft = (select aircraft from flights where flight_number = :f) "
+        "and cabin = 'economy' and seat != :t and seat not in "
         "(select seat from bookings where flight_number = :f and status = 'confirmed') order by seat limit 1"
     )
     with db.connect() as conn:
@@ -190,6 +191,37 @@ def test_a_cancellation_declined_then_confirmed(page, server, db) -> None:  # ty
     expect(reply.locator(".text")).to_contain_text("已取消")
     assert status() == "cancelled"
     page.screenshot(path=str(SCREENSHOTS / "switchboard-web-cancel.png"))
+
+
+def test_search_results_and_stock_answers_are_real_tables(page, server) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    sign_in(page, server, "USER456")
+    page.click("#new-thread")
+    reply = send(page, "flights from Beijing to Shanghai tomorrow morning")
+    table = reply.locator(".text table")
+    expect(table).to_have_count(1)
+    expect(table.locator("thead th").first).to_have_text("#")
+    rows = table.locator("tbody tr")
+    assert 1 <= rows.count() <= 5
+    expect(rows.first.locator("td").nth(5)).to_contain_text("→")
+    # The aligned text the terminal shows is not repeated around the table.
+    assert "-+-" not in reply.locator(".text").inner_text()
+    expect(reply.locator(".text .prose").first).to_contain_text("Flights from Beijing to Shanghai")
+
+    picked = send(page, "the second one")
+    expect(picked.locator(".badge.agent")).to_have_attribute("data-agent", "seat_agent")
+    expect(picked.locator(".text")).to_contain_text("You chose flight")
+
+    page.click("#new-thread")
+    stock = send(page, "top 5 by guide price")
+    expect(stock.locator(".badge.agent")).to_have_attribute("data-agent", "inventory_agent")
+    expect(stock.locator(".text table tbody tr")).to_have_count(5)
+    page.screenshot(path=str(SCREENSHOTS / "switchboard-web-tables.png"))
+
+    page.reload()  # a reopened thread draws its tables too
+    page.locator("button.thread", has_text="flights from Beijing to Shanghai").click()
+    expect(page.locator("li.msg.assistant .text table")).to_have_count(1, timeout=WAIT_MS)
 
 
 def test_a_refusal_and_reopening_an_earlier_thread(page, server) -> None:  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
 // Switchboard web chat: one page over the LangGraph server's API (see api.js).
-// Everything the server sends is shown with textContent, never parsed as HTML.
+// Everything the server sends is shown with textContent (and tables built cell by cell with DOM
+// methods), never parsed as HTML.
 
 import { Api, ApiError } from "./api.js";
 
@@ -99,13 +100,56 @@ function addAssistant() {
   const item = node("li", "msg assistant");
   const head = node("div", "meta");
   const steps = node("p", "steps");
-  const text = node("p", "text");
+  const text = node("div", "text");
   const tools = node("ul", "tools");
   tools.setAttribute("aria-label", "Tools used · 调用的工具");
   item.append(node("span", "who", "Switchboard"), head, steps, text, tools);
   el.log.append(item);
   item.scrollIntoView({ block: "end" });
   return { item, head, steps, text, tools };
+}
+
+// A reply may hold tables as aligned text (what the terminal shows); the turn's `tables` field
+// carries each one as columns and rows plus that exact text. Where the text stands in the reply,
+// the chat shows a real <table> instead; the words around it stay words.
+function showReply(view, reply, tables) {
+  view.text.replaceChildren();
+  const parts = [];
+  let rest = typeof reply === "string" ? reply : "";
+  for (const table of Array.isArray(tables) ? tables : []) {
+    const at = table && typeof table.text === "string" && table.text ? rest.indexOf(table.text) : -1;
+    if (at < 0) continue;
+    parts.push(rest.slice(0, at), table);
+    rest = rest.slice(at + table.text.length);
+  }
+  parts.push(rest);
+  for (const part of parts) {
+    if (typeof part !== "string") {
+      view.text.append(buildTable(part));
+      continue;
+    }
+    const words = part.replace(/^\n+|\n+$/g, "");
+    if (words) view.text.append(node("p", "prose", words));
+  }
+}
+
+function buildTable(table) {
+  const wrap = node("div", "table-wrap");
+  const element = document.createElement("table");
+  const head = element.createTHead().insertRow();
+  for (const column of table.columns || []) {
+    const cell = document.createElement("th");
+    cell.scope = "col";
+    cell.textContent = String(column);
+    head.append(cell);
+  }
+  const body = element.createTBody();
+  for (const row of table.rows || []) {
+    const line = body.insertRow();
+    for (const value of Array.isArray(row) ? row : []) line.insertCell().textContent = String(value ?? "");
+  }
+  wrap.append(element);
+  return wrap;
 }
 
 function showMeta(view, turn) {
@@ -166,11 +210,11 @@ async function run(payload, userText) {
           }
           seen.push(step);
           if (update && typeof update === "object") {
-            for (const field of ["agent", "intent", "task_status", "tool_calls", "guardrail"]) {
+            for (const field of ["agent", "intent", "task_status", "tool_calls", "guardrail", "tables"]) {
               if (field in update) turn[field] = update[field];
             }
             if (typeof update.reply === "string" && update.reply && step === "finalize") {
-              view.text.textContent = update.reply;
+              showReply(view, update.reply, turn.tables);
             }
           }
           view.steps.textContent = seen.join(" → ");
@@ -185,8 +229,9 @@ async function run(payload, userText) {
           task_status: data.task_status,
           tool_calls: data.tool_calls,
           guardrail: data.guardrail,
+          tables: data.tables,
         });
-        if (typeof data.reply === "string") view.text.textContent = data.reply;
+        if (typeof data.reply === "string") showReply(view, data.reply, data.tables);
         showMeta(view, turn);
       }
     }
@@ -271,14 +316,15 @@ async function openThread(id) {
       if (message.type === "human") addUser(text);
       else if (message.type === "ai") {
         const view = addAssistant();
-        view.text.textContent = text;
-        showMeta(view, turns.get(message.id) || {});
+        const turn = turns.get(message.id) || {};
+        showReply(view, text, turn.tables);
+        showMeta(view, turn);
       }
     }
     const interrupts = state.interrupts || (state.tasks || []).flatMap((task) => task.interrupts || []);
     if (interrupts.length) {
       const view = addAssistant();
-      view.text.textContent = state.values?.reply || "";
+      showReply(view, state.values?.reply || "", state.values?.tables);
       showMeta(view, state.values || {});
     }
     showConfirmation(interrupts[0]?.value || null);

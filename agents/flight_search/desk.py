@@ -14,7 +14,6 @@ time?") and reports its status.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -47,7 +46,8 @@ def search_slots(state: State, intent: str) -> dict[str, str]:
     if states_route(stated):
         return stated
     stored = {k: v for k, v in task_slots(state, intent).items() if k in SEARCH_SLOTS}
-    previous = dict((state.get("flights_shown") or {}).get("query") or {})
+    shown = state.get("flights_shown")
+    previous = dict(shown["query"]) if shown else {}
     return {**previous, **stored, **stated}
 
 
@@ -81,7 +81,7 @@ def _tool_args(
         "time_zone": time_zone,
     }
     if slots.get("max_price") and slots.get("price_currency") != "CNY":
-        args["max_price"] = Decimal(slots["max_price"])
+        args["max_price"] = slots["max_price"]  # the tool reads the number; the record stays JSON
     return {k: v for k, v in args.items() if v is not None}
 
 
@@ -90,7 +90,7 @@ def _nearest(services: Services, args: dict[str, Any], log: ToolLog) -> FlightSe
     narrowed = ("date_from", "date_to", "depart_after", "depart_before", "max_price", "cabin")
     if not any(k in args for k in narrowed):
         return None  # the search was the route alone: there is nothing nearer to offer
-    route = {k: args[k] for k in ("origin", "destination", "limit", "time_zone") if k in args}
+    route: dict[str, Any] = {k: args[k] for k in ("origin", "destination", "limit", "time_zone") if k in args}
     return log.run("search_flights", route, lambda: services.airline.search_flights(**route))
 
 
@@ -168,11 +168,7 @@ def answer_own_flight(
     found = []
     for booking in bookings:
         try:
-            info = log.run(
-                "flight_status",
-                {"flight_number": booking.flight_number, "flight_date": booking.flight_date.isoformat()},
-                lambda b=booking: services.airline.flight_status(b.flight_number, b.flight_date),
-            )
+            info = _status_of(services, log, booking)
         except NotFound:
             continue
         if _matches(info, slots):
@@ -187,6 +183,16 @@ def answer_own_flight(
     update = outcome(state, agent=agent, intent=intent, reply="\n".join(lines), status="completed", log=log)
     update["facts"] = [*update["facts"], *(as_json(b) for b, _ in found), {"matching_bookings": len(found)}]
     return update
+
+
+def _status_of(services: Services, log: ToolLog, booking: Any) -> Any:
+    """The status of the departure a booking holds a seat on."""
+    args = {"flight_number": booking.flight_number, "flight_date": booking.flight_date.isoformat()}
+    return log.run(
+        "flight_status",
+        args,
+        lambda: services.airline.flight_status(booking.flight_number, booking.flight_date),
+    )
 
 
 def _own_what(slots: dict[str, str], language: str) -> str:
@@ -228,7 +234,8 @@ def picked_note(state: State, language: str) -> str:
     stated = state.get("entities") or {}
     if not stated.get("picked"):
         return ""
-    options = (state.get("flights_shown") or {}).get("options") or []
+    shown = state.get("flights_shown")
+    options = shown["options"] if shown else []
     chosen = next((o for o in options if str(o.get("n")) == stated["picked"]), None)
     if chosen is None:
         return ""

@@ -129,12 +129,9 @@ def flight_table(
         cabins = [
             c for c in ("economy", "business", "first") if any(f.cabin == c for o in flights for f in o.fares)
         ]
-        fare_headers = [cabin_name(language, c) for c in cabins]
     else:
         cabins = [result.cabin] if result.cabin else []
-        fare_headers = (
-            [cabin_name(language, result.cabin)] if result.cabin else [say(language, *HEADERS["lowest"])]
-        )
+    fare_headers = [_title(cabin_name(language, c)) for c in cabins] or [say(language, *HEADERS["lowest"])]
     keys = ["n", "flight", "date", "departs", "arrives", "route", "status"]
     columns = [say(language, *HEADERS[k]) for k in keys] + fare_headers
     rows = []

@@ -71,7 +71,8 @@ _FASTEST = re.compile(r"fastest|quickest|shortest|最快|时间最短|用时最�
 _EARLIEST = re.compile(r"earliest|first\s+flight\s+of\s+the\s+day|最早", re.IGNORECASE)
 _NONSTOP = re.compile(r"non-?stop|direct\s+flights?|直飞|不转机|不经停|没有经停", re.IGNORECASE)
 _OWN = re.compile(
-    r"\bmy\s+(?:flight|plane|booking|trip)\b|我的(?:航班|飞机|机票|预订|行程)|我订的|我坐的|我那班",
+    r"\bmy\s+(?:flight|plane|booking|trip)\b|我的(?:航班|飞机|机票|预订|行程)|我订的|我坐的|我那班"
+    r"|我(?:要)?(?:去|飞|到|回|从)[^，。？?!！]{1,12}的(?:航班|飞机|那班)",
     re.IGNORECASE,
 )
 

@@ -14,8 +14,11 @@ or stock question):
     booking words ("book", "订", "want to fly", ...)    -> book_seat (the seat desk lists, then books)
     price words ("how much", "fare", "多少钱", ...)     -> price_inquiry (every cabin's fare)
     anything else, a bare "flights from X to Y"         -> flight_status (the timetable with statuses)
+    the user's own flight ("is my flight to X on time") -> flight_status
 
-A bare pick from a list ("第二个", "the 9 o'clock one") continues to booking: the seat desk.
+A pick from a list goes by its words too: "is the second one on time?" to the status desk, "how
+much is the 9 o'clock one?" to the fares desk, and a bare pick ("第二个", "the 9 o'clock one")
+continues to booking: the seat desk.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ OTHER_DESKS = frozenset({"complaint", "cancel_flight", "knowledge_search", "inve
 
 _BOOKING = re.compile(
     r"\b(?:book|booking|reserve|buy|purchase|get\s+me|want\s+to\s+fly|like\s+to\s+fly|need\s+(?:a\s+)?(?:flight|ticket)"
-    r"|seat|tickets?\s+for\s+me)\b|订|预订|预定|买|购买|出票|帮我安排|座位",
+    r"|seat|tickets?\s+for\s+me|(?:i'?ll|we'?ll|i\s+will|let\s+me)\s+take)\b|订|预订|预定|买|购买|出票|帮我安排|座位"
+    r"|我要|就要|就这班|就它",
     re.IGNORECASE,
 )
 _PRICE = re.compile(
@@ -44,12 +48,19 @@ _PRICE = re.compile(
 )
 
 
+_STATUS = re.compile(
+    r"\b(?:on\s+time|delay(?:ed|s)?|late|status|gate|cancel(?:l)?ed|boarding|depart(?:ed|s)?|land(?:ed|s)?|arriv(?:ed|es))\b"
+    r"|准点|准时|延误|晚点|状态|登机口|登机|取消了|起飞了|到了吗|几点到",
+    re.IGNORECASE,
+)
+
+
 def search_entities(state: State, text: str, entities: dict[str, str], today: date) -> dict[str, str]:
     """`entities` with the message's search slots, or the flight it picks from the last list."""
     found = dict(entities)
     search = read_search(text, today)
-    shown = state.get("flights_shown") or {}
-    if shown.get("options") and not states_route(search):
+    shown = state.get("flights_shown")
+    if shown and shown["options"] and not states_route(search):
         choice = pick(text, shown["options"])
         if choice is not None:
             found["flight_number"] = choice["flight_number"]
@@ -60,11 +71,12 @@ def search_entities(state: State, text: str, entities: dict[str, str], today: da
     return found
 
 
-def leaning(text: str) -> str:
-    """The airline desk a search message leans to (see the module docstring)."""
+def leaning(text: str, entities: dict[str, str] | None = None) -> str:
+    """The airline desk a search message leans to (see the module docstring); a price limit
+    ("3000元以内") is price words too."""
     if _BOOKING.search(text):
         return "book_seat"
-    if _PRICE.search(text):
+    if _PRICE.search(text) or (entities or {}).get("max_price"):
         return "price_inquiry"
     return "flight_status"
 
@@ -77,11 +89,17 @@ def lean(
     label, confidence = decision["label"], decision["confidence"]
     sure_elsewhere = label in OTHER_DESKS and confidence >= threshold and decision["decided_by"] != "clarify"
     if entities.get("picked"):
-        if label in AIRLINE_SEARCH_DESKS and (decision["decided_by"] == "classifier" or label == active):
-            return decision  # "is the second one on time?", "how much is the 9 o'clock one?"
-        return {"label": "book_seat", "confidence": confidence, "decided_by": "rule"}
+        if _BOOKING.search(text) or not (_PRICE.search(text) or _STATUS.search(text)):
+            desk = "book_seat"
+        else:
+            desk = "price_inquiry" if _PRICE.search(text) else "flight_status"
+        if desk == label and decision["decided_by"] in ("classifier", "context"):
+            return decision
+        return {"label": desk, "confidence": confidence, "decided_by": "rule"}
     if entities.get("flight_number") or entities.get("confirmation_number") or sure_elsewhere:
         return decision
-    if states_route(entities) or entities.get("own_flight"):
-        return {"label": leaning(text), "confidence": confidence, "decided_by": "rule"}
+    if entities.get("own_flight"):
+        return {"label": "flight_status", "confidence": confidence, "decided_by": "rule"}
+    if states_route(entities):
+        return {"label": leaning(text, entities), "confidence": confidence, "decided_by": "rule"}
     return decision

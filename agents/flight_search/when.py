@@ -239,11 +239,15 @@ def _resolve(name: str, groups: tuple[str | None, ...], today: date) -> tuple[da
         which = {"next": "next", "the week after next": "after next"}.get(g[0].lower(), "")
         one = weekday_from(today, WEEKDAYS_EN[g[1].lower()[:3]], which)
     elif name in ("en_month_day", "en_day_month"):
-        month_name, day_text, year = (g[0], g[1], g[2]) if name == "en_month_day" else (g[1], g[0], g[2])
-        day, month = _number(day_text), MONTHS[month_name.lower()]
-        if day is None:
+        month_name, day_text, year_text = (g[0], g[1], g[2]) if name == "en_month_day" else (g[1], g[0], g[2])
+        day_of_month, month = _number(day_text), MONTHS[month_name.lower()]
+        if day_of_month is None:
             return None
-        one = _valid(int(year), month, day) if year else next_month_day(today, month, day)
+        one = (
+            _valid(int(year_text), month, day_of_month)
+            if year_text
+            else next_month_day(today, month, day_of_month)
+        )
     elif name == "en_day":
         day = _number(re.sub(r"(?<=\d)(st|nd|rd|th)$", "", g[0].lower()))
         one = next_day_of_month(today, day) if day else None

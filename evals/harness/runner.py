@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,9 @@ from evals.harness.dataset import Case
 from switchboard.settings import Settings
 
 DEFAULT_VEHICLES = 1000
+# The instant an evaluation runs at (a Thursday morning in the default time zone): the timetable
+# is seeded from its date. SWITCHBOARD_NOW overrides it.
+EVAL_NOW = "2026-12-03T09:00:00"
 # The harness's answer to a confirmation question left open at the end of a case.
 CONFIRM_ANSWER = {"zh": "是的", "en": "yes"}
 
@@ -45,15 +49,22 @@ class Environment:
     shared: dict[str, Any] = field(default_factory=dict)
 
 
-def seed_template(path: Path, vehicles: int = DEFAULT_VEHICLES) -> Path:
-    """A seeded SQLite file: the airline fixtures and `vehicles` cars (deterministic)."""
+def frozen(settings: Settings) -> Settings:
+    """The run's settings with the clock stopped at `EVAL_NOW` unless they freeze it already:
+    every run sees the same timetable, seats and statuses, whatever the day ("tomorrow morning",
+    "the 9 o'clock one", a free seat on it), so runs compare."""
+    return settings if settings.now else settings.model_copy(update={"now": EVAL_NOW})
+
+
+def seed_template(path: Path, vehicles: int = DEFAULT_VEHICLES, today: date | None = None) -> Path:
+    """A seeded SQLite file: the airline timetable from `today` and `vehicles` cars (deterministic)."""
     from tools.db import make_engine
     from tools.inventory.seed import seed_inventory
     from tools.seed import seed_airline
 
     engine = make_engine(f"sqlite:///{path}")
     try:
-        seed_airline(engine)
+        seed_airline(engine, today=today)
         seed_inventory(engine, vehicles)
     finally:
         # The last connection to close checkpoints the WAL into the file: one file to copy.
@@ -192,7 +203,7 @@ def prepared(settings: Settings, vehicles: int = DEFAULT_VEHICLES) -> Iterator[t
     """A temporary directory with the seeded template: (template, workdir)."""
     with tempfile.TemporaryDirectory(prefix="switchboard-eval-") as tmp:
         workdir = Path(tmp)
-        yield seed_template(workdir / "template.db", vehicles), workdir
+        yield seed_template(workdir / "template.db", vehicles, settings.clock().today()), workdir
 
 
 @dataclass
@@ -251,6 +262,7 @@ def run_cases(
 
     if progress is None:
         progress = sys.stderr.isatty()
+    settings = frozen(settings)
     results: list[dict[str, Any] | None] = [None] * len(cases)
     finished: list[float] = []
     started = time.perf_counter()

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Engine, Select, and_, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from switchboard.clock import Clock
@@ -35,6 +35,21 @@ SORT_KEYS: tuple[str, ...] = get_args(SortKey)
 MAX_LIMIT = 50
 MAX_DAYS = 31  # the longest date range one search covers
 _TIME = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*$")
+# The search's filters in the order `FlightSearch._query` takes them, with their defaults.
+_QUERY_ARGS: tuple[tuple[str, Any], ...] = (
+    ("origin", None),
+    ("destination", None),
+    ("date_from", None),
+    ("date_to", None),
+    ("depart_after", None),
+    ("depart_before", None),
+    ("cabin", None),
+    ("max_price", None),
+    ("sort", "departure"),
+    ("limit", 5),
+    ("nonstop", None),
+    ("time_zone", None),
+)
 
 
 def minute_of_day(value: object, what: str) -> int | None:
@@ -127,7 +142,7 @@ class FlightSearch:
             origin, destination, date_from, date_to, depart_after, depart_before, cabin, max_price, sort, limit,
             nonstop, time_zone,
         )  # fmt: skip
-        now = self.clock.now().astimezone(UTC).replace(tzinfo=None)
+        now = self._now()
         statement = _statement(query, now, include_departed, include_cancelled)
         with read_session(self._engine) as session:
             rows = session.execute(statement).all()
@@ -146,6 +161,20 @@ class FlightSearch:
             cabin=query.cabin,
             sort=query.sort,
         )
+
+    def page_statement(self, **filters: Any) -> Select[Flight, Decimal, int]:
+        """The first statement `search(**filters)` runs (one page and the count), for query plans
+        and benchmarks."""
+        departed = bool(filters.pop("include_departed", False))
+        cancelled = bool(filters.pop("include_cancelled", True))
+        unknown = set(filters) - {name for name, _ in _QUERY_ARGS}
+        if unknown:
+            raise InputError(f"unknown search arguments: {', '.join(sorted(unknown))}")
+        query = self._query(*(filters.get(name, default) for name, default in _QUERY_ARGS))
+        return _statement(query, self._now(), departed, cancelled)
+
+    def _now(self) -> datetime:
+        return self.clock.now().astimezone(UTC).replace(tzinfo=None)
 
     def _query(
         self,
@@ -232,11 +261,23 @@ def _statement(
         "duration": (Flight.duration_minutes, Flight.departure_utc, Flight.flight_number),
         "arrival": (Flight.arrival_utc, Flight.flight_number),
     }[query.sort]
+    # The price of every match is computed only when it filters or orders them; otherwise the
+    # page's fares come from the second statement and the matches cost an index range alone.
+    needs_price = query.sort == "price" or query.max_price is not None or query.cabin is not None
+    shown_price: ColumnElement[Any] = price if needs_price else null()
     return (
-        select(Flight, price.label("price"), func.count().over().label("total"))
+        select(Flight, shown_price.label("price"), func.count().over().label("total"))
         .where(*conditions)
         .order_by(*order)
         .limit(query.limit)
+    )
+
+
+def fares_statement(keys: Sequence[tuple[str, date]]) -> Select[Fare]:
+    """Every fare of the given departures (the second statement of a search): one primary-key
+    range per departure (a row-value IN list would scan the whole table in SQLite)."""
+    return select(Fare).where(
+        or_(*(and_(Fare.flight_number == number, Fare.flight_date == day) for number, day in keys))
     )
 
 
@@ -245,7 +286,7 @@ def _fares(session: Session, flights: Sequence[Flight]) -> dict[tuple[str, date]
     if not flights:
         return {}
     keys = [(f.flight_number, f.flight_date) for f in flights]
-    rows = session.scalars(select(Fare).where(tuple_(Fare.flight_number, Fare.flight_date).in_(keys))).all()
+    rows = session.scalars(fares_statement(keys)).all()
     found: dict[tuple[str, date], list[FareInfo]] = {}
     for fare in sorted(rows, key=lambda f: CABIN_ORDER.get(f.cabin, 99)):
         found.setdefault((fare.flight_number, fare.flight_date), []).append(
@@ -260,4 +301,12 @@ def _fares(session: Session, flights: Sequence[Flight]) -> dict[tuple[str, date]
     return found
 
 
-__all__ = ["SORT_KEYS", "FlightOption", "FlightSearch", "FlightSearchResult", "SortKey", "minute_of_day"]
+__all__ = [
+    "SORT_KEYS",
+    "FlightOption",
+    "FlightSearch",
+    "FlightSearchResult",
+    "SortKey",
+    "fares_statement",
+    "minute_of_day",
+]

@@ -121,9 +121,14 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def table_cells(columns: list[str], rows: list[list[Any]], limit: int = DISPLAY_ROWS) -> list[list[str]]:
+    """The first `limit` rows as the reply shows them (numbers and prices formatted)."""
+    return [[_num(v, col in _MONEY) for col, v in zip(columns, row, strict=False)] for row in rows[:limit]]
+
+
 def render_table(columns: list[str], rows: list[list[Any]], limit: int = DISPLAY_ROWS) -> str:
     """A plain-text table of the first `limit` rows."""
-    shown = [[_num(v, col in _MONEY) for col, v in zip(columns, row, strict=False)] for row in rows[:limit]]
+    shown = table_cells(columns, rows, limit)
     widths = [max([_width(c)] + [_width(r[i]) for r in shown]) for i, c in enumerate(columns)]
     lines = [" | ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True))]
     lines.append("-+-".join("-" * w for w in widths))
