@@ -273,8 +273,6 @@ def _booking(
     }
 
 
-
-
 def _confirmation_number(rng: random.Random) -> str:
     return "".join(rng.choices(string.ascii_uppercase, k=3)) + f"{rng.randrange(1000):03d}"
 
