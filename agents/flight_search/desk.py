@@ -52,14 +52,17 @@ def search_slots(state: State, intent: str) -> dict[str, str]:
 
 
 def wants_search(state: State, intent: str) -> bool:
-    """Whether this turn asks for a search rather than one flight by number."""
-    slots = task_slots(state, intent)
-    if slots.get("flight_number"):
-        return False
+    """Whether this turn asks for a search rather than one flight by number: a route stated now
+    (a new search even in the middle of a booking), or a refinement of the last search while no
+    flight has been chosen."""
     stated = state.get("entities") or {}
-    return states_route({k: v for k, v in stated.items() if k in SEARCH_SLOTS}) or (
-        bool(state.get("flights_shown")) and any(k in stated for k in REFINEMENTS)
-    )
+    if stated.get("flight_number"):
+        return False
+    if states_route({k: v for k, v in stated.items() if k in SEARCH_SLOTS}):
+        return True
+    if task_slots(state, intent).get("flight_number"):
+        return False
+    return bool(state.get("flights_shown")) and any(k in stated for k in REFINEMENTS)
 
 
 def _tool_args(
