@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.runtime import Runtime
 
 from agents.airline_words import CABIN_NAMES, cabin_name, price
 from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
-from agents.flight_search.desk import answer_search, flight_day, wants_search
+from agents.flight_search.desk import answer_search, flight_day, stated_day, wants_search
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError, NotFound
@@ -48,9 +50,18 @@ def build_fare_node(services: Services, roster: Roster) -> NodeFn:
                 keep_active=True,
             )
         log = ToolLog()
-        args = {"flight_number": flight, "cabin": cabin, **({"flight_date": day} if day else {})}
+
+        def fares_on(when: str | None) -> Any:
+            args = {"flight_number": flight, "cabin": cabin, **({"flight_date": when} if when else {})}
+            return log.run("fare_quote", args, lambda: services.airline.fares(flight, flight_date=when))
+
         try:
-            all_fares = log.run("fare_quote", args, lambda: services.airline.fares(flight, flight_date=day))
+            try:
+                all_fares = fares_on(day)
+            except NotFound:
+                if not (day and stated_day(state, INTENT)):
+                    raise
+                all_fares = fares_on(None)  # a day it does not fly: its next departure, dated
         except (NotFound, InputError):
             reply = say(language, *UNKNOWN_FLIGHT).format(flight=flight)
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="failed", log=log)

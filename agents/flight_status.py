@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.runtime import Runtime
 
 from agents.airline_words import STATUS_NAMES, describe_flight, status_name
 from agents.common import UNKNOWN_FLIGHT, ToolLog, context_flight, language_of, outcome, say, task_slots
-from agents.flight_search.desk import answer_own_flight, answer_search, flight_day, wants_search
+from agents.flight_search.desk import answer_own_flight, answer_search, flight_day, stated_day, wants_search
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError, NotFound
@@ -55,12 +57,19 @@ def build_flight_status_node(services: Services, roster: Roster) -> NodeFn:
                 keep_active=True,
             )
         log = ToolLog()
+
+        def status_on(when: str | None) -> Any:
+            args = {"flight_number": flight, **({"flight_date": when} if when else {})}
+            return log.run("flight_status", args, lambda: services.airline.flight_status(flight, when))
+
         try:
-            info = log.run(
-                "flight_status",
-                {"flight_number": flight, **({"flight_date": day} if day else {})},
-                lambda: services.airline.flight_status(flight, day),
-            )
+            try:
+                info = status_on(day)
+            except NotFound:
+                if not (day and stated_day(state, INTENT)):
+                    raise
+                # "Is FL456 late today?" of a flight leaving tomorrow: its next departure, dated.
+                info = status_on(None)
         except (NotFound, InputError):
             template = NO_DEPARTURE if day and _flies(services, flight) else UNKNOWN_FLIGHT
             reply = say(language, *template).format(flight=flight, day=day)

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from agents.flight_search.picks import pick
 from agents.flight_search.request import read_search
-from agents.flight_search.routing import leaning
+from agents.flight_search.routing import lean, leaning, search_entities
 from agents.flight_search.when import find_dates, find_times
 from graphs.runner import run_turn, thread_config
 from tests.helpers import SEED_DATE
@@ -106,6 +106,30 @@ def test_search_slots(message: str, expected: dict[str, str]) -> None:
 )  # fmt: skip
 def test_which_desk_a_search_leans_to(message: str, desk: str) -> None:
     assert leaning(message) == desk
+
+
+SURE_OFF_TOPIC = {"label": "irrelevant", "confidence": 0.9, "decided_by": "classifier"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what's the weather in Beijing tomorrow", "今天上海天气怎么样", "我想租一辆车去杭州", "北京到上海高铁票多少钱",
+     "从北京到上海开车要多久"],
+)  # fmt: skip
+def test_a_place_is_no_flight_search_by_itself(message: str) -> None:
+    entities = search_entities({}, message, {}, THURSDAY)  # type: ignore[typeddict-item]
+    assert lean(SURE_OFF_TOPIC, message, entities, 0.52) == SURE_OFF_TOPIC  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("message", "desk"),
+    [("how much from PEK to PVG on Friday", "price_inquiry"), ("list fares from Washington to Boston", "price_inquiry"),
+     ("帮我看一下明天去北京的飞机", "flight_status"), ("Beijing to Shanghai flights", "flight_status")],
+)  # fmt: skip
+def test_a_route_overrides_a_confident_off_topic_guess(message: str, desk: str) -> None:
+    entities = search_entities({}, message, {}, THURSDAY)  # type: ignore[typeddict-item]
+    decision = lean(SURE_OFF_TOPIC, message, entities, 0.52)  # type: ignore[arg-type]
+    assert (decision["label"], decision["decided_by"]) == (desk, "rule")
 
 
 OPTIONS = [

@@ -35,6 +35,10 @@ CANNOT_SEARCH = (
 NO_ROUTE = ("我们没有{what}的航班。", "We have no flights {what}.")
 OWN_NONE = ("您没有符合条件的有效预订。", "You have no confirmed booking that matches.")
 OWN_NONE_TO = ("您没有{what}的有效预订。", "You have no confirmed booking {what}.")
+ASK_WHICH = (
+    "请告诉我航班号（例如 FL123），我来帮您查询状态。",
+    "Which flight do you mean? Tell me its number (for example FL123).",
+)
 OWN_MANY = ("您有 {count} 个符合条件的预订：", "You have {count} matching bookings:")
 # Refinements keep the last search's route; a new route starts a new search.
 REFINEMENTS = ("date_from", "date_to", "depart_after", "depart_before", "max_price", "price_currency", "sort")
@@ -93,7 +97,8 @@ def _nearest(services: Services, args: dict[str, Any], log: ToolLog) -> FlightSe
     narrowed = ("date_from", "date_to", "depart_after", "depart_before", "max_price", "cabin")
     if not any(k in args for k in narrowed):
         return None  # the search was the route alone: there is nothing nearer to offer
-    route: dict[str, Any] = {k: args[k] for k in ("origin", "destination", "limit", "time_zone") if k in args}
+    kept = ("origin", "destination", "limit", "time_zone", "include_cancelled")
+    route: dict[str, Any] = {k: args[k] for k in kept if k in args}
     return log.run("search_flights", route, lambda: services.airline.search_flights(**route))
 
 
@@ -150,36 +155,44 @@ def _no_route(result: FlightSearchResult, slots: dict[str, str], language: str, 
     return say(language, *template).format(what=what)
 
 
-def _matches(info: Any, slots: dict[str, str]) -> bool:
-    for key, field in (("origin", "origin"), ("destination", "destination")):
-        if key in slots and getattr(info, field) not in place(slots[key]).codes:
-            return False
-    return "date_from" not in slots or (
-        date.fromisoformat(slots["date_from"]) <= info.flight_date <= date.fromisoformat(slots["date_to"])
+def _on_dates(booking: Any, slots: dict[str, str]) -> bool:
+    if "date_from" not in slots:
+        return True
+    first, last = date.fromisoformat(slots["date_from"]), date.fromisoformat(slots["date_to"])
+    return bool(first <= booking.flight_date <= last)
+
+
+def _on_route(info: Any, slots: dict[str, str]) -> bool:
+    return all(
+        getattr(info, key) in place(slots[key]).codes for key in ("origin", "destination") if key in slots
     )
 
 
 def answer_own_flight(
     services: Services, state: State, runtime: Runtime[Context], *, agent: str, intent: str
 ) -> StateUpdate:
-    """The status of the user's own booking(s) the message means (by route and date, if given)."""
+    """The status of the user's own booking(s) the message means (by route and date, if given);
+    none of them: say so and ask which flight (the task stays open for its number)."""
     language = language_of(state)
     slots = {k: v for k, v in (state.get("entities") or {}).items() if k in SEARCH_SLOTS}
     user = runtime.context.user_id
     log = ToolLog()
     bookings = log.run("list_bookings", {}, lambda: services.airline.user_bookings(user))
     found = []
-    for booking in bookings:
+    for booking in (b for b in bookings if _on_dates(b, slots)):
         try:
             info = _status_of(services, log, booking)
         except NotFound:
             continue
-        if _matches(info, slots):
+        if _on_route(info, slots):
             found.append((booking, info))
     if not found:
         what = _own_what(slots, language)
-        reply = say(language, *OWN_NONE_TO).format(what=what) if what else say(language, *OWN_NONE)
-        return outcome(state, agent=agent, intent=intent, reply=reply, status="completed", log=log)
+        none = say(language, *OWN_NONE_TO).format(what=what) if what else say(language, *OWN_NONE)
+        reply = none + ("" if language == "zh" else " ") + say(language, *ASK_WHICH)
+        return outcome(
+            state, agent=agent, intent=intent, reply=reply, status="needs_info", log=log, keep_active=True
+        )
     lines = [describe_flight(language, info) for _, info in found]
     if len(found) > 1:
         lines.insert(0, say(language, *OWN_MANY).format(count=len(found)))
@@ -199,14 +212,32 @@ def _status_of(services: Services, log: ToolLog, booking: Any) -> Any:
 
 
 def _own_what(slots: dict[str, str], language: str) -> str:
+    """ "to Shanghai on 2026-12-03" / "2026-12-03到上海": the booking the user asked about."""
     parts = []
+    if "date_from" in slots:
+        days = (
+            slots["date_from"]
+            if slots["date_from"] == slots["date_to"]
+            else f"{slots['date_from']}–{slots['date_to']}"
+        )
+        parts.append(days if language == "zh" else f"on {days}")
     if "origin" in slots:
         name = place(slots["origin"]).label(language)
         parts.append(f"从{name}出发" if language == "zh" else f"from {name}")
     if "destination" in slots:
         name = place(slots["destination"]).label(language)
         parts.append(f"到{name}" if language == "zh" else f"to {name}")
+    if language != "zh" and parts and parts[0].startswith("on "):
+        parts.append(parts.pop(0))  # "to Shanghai on 2026-12-03"
     return ("" if language == "zh" else " ").join(parts)
+
+
+def stated_day(state: State, intent: str) -> bool:
+    """Whether `flight_day` comes from words of this message rather than a chosen departure: a
+    flight that does not fly that day is then asked about on its own next departure."""
+    return not task_slots(state, intent).get("flight_date") and bool(
+        (state.get("entities") or {}).get("date_from")
+    )
 
 
 def flight_day(state: State, intent: str, flight: str | None = None) -> str | None:

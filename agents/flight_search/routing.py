@@ -6,10 +6,12 @@ and, when the message picks from the last list of flights and states no new rout
 flight's number and date (the picked flight's date replaces any date-like words of the pick:
 "the 2nd" is the second flight, not the 2nd of the month).
 
-`lean` is a rule on top of the router's decision, for messages that state a route (or the user's
-own flight) and no flight number: the words decide which airline specialist answers, whatever
-the classifier said, unless it is sure of another desk (a complaint, a cancellation, a document
-or stock question):
+`lean` is a rule on top of the router's decision, for messages that state a route in words of
+flying (or both ends of a route the classifier is unsure about, or the user's own flight) and no
+flight number: the words decide which airline specialist answers, whatever the classifier said,
+unless it is sure of another desk (a complaint, a cancellation, a document or stock question). A
+place alone is not a route ("what's the weather in Beijing tomorrow" stays where it was sent), nor
+is a trip by car or train:
 
     booking words ("book", "订", "want to fly", ...)    -> book_seat (the seat desk lists, then books)
     price words ("how much", "fare", "多少钱", ...)     -> price_inquiry (every cabin's fare)
@@ -48,6 +50,19 @@ _PRICE = re.compile(
 )
 
 
+# A place alone is no flight question ("今天上海天气怎么样", "租一辆车去杭州"): the rule needs words of
+# flying, or a route with both ends that the classifier did not send elsewhere with confidence.
+_FLIGHT_WORDS = re.compile(
+    r"\b(?:flights?|fly|flying|flies|plane|planes|airlines?|tickets?|fares?|depart\w*|arriv\w*|non-?stop"
+    r"|direct|book\w*|seats?|timetable|schedules?|trips?|routes?|on\s+time|delay\w*)\b"
+    r"|航班|飞机|机票|飞|机场|航线|班机|票|起飞|落地|出发|登机|直飞|订|座位|舱|准点|延误|晚点",
+    re.IGNORECASE,
+)
+# Other ways to travel: a route in these words is no flight question.
+_OTHER_TRAVEL = re.compile(
+    r"\b(?:drive|driving|car|train|trains|bus|buses|coach|ferry|taxi|uber)\b|开车|自驾|火车|高铁|动车|大巴|汽车|租车|打车|轮渡",
+    re.IGNORECASE,
+)
 _STATUS = re.compile(
     r"\b(?:on\s+time|delay(?:ed|s)?|late|status|gate|cancel(?:l)?ed|boarding|depart(?:ed|s)?|land(?:ed|s)?|arriv(?:ed|es))\b"
     r"|准点|准时|延误|晚点|状态|登机口|登机|取消了|起飞了|到了吗|几点到",
@@ -100,6 +115,11 @@ def lean(
         return decision
     if entities.get("own_flight"):
         return {"label": "flight_status", "confidence": confidence, "decided_by": "rule"}
-    if states_route(entities):
+    if not states_route(entities) or _OTHER_TRAVEL.search(text):
+        return decision
+    both_ends = "origin" in entities and "destination" in entities
+    unsure = label in AIRLINE_SEARCH_DESKS or confidence < threshold or decision["decided_by"] == "clarify"
+    desk_words = _PRICE.search(text) or _BOOKING.search(text) or _STATUS.search(text)
+    if _FLIGHT_WORDS.search(text) or (both_ends and (unsure or desk_words)):
         return {"label": leaning(text, entities), "confidence": confidence, "decided_by": "rule"}
     return decision
