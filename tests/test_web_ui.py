@@ -209,6 +209,8 @@ def test_search_results_and_stock_answers_are_real_tables(page, server) -> None:
     assert "-+-" not in reply.locator(".text").inner_text()
     expect(reply.locator(".text .prose").first).to_contain_text("Flights from Beijing to Shanghai")
 
+    page.screenshot(path=str(SCREENSHOTS / "switchboard-web-search.png"))
+
     picked = send(page, "the second one")
     expect(picked.locator(".badge.agent")).to_have_attribute("data-agent", "seat_agent")
     expect(picked.locator(".text")).to_contain_text("You chose flight")

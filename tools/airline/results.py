@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
@@ -203,22 +204,24 @@ class FlightSearchResult(_Result):
     sort: str
 
 
-def flight_option(flight: Flight, now: datetime, fares: list[FareInfo], cabin: str | None) -> FlightOption:
+def flight_option(
+    flight: Mapping[Any, Any], now: datetime, fares: list[FareInfo], cabin: str | None
+) -> FlightOption:
+    """A search's departure from its `flights` row (column -> value) and its fares."""
     chosen = [f for f in fares if f.cabin == cabin] if cabin else fares
     cheapest = min(chosen, key=lambda f: f.price, default=None)
+    delay = flight["delay_minutes"] or 0
     return FlightOption(
-        flight_number=flight.flight_number,
-        flight_date=flight.flight_date,
-        origin=flight.origin,
-        destination=flight.destination,
-        departure_time=flight.departure_time,
-        arrival_time=flight.arrival_time,
-        duration_minutes=flight.duration_minutes,
-        aircraft=flight.aircraft,
-        status=status_at(
-            flight.status, flight.departure_utc, flight.duration_minutes, flight.delay_minutes or 0, now
-        ),
-        delay_minutes=flight.delay_minutes or 0,
+        flight_number=flight["flight_number"],
+        flight_date=flight["flight_date"],
+        origin=flight["origin"],
+        destination=flight["destination"],
+        departure_time=flight["departure_time"],
+        arrival_time=flight["arrival_time"],
+        duration_minutes=flight["duration_minutes"],
+        aircraft=flight["aircraft"],
+        status=status_at(flight["status"], flight["departure_utc"], flight["duration_minutes"], delay, now),
+        delay_minutes=delay,
         fares=tuple(fares),
         price=None if cheapest is None else cheapest.price,
         currency=None if cheapest is None else cheapest.currency,

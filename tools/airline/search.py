@@ -19,8 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, get_args
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, func, null, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, func, null, select
 
 from switchboard.clock import Clock
 from switchboard.errors import InputError
@@ -28,7 +27,7 @@ from tools.airline.inputs import CABIN_ORDER, normalize_cabin, normalize_flight_
 from tools.airline.places import Place, place
 from tools.airline.results import FareInfo, FlightOption, FlightSearchResult, flight_option
 from tools.airline_models import Fare, Flight
-from tools.db import read_session
+from tools.db import table_of
 
 SortKey = Literal["departure", "price", "duration", "arrival"]
 SORT_KEYS: tuple[str, ...] = get_args(SortKey)
@@ -144,16 +143,17 @@ class FlightSearch:
         )  # fmt: skip
         now = self._now()
         statement = _statement(query, now, include_departed, include_cancelled)
-        with read_session(self._engine) as session:
-            rows = session.execute(statement).all()
-            fares = _fares(session, [row[0] for row in rows])
+        # Core rows, not ORM objects: a search reads and never writes, so no identity map.
+        with self._engine.connect() as conn:
+            rows = [row._mapping for row in conn.execute(statement)]
+            fares = _fares(conn, [(row["flight_number"], row["flight_date"]) for row in rows])
         options = [
-            flight_option(row[0], now, fares.get((row[0].flight_number, row[0].flight_date), []), query.cabin)
+            flight_option(row, now, fares.get((row["flight_number"], row["flight_date"]), []), query.cabin)
             for row in rows
         ]
         return FlightSearchResult(
             flights=tuple(options),
-            total=rows[0][2] if rows else 0,
+            total=rows[0]["total"] if rows else 0,
             origin=query.origin.codes if query.origin else None,
             destination=query.destination.codes if query.destination else None,
             date_from=query.date_from,
@@ -162,7 +162,7 @@ class FlightSearch:
             sort=query.sort,
         )
 
-    def page_statement(self, **filters: Any) -> Select[Flight, Decimal, int]:
+    def page_statement(self, **filters: Any) -> Select[Any]:
         """The first statement `search(**filters)` runs (one page and the count), for query plans
         and benchmarks."""
         departed = bool(filters.pop("include_departed", False))
@@ -231,7 +231,7 @@ class FlightSearch:
 
 def _statement(
     query: SearchQuery, now: datetime, include_departed: bool, include_cancelled: bool
-) -> Select[Flight, Decimal, int]:
+) -> Select[Any]:
     """One page of matching departures: (Flight, price, count of all matches)."""
     fares_of_flight = and_(Fare.flight_number == Flight.flight_number, Fare.flight_date == Flight.flight_date)
     price_of = select(func.min(Fare.price)).where(fares_of_flight)
@@ -266,27 +266,30 @@ def _statement(
     needs_price = query.sort == "price" or query.max_price is not None or query.cabin is not None
     shown_price: ColumnElement[Any] = price if needs_price else null()
     return (
-        select(Flight, shown_price.label("price"), func.count().over().label("total"))
+        select(*table_of(Flight).columns, shown_price.label("price"), func.count().over().label("total"))
         .where(*conditions)
         .order_by(*order)
         .limit(query.limit)
     )
 
 
-def fares_statement(keys: Sequence[tuple[str, date]]) -> Select[Fare]:
-    """Every fare of the given departures (the second statement of a search): one primary-key
-    range per departure (a row-value IN list would scan the whole table in SQLite)."""
-    return select(Fare).where(
-        or_(*(and_(Fare.flight_number == number, Fare.flight_date == day) for number, day in keys))
-    )
+def fares_statement(keys: Sequence[tuple[str, date]]) -> Select[Any]:
+    """The fares of the given departures (the second statement of a search), and perhaps a few of
+    the same numbers on the other dates asked for, which the caller drops: two IN lists on the
+    primary key's columns (a row-value IN list would scan the whole table in SQLite)."""
+    numbers = sorted({number for number, _ in keys})
+    days = sorted({day for _, day in keys})
+    return select(*table_of(Fare).columns).where(Fare.flight_number.in_(numbers), Fare.flight_date.in_(days))
 
 
-def _fares(session: Session, flights: Sequence[Flight]) -> dict[tuple[str, date], list[FareInfo]]:
+def _fares(conn: Connection, keys: Sequence[tuple[str, date]]) -> dict[tuple[str, date], list[FareInfo]]:
     """Every fare of the given departures, cabin order within each."""
-    if not flights:
+    if not keys:
         return {}
-    keys = [(f.flight_number, f.flight_date) for f in flights]
-    rows = session.scalars(fares_statement(keys)).all()
+    wanted = set(keys)
+    rows = [
+        row for row in conn.execute(fares_statement(keys)) if (row.flight_number, row.flight_date) in wanted
+    ]
     found: dict[tuple[str, date], list[FareInfo]] = {}
     for fare in sorted(rows, key=lambda f: CABIN_ORDER.get(f.cabin, 99)):
         found.setdefault((fare.flight_number, fare.flight_date), []).append(
