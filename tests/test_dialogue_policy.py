@@ -32,8 +32,10 @@ def rows(engine: Any, sql: str) -> list[tuple[Any, ...]]:
 def free_seat(engine: Any, flight: str, cabin: str = "economy", skip: tuple[str, ...] = ()) -> str:
     free = rows(
         engine,
-        f"select s.seat from seats s where s.flight_number='{flight}' and s.cabin='{cabin}' and not exists "
-        f"(select 1 from bookings b where b.flight_number=s.flight_number and b.seat=s.seat and b.status='confirmed')",
+        f"select s.seat from flights f join aircraft_seats s on s.aircraft=f.aircraft "
+        f"where f.flight_number='{flight}' and s.cabin='{cabin}' and not exists (select 1 from bookings b "
+        f"where b.flight_number=f.flight_number and b.flight_date=f.flight_date and b.seat=s.seat "
+        f"and b.status='confirmed')",
     )
     return next(seat for (seat,) in free if seat not in skip)
 

@@ -213,7 +213,13 @@ def test_search_then_pick_then_book_in_english(graph, engine, thread_id) -> None
     chosen = say(graph, thread_id, "the second one")
     assert (chosen["agent"], chosen["task_status"]) == ("seat_agent", "needs_info")
     assert second["flight_number"] in chosen["reply"]
-    done = say(graph, thread_id, "30F")
+    # A paid booking is proposed with its fare and made only on a yes (issue 14), on the
+    # departure picked from the list.
+    proposed = say(graph, thread_id, "30F")
+    assert (proposed["agent"], proposed["task_status"]) == ("seat_agent", "awaiting_confirmation")
+    assert f"{second['flight_number']} on {TOMORROW.isoformat()}" in proposed["reply"]
+    assert booked(engine) == []
+    done = say(graph, thread_id, "yes")
     assert (done["agent"], done["task_status"]) == ("seat_agent", "completed")
     assert booked(engine) == [(second["flight_number"], TOMORROW.isoformat(), "30F")]
 
@@ -230,7 +236,9 @@ def test_booking_search_in_chinese_picks_by_time(graph, engine, thread_id) -> No
         f"{hour}点{first['departs'][3:]}分那班" if first["departs"][3:] != "00" else f"{hour}点那班",
     )
     assert chosen["agent"] == "seat_agent" and first["flight_number"] in chosen["reply"]
-    say(graph, thread_id, "29A")
+    proposed = say(graph, thread_id, "29A")
+    assert proposed["task_status"] == "awaiting_confirmation" and booked(engine) == []
+    say(graph, thread_id, "是的")
     assert booked(engine) == [(first["flight_number"], TOMORROW.isoformat(), "29A")]
 
 

@@ -111,7 +111,7 @@ def test_seat_taken_offers_free_alternatives(graph, engine, thread_id) -> None: 
     result = turn(graph, thread_id, f"book seat {taken} on FL123")
     assert result["task_status"] == "needs_info" and "taken" in result["reply"]
     # Looked up, never booked: a taken seat is not proposed.
-    assert [call["name"] for call in result["tool_calls"]] == ["flight_status", "seat_map", "list_bookings"]
+    assert [call["name"] for call in result["tool_calls"]] == ["seat_map", "flight_status", "list_bookings"]
     free = result["reply"].split("Free seats nearby: ")[1].split(".")[0].split(", ")
     again = turn(graph, thread_id, free[0])  # the seat came in a later message: its fare first
     assert again["task_status"] == "awaiting_confirmation" and "USD" in again["reply"]
