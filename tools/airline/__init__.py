@@ -44,6 +44,7 @@ from tools.airline.inputs import (
 )
 from tools.airline.places import Mention, Place, find_places, place
 from tools.airline.records import BOOKABLE_STATUSES
+from tools.airline.refunds import CANCELLATION_FEES
 from tools.airline.results import (
     BookingInfo,
     BookingResult,
@@ -60,7 +61,7 @@ from tools.airline.results import (
 )
 from tools.airline.search import SORT_KEYS, FlightSearch
 from tools.airline.seats import SeatPosition, rank_nearby, seat_position
-from tools.airline.service import CANCELLATION_FEES, AirlineService
+from tools.airline.service import AirlineService
 from tools.airline_models import BOOKING_STATUSES, CABINS
 
 __all__ = [

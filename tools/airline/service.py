@@ -37,6 +37,7 @@ from tools.airline.inputs import (
     normalize_seat,
     normalize_user_id,
 )
+from tools.airline.refunds import refund_terms
 from tools.airline.results import (
     BookingInfo,
     BookingResult,
@@ -48,7 +49,6 @@ from tools.airline.results import (
     SeatInfo,
     SeatMap,
     booking_info,
-    cents,
     complaint_info,
     flight_info,
 )
@@ -67,12 +67,6 @@ from tools.airline_models import (
 from tools.audit import ensure_audit_table
 from tools.db import read_session, write_session
 
-# Voluntary cancellation fee per cabin, in the fare's currency; the refund never goes below zero.
-CANCELLATION_FEES: dict[str, Decimal] = {
-    "economy": Decimal("100.00"),
-    "business": Decimal("200.00"),
-    "first": Decimal("300.00"),
-}
 # Attempts at a write that lost a race (or drew a used confirmation number) before giving up.
 _MAX_ATTEMPTS = 8
 
@@ -84,23 +78,6 @@ def _new_confirmation_number() -> str:
 
 def _new_complaint_id() -> str:
     return "CMP-" + secrets.token_hex(4).upper()
-
-
-def _refund_terms(booking: Booking, flight: Flight, now: datetime) -> tuple[Decimal, Decimal, str]:
-    """(refund, fee, reason) for cancelling a confirmed booking at `now`."""
-    fare = cents(booking.fare_paid)
-    status = records.current_status(flight, now)
-    if status == "cancelled":
-        return fare, Decimal("0.00"), "flight_cancelled_full_refund"
-    if status in ("departed", "arrived"):
-        raise Conflict(
-            f"flight {flight.flight_number} has {status}; the booking can no longer be refunded",
-            code="flight_departed",
-            flight_number=flight.flight_number,
-            flight_status=status,
-        )
-    refund = max(fare - CANCELLATION_FEES[booking.cabin], Decimal("0.00"))
-    return refund, fare - refund, "voluntary_cancellation_fee"
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:
@@ -265,7 +242,7 @@ class AirlineService:
                     reason="already_cancelled",
                 )
             flight = records.flight(session, booking.flight_number, booking.flight_date, self._now())
-            refund, fee, reason = _refund_terms(booking, flight, self._now())
+            refund, fee, reason = refund_terms(booking, flight, self._now())
         return RefundQuote(booking=info, refund_amount=refund, fee=fee, currency=info.currency, reason=reason)
 
     def request_applied(self, request_id: str) -> bool:
@@ -404,7 +381,7 @@ class AirlineService:
                 )
             now = self._now()
             flight = records.flight(session, booking.flight_number, booking.flight_date, now)
-            refund, _fee, _reason = _refund_terms(booking, flight, now)
+            refund, _fee, _reason = refund_terms(booking, flight, now)
             booking.status = "cancelled"
             booking.refund_amount = refund
             booking.updated_at = self._now()
