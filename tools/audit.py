@@ -89,6 +89,7 @@ def _entries_for(session: Session) -> list[tuple[str, str, str, dict[str, Any]]]
         if isinstance(obj, Booking):
             details = {
                 "flight": obj.flight_number,
+                "date": obj.flight_date.isoformat() if obj.flight_date else None,
                 "seat": obj.seat,
                 "cabin": obj.cabin,
                 "fare": _json(obj.fare_paid),
