@@ -28,14 +28,15 @@ import logging
 import random
 import string
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, inspect, select
+from sqlalchemy import Engine, MetaData, Table, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
+from tools.airline.complaints import fingerprint
 from tools.airline.fleet import NARROW_BODY, fleet_rows, seats_of
 from tools.airline.schedule import SCHEDULE, ScheduledFlight
 from tools.airline.timetable import (
@@ -75,10 +76,18 @@ def create_airline_schema(engine: Engine) -> None:
 
 
 def drop_airline_schema(engine: Engine) -> None:
-    with engine.begin() as conn:
-        for name in _LEGACY_TABLES:
-            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-    Base.metadata.drop_all(engine, tables=list(AIRLINE_TABLES), checkfirst=True)
+    """Drop the airline tables as they are in the database, whatever version of the schema made them.
+
+    The tables are reflected rather than taken from `Base`: an earlier version's foreign keys (its
+    bookings referenced a `seats` table) decide the order, so SQLite's foreign-key checks pass.
+    """
+    names = {table.name for table in AIRLINE_TABLES} | set(_LEGACY_TABLES)
+    existing = sorted(names & set(inspect(engine).get_table_names()))
+    if not existing:
+        return
+    stored = MetaData()
+    stored.reflect(engine, only=existing)
+    stored.drop_all(engine)
 
 
 def schema_is_current(engine: Engine) -> bool:
@@ -89,6 +98,25 @@ def schema_is_current(engine: Engine) -> bool:
     return "flight_date" in {c["name"] for c in inspector.get_columns("flights")}
 
 
+def _stored_complaints(engine: Engine) -> list[dict[str, Any]]:
+    """The complaints of an earlier schema version, with the columns this version still has (a row
+    that lacks a required one is completed with what the current model would have written)."""
+    if "complaints" not in inspect(engine).get_table_names():
+        return []
+    stored = Table("complaints", MetaData(), autoload_with=engine)
+    current = table_of(Complaint)
+    with engine.connect() as conn:
+        rows = [dict(row._mapping) for row in conn.execute(select(stored))]
+    defaults = {"status": "open", "category": "other", "created_at": datetime.now(UTC)}
+    carried = []
+    for row in rows:
+        values = {column.name: row[column.name] for column in current.columns if column.name in row}
+        if "text_sha256" in current.columns and "text_sha256" not in values:
+            values["text_sha256"] = fingerprint(str(values.get("text", "")))
+        carried.append({**{k: v for k, v in defaults.items() if k in current.columns}, **values})
+    return carried
+
+
 def seed_airline(
     engine: Engine, *, reset: bool = True, today: date | None = None, days: int = DAYS
 ) -> dict[str, int]:
@@ -97,15 +125,21 @@ def seed_airline(
     `reset=True` drops and recreates the airline tables first. `reset=False` keeps what is there:
     it creates what is missing, loads the data into an empty `flights` table, and extends an
     existing timetable to `days` days ahead of `today`, so it is safe to run twice. A database of
-    an earlier schema version is rebuilt either way (it holds demo data only).
+    an earlier schema version is rebuilt either way (its flights and bookings are demo data), but
+    the complaints users filed are carried over.
     """
     today = today or date.today()
+    carried: list[dict[str, Any]] = []
     if not schema_is_current(engine):
         log.warning("the airline tables have an older shape: recreating them with fresh demo data")
+        carried = _stored_complaints(engine)
         reset = True
     if reset:
         drop_airline_schema(engine)
     create_airline_schema(engine)
+    if carried:
+        with engine.begin() as conn:
+            conn.execute(insert(table_of(Complaint)), carried)
     with engine.begin() as conn:
         empty = conn.execute(select(func.count()).select_from(table_of(Flight))).scalar_one() == 0
         if empty:
