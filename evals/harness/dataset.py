@@ -24,7 +24,13 @@ from switchboard.intents import INTENTS
 DATASET_DIR = Path(__file__).resolve().parent.parent / "datasets"
 # What `switchboard eval` runs when no --dataset is given: everything except the CI subset
 # (quick.jsonl repeats cases of the others).
-FULL_DATASET = ("source_notes.jsonl", "single_turn.jsonl", "dialogues.jsonl", "flight_search.jsonl")
+FULL_DATASET = (
+    "source_notes.jsonl",
+    "single_turn.jsonl",
+    "dialogues.jsonl",
+    "flight_search.jsonl",
+    "dialogue_policy.jsonl",
+)
 QUICK_DATASET = "quick.jsonl"
 
 MAX_FILE_BYTES = 20_000_000
