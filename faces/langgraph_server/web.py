@@ -9,6 +9,7 @@ origin only.
 The app's lifespan is the server's start-up hook: it loads the API keys (a malformed
 `SWITCHBOARD_API_KEYS` stops the start) and warms the assistant up (services, seeded data, the
 guard and router models), so the first chat does not pay for it and a server that answers is ready.
+On the PostgreSQL + Redis runtime it also installs `runtime_fixes` (joins that ended early).
 """
 
 from __future__ import annotations
@@ -83,9 +84,11 @@ async def specialist_names(request: Request) -> JSONResponse:
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    from faces.langgraph_server import runtime_fixes
     from faces.langgraph_server.auth import keyring
     from faces.langgraph_server.graph import warm_up
 
+    runtime_fixes.apply()
     await asyncio.to_thread(keyring)
     await warm_up()
     yield
