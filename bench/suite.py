@@ -131,12 +131,19 @@ def bare_graph() -> Any:
 
 
 def turn_vs_bare(settings: Settings, turns: int) -> dict[str, Any]:
-    """Median turn of the assistant and of the bare graph, each on its own thread, same saver."""
-    from graphs.app import open_assistant
+    """Median turn of the assistant and of the bare graph, each on its own thread, same saver.
+
+    The assistant's turn is also measured without the time spent inside its models and data
+    services (`bench.model_time`): that remainder against the bare graph's whole turn (LangGraph's
+    default durability, a checkpoint after every step) is `overhead_ratio_vs_bare_langgraph`."""
+    from bench.model_time import ModelClock, timed_services
+    from graphs.app import open_assistant, open_services
     from graphs.checkpoint import open_checkpointer
     from graphs.runner import run_turn
 
-    with open_assistant(settings) as graph, open_checkpointer(settings.checkpoint_url) as saver:
+    clock = ModelClock()
+    overrides = timed_services(open_services(settings), clock)
+    with open_assistant(settings, **overrides) as graph, open_checkpointer(settings.checkpoint_url) as saver:
         bare = bare_graph().compile(checkpointer=saver)
         # Warm both: first calls load models and fill caches that a running server has warm.
         for i, text in enumerate(TURNS):
@@ -146,25 +153,30 @@ def turn_vs_bare(settings: Settings, turns: int) -> dict[str, Any]:
                 {"configurable": {"thread_id": f"warm-bare-{i}"}},
             )
         assistant_times: list[float] = []
+        overhead_times: list[float] = []
         bare_times: list[float] = []
         for i in range(turns):
             text = TURNS[i % len(TURNS)]
             thread = f"bench-{i // len(TURNS)}"
+            clock.lap()
             start = time.perf_counter()
             run_turn(graph, user_id="BENCH1", thread_id=thread, text=text)
             assistant_times.append(time.perf_counter() - start)
+            overhead_times.append(assistant_times[-1] - clock.lap())
             start = time.perf_counter()
             bare.invoke(
                 {"messages": [{"role": "user", "content": text}]},
                 {"configurable": {"thread_id": f"bare-{i // len(TURNS)}"}},
             )
             bare_times.append(time.perf_counter() - start)
-    assistant, baseline = summary(assistant_times), summary(bare_times)
+    assistant, baseline, overhead = summary(assistant_times), summary(bare_times), summary(overhead_times)
     return {
         "assistant": assistant,
+        "assistant_without_models": overhead,
         "bare_langgraph": baseline,
         "ratio_p50": round(assistant["p50_ms"] / baseline["p50_ms"], 2),
         "ratio_p95": round(assistant["p95_ms"] / baseline["p95_ms"], 2),
+        "overhead_ratio_p50": round(overhead["p50_ms"] / baseline["p50_ms"], 2),
     }
 
 
@@ -343,6 +355,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         report["server"] = None if quick else server_load()
     growth_key = "late_vs_early"
     report["turn_ratio_vs_bare_langgraph"] = report["turn"]["ratio_p50"]
+    report["overhead_ratio_vs_bare_langgraph"] = report["turn"]["overhead_ratio_p50"]
     report["turn200_vs_turn10"] = report["growth"][growth_key]
     report["cold_start_s"] = report["cold_start"]["median_s"]
     return report
@@ -355,6 +368,7 @@ def table(report: dict[str, Any]) -> str:
         f"{'turn, assistant p50 / p95 (ms)':46} {turn['assistant']['p50_ms']:>11} / {turn['assistant']['p95_ms']:<10}",
         f"{'turn, bare 3-node LangGraph p50 / p95 (ms)':46} {turn['bare_langgraph']['p50_ms']:>11} / {turn['bare_langgraph']['p95_ms']:<10}",
         f"{'turn ratio vs bare (p50 / p95)':46} {turn['ratio_p50']:>11} / {turn['ratio_p95']:<10}",
+        f"{'turn without models p50 (ms) / vs bare':46} {turn['assistant_without_models']['p50_ms']:>11} / {turn['overhead_ratio_p50']:<10}",
     ]
     for name, stats in report["stages"].items():
         lines.append(f"{'  stage ' + name + ' p50 (ms)':46} {stats['p50_ms']:>24}")
