@@ -259,3 +259,78 @@ def test_an_unknown_key_is_reported(page, server) -> None:  # type: ignore[no-un
     expect(page.locator("#status")).to_have_text(re.compile("API key not accepted"), timeout=WAIT_MS)
     expect(page.locator("#status")).to_have_attribute("role", "alert")
     expect(page.locator("button.thread")).to_have_count(0)
+
+
+def test_a_thread_is_renamed_and_deleted(page, server) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    sign_in(page, server, "USER456")
+    page.click("#new-thread")
+    send(page, "FL456 经济舱票价是多少")
+    item = page.locator("li.thread-item", has_text="FL456 经济舱票价是多少")  # titled by its first request
+    expect(item).to_have_count(1, timeout=WAIT_MS)
+    item.locator("button.rename").click()
+    page.locator("li.thread-item .rename-form input").fill("我的票价问题")
+    page.keyboard.press("Enter")
+    renamed = page.locator("li.thread-item", has_text="我的票价问题")
+    expect(renamed).to_have_count(1, timeout=WAIT_MS)
+    page.reload()  # the title is the server's, not the page's
+    expect(renamed).to_have_count(1, timeout=WAIT_MS)
+
+    renamed.locator("button.delete").click()
+    expect(renamed.locator("button.delete")).to_have_class(re.compile("armed"))  # asks first
+    renamed.locator("button.delete").click()
+    expect(page.locator("#status")).to_have_text(re.compile("deleted"), timeout=WAIT_MS)
+    page.reload()
+    expect(page.locator("#status")).to_have_text(re.compile("Ready"), timeout=WAIT_MS)
+    expect(page.locator("li.thread-item", has_text="我的票价问题")).to_have_count(0)
+
+
+def test_a_declined_request_is_information_not_an_error(page, server) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    sign_in(page, server, "USER456")
+    page.click("#new-thread")
+    reply = send(page, "FL999 的状态怎么样")  # no such flight: the service says no, the reply says so
+    chip = reply.locator(".tool[data-tool='flight_status']")
+    expect(chip).to_have_class(re.compile("declined"))
+    expect(reply.locator(".tool.failed")).to_have_count(0)
+    assert "✗" not in chip.inner_text()
+    badge = reply.locator(".badge.status")
+    red = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bad').trim()")
+    assert red and badge.evaluate("e => getComputedStyle(e).color") != page.evaluate(
+        "c => { const d = document.createElement('i'); d.style.color = c; document.body.append(d);"
+        " const v = getComputedStyle(d).color; d.remove(); return v; }",
+        red,
+    )
+    expect(page.locator("#status")).not_to_have_attribute("role", "alert")
+
+
+def test_the_chat_fits_a_phone_screen(browser, server) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    width, height = 390, 844  # a common phone, in CSS pixels
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", has_touch=True)
+    page = context.new_page()
+    try:
+        sign_in(page, server, "USER456")
+        expect(page.locator("#thread-list")).to_be_hidden()  # behind the menu button on a phone
+        reply = send(page, "FL123 的状态怎么样")
+        expect(reply.locator(".badge.agent")).to_have_attribute("data-agent", "flight_status_agent")
+        for selector in ("#message", "#send", "li.msg.assistant >> nth=-1"):
+            box = page.locator(selector).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, selector
+            assert box["y"] + box["height"] <= height, selector  # on the first screen, no scrolling
+        shot = SCREENSHOTS / "switchboard-web-phone.png"
+        page.screenshot(path=str(shot), full_page=True)
+        with Image.open(shot) as image:
+            assert image.size == (width, height)  # nothing wider or taller than the screen
+        page.click("#menu")
+        expect(page.locator("#thread-list")).to_be_visible()
+        expect(page.locator("#api-key")).to_be_visible()
+        page.locator("button.thread").first.click()
+        expect(page.locator("#thread-list")).to_be_hidden()
+        page.screenshot(path=str(SCREENSHOTS / "switchboard-web-phone-reopened.png"))
+    finally:
+        context.close()

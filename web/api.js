@@ -79,6 +79,14 @@ export class Api {
     return this.request("POST", "/threads", { metadata });
   }
 
+  renameThread(threadId, title) {
+    return this.request("PATCH", `/threads/${encodeURIComponent(threadId)}`, { metadata: { title } });
+  }
+
+  deleteThread(threadId) {
+    return this.request("DELETE", `/threads/${encodeURIComponent(threadId)}`);
+  }
+
   searchThreads() {
     return this.request("POST", "/threads/search", { limit: 50, sort_by: "updated_at", sort_order: "desc" });
   }

@@ -29,8 +29,8 @@ const STATUS = {
   completed: "completed · 已完成",
   needs_info: "needs info · 需要更多信息",
   awaiting_confirmation: "awaiting confirmation · 等待确认",
-  refused: "refused · 已拒绝",
-  failed: "failed · 失败",
+  refused: "declined · 已婉拒",
+  failed: "not done · 未办理",
 };
 
 const $ = (id) => document.getElementById(id);
@@ -39,6 +39,7 @@ const el = {
   keyInput: $("api-key"),
   forgetKey: $("forget-key"),
   newThread: $("new-thread"),
+  menu: $("menu"),
   threadList: $("thread-list"),
   status: $("status"),
   log: $("log"),
@@ -171,7 +172,10 @@ function showMeta(view, turn) {
     const args = Object.entries(call.args || {})
       .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
       .join(", ");
-    const chip = node("li", call.ok ? "tool ok" : "tool failed", `${call.ok ? "✓" : "✗"} ${call.name}(${args})`);
+    // A tool that says no ("you already hold that seat", "the flight has left") is an expected
+    // answer the reply explains, not a failure of the assistant: shown as information.
+    const chip = node("li", call.ok ? "tool ok" : "tool declined", `${call.ok ? "✓" : "ℹ"} ${call.name}(${args})`);
+    if (!call.ok) chip.title = "Declined by the service; the reply says why · 服务未办理，原因见回复";
     chip.dataset.tool = call.name;
     view.tools.append(chip);
   }
@@ -273,23 +277,95 @@ async function refreshThreads() {
   try {
     const threads = await api.searchThreads();
     el.threadList.replaceChildren();
-    for (const thread of threads) {
-      const item = node("li");
-      const button = node("button", "thread");
-      button.type = "button";
-      button.dataset.threadId = thread.thread_id;
-      const title = thread.metadata?.title || thread.thread_id.slice(0, 8);
-      const when = new Date(thread.updated_at || thread.created_at).toLocaleString();
-      button.append(node("span", "title", title), node("time", "when", when));
-      if (thread.thread_id === threadId) button.setAttribute("aria-current", "true");
-      button.addEventListener("click", () => openThread(thread.thread_id));
-      item.append(button);
-      el.threadList.append(item);
-    }
+    for (const thread of threads) el.threadList.append(threadItem(thread));
     if (!threads.length) el.threadList.append(node("li", "empty", "No conversations yet · 暂无对话"));
   } catch (error) {
     say(explain(error), true);
   }
+}
+
+function threadItem(thread) {
+  const item = node("li", "thread-item");
+  const button = node("button", "thread");
+  button.type = "button";
+  button.dataset.threadId = thread.thread_id;
+  const title = thread.metadata?.title || thread.thread_id.slice(0, 8);
+  const when = new Date(thread.updated_at || thread.created_at).toLocaleString();
+  button.append(node("span", "title", title), node("time", "when", when));
+  if (thread.thread_id === threadId) button.setAttribute("aria-current", "true");
+  button.addEventListener("click", () => {
+    document.body.classList.remove("menu-open");
+    openThread(thread.thread_id);
+  });
+  const rename = node("button", "icon rename", "✎");
+  rename.type = "button";
+  rename.setAttribute("aria-label", `Rename · 重命名: ${title}`);
+  rename.addEventListener("click", () => startRename(item, thread.thread_id, title));
+  const remove = node("button", "icon delete", "✕");
+  remove.type = "button";
+  remove.setAttribute("aria-label", `Delete · 删除: ${title}`);
+  remove.addEventListener("click", () => confirmDelete(remove, thread.thread_id));
+  remove.addEventListener("blur", () => disarm(remove));
+  item.append(button, rename, remove);
+  return item;
+}
+
+// Renaming: the title becomes a text field; Enter (or leaving it) saves, Escape cancels.
+function startRename(item, id, title) {
+  const form = node("form", "rename-form");
+  const input = node("input");
+  input.value = title;
+  input.maxLength = 120;
+  input.setAttribute("aria-label", "New title · 新标题");
+  form.append(input);
+  item.replaceChildren(form);
+  input.focus();
+  input.select();
+  let done = false;
+  const finish = async (save) => {
+    if (done) return;
+    done = true;
+    const value = input.value.trim();
+    if (save && value && value !== title) {
+      try {
+        await api.renameThread(id, value);
+      } catch (error) {
+        say(explain(error), true);
+      }
+    }
+    refreshThreads();
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    finish(true);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") finish(false);
+  });
+  input.addEventListener("blur", () => finish(true));
+}
+
+// Deleting takes two clicks: the first arms the button ("Delete?"), the second deletes.
+function confirmDelete(button, id) {
+  if (!button.classList.contains("armed")) {
+    button.classList.add("armed");
+    button.textContent = "Delete? · 删除？";
+    return;
+  }
+  disarm(button);
+  api
+    .deleteThread(id)
+    .then(() => {
+      if (id === threadId) newThread();
+      else refreshThreads();
+      say("Conversation deleted · 对话已删除");
+    })
+    .catch((error) => say(explain(error), true));
+}
+
+function disarm(button) {
+  button.classList.remove("armed");
+  button.textContent = "✕";
 }
 
 // Each reply's agent and tools, read from the checkpoint that ended its turn.
@@ -380,7 +456,14 @@ function start() {
     newThread();
     useKey(null);
   });
-  el.newThread.addEventListener("click", newThread);
+  el.newThread.addEventListener("click", () => {
+    document.body.classList.remove("menu-open");
+    newThread();
+  });
+  el.menu.addEventListener("click", () => {
+    const open = document.body.classList.toggle("menu-open");
+    el.menu.setAttribute("aria-expanded", String(open));
+  });
   el.yes.addEventListener("click", () => answer(true));
   el.no.addEventListener("click", () => answer(false));
   el.composer.addEventListener("submit", async (event) => {
