@@ -69,10 +69,13 @@ serve: install  ## the LangGraph server + web chat (/ui) on 127.0.0.1:2024 (SERV
 	$(PY) -m faces.langgraph_server.launch dev --port $(SERVE_PORT)
 
 # DATABASE_URI (PostgreSQL) and REDIS_URI: set them for a real deployment; unset, throw-away local
-# servers are started from Debian's packages (scripts/pg-test-server, scripts/redis-test-server).
+# servers are started from Debian's packages (scripts/pg-test-server, scripts/redis-test-server)
+# and stopped, with their data, when the server stops (Ctrl-C).
 serve-prod: install  ## WORKERS (2) worker processes on PostgreSQL + Redis (langhost / langgraph-runtime-pg)
-	@db="$${DATABASE_URI:-$$(scripts/pg-test-server 55432)}"; redis="$${REDIS_URI:-$$(scripts/redis-test-server 56379)}"; \
-	  echo "PostgreSQL: $$db  Redis: $$redis"; \
+	@started=""; trap 'test -z "$$started" || scripts/stop-test-server $$started' EXIT; trap 'exit 130' INT TERM; \
+	  db="$${DATABASE_URI:-}"; if [ -z "$$db" ]; then db=$$(scripts/pg-test-server 55432) || exit 1; started="$$db"; fi; \
+	  redis="$${REDIS_URI:-}"; if [ -z "$$redis" ]; then redis=$$(scripts/redis-test-server 56379) || exit 1; started="$$started $$redis"; fi; \
+	  echo "PostgreSQL: $$db  Redis: $$redis$${started:+  (throw-away, stopped on exit)}"; \
 	  DATABASE_URI="$$db" REDIS_URI="$$redis" $(PY) -m faces.langgraph_server.launch prod --port $(SERVE_PORT) --workers $(WORKERS)
 
 browser-deps:  ## Debian's Chromium and a CJK font for the web chat's browser test (needs root; no-op when present)

@@ -46,10 +46,11 @@ class Engine:
     database_uri: str | None = None
     redis_uri: str | None = None
     workers: int = 1
+    config: Path = CONFIG  # the langgraph.json to serve (a benchmark adds a baseline graph)
 
     @staticmethod
-    def prod(database_uri: str, redis_uri: str, workers: int = 1) -> Engine:
-        return Engine("prod", database_uri, redis_uri, workers)
+    def prod(database_uri: str, redis_uri: str, workers: int = 1, config: Path = CONFIG) -> Engine:
+        return Engine("prod", database_uri, redis_uri, workers, config)
 
 
 DEV = Engine()
@@ -107,7 +108,7 @@ def server_command(engine: Engine, port: int, jobs: int) -> list[str]:
     common = ["--host", "127.0.0.1", "--port", str(port), "--n-jobs-per-worker", str(jobs)]
     if engine.name == "dev":
         binary = str(Path(sys.executable).with_name("langgraph"))
-        return [binary, "dev", "--no-browser", "--no-reload", *common, "--config", str(CONFIG)]
+        return [binary, "dev", "--no-browser", "--no-reload", *common, "--config", str(engine.config)]
     if not engine.database_uri or not engine.redis_uri:
         raise ValueError("the prod engine needs a PostgreSQL and a Redis URI")
     binary = str(Path(sys.executable).with_name("langhost"))
@@ -124,7 +125,7 @@ def server_command(engine: Engine, port: int, jobs: int) -> list[str]:
         "--server-log-level",
         "warning",
         "--config",
-        str(CONFIG),
+        str(engine.config),
     ]
 
 

@@ -7,7 +7,8 @@ run, so a busy or slow machine changes both sides alike:
   same SQLite checkpointer, plus the cost of each stage measured alone;
 - growth with conversation length: time and checkpoint size per turn from turn 1 to 200;
 - router decisions per second; inventory and knowledge answers; cold start of one CLI turn;
-- evaluation throughput with 1 and 2 workers; server turns per second under a bounded load.
+- evaluation throughput with 1 and 2 workers; the production server with 1 and 2 workers against
+  a bare graph on the same server (`bench.server_bench`).
 
 Run `python -m bench.suite` or `switchboard bench [--quick] [--out FILE]`.
 """
@@ -16,168 +17,28 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, TypedDict
+from typing import Any
 
-from langchain_core.messages import AnyMessage
-from langgraph.graph.message import add_messages
-
+from bench.baseline import (
+    TURNS,
+    bare_graph,
+    bench_settings,
+    percentile,
+    summary,
+    timed,
+    turn_vs_bare,
+    workspace,
+)
 from switchboard.settings import Settings
 
-# The turns a benchmark conversation cycles through: every airline specialist, no writes that
-# would make later turns differ (a booking is made once, then repeated: idempotent).
-TURNS = (
-    "查询航班 FL123 的状态",
-    "FL123 经济舱票价是多少",
-    "is FL456 delayed?",
-    "为 FL456 预订座位 15B",
-    "how much is business class on FL456?",
-    "你好",
-)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summary(values_s: list[float]) -> dict[str, float]:
-    """p50/p95/mean in milliseconds."""
-    ms = [v * 1000 for v in values_s]
-    return {
-        "p50_ms": round(percentile(ms, 50), 3),
-        "p95_ms": round(percentile(ms, 95), 3),
-        "mean_ms": round(statistics.fmean(ms), 3),
-    }
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-@contextmanager
-def workspace() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="switchboard-bench-"))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def bench_settings(folder: Path) -> Settings:
-    from switchboard.settings import get_settings
-
-    return Settings(
-        database_url=f"sqlite:///{folder / 'app.db'}",
-        checkpoint_url=f"sqlite:///{folder / 'checkpoints.db'}",
-        model_dir=get_settings().model_dir,
-        openai_api_key=None,
-        _env_file=None,  # type: ignore[call-arg]  # a BaseSettings init option, not a field
-    )
-
-
-# --------------------------------------------------------------------------- the bare baseline
-
-
-class BareState(TypedDict, total=False):
-    messages: Annotated[list[AnyMessage], add_messages]
-    text: str
-    reply: str
-
-
-def bare_graph() -> Any:
-    """Three trivial nodes and the add-messages reducer: LangGraph's own cost per turn."""
-    from langchain_core.messages import AIMessage
-    from langgraph.graph import END, START, StateGraph
-
-    def first(state: BareState) -> dict[str, Any]:
-        return {"text": state["messages"][-1].content}
-
-    def second(state: BareState) -> dict[str, Any]:
-        return {"reply": state["text"][::-1]}
-
-    def third(state: BareState) -> dict[str, Any]:
-        return {"messages": [AIMessage(content=state["reply"])]}
-
-    graph = StateGraph(BareState)
-    graph.add_node("first", first)
-    graph.add_node("second", second)
-    graph.add_node("third", third)
-    graph.add_edge(START, "first")
-    graph.add_edge("first", "second")
-    graph.add_edge("second", "third")
-    graph.add_edge("third", END)
-    return graph
-
-
-# --------------------------------------------------------------------------- measurements
-
-
-def turn_vs_bare(settings: Settings, turns: int) -> dict[str, Any]:
-    """Median turn of the assistant and of the bare graph, each on its own thread, same saver.
-
-    The assistant's turn is also measured without the time spent inside its models and data
-    services (`bench.model_time`): that remainder against the bare graph's whole turn (LangGraph's
-    default durability, a checkpoint after every step) is `overhead_ratio_vs_bare_langgraph`."""
-    from bench.model_time import ModelClock, timed_services
-    from graphs.app import open_assistant, open_services
-    from graphs.checkpoint import open_checkpointer
-    from graphs.runner import run_turn
-
-    clock = ModelClock()
-    overrides = timed_services(open_services(settings), clock)
-    with open_assistant(settings, **overrides) as graph, open_checkpointer(settings.checkpoint_url) as saver:
-        bare = bare_graph().compile(checkpointer=saver)
-        # Warm both: first calls load models and fill caches that a running server has warm.
-        for i, text in enumerate(TURNS):
-            run_turn(graph, user_id="BENCH0", thread_id="warm", text=text)
-            bare.invoke(
-                {"messages": [{"role": "user", "content": text}]},
-                {"configurable": {"thread_id": f"warm-bare-{i}"}},
-            )
-        assistant_times: list[float] = []
-        overhead_times: list[float] = []
-        bare_times: list[float] = []
-        for i in range(turns):
-            text = TURNS[i % len(TURNS)]
-            thread = f"bench-{i // len(TURNS)}"
-            clock.lap()
-            start = time.perf_counter()
-            run_turn(graph, user_id="BENCH1", thread_id=thread, text=text)
-            assistant_times.append(time.perf_counter() - start)
-            overhead_times.append(assistant_times[-1] - clock.lap())
-            start = time.perf_counter()
-            bare.invoke(
-                {"messages": [{"role": "user", "content": text}]},
-                {"configurable": {"thread_id": f"bare-{i // len(TURNS)}"}},
-            )
-            bare_times.append(time.perf_counter() - start)
-    assistant, baseline, overhead = summary(assistant_times), summary(bare_times), summary(overhead_times)
-    return {
-        "assistant": assistant,
-        "assistant_without_models": overhead,
-        "bare_langgraph": baseline,
-        "ratio_p50": round(assistant["p50_ms"] / baseline["p50_ms"], 2),
-        "ratio_p95": round(assistant["p95_ms"] / baseline["p95_ms"], 2),
-        "overhead_ratio_p50": round(overhead["p50_ms"] / baseline["p50_ms"], 2),
-    }
+__all__ = ["bare_graph", "bench_settings", "percentile", "summary", "turn_vs_bare", "workspace"]
 
 
 def stage_breakdown(settings: Settings, repeat: int) -> dict[str, Any]:
@@ -332,11 +193,19 @@ def eval_throughput(settings: Settings, workers: tuple[int, ...] = (1, 2)) -> di
     return result
 
 
-def server_load(threads: int = 10, turns: int = 3) -> dict[str, Any]:
-    """Turns per second through a `langgraph dev` server (loopback, bounded; see bench.server_load)."""
-    from bench.server_load import run as run_load
+def server_load() -> dict[str, Any]:
+    """The production server (langhost, PostgreSQL + Redis) against a bare graph on it, 1 and 2
+    workers, 1 and 8 conversations at once (bench.server_bench; more levels: run it directly)."""
+    from bench.server_bench import run as run_server_bench
 
-    return run_load(threads=threads, turns=turns, jobs=threads, database_url=None, timeout_s=300)
+    return run_server_bench(
+        workers=[1, 2],
+        levels=[1, 8],
+        turns=5,
+        jobs=10,
+        postgres_url=os.environ.get("SWITCHBOARD_BENCH_POSTGRES_URL"),
+        redis_url=os.environ.get("SWITCHBOARD_BENCH_REDIS_URL"),
+    )
 
 
 def run(quick: bool = False) -> dict[str, Any]:
@@ -389,12 +258,11 @@ def table(report: dict[str, Any]) -> str:
             f"{label:46} {evaluation[key]['cases_per_s']:>11} / {evaluation[key]['steady_cases_per_s']:<10}"
         )
     if report["server"]:
-        server = report["server"]
-        lines.append(
-            f"{'server turns/s (turn p50 / p95 ms)':46} {server['throughput_turns_per_s']:>11} / {server['latency_ms']['p50']} / {server['latency_ms']['p95']}"
-        )
+        from bench.server_bench import table as server_table
+
+        lines += ["production server (langhost, PostgreSQL + Redis):", server_table(report["server"])]
     else:
-        lines.append(f"{'server turns/s':46} {'(left out of --quick)':>24}")
+        lines.append(f"{'production server':46} {'(left out of --quick)':>24}")
     return "\n".join(lines)
 
 

@@ -1,0 +1,171 @@
+"""What every benchmark here compares against: the bare LangGraph graph and the in-process turn.
+
+- `TURNS`: the turns a benchmark conversation cycles through;
+- `bare_graph()`: three trivial nodes and the add-messages reducer, LangGraph's own cost per turn
+  (served beside the assistant by `bench.server_graphs`);
+- `turn_vs_bare()`: the assistant's turn in process against the bare graph's, same checkpointer,
+  with and without the time spent inside models (`overhead_ratio_vs_bare_langgraph`);
+- percentiles and timing helpers shared by the benchmark scripts.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+from switchboard.settings import Settings
+
+# The turns a benchmark conversation cycles through: every airline specialist, no writes that
+# would make later turns differ (a booking is made once, then repeated: idempotent).
+TURNS = (
+    "查询航班 FL123 的状态",
+    "FL123 经济舱票价是多少",
+    "is FL456 delayed?",
+    "为 FL456 预订座位 15B",
+    "how much is business class on FL456?",
+    "你好",
+)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values_s: list[float]) -> dict[str, float]:
+    """p50/p95/mean in milliseconds."""
+    ms = [v * 1000 for v in values_s]
+    return {
+        "p50_ms": round(percentile(ms, 50), 3),
+        "p95_ms": round(percentile(ms, 95), 3),
+        "mean_ms": round(statistics.fmean(ms), 3),
+    }
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+@contextmanager
+def workspace() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="switchboard-bench-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_settings(folder: Path) -> Settings:
+    from switchboard.settings import get_settings
+
+    return Settings(
+        database_url=f"sqlite:///{folder / 'app.db'}",
+        checkpoint_url=f"sqlite:///{folder / 'checkpoints.db'}",
+        model_dir=get_settings().model_dir,
+        openai_api_key=None,
+        _env_file=None,  # type: ignore[call-arg]  # a BaseSettings init option, not a field
+    )
+
+
+# --------------------------------------------------------------------------- the bare baseline
+
+
+class BareState(TypedDict, total=False):
+    messages: Annotated[list[AnyMessage], add_messages]
+    text: str
+    reply: str
+
+
+def bare_graph() -> Any:
+    """Three trivial nodes and the add-messages reducer: LangGraph's own cost per turn."""
+    from langchain_core.messages import AIMessage
+    from langgraph.graph import END, START, StateGraph
+
+    def first(state: BareState) -> dict[str, Any]:
+        return {"text": state["messages"][-1].content}
+
+    def second(state: BareState) -> dict[str, Any]:
+        return {"reply": state["text"][::-1]}
+
+    def third(state: BareState) -> dict[str, Any]:
+        return {"messages": [AIMessage(content=state["reply"])]}
+
+    graph = StateGraph(BareState)
+    graph.add_node("first", first)
+    graph.add_node("second", second)
+    graph.add_node("third", third)
+    graph.add_edge(START, "first")
+    graph.add_edge("first", "second")
+    graph.add_edge("second", "third")
+    graph.add_edge("third", END)
+    return graph
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def turn_vs_bare(settings: Settings, turns: int) -> dict[str, Any]:
+    """Median turn of the assistant and of the bare graph, each on its own thread, same saver.
+
+    The assistant's turn is also measured without the time spent inside its models and data
+    services (`bench.model_time`): that remainder against the bare graph's whole turn (LangGraph's
+    default durability, a checkpoint after every step) is `overhead_ratio_vs_bare_langgraph`."""
+    from bench.model_time import ModelClock, timed_services
+    from graphs.app import open_assistant, open_services
+    from graphs.checkpoint import open_checkpointer
+    from graphs.runner import run_turn
+
+    clock = ModelClock()
+    overrides = timed_services(open_services(settings), clock)
+    with open_assistant(settings, **overrides) as graph, open_checkpointer(settings.checkpoint_url) as saver:
+        bare = bare_graph().compile(checkpointer=saver)
+        # Warm both: first calls load models and fill caches that a running server has warm.
+        for i, text in enumerate(TURNS):
+            run_turn(graph, user_id="BENCH0", thread_id="warm", text=text)
+            bare.invoke(
+                {"messages": [{"role": "user", "content": text}]},
+                {"configurable": {"thread_id": f"warm-bare-{i}"}},
+            )
+        assistant_times: list[float] = []
+        overhead_times: list[float] = []
+        bare_times: list[float] = []
+        for i in range(turns):
+            text = TURNS[i % len(TURNS)]
+            thread = f"bench-{i // len(TURNS)}"
+            clock.lap()
+            start = time.perf_counter()
+            run_turn(graph, user_id="BENCH1", thread_id=thread, text=text)
+            assistant_times.append(time.perf_counter() - start)
+            overhead_times.append(assistant_times[-1] - clock.lap())
+            start = time.perf_counter()
+            bare.invoke(
+                {"messages": [{"role": "user", "content": text}]},
+                {"configurable": {"thread_id": f"bare-{i // len(TURNS)}"}},
+            )
+            bare_times.append(time.perf_counter() - start)
+    assistant, baseline, overhead = summary(assistant_times), summary(bare_times), summary(overhead_times)
+    return {
+        "assistant": assistant,
+        "assistant_without_models": overhead,
+        "bare_langgraph": baseline,
+        "ratio_p50": round(assistant["p50_ms"] / baseline["p50_ms"], 2),
+        "ratio_p95": round(assistant["p95_ms"] / baseline["p95_ms"], 2),
+        "overhead_ratio_p50": round(overhead["p50_ms"] / baseline["p50_ms"], 2),
+    }
