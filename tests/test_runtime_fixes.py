@@ -26,6 +26,13 @@ from langgraph_runtime_pg.redis_stream import Message  # noqa: E402
 from faces.langgraph_server import runtime_fixes  # noqa: E402
 
 STOCK = ops._stream_run_queue
+
+
+@pytest.fixture(autouse=True)
+def quick_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runtime_fixes, "ACTIVE_POLL_S", 0.2)
+
+
 TOPIC = b"run:r:stream"
 
 
@@ -130,7 +137,6 @@ def test_a_run_whose_done_marker_never_comes_ends_the_join(
 
 
 def test_a_requeued_run_is_read_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runtime_fixes, "POLL_S", 0.05)
     # 'running' twice (taken over by another worker), then the events come, then the marker.
     calls = finishes_late(
         monkeypatch, [event("values", {"reply": "b"}, 2), event("control", b"done", 3)], polls_active=2
