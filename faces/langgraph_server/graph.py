@@ -83,7 +83,8 @@ class ServerGraph(CompiledStateGraph[State, Context, State, State]):
             owner = await thread_owner(saver, thread_id)
             if owner is not None and owner != user_id:
                 raise NotAllowed(f"thread {thread_id} belongs to another user")
-        kwargs["durability"] = "exit"
+        if saver is not None:  # one write per turn; the start-up warm-up runs with no saver at all
+            kwargs["durability"] = "exit"
         current_face.set("langgraph-server")  # the audit trail's face (this run's task only)
         stream = super().astream(input, config, context=Context(user_id=user_id), **kwargs)
         async for chunk in stream:
