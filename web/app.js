@@ -239,6 +239,7 @@ async function run(payload, userText) {
         showMeta(view, turn);
       }
     }
+    interrupt = (await settle(view, turn)) || interrupt;
     say("");
   } catch (error) {
     view.text.textContent = "—";
@@ -251,6 +252,20 @@ async function run(payload, userText) {
     if (!interrupt) el.message.focus();
     refreshThreads();
   }
+}
+
+// The thread's saved state once the run has ended: with several server workers a stream can end
+// before the run's last events arrive (docs/server.md), so the reply and a pending confirmation
+// shown are the saved ones. Returns the interrupt the thread now waits on, if any.
+async function settle(view, turn) {
+  const state = await api.threadState(threadId);
+  const values = state.values || {};
+  if (typeof values.reply === "string" && values.reply !== view.text.textContent) {
+    view.text.textContent = values.reply;
+    showMeta(view, Object.assign(turn, { agent: values.agent, intent: values.intent, task_status: values.task_status, tool_calls: values.tool_calls, guardrail: values.guardrail }));
+  }
+  const interrupts = state.interrupts || [];
+  return interrupts.length ? interrupts[0].value || {} : null;
 }
 
 async function sendMessage(text) {
