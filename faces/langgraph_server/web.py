@@ -76,7 +76,11 @@ async def to_ui(request: Request) -> RedirectResponse:
 
 
 async def specialist_names(request: Request) -> JSONResponse:
-    """{agent: {"zh", "en"}}: how the page names each specialist (from the registry)."""
+    """How the page names each specialist, in Chinese and English (from the registry).
+
+    The answer maps each agent id to its zh and en titles. (langgraph-api reads route docstrings
+    as YAML for its OpenAPI page: this one must not look like a YAML mapping.)
+    """
     from agents.registry import ROSTER
 
     return JSONResponse(ROSTER.titles())
