@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -145,12 +144,18 @@ def test_a_requeued_run_is_read_on(monkeypatch: pytest.MonkeyPatch) -> None:
     assert last_values(frames) == {"reply": "b"} and len(calls) == 3
 
 
-def test_a_join_long_after_the_end_does_not_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_join_after_the_end_that_hears_nothing_does_not_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runtime_fixes, "DRAIN_GRACE_S", 3600.0)  # would hang the test if waited for
     calls = finishes_late(monkeypatch, [])
-    over = {"status": "success", "updated_at": datetime.now(UTC) - timedelta(hours=2)}
-    assert asyncio.run(read(runtime_fixes.stream_run_queue, queue_with(), over)) == []
-    assert len(calls) == 1
+    assert asyncio.run(read(runtime_fixes.stream_run_queue, queue_with(), {"status": "success"})) == []
+    assert len(calls) == 1  # the caller reads the thread's saved state instead
+
+
+def test_a_join_after_the_end_that_heard_part_reads_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    finishes_late(monkeypatch, [event("values", {"reply": "new"}, 2), event("control", b"done", 3)])
+    queue = queue_with(event("values", {"reply": "old"}, 1))
+    frames = asyncio.run(read(runtime_fixes.stream_run_queue, queue, {"status": "success"}))
+    assert last_values(frames) == {"reply": "new"}
 
 
 def test_apply_replaces_the_reader_only_on_the_pg_runtime(monkeypatch: pytest.MonkeyPatch) -> None:

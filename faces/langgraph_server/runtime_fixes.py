@@ -13,7 +13,9 @@ load test (`python -m bench.server_load --workers 2`) before this fix.
 The fix keeps the runtime's logic and changes one decision: once the status says the run has
 ended, the join keeps reading until the run's own "done" marker arrives, for up to
 `DRAIN_GRACE_S`. Only a run whose worker died (no marker ever comes) waits that long; a run that
-was requeued meanwhile (its worker died, another takes it over) is read on as before.
+was requeued meanwhile (its worker died, another takes it over) is read on as before; a join that
+begins after the run ended and hears nothing stops at the first check, as before (the caller then
+reads the thread's saved state).
 
 Applied by `apply()` at server start (the web routes' lifespan), in every worker process, only
 on the runtime version it was written for; any other version is left alone.
@@ -25,7 +27,6 @@ import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
@@ -67,8 +68,9 @@ async def stream_run_queue(  # noqa: PLR0913  # the runtime's own signature, rep
 
     loop = asyncio.get_running_loop()
     ended_at: float | None = None  # when the status first said the run had ended
-    long_over = ended_long_ago(run)
     active = bool(run) and (run or {}).get("status") in ACTIVE
+    was_active = active  # the run had not ended when the join began
+    heard = False  # an event of this run has been read
     while True:
         if ended_at is not None:
             wait_s = max(0.0, ended_at + DRAIN_GRACE_S - loop.time())
@@ -85,7 +87,9 @@ async def stream_run_queue(  # noqa: PLR0913  # the runtime's own signature, rep
             if action != "break":  # an error frame (the run is gone)
                 yield action
                 return
-            if long_over:  # joined long after the end: its events were sent before we listened
+            if not was_active and not heard:
+                # Joined after the end and heard nothing: its events went out before we listened,
+                # and the caller falls back to the thread's saved state (as the runtime does).
                 return
             if ended_at is not None:
                 log.warning("run %s ended without its done marker; the join stops", run_id)
@@ -99,17 +103,8 @@ async def stream_run_queue(  # noqa: PLR0913  # the runtime's own signature, rep
             return
         if ended_at is not None:  # the runtime would have dropped this one
             log.info("run %s: an event read after the run had ended", run_id)
+        heard = True
         yield frame
-
-
-def ended_long_ago(run: dict[str, Any] | None) -> bool:
-    """True for a run that had already ended `DRAIN_GRACE_S` before the join began."""
-    if not run or run.get("status") in ACTIVE:
-        return False
-    updated = run.get("updated_at")
-    if not isinstance(updated, datetime) or updated.tzinfo is None:
-        return False
-    return (datetime.now(UTC) - updated).total_seconds() > DRAIN_GRACE_S
 
 
 def apply() -> bool:
