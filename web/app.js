@@ -114,6 +114,7 @@ function addAssistant() {
 // carries each one as columns and rows plus that exact text. Where the text stands in the reply,
 // the chat shows a real <table> instead; the words around it stay words.
 function showReply(view, reply, tables) {
+  view.shown = reply;
   view.text.replaceChildren();
   const parts = [];
   let rest = typeof reply === "string" ? reply : "";
@@ -260,8 +261,8 @@ async function run(payload, userText) {
 async function settle(view, turn) {
   const state = await api.threadState(threadId);
   const values = state.values || {};
-  if (typeof values.reply === "string" && values.reply !== view.text.textContent) {
-    view.text.textContent = values.reply;
+  if (typeof values.reply === "string" && values.reply !== view.shown) {
+    showReply(view, values.reply, values.tables);
     showMeta(view, Object.assign(turn, { agent: values.agent, intent: values.intent, task_status: values.task_status, tool_calls: values.tool_calls, guardrail: values.guardrail }));
   }
   const interrupts = state.interrupts || [];
