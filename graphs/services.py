@@ -20,8 +20,15 @@ if TYPE_CHECKING:
     from agents.intent_model import IntentModel
     from agents.inventory import InventoryAgent
     from agents.knowledge import KnowledgeAgent
+    from agents.semantic import SharedEncoder
+    from agents.understanding import BlendedIntentModel
     from switchboard.clock import Clock
     from tools.airline import AirlineService
+
+
+# What is left of a message after an injected part is dropped is served only when it is a real
+# request: never a greeting or an out-of-scope remainder.
+SEPARABLE_NOT = frozenset({"irrelevant", "greeting"})
 
 
 @dataclass
@@ -49,12 +56,21 @@ class Services:
         return self.overrides.get("airline") or AirlineService(self.engine, self.clock)
 
     @cached_property
-    def intent_model(self) -> IntentModel:
-        if "intent_model" in self.overrides:
-            return cast("IntentModel", self.overrides["intent_model"])
-        from agents.intent_model import load_intent_model
+    def encoder(self) -> SharedEncoder:
+        """The turn's sentence encoder: one vector per message for the router, guards and retrieval."""
+        if "encoder" in self.overrides:
+            return cast("SharedEncoder", self.overrides["encoder"])
+        from agents.semantic import local_encoder
 
-        return load_intent_model(self.settings.model_dir)
+        return local_encoder()
+
+    @cached_property
+    def intent_model(self) -> IntentModel | BlendedIntentModel:
+        if "intent_model" in self.overrides:
+            return cast("IntentModel | BlendedIntentModel", self.overrides["intent_model"])
+        from agents.understanding import load_blended_intent_model
+
+        return load_blended_intent_model(self.settings.model_dir, self.encoder)
 
     @cached_property
     def input_guard(self) -> InputGuard:
@@ -65,7 +81,14 @@ class Services:
 
         # Refusals that offer help say what the assistant can do, in the registry's words.
         capabilities = {language: ROSTER.capabilities(language) for language in ("zh", "en")}
-        return build_input_guard(self.settings, capabilities=capabilities)
+        return build_input_guard(
+            self.settings, capabilities=capabilities, encoder=self.encoder, legitimate=self._served_request
+        )
+
+    def _served_request(self, text: str) -> bool:
+        """Whether the router would confidently send `text` to a specialist that serves it."""
+        prediction = self.intent_model.predict(text)
+        return prediction.label not in SEPARABLE_NOT and prediction.confidence >= self.intent_model.threshold
 
     @cached_property
     def output_guard(self) -> OutputGuard:
@@ -94,12 +117,16 @@ class Services:
         from agents.web_search import build_web_search
 
         # Fetched pages pass the same input guards as a user's message (they are data, not orders).
+        # A page is whole or nothing: one the guards would serve only in part (an injected
+        # instruction dropped, `agents.guards.separate`) is refused.
         def guard(text: str) -> str | None:
             verdict = self.input_guard.check(text).verdict
-            return None if verdict.allowed else str(verdict.reason or verdict.name)
+            return None if verdict.allowed and not verdict.name else str(verdict.reason or verdict.name)
 
         web_search = build_web_search(self.settings, guard)
-        return build_knowledge_agent(self.settings, chat_model=self.chat_model, web_search=web_search)
+        return build_knowledge_agent(
+            self.settings, chat_model=self.chat_model, web_search=web_search, local_embedder=self.encoder
+        )
 
 
 def build_services(settings: Settings, **overrides: Any) -> Services:

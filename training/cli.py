@@ -55,8 +55,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from training.guards import SPECS
 
     if args.model == "intent":
-        built = _build(args, ["intent"])
-        intent_report.evaluate(built["intent"].path, args.show_errors)
+        built = _build(args, ["intent", "router_semantic"])
+        intent_report.evaluate(built["intent"].path, args.show_errors, built["router_semantic"].path)
         return 0
     names = list(GUARDS) if args.model == "guards" else [args.model]
     for name in names:

@@ -56,6 +56,9 @@ DATA_FILES = (
     "social_benign_2.jsonl",
     "abuse_attack_2.jsonl",
     "abuse_benign_2.jsonl",
+    # A third round: everyday requests the guards must never block (cooking, apps, riddles, route
+    # and fare questions, car shopping, policy questions), written with the semantic heads' data.
+    "product_benign_3.jsonl",
     "public_train.jsonl",
     "in_domain_router.jsonl",
 )

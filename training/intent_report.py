@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from agents.intent_model import IntentModel
+from agents.semantic import SemanticHead, local_encoder
+from agents.understanding import BlendedIntentModel
 from training.features import Params
 from training.intent import LABELS, load_rows, out_of_fold, split_rows
 
@@ -21,13 +23,23 @@ GRID: tuple[Params, ...] = tuple(
 )
 
 
-def evaluate(artifact: Path, show_errors: bool = False) -> None:
-    """Accuracy, macro-F1, per-label and per-language figures and confusions on the dev split."""
+def evaluate(artifact: Path, show_errors: bool = False, semantic: Path | None = None) -> None:
+    """Accuracy, macro-F1, per-label and per-language figures and confusions on the dev split.
+
+    With `semantic` (the router head's artifact) the model reported is the router's: TF-IDF blended
+    with the semantic head; the TF-IDF model alone is summarised first for comparison.
+    """
     from sklearn.metrics import accuracy_score, classification_report, f1_score
 
-    model = IntentModel.load(artifact)
+    model: IntentModel | BlendedIntentModel = IntentModel.load(artifact)
     print(f"model {artifact}")
     _train, dev = split_rows(load_rows())
+    if semantic is not None:
+        alone = [p.label for p in model.predict_many([r.text for r in dev])]
+        gold_alone = [r.label for r in dev]
+        print(f"TF-IDF alone: dev accuracy {accuracy_score(gold_alone, alone):.4f}")
+        model = BlendedIntentModel(model, SemanticHead.load(semantic), local_encoder())
+        print(f"blended with {semantic} (TF-IDF weight {model.weight}, threshold {model.threshold})")
     predictions = model.predict_many([r.text for r in dev])
     gold = [r.label for r in dev]
     pred = [p.label for p in predictions]

@@ -8,8 +8,14 @@ from __future__ import annotations
 from training.artifact import Trainer
 from training.guards import SPECS, guard_trainer
 from training.intent import intent_trainer
+from training.semantic import harm_head_trainer, router_head_trainer
 
-TRAINERS: tuple[Trainer, ...] = (intent_trainer(), *(guard_trainer(spec) for spec in SPECS.values()))
+TRAINERS: tuple[Trainer, ...] = (
+    intent_trainer(),
+    router_head_trainer(),
+    *(guard_trainer(spec) for spec in SPECS.values()),
+    harm_head_trainer(),
+)
 
 
 def trainer_names() -> list[str]:

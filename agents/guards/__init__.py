@@ -11,21 +11,23 @@ Modules (one job each): `verdict` (typed results), `normalize` (Unicode normalis
 de-obfuscated views detectors read), `rules` (high-precision attack patterns), `concepts` (concept
 tags the models read), `features` (what the models read, shared with their training in the
 `training` package), `injection` (the attack detector: rules + the injection and social models,
-numpy only), `abuse` (lexicon + the abuse model), `pii` (redaction), `leak` (system-prompt
+numpy only), `abuse` (lexicon + the abuse model), `harm` (harmful requests by meaning: the
+semantic harm head over the shared sentence vector), `pii` (redaction), `leak` (system-prompt
 leaks), `input_guard` and `output_guard` (composition, fail closed). See docs/guards.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from agents.guards.abuse import AbuseGuard
-from agents.guards.input_guard import AbuseStep, InjectionStep, InputGuard
+from agents.guards.input_guard import AbuseStep, InjectionStep, InputGuard, TextGuard
 from agents.guards.output_guard import OutputGuard, ids_in_facts
 from agents.guards.verdict import GuardVerdict, InputCheck, OutputCheck
 
 if TYPE_CHECKING:
+    from agents.semantic import SharedEncoder
     from switchboard.settings import Settings
 
 __all__ = [
@@ -40,20 +42,38 @@ __all__ = [
 ]
 
 
-def build_input_guard(settings: Settings, *, capabilities: Mapping[str, str] | None = None) -> InputGuard:
-    """The input stack for `settings`, with the models `make install` built into `settings.model_dir`."""
+def build_input_guard(
+    settings: Settings,
+    *,
+    capabilities: Mapping[str, str] | None = None,
+    encoder: SharedEncoder | None = None,
+    legitimate: Callable[[str], bool] | None = None,
+) -> InputGuard:
+    """The input stack for `settings`, with the models `make install` built into `settings.model_dir`.
+
+    `encoder` is the turn's shared sentence encoder (the process's local one by default): the harm
+    guard reads the same vector of a message as the router. `legitimate` says whether a text is a
+    request the assistant serves (the router's confident in-domain label): with it, an injected
+    instruction that separates from such a request is dropped and the request served.
+    """
+    from agents.guards.harm import load_harm_guard
     from agents.guards.injection import InjectionDetector, load_guard_model
 
     injection = load_guard_model(settings.model_dir, "injection")
     social = load_guard_model(settings.model_dir, "social")
     abuse = load_guard_model(settings.model_dir, "abuse")
 
-    def steps(strict: bool) -> list[InjectionStep | AbuseStep]:
+    def steps(strict: bool) -> list[TextGuard]:
         detector = InjectionDetector(injection.model, social=social, strict=strict)
-        return [InjectionStep(detector), AbuseStep(AbuseGuard(abuse, strict=strict))]
+        harm = load_harm_guard(settings.model_dir, encoder, strict=strict)
+        return [InjectionStep(detector), AbuseStep(AbuseGuard(abuse, strict=strict)), harm]
 
     return InputGuard(
-        steps(False), max_chars=settings.max_input_chars, write_guards=steps(True), capabilities=capabilities
+        steps(False),
+        max_chars=settings.max_input_chars,
+        write_guards=steps(True),
+        capabilities=capabilities,
+        legitimate=legitimate,
     )
 
 

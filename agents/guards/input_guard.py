@@ -4,6 +4,9 @@
 normalised text the router should read, and the polite bilingual reply when blocked. Validation
 (`agents.guards.validation`) names its verdict `input_validation`, reasons `empty`, `too_long`, `binary`.
 A guard that raises blocks the message with `guard_error`: an unexamined message is never passed.
+A message the injection model (not a rule) blocked is given one more chance: when the injected
+instruction separates from a legitimate request (`agents.guards.separate`), the check passes with
+the request alone as `text` and the verdict `injection_dropped` (allowed, noted in `guardrail`).
 
 `InputGuard.check_before_write(text)` runs the same guards at their write thresholds (stricter):
 a specialist about to write (a complaint, a seat booking, a cancellation proposal) asks it first,
@@ -13,10 +16,11 @@ so a message the guards found borderline is not acted on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agents.guards.normalize import detection_views, normalize_input
+from agents.guards.separate import DROPPED, droppable, sentences, separate
 
 if TYPE_CHECKING:
     from agents.guards.abuse import AbuseGuard
@@ -60,6 +64,15 @@ ABUSE_REPLIES = {
         "zh": "抱歉，我不能提供这方面的帮助。如需了解可以携带哪些物品，我可以为您说明危险品和行李规定。",
         "en": "Sorry, I can't help with that. If you'd like to know what you may carry, I can explain the dangerous-goods and baggage rules.",
     },
+    # The harm guard (agents.guards.harm): reasons "harm:<category>".
+    "harm": {
+        "zh": "抱歉，我不能提供可能伤害他人或违法的帮助。如果您有航班、订座、退改或车辆库存方面的问题，我很乐意协助。",
+        "en": "Sorry, I can't help with anything that could hurt people or break the law. I'm glad to help with flights, bookings, refunds or our vehicle stock.",
+    },
+    "harm:self_harm": {
+        "zh": "听起来您现在很难受，我很抱歉。您并不孤单：请尽快联系身边信任的人，或拨打心理援助热线（全国 12356，或北京 010-82951332）；如有危险请拨打 120 或 110。",
+        "en": "I'm really sorry you're feeling this way. You don't have to go through it alone: please reach out to someone you trust or a crisis line (in the US call or text 988; elsewhere your local emergency number) right away.",
+    },
 }
 ABUSE_REPLIES["slur"] = ABUSE_REPLIES["insult"]
 ABUSE_REPLIES["harassment"] = {
@@ -68,6 +81,9 @@ ABUSE_REPLIES["harassment"] = {
 }
 # Abuse replies that end with what the assistant can do.
 ABUSE_OFFERS_HELP = frozenset({"harassment"})
+# What is kept of a message with an injected part must score under this share of the injection
+# threshold, whole and sentence by sentence: clearly clean, not merely under the line.
+CLEAN_FRACTION = 0.5
 ERROR_REPLY = {
     "zh": "抱歉，系统暂时无法安全地处理您的消息，请稍后再试。",
     "en": "Sorry, I can't safely process your message right now. Please try again in a moment.",
@@ -118,6 +134,8 @@ def block_message(
         return {language: (INJECTION_REPLY[language] + offer[language]).strip() for language in offer}
     if verdict.name == ABUSE:
         reason = str(verdict.reason)
+        if reason.startswith("harm:"):
+            return dict(ABUSE_REPLIES.get(reason, ABUSE_REPLIES["harm"]))
         reply = ABUSE_REPLIES.get(reason, ABUSE_REPLIES["insult"])
         if reason in ABUSE_OFFERS_HELP:
             return {language: (reply[language] + offer[language]).strip() for language in offer}
@@ -139,8 +157,10 @@ class InputGuard:
         max_chars: int,
         write_guards: Sequence[TextGuard] | None = None,
         capabilities: Mapping[str, str] | None = None,
+        legitimate: Callable[[str], bool] | None = None,
     ) -> None:
         self.guards = list(guards)
+        self.legitimate = legitimate  # a request the assistant serves (None: nothing is separated)
         self.capabilities = capabilities
         self.write_guards = list(write_guards) if write_guards is not None else self.guards
         self.max_chars = max_chars
@@ -160,7 +180,10 @@ class InputGuard:
             views = detection_views(raw, text)
         except Exception as exc:  # noqa: BLE001 - fail closed: a message that cannot be examined is blocked
             return self._failed("normalize", exc, "")
-        return self._run(self.guards, raw, text, views, user_id)
+        result = self._run(self.guards, raw, text, views, user_id)
+        if not result.verdict.allowed and result.verdict.name == PROMPT_INJECTION:
+            return self._separated(text, result.verdict, user_id) or result
+        return result
 
     def check_before_write(self, text: str, *, user_id: str | None = None) -> InputCheck:
         """Examine text that asks for a write (a complaint, a booking) with the stricter write thresholds."""
@@ -172,6 +195,44 @@ class InputGuard:
         except Exception as exc:  # noqa: BLE001 - fail closed: text that cannot be examined is not written
             return self._failed("normalize", exc, "")
         return self._run(self.write_guards, text, normalized, views, user_id)
+
+    def _separated(self, text: str, verdict: GuardVerdict, user_id: str | None) -> InputCheck | None:
+        """The legitimate part of a message with an injected instruction, when they separate
+        (`agents.guards.separate`); None when the whole message stays refused.
+
+        Only the injection model's verdict is separable, never a rule's or the social model's; what
+        is kept must be a request the assistant serves (`legitimate`, the router's confident
+        in-domain label) with every part of it well under the injection threshold.
+        """
+        detectors = [g.detector for g in self.guards if isinstance(g, InjectionStep)]
+        if not detectors or self.legitimate is None or not droppable([verdict.reason]):
+            return None
+        detector = detectors[0]
+        try:
+            return self._separate_with(detector, text, user_id)
+        except Exception as exc:  # noqa: BLE001 - separation is an extra chance; its failure keeps the block
+            logger.error("separating an injected instruction failed, keeping the block: %r", exc)
+            return None
+
+    def _separate_with(self, detector: Any, text: str, user_id: str | None) -> InputCheck | None:
+        views = detection_views(text, text)
+        if detector.social is not None and detector.social.best(views) >= detector.social.threshold:
+            return None  # a claimed privilege or someone else's data: never served in part
+        clean = detector.threshold * CLEAN_FRACTION
+
+        def is_attack(part: str) -> bool:
+            return bool(detector.detect(part, normalize_input(part), user_id=user_id).attack)
+
+        found = separate(text, is_attack)
+        if found is None or not self.legitimate or not self.legitimate(found.kept):
+            return None
+        if any(detector.score(part) >= clean for part in [found.kept, *sentences(found.kept)]):
+            return None
+        again = self._run(self.guards, found.kept, found.kept, detection_views(found.kept, found.kept), user_id)
+        if not again.verdict.allowed:
+            return None
+        logger.info("input: dropped %d injected part(s), serving the rest", len(found.dropped))
+        return InputCheck(GuardVerdict(True, DROPPED, f"{len(found.dropped)} part(s) dropped"), found.kept, None)
 
     def _run(
         self, guards: Sequence[TextGuard], raw: str, text: str, views: list[str], user_id: str | None
