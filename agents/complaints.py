@@ -18,6 +18,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.common import ToolLog, language_of, outcome, say, screen_before_write, task_slots
+from agents.mixed import served_text
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError
@@ -72,6 +73,10 @@ NO_IDENTITIES = (
     "抱歉，我不能提供工作人员或其他旅客的身份和联系方式。如果您想投诉自己遇到的情况，请告诉我发生了什么（航班号、时间和经过），我会为您登记。",
     "Sorry, I can't share the identity or contact details of staff or other passengers. If you'd like to complain about something that happened to you, tell me what happened (flight, when, what went wrong) and I'll file it.",
 )
+LEFT_OUT = (
+    "您消息中与投诉无关的请求没有记入投诉，我也不会执行。",
+    "The part of your message that was not about this complaint was left out of it and not acted on.",
+)
 ALREADY = (
     "这条投诉已经登记过了，编号 {cid}，我们正在处理。",
     "This complaint is already on file as {cid}; we are working on it.",
@@ -120,6 +125,9 @@ def build_complaint_node(services: Services, roster: Roster) -> NodeFn:
             services, state, runtime.context.user_id, agent=AGENT, intent=INTENT
         ):
             return refusal
+        # Only the complaint is filed: an unrelated request or instruction in the same message is left
+        # out of the stored text (agents.mixed) and the reply says so.
+        text, left_out = served_text(text, INTENT, services.intent_model)
         category = classify_complaint(text)
         flight = slots.get("flight_number")
         args = {"text": text, "category": category, "flight_number": flight}
@@ -136,6 +144,8 @@ def build_complaint_node(services: Services, roster: Roster) -> NodeFn:
         zh, en = CATEGORY_NAMES.get(result.category, (result.category, result.category))
         template = RECORDED if result.created else ALREADY
         reply = say(language, *template).format(cid=result.complaint_id, category=say(language, zh, en))
+        if left_out:
+            reply = f"{reply} {say(language, *LEFT_OUT)}"
         return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)
 
     return complaint

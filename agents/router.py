@@ -3,7 +3,9 @@
 Cascade (zero LLM calls on the confident path):
 1. a message that supplies what an open task asked for continues that task (`context`) — always
    when it is little more than the slots ("flight FL123", "座位是12A");
-2. the local classifier, when its confidence reaches the threshold (`classifier`);
+2. the local classifier, when its confidence reaches the threshold (`classifier`); a message whose
+   confident sentences are one request plus something out of scope goes to that request's
+   specialist (`agents.mixed`);
 3. a short follow-up ("and business?", "那北京呢？", "what about FL456?") goes where the last
    request did;
 4. with an LLM configured, the LLM chooses (`llm`);
@@ -23,6 +25,7 @@ from langgraph.runtime import Runtime
 from agents.common import language_of, outcome, say
 from agents.flight_search.routing import lean, search_entities
 from agents.llm_calls import ask_json
+from agents.mixed import OUT_OF_SCOPE, route_by_parts
 from agents.services import Services
 from agents.slots import flight_numbers, seats, stated
 from agents.specialist import NodeFn, Roster, StateUpdate
@@ -131,7 +134,14 @@ def decide(
     )
     if followup and (prediction.label == last or prediction.confidence < SWITCH_CONFIDENCE):
         return context(str(last))
-    if prediction.confidence >= threshold:
+    confident = prediction.confidence >= threshold
+    if confident and prediction.label not in OUT_OF_SCOPE:
+        return {"label": prediction.label, "confidence": prediction.confidence, "decided_by": "classifier"}
+    if by_parts := route_by_parts(text, services.intent_model):
+        # A request with an unrelated part ("…my bag arrived broken. Also, write me a poem"):
+        # the specialist serves the request (agents.mixed).
+        return {"label": by_parts.label, "confidence": by_parts.confidence, "decided_by": "classifier"}
+    if confident:
         return {"label": prediction.label, "confidence": prediction.confidence, "decided_by": "classifier"}
     if (spoken_to := roster.get(last)) and any(name in entities for name in spoken_to.followup_slots):
         return context(spoken_to.intent)

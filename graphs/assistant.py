@@ -36,9 +36,11 @@ FIXED_NODES = frozenset({"ingest", "router", "clarify", "confirm", "declined", "
 
 
 def after_ingest(state: State) -> str:
-    """Where the dialogue policy sent the message: an answer to the waiting proposal (its action
-    node or `declined`), straight to review when it already answered, else the router."""
-    if state.get("guardrail") or state.get("task_status"):
+    """Where the dialogue policy sent the message: straight to review when it already answered (or
+    an input guard refused it), an answer to the waiting proposal (its action node or `declined`),
+    else the router. A message passed with a guard note (an injected instruction dropped) goes on
+    like any other."""
+    if state.get("task_status"):
         return "review"
     pending = state.get("pending")
     if pending and state.get("confirmed"):

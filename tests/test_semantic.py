@@ -134,9 +134,9 @@ def test_no_separation_when_every_part_attacks_or_nothing_is_left() -> None:
     ]
 
 
-def test_only_model_verdicts_are_separable() -> None:
-    assert droppable(["model:injection:0.91"])
-    assert not droppable(["rule:override"]) and not droppable(["model:social:0.9"])
+def test_social_engineering_is_never_separable() -> None:
+    assert droppable(["model:injection:0.91"]) and droppable(["rule:persona"])
+    assert not droppable(["rule:exfiltration"]) and not droppable(["model:social:0.9"])
 
 
 def test_shopping_questions_ask_for_a_judgement_stock_questions_do_not() -> None:

@@ -228,11 +228,15 @@ class InputGuard:
             return None
         if any(detector.score(part) >= clean for part in [found.kept, *sentences(found.kept)]):
             return None
-        again = self._run(self.guards, found.kept, found.kept, detection_views(found.kept, found.kept), user_id)
+        again = self._run(
+            self.guards, found.kept, found.kept, detection_views(found.kept, found.kept), user_id
+        )
         if not again.verdict.allowed:
             return None
         logger.info("input: dropped %d injected part(s), serving the rest", len(found.dropped))
-        return InputCheck(GuardVerdict(True, DROPPED, f"{len(found.dropped)} part(s) dropped"), found.kept, None)
+        return InputCheck(
+            GuardVerdict(True, DROPPED, f"{len(found.dropped)} part(s) dropped"), found.kept, None
+        )
 
     def _run(
         self, guards: Sequence[TextGuard], raw: str, text: str, views: list[str], user_id: str | None
