@@ -73,7 +73,9 @@ def run(turns: int) -> dict[str, Any]:
             db = Path(tmp) / f"{name}.db"
             shutil.copyfile(template, db)
             arms[name] = _arm(settings, db, semantic=name == "semantic")
-            run_turn(arms[name], user_id="USER123", thread_id=f"w-{uuid.uuid4().hex[:6]}", text="warm up 热身")
+            run_turn(
+                arms[name], user_id="USER123", thread_id=f"w-{uuid.uuid4().hex[:6]}", text="warm up 热身"
+            )
         times: dict[str, list[float]] = {"lexical": [], "semantic": []}
         for text in texts:  # interleaved: both arms see the same load
             for name, graph in arms.items():
@@ -81,14 +83,19 @@ def run(turns: int) -> dict[str, Any]:
                 run_turn(graph, user_id="USER123", thread_id=f"b-{uuid.uuid4().hex[:8]}", text=text)
                 times[name].append((time.perf_counter() - start) * 1000)
         for name, values in times.items():
-            report[name] = {"p50_ms": round(_percentile(values, 50), 2), "p95_ms": round(_percentile(values, 95), 2)}
+            report[name] = {
+                "p50_ms": round(_percentile(values, 50), 2),
+                "p95_ms": round(_percentile(values, 95), 2),
+            }
         report["ratio_p50"] = round(report["semantic"]["p50_ms"] / report["lexical"]["p50_ms"], 2)
         report["ratio_p95"] = round(report["semantic"]["p95_ms"] / report["lexical"]["p95_ms"], 2)
         return report
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.understanding", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.understanding", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--turns", type=int, default=150, help="distinct messages per arm")
     args = parser.parse_args(argv)
     print(json.dumps(run(args.turns), indent=2))
