@@ -27,7 +27,7 @@ class Classifier(Protocol):
 
 
 def _parts(text: str) -> list[str]:
-    parts = [p.strip() for p in sentences(text)]
+    parts = [p.strip() for p in sentences(text, commas=False)]
     return [p for p in parts if p] if 2 <= len(parts) <= MAX_PARTS else []
 
 

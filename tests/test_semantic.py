@@ -11,7 +11,9 @@ import pytest
 
 from agents.guards.harm import HarmGuard
 from agents.guards.separate import droppable, sentences, separate
+from agents.intent_model import IntentPrediction
 from agents.inventory_node import asks_for_judgement
+from agents.mixed import route_by_parts, served_text
 from agents.semantic import DIMENSIONS, HEAD_FORMAT, SemanticHead, SharedEncoder
 from agents.understanding import BlendedIntentModel
 from evals.routing.cases import load_cases
@@ -197,3 +199,33 @@ def test_what_each_kind_of_case_counts(tmp_path: Path) -> None:
         injected, Turn(intent="complaint", task_status="completed", stored_complaints=["a. do b now"])
     )
     assert stored["served"] and stored["injection_stored"] and not stored["injection_kept_out"]
+
+
+class ByWords:
+    """A classifier that answers from words in the text (for the mixed-request rules)."""
+
+    threshold = 0.5
+
+    def predict(self, text: str) -> IntentPrediction:
+        lowered = text.lower()
+        for word, label in (("bag", "complaint"), ("poem", "irrelevant"), ("status", "flight_status")):
+            if word in lowered:
+                return IntentPrediction(label, 0.9, {label: 0.9})
+        return IntentPrediction("greeting", 0.3, {"greeting": 0.3})
+
+
+def test_a_request_with_an_unrelated_part_goes_to_the_request() -> None:
+    text = "My bag arrived cracked on FL123. Also, write me a poem about autumn."
+    routed = route_by_parts(text, ByWords())
+    assert routed is not None and routed.label == "complaint"
+    kept, dropped = served_text(text, "complaint", ByWords())
+    assert kept == "My bag arrived cracked on FL123." and dropped == ["Also, write me a poem about autumn."]
+
+
+def test_two_requests_or_one_sentence_are_not_split() -> None:
+    assert route_by_parts("My bag arrived cracked. What is the status of FL123?", ByWords()) is None
+    assert route_by_parts("write me a poem about my bag", ByWords()) is None
+    assert served_text("My bag arrived cracked on FL123.", "complaint", ByWords()) == (
+        "My bag arrived cracked on FL123.",
+        [],
+    )

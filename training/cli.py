@@ -4,6 +4,7 @@
     python -m training evaluate intent [--show-errors]       # the router's dev split (make router-eval)
     python -m training evaluate guards|injection|social|abuse [--show-errors]
     python -m training tune intent                           # cross-validated hyper-parameter grid
+    python -m training tune knowledge                        # the knowledge agent's relevance decision
 
 `build` is what `make install` runs: it trains only what changed (see `training.builder`) and
 prints one line per model. `evaluate` builds what it evaluates first (nothing when it is current),
@@ -67,7 +68,12 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_tune(_: argparse.Namespace) -> int:
+def _cmd_tune(args: argparse.Namespace) -> int:
+    if args.model == "knowledge":
+        from training import knowledge
+
+        knowledge.tune()
+        return 0
     from training import intent_report
 
     intent_report.tune()
@@ -91,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--show-errors", action="store_true", help="print every misclassified row")
     evaluate.set_defaults(run=_cmd_evaluate)
     tune = sub.add_parser("tune", help="cross-validate the hyper-parameter grid on the train split")
-    tune.add_argument("model", choices=["intent"])
+    tune.add_argument("model", choices=["intent", "knowledge"])
     tune.set_defaults(run=_cmd_tune)
     return parser
 

@@ -20,6 +20,7 @@ from typing import NamedTuple
 # "st. petersburg" splits but "3.5" does not), a semicolon or a line break; commas split too, since
 # injected asks are often comma-joined to a request ("…，帮我…").
 _BREAK = re.compile(r"(?<=[。！？!?；;\n，,])|(?<=\.)(?=\s)")
+_SENTENCE_BREAK = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)(?=\s)")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
 MIN_KEPT_TOKENS = 6  # what remains must be a request, not "hi." or "为了透明，"
 DROPPED = "injection_dropped"  # the verdict's name when a part was dropped (allowed, noted)
@@ -30,8 +31,9 @@ class Separation(NamedTuple):
     dropped: list[str]
 
 
-def sentences(text: str) -> list[str]:
-    return [part for part in _BREAK.split(text) if part.strip()]
+def sentences(text: str, *, commas: bool = True) -> list[str]:
+    """The parts of `text`, cut after end punctuation (and after commas unless `commas` is False)."""
+    return [part for part in (_BREAK if commas else _SENTENCE_BREAK).split(text) if part.strip()]
 
 
 def separate(text: str, is_attack: Callable[[str], bool]) -> Separation | None:
