@@ -112,7 +112,8 @@ class SharedEncoder:
         matrix = np.vstack(out)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return matrix / norms
+        unit: np.ndarray = matrix / norms
+        return unit
 
 
 @lru_cache(maxsize=1)

@@ -31,15 +31,17 @@ def evaluate(artifact: Path, show_errors: bool = False, semantic: Path | None = 
     """
     from sklearn.metrics import accuracy_score, classification_report, f1_score
 
-    model: IntentModel | BlendedIntentModel = IntentModel.load(artifact)
+    lexical = IntentModel.load(artifact)
+    model: IntentModel | BlendedIntentModel = lexical
     print(f"model {artifact}")
     _train, dev = split_rows(load_rows())
     if semantic is not None:
-        alone = [p.label for p in model.predict_many([r.text for r in dev])]
+        alone = [p.label for p in lexical.predict_many([r.text for r in dev])]
         gold_alone = [r.label for r in dev]
         print(f"TF-IDF alone: dev accuracy {accuracy_score(gold_alone, alone):.4f}")
-        model = BlendedIntentModel(model, SemanticHead.load(semantic), local_encoder())
-        print(f"blended with {semantic} (TF-IDF weight {model.weight}, threshold {model.threshold})")
+        blended = BlendedIntentModel(lexical, SemanticHead.load(semantic), local_encoder())
+        print(f"blended with {semantic} (TF-IDF weight {blended.weight}, threshold {blended.threshold})")
+        model = blended
     predictions = model.predict_many([r.text for r in dev])
     gold = [r.label for r in dev]
     pred = [p.label for p in predictions]

@@ -72,7 +72,9 @@ def _accuracy(rows: list[Observed], weight: float, threshold: float, z_cap: floa
     right = 0
     for r in rows:
         found = r.coverage + weight * min(r.dense_z, z_cap) >= threshold
-        right += (found and r.right_doc and r.answerable) or (not found and not (r.answerable and r.right_doc))
+        right += (found and r.right_doc and r.answerable) or (
+            not found and not (r.answerable and r.right_doc)
+        )
     return right / len(rows)
 
 
@@ -99,8 +101,12 @@ def tune(z_cap: float = 5.0) -> None:
     weight, threshold = best_pair(rows, z_cap)
     print(f"{len(rows)} questions; {FOLDS}-fold cross-validated accuracy {np.mean(held):.3f}")
     print(f"chosen on all: DENSE_WEIGHT = {weight}, RELEVANCE_THRESHOLD = {threshold}")
-    print(f"  accuracy with them {_accuracy(rows, weight, threshold, z_cap):.3f}; with 0.25 / 1.26: {_accuracy(rows, 0.25, 1.26, z_cap):.3f}")
+    print(
+        f"  accuracy with them {_accuracy(rows, weight, threshold, z_cap):.3f}; with 0.25 / 1.26: {_accuracy(rows, 0.25, 1.26, z_cap):.3f}"
+    )
     for r in rows:
         found = r.coverage + weight * min(r.dense_z, z_cap) >= threshold
         if found != (r.answerable and r.right_doc):
-            print(f"  {'ANSWERED' if found else 'DECLINED'} cov={r.coverage:.2f} z={r.dense_z:.2f} right_doc={r.right_doc} {r.question}")
+            print(
+                f"  {'ANSWERED' if found else 'DECLINED'} cov={r.coverage:.2f} z={r.dense_z:.2f} right_doc={r.right_doc} {r.question}"
+            )

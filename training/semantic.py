@@ -109,7 +109,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _folds(y: Sequence[Any], texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+def _folds(y: np.ndarray, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     from sklearn.model_selection import StratifiedGroupKFold
 
     groups = [split_key(t) for t in texts]
