@@ -118,7 +118,11 @@ def test_the_cli_prints_one_line_and_exits_non_zero_without_models(tmp_path: Pat
 
 def test_every_registered_model_is_built_and_a_second_build_trains_nothing(built_models: Path) -> None:
     built = build(built_models)
-    assert [b.name for b in built] == trainer_names() == ["intent", "injection", "social", "abuse"]
+    assert (
+        [b.name for b in built]
+        == trainer_names()
+        == ["intent", "router_semantic", "injection", "social", "abuse", "harm"]
+    )
     assert [b.name for b in built if b.trained] == []
     manifest = read_manifest(built_models)
     for b in built:
