@@ -55,9 +55,11 @@ SWITCH_CONFIDENCE = 0.8
 
 
 # A short message shaped as a follow-up leans on the previous request: "and business?",
-# "那北京呢？", "其中白色的有几辆？", "what about FL456?".
+# "那北京呢？", "其中白色的有几辆？", "what about FL456?", "which one is the cheapest?" (a choice among
+# what the last answer listed).
 _FOLLOWUP_FORM = re.compile(
-    r"^\s*(?:and|also|what about|how about|then|那|那么|还有|其中|另外|这些车里)|[呢吗][?？]?\s*$|\bof them\b",
+    r"^\s*(?:and|also|what about|how about|then|which one|which of (?:them|these|those)|那|那么|还有|其中|另外|这些车里"
+    r"|哪一?[个辆款台])|[呢吗][?？]?\s*$|\bof them\b",
     re.IGNORECASE,
 )
 MAX_FOLLOWUP_CHARS = 40

@@ -121,15 +121,40 @@ def test_a_place_is_no_flight_search_by_itself(message: str) -> None:
     assert lean(SURE_OFF_TOPIC, message, entities, 0.52) == SURE_OFF_TOPIC  # type: ignore[arg-type]
 
 
+UNSURE_OFF_TOPIC = {"label": "irrelevant", "confidence": 0.4, "decided_by": "clarify"}
+SURE_STATUS = {"label": "flight_status", "confidence": 0.8, "decided_by": "classifier"}
+SURE_FARE = {"label": "price_inquiry", "confidence": 0.8, "decided_by": "classifier"}
+
+
 @pytest.mark.parametrize(
     ("message", "desk"),
     [("how much from PEK to PVG on Friday", "price_inquiry"), ("list fares from Washington to Boston", "price_inquiry"),
-     ("帮我看一下明天去北京的飞机", "flight_status"), ("Beijing to Shanghai flights", "flight_status")],
+     ("帮我看一下明天去北京的飞机", "flight_status"), ("Beijing to Shanghai flights", "flight_status"),
+     ("what's the airfare from Beijing to Shanghai", "price_inquiry"), ("南京到厦门的特价机票有吗", "price_inquiry")],
 )  # fmt: skip
-def test_a_route_overrides_a_confident_off_topic_guess(message: str, desk: str) -> None:
+def test_a_route_overrides_an_unsure_off_topic_guess(message: str, desk: str) -> None:
     entities = search_entities({}, message, {}, THURSDAY)  # type: ignore[typeddict-item]
-    decision = lean(SURE_OFF_TOPIC, message, entities, 0.52)  # type: ignore[arg-type]
+    decision = lean(UNSURE_OFF_TOPIC, message, entities, 0.52)  # type: ignore[arg-type]
     assert (decision["label"], decision["decided_by"]) == (desk, "rule")
+
+
+@pytest.mark.parametrize(
+    "message", ["帮我订周五上海的酒店", "book a hotel in Shanghai on Friday", "Beijing to Shanghai flights"]
+)
+def test_a_confident_off_topic_reading_is_kept(message: str) -> None:
+    """The semantic router reads meaning: a confident out-of-scope reading stays out of scope,
+    route or not (the rule is for what the router is unsure of or sends to an airline desk)."""
+    entities = search_entities({}, message, {}, THURSDAY)  # type: ignore[typeddict-item]
+    assert lean(SURE_OFF_TOPIC, message, entities, 0.52) == SURE_OFF_TOPIC  # type: ignore[arg-type]
+
+
+def test_the_default_desk_does_not_overrule_a_confident_airline_reading() -> None:
+    """Without booking, price or status words the rule would pick the status desk; the router's
+    confident reading of another airline desk stands, and desk words still decide."""
+    bare = "Beijing to Shanghai flights"
+    entities = search_entities({}, bare, {}, THURSDAY)  # type: ignore[typeddict-item]
+    assert lean(SURE_FARE, bare, entities, 0.52) == SURE_FARE  # type: ignore[arg-type]
+    assert lean(SURE_STATUS, "book me Beijing to Shanghai flights", entities, 0.52)["label"] == "book_seat"  # type: ignore[arg-type]
 
 
 OPTIONS = [

@@ -34,8 +34,10 @@ from switchboard.state import RouteDecision, State
 
 AIRLINE_SEARCH_DESKS = frozenset({"flight_status", "book_seat", "price_inquiry"})
 # Desks a confident classifier keeps, route or not ("my flight to Shanghai was delayed, I want
-# to complain" is a complaint).
-OTHER_DESKS = frozenset({"complaint", "cancel_flight", "knowledge_search", "inventory_query"})
+# to complain" is a complaint). A confident `irrelevant` too: the semantic router reads "book a
+# hotel in Shanghai on Friday" or "the weather for my trip to Paris" as out of scope, and on
+# out-of-fold predictions of the router's training data keeping it lost no route or fare question.
+OTHER_DESKS = frozenset({"complaint", "cancel_flight", "knowledge_search", "inventory_query", "irrelevant"})
 
 _BOOKING = re.compile(
     r"\b(?:book|booking|reserve|buy|purchase|get\s+me|want\s+to\s+fly|like\s+to\s+fly|need\s+(?:a\s+)?(?:flight|ticket)"
@@ -44,8 +46,8 @@ _BOOKING = re.compile(
     re.IGNORECASE,
 )
 _PRICE = re.compile(
-    r"\b(?:how\s+much|price|prices|fare|fares|cost|costs|cheap|cheapest|cheaper|expensive|dollars?|usd)\b|\$"
-    r"|多少钱|票价|价格|价钱|便宜|贵|费用|多少元|几块",
+    r"\b(?:how\s+much|price|prices|(?:air)?fares?|cost|costs|cheap|cheapest|cheaper|expensive|dollars?|usd)\b|\$"
+    r"|多少钱|票价|价格|价钱|便宜|贵(?![阳州])|费用|多少元|几块|特价|折扣|打折|低价",
     re.IGNORECASE,
 )
 
@@ -61,6 +63,12 @@ _FLIGHT_WORDS = re.compile(
 # Other ways to travel: a route in these words is no flight question.
 _OTHER_TRAVEL = re.compile(
     r"\b(?:drive|driving|car|train|trains|bus|buses|coach|ferry|taxi|uber)\b|开车|自驾|火车|高铁|动车|大巴|汽车|租车|打车|轮渡",
+    re.IGNORECASE,
+)
+# Things booked or asked about at a place that are not flights: "帮我订周五上海的酒店".
+_NOT_FLIGHTS = re.compile(
+    r"\b(?:hotels?|hostels?|restaurants?|tables?\s+for|concerts?|movies?|cinema|museum|weather)\b"
+    r"|酒店|宾馆|民宿|餐厅|饭店|门票|演唱会|电影|景点|天气|导航",
     re.IGNORECASE,
 )
 _STATUS = re.compile(
@@ -115,11 +123,21 @@ def lean(
         return decision
     if entities.get("own_flight"):
         return {"label": "flight_status", "confidence": confidence, "decided_by": "rule"}
-    if not states_route(entities) or _OTHER_TRAVEL.search(text):
+    if not states_route(entities) or _OTHER_TRAVEL.search(text) or _NOT_FLIGHTS.search(text):
         return decision
     both_ends = "origin" in entities and "destination" in entities
     unsure = label in AIRLINE_SEARCH_DESKS or confidence < threshold or decision["decided_by"] == "clarify"
     desk_words = _PRICE.search(text) or _BOOKING.search(text) or _STATUS.search(text)
     if _FLIGHT_WORDS.search(text) or (both_ends and (unsure or desk_words)):
-        return {"label": leaning(text, entities), "confidence": confidence, "decided_by": "rule"}
+        desk = leaning(text, entities)
+        if not desk_words and label in AIRLINE_SEARCH_DESKS and confident(decision, threshold):
+            # No desk words: the rule's default (the status desk) does not overrule the router's
+            # confident reading ("what's the airfare from X to Y" is a fare question).
+            return decision
+        return {"label": desk, "confidence": confidence, "decided_by": "rule"}
     return decision
+
+
+def confident(decision: RouteDecision, threshold: float) -> bool:
+    """Whether the router chose `decision` by its classifier with confidence."""
+    return decision["decided_by"] == "classifier" and decision["confidence"] >= threshold
