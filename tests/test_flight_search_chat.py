@@ -308,3 +308,14 @@ def test_status_of_a_picked_flight_uses_its_date(graph, thread_id) -> None:  # t
     result = say(graph, thread_id, "is the first one on time?")
     assert result["agent"] == "flight_status_agent"
     assert result["tool_calls"][0]["args"] == {"flight_number": number, "flight_date": day.isoformat()}
+
+
+def test_my_flight_alone_is_no_status_question() -> None:
+    """'my flight' with neither a route nor status words keeps the router's reading."""
+    unsure_policy = {"label": "knowledge_search", "confidence": 0.37, "decided_by": "clarify"}
+    message = "what's the fee for moving my flight to another day"
+    entities = search_entities({}, message, {}, THURSDAY)  # type: ignore[typeddict-item]
+    assert lean(unsure_policy, message, entities, 0.52) == unsure_policy  # type: ignore[arg-type]
+    status = "我的航班准点吗"
+    entities = search_entities({}, status, {}, THURSDAY)  # type: ignore[typeddict-item]
+    assert lean(unsure_policy, status, entities, 0.52)["label"] == "flight_status"  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ is a trip by car or train:
     booking words ("book", "订", "want to fly", ...)    -> book_seat (the seat desk lists, then books)
     price words ("how much", "fare", "多少钱", ...)     -> price_inquiry (every cabin's fare)
     anything else, a bare "flights from X to Y"         -> flight_status (the timetable with statuses)
-    the user's own flight ("is my flight to X on time") -> flight_status
+    the user's own flight ("is my flight to X on time") -> flight_status (with a route or status words)
 
 A pick from a list goes by its words too: "is the second one on time?" to the status desk, "how
 much is the 9 o'clock one?" to the fares desk, and a bare pick ("第二个", "the 9 o'clock one")
@@ -121,7 +121,9 @@ def lean(
         return {"label": desk, "confidence": confidence, "decided_by": "rule"}
     if entities.get("flight_number") or entities.get("confirmation_number") or sure_elsewhere:
         return decision
-    if entities.get("own_flight"):
+    if entities.get("own_flight") and (states_route(entities) or _STATUS.search(text)):
+        # "is my flight to Shanghai on time": the user's own flight. "my flight" alone is no
+        # status question ("what's the fee for moving my flight to another day" is a policy one).
         return {"label": "flight_status", "confidence": confidence, "decided_by": "rule"}
     if not states_route(entities) or _OTHER_TRAVEL.search(text) or _NOT_FLIGHTS.search(text):
         return decision
