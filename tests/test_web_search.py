@@ -23,7 +23,9 @@ from tests.fakes import FakeChatModel
 from tests.http_double import Reply, http_double, recorded
 
 SEARCH = ("POST", "/search")
-TRANSIT_EN = "Do I need a transit visa to change planes at Tokyo Narita airport?"
+# Travel questions the documents do not answer: `knowledge_base/travel-documents.md` says to check
+# transit visas in general, not what Japan asks of a passenger who leaves the airport.
+TRANSIT_EN = "Can I leave Tokyo Narita airport during a long layover without a Japanese visa?"
 VISA_ZH = "去日本旅游需要签证吗"
 NOT_TRAVEL = "How do I reset the password of my email account?"
 
