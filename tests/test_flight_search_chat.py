@@ -319,3 +319,19 @@ def test_my_flight_alone_is_no_status_question() -> None:
     status = "我的航班准点吗"
     entities = search_entities({}, status, {}, THURSDAY)  # type: ignore[typeddict-item]
     assert lean(unsure_policy, status, entities, 0.52)["label"] == "flight_status"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("flights to Tokyo next week", "from 2026-12-07 (Mon) to 2026-12-13 (Sun)"),
+        ("flights from Shanghai to Guangzhou on the 12th before 5 pm", "departing before 17:00"),
+        ("下周三下午三点以后上海到成都的航班", "15:00 以后起飞"),
+    ],
+)
+def test_a_date_range_or_an_open_time_window_passes_the_critic(graph, thread_id, message, words) -> None:  # type: ignore[no-untyped-def]
+    # The reply names the dates searched and an open-ended window in words: every date and time
+    # in it is one the search was given or returned, so the critic keeps the table reply.
+    result = say(graph, thread_id, message)
+    assert result["tables"] and words in result["reply"], result["reply"]
+    assert result["critic"]["ok"], result["critic"]

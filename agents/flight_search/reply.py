@@ -83,9 +83,14 @@ def describe_query(result: FlightSearchResult, slots: dict[str, str], language: 
     when = _dates(result.date_from, result.date_to, language) if "date_from" in slots else ""
     extras = []
     after, before = slots.get("depart_after"), slots.get("depart_before")
-    if after or before:
-        window = f"{after or '00:00'}–{before or '24:00'}"
-        extras.append(f"{window} 起飞" if zh else f"departing {window}")
+    if after and before:
+        extras.append(f"{after}–{before} 起飞" if zh else f"departing {after}–{before}")
+    elif after or before:  # an open end is said in words: no clock time the search was not given
+        extras.append(
+            (f"{after} 以后起飞" if after else f"{before} 以前起飞")
+            if zh
+            else (f"departing after {after}" if after else f"departing before {before}")
+        )
     if result.cabin:
         extras.append(cabin_name(language, result.cabin))
     if slots.get("max_price") and slots.get("price_currency") != "CNY":
@@ -218,7 +223,14 @@ def none_reply(
 def search_facts(result: FlightSearchResult, slots: dict[str, str]) -> list[dict[str, Any]]:
     """What the critic may check the reply against: the flights shown, counts and the query."""
     shown = result.flights[:SHOWN]
-    query: dict[str, Any] = {"total": result.total, "shown": len(shown), "more": result.total - len(shown)}
+    query: dict[str, Any] = {
+        "total": result.total,
+        "shown": len(shown),
+        "more": result.total - len(shown),
+        # The dates searched, which the reply names ("from 2026-12-07 to 2026-12-13").
+        "date_from": result.date_from.isoformat(),
+        "date_to": result.date_to.isoformat(),
+    }
     for key in ("depart_after", "depart_before"):
         if key in slots:  # as a date-time, the form the critic reads times in
             query[key] = f"{result.date_from.isoformat()}T{slots[key]}:00"
