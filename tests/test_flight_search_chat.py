@@ -335,3 +335,13 @@ def test_a_date_range_or_an_open_time_window_passes_the_critic(graph, thread_id,
     result = say(graph, thread_id, message)
     assert result["tables"] and words in result["reply"], result["reply"]
     assert result["critic"]["ok"], result["critic"]
+
+
+@pytest.mark.parametrize(("message", "column"), [("show my bookings", "Confirmation"), ("我的座位是几号", "确认号")])
+def test_my_bookings_are_a_table(graph, thread_id, message, column) -> None:  # type: ignore[no-untyped-def]
+    result = say(graph, thread_id, message)
+    (table,) = result["tables"]
+    assert table["columns"][-1] == column and table["text"] in result["reply"]
+    row = next(r for r in table["rows"] if r[-1] == "ABC123")
+    assert row[:3] == ["FL789", TOMORROW.isoformat(), "14C"]
+    assert result["critic"]["ok"], result["critic"]
