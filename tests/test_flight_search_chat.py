@@ -337,7 +337,9 @@ def test_a_date_range_or_an_open_time_window_passes_the_critic(graph, thread_id,
     assert result["critic"]["ok"], result["critic"]
 
 
-@pytest.mark.parametrize(("message", "column"), [("show my bookings", "Confirmation"), ("我的座位是几号", "确认号")])
+@pytest.mark.parametrize(
+    ("message", "column"), [("show my bookings", "Confirmation"), ("我的座位是几号", "确认号")]
+)
 def test_my_bookings_are_a_table(graph, thread_id, message, column) -> None:  # type: ignore[no-untyped-def]
     result = say(graph, thread_id, message)
     (table,) = result["tables"]

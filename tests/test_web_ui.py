@@ -226,6 +226,17 @@ def test_search_results_and_stock_answers_are_real_tables(page, server) -> None:
     expect(page.locator("li.msg.assistant .text table")).to_have_count(1, timeout=WAIT_MS)
 
 
+def test_my_bookings_are_a_real_table(page, server) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    sign_in(page, server, "USER123")
+    page.click("#new-thread")
+    mine = send(page, "show my bookings")
+    expect(mine.locator(".text table thead th").last).to_have_text("Confirmation")
+    expect(mine.locator(".text table tbody")).to_contain_text("ABC123")
+    assert "-+-" not in mine.locator(".text").inner_text()
+
+
 def test_a_refusal_and_reopening_an_earlier_thread(page, server) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
