@@ -186,6 +186,23 @@ def test_not_picks(message: str) -> None:
     assert pick(message, OPTIONS) is None
 
 
+@pytest.mark.parametrize(
+    ("message", "desk"),
+    [
+        ("最便宜的那个", "book_seat"), ("the cheapest one", "book_seat"), ("第二个", "book_seat"),
+        ("最便宜的那个多少钱", "price_inquiry"), ("how much is the cheapest one?", "price_inquiry"),
+        ("is the cheapest one on time?", "flight_status"), ("第二个准点吗", "flight_status"),
+    ],
+)  # fmt: skip
+def test_a_pick_by_price_is_no_price_question(message: str, desk: str) -> None:
+    # The classifier hears price words in "the cheapest"; the pick continues the booking.
+    state = {"flights_shown": {"agent": "seat_agent", "query": {}, "options": OPTIONS}}
+    entities = search_entities(state, message, {}, THURSDAY)  # type: ignore[arg-type]
+    assert entities.get("picked")
+    guess = {"label": "price_inquiry", "confidence": 0.8, "decided_by": "classifier"}
+    assert lean(guess, message, entities, 0.52, "book_seat")["label"] == desk  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- dialogues through the graph
 
 

@@ -43,7 +43,8 @@ _LAST = re.compile(
     r"\bthe\s+last\s+(?:one|flight|option)\b|\bthe\s+last\b|最后(?:一|那)?(?:个|班|趟)|倒数第一",
     re.IGNORECASE,
 )
-_CHEAPEST = re.compile(r"\bcheapest\b|最便宜|价格最低|票价最低", re.IGNORECASE)
+# Public: the routing rule reads a pick by price as a pick, not as a price question.
+CHEAPEST = re.compile(r"\bcheapest\b|最便宜|价格最低|票价最低", re.IGNORECASE)
 _EARLIEST = re.compile(r"\bearliest\b|最早", re.IGNORECASE)
 _LATEST = re.compile(r"\blatest\b|最晚", re.IGNORECASE)
 _AT_EN = re.compile(
@@ -125,7 +126,7 @@ def pick(text: str, options: list[ListedFlight] | list[dict[str, Any]]) -> Liste
         return _index(listed, cn_number(match.group(1)))
     if _LAST.search(text):
         return max(listed, key=lambda o: o["n"])
-    if _CHEAPEST.search(text):
+    if CHEAPEST.search(text):
         priced = [o for o in listed if o.get("price")]
         return min(priced, key=lambda o: float(o["price"] or 0)) if priced else None
     if _EARLIEST.search(text):

@@ -19,8 +19,8 @@ is a trip by car or train:
     the user's own flight ("is my flight to X on time") -> flight_status (with a route or status words)
 
 A pick from a list goes by its words too: "is the second one on time?" to the status desk, "how
-much is the 9 o'clock one?" to the fares desk, and a bare pick ("第二个", "the 9 o'clock one")
-continues to booking: the seat desk.
+much is the 9 o'clock one?" to the fares desk, and a bare pick ("第二个", "the 9 o'clock one",
+"最便宜的那个": a pick by price is no price question) continues to booking: the seat desk.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from agents.flight_search.picks import pick
+from agents.flight_search.picks import CHEAPEST, pick
 from agents.flight_search.request import SEARCH_SLOTS, read_search, states_route
 from switchboard.state import RouteDecision, State
 
@@ -112,10 +112,12 @@ def lean(
     label, confidence = decision["label"], decision["confidence"]
     sure_elsewhere = label in OTHER_DESKS and confidence >= threshold and decision["decided_by"] != "clarify"
     if entities.get("picked"):
-        if _BOOKING.search(text) or not (_PRICE.search(text) or _STATUS.search(text)):
+        # "the cheapest one" / "最便宜的那个" picks by price; only other price words ask a price.
+        words = CHEAPEST.sub(" ", text)
+        if _BOOKING.search(words) or not (_PRICE.search(words) or _STATUS.search(words)):
             desk = "book_seat"
         else:
-            desk = "price_inquiry" if _PRICE.search(text) else "flight_status"
+            desk = "price_inquiry" if _PRICE.search(words) else "flight_status"
         if desk == label and decision["decided_by"] in ("classifier", "context"):
             return decision
         return {"label": desk, "confidence": confidence, "decided_by": "rule"}
