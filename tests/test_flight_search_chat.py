@@ -84,6 +84,7 @@ def test_times_of_day(words: str, after: int | None, before: int | None) -> None
         ("首都机场到浦东", {"origin": "PEK", "destination": "PVG"}),
         ("flights to Tokyo under 300 dollars", {"destination": "Tokyo", "max_price": "300", "price_currency": "USD"}),
         ("3000元以内北京到上海", {"max_price": "3000", "price_currency": "CNY"}),
+        ("北京到上海3000元以内的机票", {"origin": "Beijing", "destination": "Shanghai", "max_price": "3000"}),
         ("cheapest flight from PEK to LHR", {"sort": "price"}),
         ("fastest flight from boston to denver", {"sort": "duration"}),
         ("any nonstop flights from New York to London", {"nonstop": "yes", "origin": "New York"}),

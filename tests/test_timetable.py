@@ -72,6 +72,10 @@ def test_places_in_text() -> None:
     assert keys("flights from boston to denver") == ["Boston", "Denver"]
     assert keys("can I fly from sea to sin") == []  # lower-case codes that are English words
     assert keys("南京的天气") == []  # 京 alone is no place
+    # Chinese runs names and numbers together; a Latin name still ends at a word's end.
+    assert keys("北京到上海3000元以内的机票") == ["Beijing", "Shanghai"]
+    assert keys("去成都2天") == ["Chengdu"]
+    assert keys("PEK123 or SFO2") == []
 
 
 # ---------------------------------------------------------------- statuses follow the clock

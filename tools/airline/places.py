@@ -132,8 +132,16 @@ def _names() -> dict[str, tuple[Place, str]]:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     alternatives = sorted(_names(), key=len, reverse=True)
-    body = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in alternatives)
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9'])", re.IGNORECASE)
+    return re.compile("|".join(_bounded(name) for name in alternatives), re.IGNORECASE)
+
+
+def _bounded(name: str) -> str:
+    """The name as a pattern: a Latin end must be a word's end ("PEK" is not in "PEKING1"), a
+    Chinese one needs no boundary, since Chinese runs words and numbers together ("上海3000元以内")."""
+    body = re.escape(name).replace(r"\ ", r"\s+")
+    before = r"(?<![A-Za-z0-9])" if name[:1].isascii() and name[:1].isalnum() else ""
+    after = r"(?![A-Za-z0-9'])" if name[-1:].isascii() and name[-1:].isalnum() else ""
+    return f"{before}(?:{body}){after}"
 
 
 def _accept(found: str, kind: str) -> bool:
