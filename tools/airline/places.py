@@ -131,17 +131,19 @@ def _names() -> dict[str, tuple[Place, str]]:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    alternatives = sorted(_names(), key=len, reverse=True)
-    return re.compile("|".join(_bounded(name) for name in alternatives), re.IGNORECASE)
+    # A Latin name (or code) must be a whole word ("PEK" is not in "PEK123"); a Chinese one needs
+    # no boundary, since Chinese runs words and numbers together ("上海3000元以内"). Longest first.
+    latin, chinese = [], []
+    for name in sorted(_names(), key=len, reverse=True):
+        ends = name[:1] + name[-1:]
+        (latin if any(c.isascii() and c.isalnum() for c in ends) else chinese).append(_escaped(name))
+    return re.compile(
+        rf"(?<![A-Za-z0-9])(?:{'|'.join(latin)})(?![A-Za-z0-9'])|(?:{'|'.join(chinese)})", re.IGNORECASE
+    )
 
 
-def _bounded(name: str) -> str:
-    """The name as a pattern: a Latin end must be a word's end ("PEK" is not in "PEKING1"), a
-    Chinese one needs no boundary, since Chinese runs words and numbers together ("上海3000元以内")."""
-    body = re.escape(name).replace(r"\ ", r"\s+")
-    before = r"(?<![A-Za-z0-9])" if name[:1].isascii() and name[:1].isalnum() else ""
-    after = r"(?![A-Za-z0-9'])" if name[-1:].isascii() and name[-1:].isalnum() else ""
-    return f"{before}(?:{body}){after}"
+def _escaped(name: str) -> str:
+    return re.escape(name).replace(r"\ ", r"\s+")
 
 
 def _accept(found: str, kind: str) -> bool:
