@@ -405,6 +405,8 @@ def asks_for_own_bookings(text: str) -> bool:
 
 _CHANGE = re.compile(
     r"\b(?:change|switch|move|swap)\b[^.?!]{0,25}\bseat|\bseat\b[^.?!]{0,15}\b(?:change|switch)\b"
+    # "can I switch to 20C?": a move to a seat names no seat word
+    r"|\b(?:change|switch|move|swap)\s+(?:it\s+|me\s+)?(?:to|into|over\s+to)\s+\d{1,2}\s?[A-Ka-k]\b"
     r"|(?:改|换|调)(?:一下|个)?(?:座位|座|到|成|为)",
     re.IGNORECASE,
 )

@@ -7,7 +7,8 @@ Cascade (zero LLM calls on the confident path):
    confident sentences are one request plus something out of scope goes to that request's
    specialist (`agents.mixed`);
 3. a short follow-up ("and business?", "那北京呢？", "what about FL456?") goes where the last
-   request did;
+   request did; one that states nothing but a slot of that request ("what about FL456?") goes
+   there however sure the classifier is of another label (the message names no request);
 4. with an LLM configured, the LLM chooses (`llm`);
 5. otherwise the assistant asks a clarifying question (`clarify`).
 With an LLM configured, slots the regular expressions could not find are asked of it too.
@@ -28,7 +29,7 @@ from agents.llm_calls import ask_json
 from agents.mixed import OUT_OF_SCOPE, route_by_parts
 from agents.services import Services
 from agents.slots import flight_numbers, seats, stated
-from agents.specialist import NodeFn, Roster, StateUpdate
+from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from agents.structured import nullable, strict_object
 from switchboard.state import Context, RouteDecision, State
 
@@ -87,11 +88,23 @@ def is_question(text: str) -> bool:
 
 def is_bare_answer(text: str, entities: dict[str, str]) -> bool:
     """Whether `text` is little more than the slots it states (an answer to "which flight?")."""
-    rest = text
+    return len(_MEANINGFUL.findall(_FRAMING.sub(" ", _without_slots(text, entities)))) <= 1
+
+
+def is_bare_followup(text: str, entities: dict[str, str], last: Specialist | None) -> bool:
+    """Whether `text` is a follow-up form around nothing but a slot the last request takes
+    ("what about FL456?", "那 FL456 呢？"): it names no request of its own."""
+    if last is None or not any(name in entities for name in last.followup_slots):
+        return False
+    rest = _without_slots(_FOLLOWUP_FORM.sub(" ", text), entities)
+    return not _MEANINGFUL.findall(_FRAMING.sub(" ", rest))
+
+
+def _without_slots(text: str, entities: dict[str, str]) -> str:
+    """`text` without the slot values it states (in any spacing or case)."""
     for value in entities.values():
-        rest = re.sub(re.escape(value).replace("\\ ", "\\s*"), " ", rest, flags=re.IGNORECASE)
-    rest = extract_free(rest)
-    return len(_MEANINGFUL.findall(_FRAMING.sub(" ", rest))) <= 1
+        text = re.sub(re.escape(value).replace("\\ ", "\\s*"), " ", text, flags=re.IGNORECASE)
+    return extract_free(text)
 
 
 def extract_free(text: str) -> str:
@@ -134,7 +147,11 @@ def decide(
     followup = (
         last in roster.followup_intents and len(text) <= MAX_FOLLOWUP_CHARS and _FOLLOWUP_FORM.search(text)
     )
-    if followup and (prediction.label == last or prediction.confidence < SWITCH_CONFIDENCE):
+    if followup and (
+        prediction.label == last
+        or prediction.confidence < SWITCH_CONFIDENCE
+        or is_bare_followup(text, entities, roster.get(last))
+    ):
         return context(str(last))
     confident = prediction.confidence >= threshold
     if confident and prediction.label not in OUT_OF_SCOPE:

@@ -19,6 +19,7 @@ from agents.common import (
     UNKNOWN_FLIGHT,
     ToolLog,
     closing,
+    context_flight,
     language_of,
     outcome,
     propose,
@@ -160,14 +161,10 @@ def build_seat_node(services: Services, roster: Roster) -> NodeFn:
         if wants_search(state, INTENT):  # "book a flight from Beijing to Shanghai tomorrow"
             return answer_search(services, state, runtime, agent=AGENT, intent=INTENT, purpose="book")
         slots = request.slots
-        if "seat" in slots and "flight_number" not in slots and asks_to_change_seat(text):
-            # "Change my seat to 14C": with one booking the flight is not in doubt.
-            bookings = request.log.run(
-                "list_bookings", {}, lambda: services.airline.user_bookings(request.user)
-            )
-            if len(bookings) == 1:
-                slots["flight_number"] = bookings[0].flight_number
-                request.choose_day(bookings[0].flight_date.isoformat())
+        changing = "seat" in slots and "flight_number" not in slots and asks_to_change_seat(text)
+        if changing and (booking := _booking_to_change(request, context_flight(state))):
+            slots["flight_number"] = booking.flight_number
+            request.choose_day(booking.flight_date.isoformat())
         missing = tuple(name for name in ("flight_number", "seat") if name not in slots)
         if missing:
             return request.ask(picked_note(state, request.language) + request.say(ASK[missing]))
@@ -181,6 +178,18 @@ def build_seat_node(services: Services, roster: Roster) -> NodeFn:
         return _decide(request, flight, slots["seat"], typed and not change, change)
 
     return book_seat
+
+
+def _booking_to_change(request: SeatRequest, talked_about: str | None) -> Any:
+    """The booking of "change my seat to 14C": the user's only one, or the one on the flight this
+    conversation was last about ("book me 12A on FL123" ... "can I switch to 20C?")."""
+    bookings = request.log.run(
+        "list_bookings", {}, lambda: request.services.airline.user_bookings(request.user)
+    )
+    if len(bookings) == 1:
+        return bookings[0]
+    on_flight = [booking for booking in bookings if booking.flight_number == talked_about]
+    return on_flight[0] if len(on_flight) == 1 else None
 
 
 def _decide(request: SeatRequest, flight: str, seat: str, one_shot: bool, change: bool) -> StateUpdate:

@@ -248,3 +248,21 @@ def _env(tmp_path: Any) -> dict[str, str]:
         "SWITCHBOARD_LOG_FILE": str(tmp_path / "switchboard.log"),
         "LANGSMITH_TRACING": "false",
     }
+
+
+@pytest.mark.parametrize(
+    ("message", "change"),
+    [
+        ("actually, can I switch to 20C?", True),
+        ("move me to 14 C please", True),
+        ("change my seat to 14C", True),
+        ("换到 20C", True),
+        ("book 12A on FL123", False),
+        ("switch to business class", False),  # a cabin, not a seat
+        ("I want to move to Shanghai in 2026", False),
+    ],
+)
+def test_what_asks_to_change_a_seat(message: str, change: bool) -> None:
+    from agents.dialogue import asks_to_change_seat
+
+    assert asks_to_change_seat(message) is change

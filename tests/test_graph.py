@@ -19,6 +19,7 @@ SCRIPT = {
     "预订座位": ("book_seat", 0.95),
     "book": ("book_seat", 0.9),
     "seat": ("book_seat", 0.9),
+    "switch": ("book_seat", 0.9),
     "票价": ("price_inquiry", 0.95),
     "fare": ("price_inquiry", 0.95),
     "投诉": ("complaint", 0.95),
@@ -376,6 +377,30 @@ def test_short_follow_ups_go_where_the_last_request_went(make_graph, thread_id) 
     follow = turn(graph, thread_id, "and business?")
     assert (follow["intent"], follow["task_status"]) == ("price_inquiry", "completed")
     assert "1200.00 USD" in follow["reply"]
+
+
+def test_a_bare_follow_up_goes_where_the_last_request_went(make_graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    # The classifier is sure "what about FL456?" asks for a status; it names no request at all.
+    model = ScriptedIntentModel({"fare": ("price_inquiry", 0.95), "what about": ("flight_status", 0.95)})
+    graph = make_graph(intent_model=model)
+    assert "500.00 USD" in turn(graph, thread_id, "economy fare on FL123?")["reply"]
+    follow = turn(graph, thread_id, "what about FL456?")
+    assert (follow["intent"], follow["task_status"]) == ("price_inquiry", "completed")
+    assert "600.00 USD" in follow["reply"]
+    # A follow-up that names a request of its own goes where it says.
+    status = turn(graph, thread_id, "what about FL123 status?")
+    assert status["intent"] == "flight_status"
+
+
+def test_seat_change_takes_the_flight_the_conversation_is_about(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    # USER123 also holds ABC123 on FL789: two bookings, the conversation says which one.
+    turn(graph, thread_id, "book seat 12A on FL123")
+    ask = turn(graph, thread_id, "actually, can I switch to 20C?")
+    assert ask["task_status"] == "awaiting_confirmation" and "FL123" in ask["reply"]
+    assert turn(graph, thread_id, "yes please")["task_status"] == "completed"
+    assert rows(engine, "select seat from bookings where user_id='USER123' and flight_number='FL123'") == [
+        ("20C",)
+    ]
 
 
 def test_seat_change_without_naming_the_flight(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
