@@ -2,6 +2,9 @@
 
 Run by `ingest` on every message after the input guards, before the router:
 
+0. The first message of a branch (a fork from an earlier checkpoint) is told that the database
+   was not rewound; a proposal the branch went back to whose write was already carried out is
+   dropped, never carried out again.
 1. A proposal whose yes was already given or already carried out (a turn cut short by a crash)
    is completed first, exactly once (the write's idempotency key is the proposal id), and its
    result is told in this turn's reply.
@@ -51,6 +54,15 @@ STILL_WAITING = (
     "(Still waiting for your answer on {summary}: reply yes or no.)",
 )
 DROPPED = ("（之前的请求已作废：{summary}。）", "(I dropped your earlier request: {summary}.)")
+FORKED = (
+    "（对话回到了之前的一步，作为新的分支继续。此后做过的更改（预订、取消、投诉）仍然有效：数据库不随对话回退。）",
+    "(This conversation went back to an earlier point and goes on as a new branch. Changes made since "
+    "then (bookings, cancellations, complaints) still stand: the database is not rewound.)",
+)
+NOT_REPEATED = (
+    "（{summary}已在另一个分支上确认并完成，不会再做一次。）",
+    "(Already confirmed and carried out on another branch, so not done again: {summary}.)",
+)
 
 
 class DialoguePolicy:
@@ -67,9 +79,11 @@ class DialoguePolicy:
         text = update["text"]
         pending = state.get("pending")
         button: bool | None = state.get("button")
-        update["pending_at_start"] = pending
         if earlier := undelivered_reply(state):
             update["notes"] = [say(language_of(state), *UNDELIVERED).format(reply=earlier)]
+        if state.get("forked_from"):
+            pending = self._forked(state, pending, update)
+        update["pending_at_start"] = pending
         if pending and self._left_undone(state, pending):
             result = self._recover(state, pending, runtime, update)
             update["pending_at_start"] = pending = None
@@ -85,6 +99,22 @@ class DialoguePolicy:
         if pending:
             return self._answer(pending, text, button, update, state)
         return self._without_proposal(state, text, update)
+
+    # -- the first message of a branch (`graphs.history.fork`)
+    def _forked(
+        self, state: State, pending: PendingAction | None, update: StateUpdate
+    ) -> PendingAction | None:
+        """Say that the database was not rewound; a proposal the branch went back to whose write
+        was already carried out (the user said yes on another branch) is dropped, never redone.
+        The proposal still waiting, if any."""
+        language = language_of(state)
+        notes = [*update.get("notes", []), say(language, *FORKED)]
+        if pending and self.services.airline.request_applied(pending["id"]):
+            summary = say(language, *self.roster.action(pending["kind"]).summary).format(**pending["args"])
+            notes.append(say(language, *NOT_REPEATED).format(summary=summary))
+            update["pending"] = pending = None
+        update["notes"] = notes
+        return pending
 
     # -- a proposal that a crash left half done
     def _left_undone(self, state: State, pending: PendingAction) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 from langgraph.errors import GraphBubbleUp
@@ -95,6 +96,13 @@ class Node:
         self.llm_budget = llm_budget  # (turn budget, per-call timeout) in seconds
 
     def __call__(self, state: State, runtime: Runtime[Context]) -> StateUpdate | Command[str]:
+        update = self._run(state, runtime)
+        path = {"path": self.path_after(state.get("path") or [])}
+        if isinstance(update, Command):
+            return replace(update, update={**dict(update.update or {}), **path})
+        return {**update, **path}
+
+    def _run(self, state: State, runtime: Runtime[Context]) -> StateUpdate | Command[str]:
         try:
             if self.llm_budget is None:
                 return self.fn(state, runtime)
@@ -109,6 +117,13 @@ class Node:
             error_id = uuid.uuid4().hex[:8]
             logger.exception("node %s failed (error %s)", self.name, error_id)
             return failed_turn(state, self.name, error_id)
+
+    def path_after(self, before: list[str]) -> list[str]:
+        """The turn's path once this node has run. A turn starts at `ingest` (a new message) or
+        at `confirm` (the answer a waiting turn gets), which hands the answer on to `ingest`."""
+        if self.name == "confirm" or (self.name == "ingest" and before != ["confirm"]):
+            return [self.name]
+        return [*before, self.name]
 
 
 def _check_names(roster: Roster) -> None:

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypedDict
 
+from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 
 from switchboard.errors import ConfigurationError, InputError, ToolError
@@ -53,6 +54,10 @@ class TurnResult(TypedDict):
     critic: dict[str, Any] | None
     engine_notes: list[dict[str, str]]
     llm: dict[str, Any] | None
+    # The turn's trajectory: the graph's nodes in the order they ran, and why the run itself
+    # stopped short, if it did ("recursion_limit": LangGraph's step limit; "error": anything else).
+    path: list[str]
+    failure: str | None
 
 
 def clean_text(text: object) -> str:
@@ -77,13 +82,13 @@ FAILED = (
 )
 
 
-def failed_values(thread_id: str, message: str) -> dict[str, Any]:
+def failed_values(thread_id: str, message: str, failure: str = "error") -> dict[str, Any]:
     """The turn when the run itself failed (the nodes catch their own failures; this is the
     checkpointer, the database or the graph machinery): a reply with an id to find the log."""
     error_id = uuid.uuid4().hex[:8]
-    logger.exception("turn on thread %s failed (error %s)", thread_id, error_id)
+    logger.exception("turn on thread %s failed (error %s, %s)", thread_id, error_id, failure)
     reply = FAILED[0] if detect_language(message) == "zh" else FAILED[1]
-    return {"reply": reply.format(error_id=error_id), "task_status": "failed"}
+    return {"reply": reply.format(error_id=error_id), "task_status": "failed", "failure": failure}
 
 
 def thread_config(thread_id: str) -> dict[str, Any]:
@@ -91,7 +96,13 @@ def thread_config(thread_id: str) -> dict[str, Any]:
 
 
 def run_turn(
-    graph: Any, *, user_id: str, thread_id: str, text: object, on_reply: ReplyHook | None = None
+    graph: Any,
+    *,
+    user_id: str,
+    thread_id: str,
+    text: object,
+    on_reply: ReplyHook | None = None,
+    from_checkpoint: str | None = None,
 ) -> TurnResult:
     """Send one message on `thread_id` as `user_id` and report the turn.
 
@@ -99,11 +110,18 @@ def run_turn(
     the reply before that: a process killed in between has shown the reply, and the next turn
     finds the proposal it answered still waiting, sees in the database that it was carried out and
     says so (`agents.policy`). Saving first and showing after could lose the reply for good.
+
+    With `from_checkpoint` the message continues the thread from that earlier checkpoint as a
+    new branch (`graphs.history.fork`); the database is not rewound.
     """
     validate_ids(user_id, thread_id)
     # PII at rest: the checkpoint never holds the card number the user typed (`switchboard.privacy`).
     message = mask_text(clean_text(text))
     config = thread_config(thread_id)
+    if from_checkpoint is not None:
+        from graphs.history import fork
+
+        fork(graph, user_id=user_id, thread_id=thread_id, checkpoint_id=from_checkpoint)
     snapshot = graph.get_state(config)
     owner = snapshot.values.get("user_id")
     if owner and owner != user_id:
@@ -113,14 +131,16 @@ def run_turn(
     else:
         payload = {"messages": [{"role": "user", "content": message}]}
     reply_hook = _Once(on_reply)
+    turn: dict[str, Any] = {}  # the turn's fields as the run leaves them
     try:
-        values = _stream_retrying_locks(
-            graph, payload, config, Context(user_id=user_id), thread_id, reply_hook
-        )
+        _stream_retrying_locks(graph, payload, config, Context(user_id=user_id), turn, reply_hook)
+        values = turn
     except ConfigurationError:
         raise  # the process cannot work at all (no models: run `make install`): one line, not a turn
+    except GraphRecursionError:  # a loop in the graph: the user gets a reply, the trajectory its path
+        values = {"path": turn.get("path", []), **failed_values(thread_id, message, "recursion_limit")}
     except Exception:  # noqa: BLE001 - no exception escapes a turn: the user gets a reply, the log the rest
-        values = failed_values(thread_id, message)
+        values = {"path": turn.get("path", []), **failed_values(thread_id, message)}
     result = turn_result(values, thread_id)
     reply_hook(result)  # the hook has seen it already unless the run ended without a review
     return result
@@ -139,6 +159,8 @@ def turn_result(values: dict[str, Any], thread_id: str) -> TurnResult:
         "critic": values.get("critic"),
         "engine_notes": list(values.get("engine_notes") or []),
         "llm": values.get("llm"),
+        "path": list(values.get("path") or []),
+        "failure": values.get("failure"),
     }
 
 
@@ -155,16 +177,23 @@ class _Once:
 
 
 def _stream_retrying_locks(
-    graph: Any, payload: Any, config: dict[str, Any], context: Context, thread_id: str, reply_hook: _Once
-) -> dict[str, Any]:
-    """The turn's fields as the run leaves them, with the reply handed on when `review` makes it.
+    graph: Any,
+    payload: Any,
+    config: dict[str, Any],
+    context: Context,
+    turn: dict[str, Any],
+    reply_hook: _Once,
+) -> None:
+    """Fill `turn` with the turn's fields as the run leaves them, handing the reply on when
+    `review` makes it.
 
     The updates of this run are enough (every turn starts its fields afresh in `ingest`): no
     second read of the state. A SQLite store locked by other processes is retried from the saved
     state (nothing of the failed attempt was saved; its confirmed writes carry request ids).
     """
+    thread_id = config["configurable"]["thread_id"]
     for attempt in range(LOCKED_ATTEMPTS):
-        turn: dict[str, Any] = {}
+        turn.clear()
         try:
             for chunk in graph.stream(
                 payload, config, context=context, stream_mode="updates", durability="exit"
@@ -174,7 +203,7 @@ def _stream_retrying_locks(
                         turn.update(update)
                     if node == "review":
                         reply_hook(turn_result(turn, thread_id))
-            return turn
+            return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise

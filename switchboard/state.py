@@ -132,6 +132,11 @@ class TurnFields(TypedDict):
     # With an LLM: the turn's LLM time and calls (`agents.llm_budget.LLMUsage`) and its fallbacks.
     llm: NotRequired[dict[str, Any] | None]
     engine_notes: NotRequired[list[EngineNote]]
+    # The graph's nodes this turn ran, in order (its trajectory; `graphs.assistant.Node` keeps it).
+    path: NotRequired[list[str]]
+    # Set on the checkpoint a branch starts from (`graphs.history.fork`): the checkpoint the user
+    # went back to. The database is not rewound with the conversation; the policy says so.
+    forked_from: NotRequired[str | None]
 
 
 class State(ConversationFields, TurnFields):
@@ -159,6 +164,8 @@ TURN_DEFAULTS: dict[str, Any] = {
     "critic": None,
     "llm": None,
     "engine_notes": [],
+    "path": [],
+    "forked_from": None,
 }
 
 

@@ -52,6 +52,8 @@ def test_one_shot_json_turns_keep_the_thread_across_processes(cli_env) -> None: 
         "critic",
         "engine_notes",
         "llm",
+        "path",
+        "failure",
     }
     assert (ask["intent"], ask["task_status"], ask["thread_id"]) == (
         "cancel_flight",

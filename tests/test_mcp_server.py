@@ -31,6 +31,7 @@ CONTRACT_TOOLS = {
     "search_knowledge_base",
     "ask_assistant",
     "search_flights",
+    "thread_history",
 }
 SCRIPT = {
     "cancel": ("cancel_flight", 0.95),
@@ -324,6 +325,8 @@ def test_ask_assistant_confirms_across_two_calls(make_server, engine) -> None:  
         "critic",
         "engine_notes",
         "llm",
+        "path",
+        "failure",
     }
     assert (ask["intent"], ask["task_status"]) == ("cancel_flight", "awaiting_confirmation")
     assert "650.00" in ask["reply"]
@@ -342,6 +345,33 @@ def test_another_user_cannot_continue_a_thread(make_server, engine) -> None:  # 
     hijack = call(make_server("MALLORY"), "ask_assistant", {"message": "yes", "thread_id": "t-owned"})
     assert "belongs to another user" in error_text(hijack)
     assert db(engine, "select status from bookings where confirmation_number='ABC123'") == [("confirmed",)]
+
+
+def test_thread_history_and_a_fork_through_mcp(make_server, engine) -> None:  # type: ignore[no-untyped-def]
+    server = make_server()
+    ask = call(server, "ask_assistant", {"message": "cancel booking ABC123", "thread_id": "t-hist"})
+    assert ask.structuredContent["path"][-1] == "review"  # it stopped to wait for the answer
+    call(server, "ask_assistant", {"message": "yes", "thread_id": "t-hist"})
+    listed = call(server, "thread_history", {"thread_id": "t-hist"}).structuredContent["result"]
+    assert [e["message"] for e in listed] == ["cancel booking ABC123", "yes"]
+    assert listed[0]["pending"]["applied"] is True and listed[1]["current"]
+    again = call(
+        server,
+        "ask_assistant",
+        {"message": "yes", "thread_id": "t-hist", "checkpoint_id": listed[0]["checkpoint_id"]},
+    ).structuredContent
+    assert "not done again" in again["reply"] and again["tool_calls"] == []
+    assert db(engine, "select count(*) from applied_requests") == [(1,)]
+    # Owners only; a checkpoint without its thread, or unknown, is a clear error.
+    assert "no conversation" in error_text(
+        call(make_server("MALLORY"), "thread_history", {"thread_id": "t-hist"})
+    )
+    foreign = {"message": "yes", "thread_id": "t-hist", "checkpoint_id": listed[0]["checkpoint_id"]}
+    assert "no conversation" in error_text(call(make_server("MALLORY"), "ask_assistant", foreign))
+    lone = {"message": "yes", "checkpoint_id": listed[0]["checkpoint_id"]}
+    assert "needs the thread_id" in error_text(call(server, "ask_assistant", lone))
+    unknown = {"message": "yes", "thread_id": "t-hist", "checkpoint_id": "1f0-unknown"}
+    assert "no checkpoint" in error_text(call(server, "ask_assistant", unknown))
 
 
 def test_concurrent_calls_share_one_server(make_server, engine) -> None:  # type: ignore[no-untyped-def]

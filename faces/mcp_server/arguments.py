@@ -83,3 +83,12 @@ TimeOfDay = Annotated[
 MaxPrice = Annotated[float, Field(ge=0, le=1_000_000, description="Highest fare, in USD")]
 SortKey = Literal["departure", "price", "duration", "arrival"]
 Limit = Annotated[int, Field(ge=1, le=50, description="How many flights to return (the total counts all)")]
+CheckpointId = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+        description="A checkpoint of the thread, from thread_history: the message continues the "
+        "conversation from there as a new branch (the database is not rewound)",
+    ),
+]
+HistoryLimit = Annotated[int, Field(ge=1, le=1000, description="Only the newest N checkpoints")]

@@ -43,6 +43,8 @@ describe_inventory_schema.
 - Policies and the price list: search_knowledge_base.
 - ask_assistant: one turn of the whole assistant on a conversation thread; pass the returned \
 thread_id to continue it (a confirmation it asks for is answered in the next call).
+- thread_history: the checkpoints of a thread (one per turn); ask_assistant with a checkpoint_id \
+continues from one of them as a new branch (the database is not rewound).
 The user is the one this connection is signed in as; tools never take a user id."""
 
 

@@ -23,6 +23,7 @@ from mcp.server.fastmcp import Context
 from mcp.server.session import ServerSession
 
 from graphs.app import open_graph
+from graphs.history import HistoryEntry, thread_history
 from graphs.runner import TurnResult, run_turn, validate_ids
 from graphs.services import Services
 from switchboard.errors import NotAllowed
@@ -36,7 +37,9 @@ from tools.mcp_wire import ACTING_USER_KEY, SERVICE_TOKEN_KEY
 CALLER_SCOPE_KEY = "switchboard.caller"
 
 # Tools that cost a turn's worth of work (`switchboard.ratelimit`); the others are calls.
-TURN_TOOLS = frozenset({"ask_assistant", "query_inventory", "search_knowledge_base", "search_flights"})
+TURN_TOOLS = frozenset(
+    {"ask_assistant", "query_inventory", "search_knowledge_base", "search_flights", "thread_history"}
+)
 
 # What FastMCP hands a tool that asks for it (its request, `_meta` and the server).
 ToolContext: TypeAlias = Context[ServerSession, Any, Any]
@@ -135,14 +138,38 @@ class Desk:
                 self._graph = self._stack.enter_context(open_graph(self.services))
             return self._graph
 
-    def turn(self, user_id: str, thread_id: str, message: str) -> TurnResult:
+    def turn(
+        self, user_id: str, thread_id: str, message: str, checkpoint_id: str | None = None
+    ) -> TurnResult:
+        """One turn; with `checkpoint_id`, from that earlier checkpoint as a new branch."""
         validate_ids(user_id, thread_id)
+        with self._thread_lock(thread_id):
+            return run_turn(
+                self.graph(),
+                user_id=user_id,
+                thread_id=thread_id,
+                text=message,
+                from_checkpoint=checkpoint_id,
+            )
+
+    def history(self, user_id: str, thread_id: str, limit: int | None = None) -> list[HistoryEntry]:
+        """The thread's checkpoints, oldest first (`graphs.history`); only the owner's."""
+        validate_ids(user_id, thread_id)
+        with self._thread_lock(thread_id):
+            return thread_history(
+                self.graph(),
+                user_id=user_id,
+                thread_id=thread_id,
+                applied=self.services.airline.request_applied,
+                limit=limit,
+            )
+
+    def _thread_lock(self, thread_id: str) -> threading.Lock:
         with self._thread_locks_guard:
             lock = self._thread_locks.get(thread_id)
             if lock is None:
                 lock = self._thread_locks[thread_id] = threading.Lock()
-        with lock:
-            return run_turn(self.graph(), user_id=user_id, thread_id=thread_id, text=message)
+            return lock
 
     def close(self) -> None:
         self._stack.close()

@@ -26,6 +26,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--user", help="user id (default: SWITCHBOARD_DEFAULT_USER_ID, USER123)")
     parser.add_argument("--thread", help="conversation id; reuse it to continue a conversation")
     parser.add_argument("--json", action="store_true", help="print the turn as one JSON object")
+    parser.add_argument(
+        "--from",
+        dest="from_checkpoint",
+        metavar="CHECKPOINT",
+        help="continue the thread from this earlier checkpoint (see `switchboard history`) as a new "
+        "branch; the database is not rewound",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -48,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     validate_ids(user, thread)
     if args.message is None and args.json:
         raise InputError("--json needs a message")
+    if args.from_checkpoint is not None and not args.thread:
+        raise InputError("--from needs the --thread the checkpoint belongs to")
     from switchboard.ratelimit import UserLimiter
 
     limiter = UserLimiter.from_settings(settings)  # shared across processes with a redis:// storage
@@ -62,8 +71,21 @@ def run(args: argparse.Namespace) -> int:
                 print(json.dumps(result, ensure_ascii=False) if args.json else result["reply"], flush=True)
 
             with limiter.admit(user, "turn"), thread_turn_lock(settings.checkpoint_url, thread):
-                run_turn(graph, user_id=user, thread_id=thread, text=message, on_reply=show)
+                run_turn(
+                    graph,
+                    user_id=user,
+                    thread_id=thread,
+                    text=message,
+                    on_reply=show,
+                    from_checkpoint=args.from_checkpoint,
+                )
             return 0
+        if args.from_checkpoint is not None:
+            from graphs.history import fork
+
+            with thread_turn_lock(settings.checkpoint_url, thread):
+                fork(graph, user_id=user, thread_id=thread, checkpoint_id=args.from_checkpoint)
+            print(f"(conversation {thread} goes on from checkpoint {args.from_checkpoint}, as a new branch)")
         return _interactive(graph, user, thread, limiter)
 
 
