@@ -246,6 +246,7 @@ SPECIALIST = Specialist(
     job_tools=frozenset({"cancel_booking", "quote_refund"}),
     lookup_tools=frozenset({"list_bookings"}),
     write_tools=frozenset({"cancel_booking"}),
+    confirmed_writes=frozenset({"cancel_booking"}),
     actions=(
         ConfirmedAction(
             "cancel_booking",

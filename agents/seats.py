@@ -403,6 +403,7 @@ SPECIALIST = Specialist(
     job_tools=frozenset({"book_seat", "change_seat", "list_bookings"}),
     lookup_tools=frozenset({"flight_status", "seat_map", "fare_quote", "search_flights"}),
     write_tools=frozenset({"book_seat", "change_seat"}),
+    confirmed_writes=frozenset({"change_seat"}),  # a booking stated in one message is made at once
     actions=(
         ConfirmedAction(
             "change_seat",

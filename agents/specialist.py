@@ -87,6 +87,9 @@ class Specialist:
     job_tools: frozenset[str] = frozenset()  # a successful call of one of these does its job
     lookup_tools: frozenset[str] = frozenset()  # tools it may call on the way
     write_tools: frozenset[str] = frozenset()  # the tools among those that change data
+    # The writes that only ever run after the user's yes to a proposal (an action's node); the
+    # evaluation flags any other call of them as an invalid trajectory.
+    confirmed_writes: frozenset[str] = frozenset()
     actions: tuple[ConfirmedAction, ...] = ()
     refuses: bool = False  # it is the polite refusal of off-topic requests
 
@@ -151,6 +154,10 @@ class Roster:
     @property
     def followup_intents(self) -> frozenset[str]:
         return frozenset(s.intent for s in self.specialists if s.followup)
+
+    @property
+    def confirmed_writes(self) -> frozenset[str]:
+        return frozenset(tool for s in self.specialists for tool in s.confirmed_writes)
 
     @property
     def reviewed_agents(self) -> frozenset[str]:

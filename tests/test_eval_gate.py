@@ -69,3 +69,16 @@ def test_quick_subset_meets_its_threshold_per_language(
 
 def test_no_case_crashes_the_assistant(report: dict[str, Any]) -> None:
     assert [c["id"] for c in report["cases"] if c["error"]] == []
+
+
+def test_no_invalid_trajectory_and_no_loop(report: dict[str, Any]) -> None:
+    """Any write without its confirmation, any specialist other than the routed one, any loop
+    (`evals.harness.trajectory`) fails the gate, whatever the other figures say."""
+    figures = report["trajectory"]
+    flagged = [
+        (c["id"], [*c["trajectory"]["invalid"], *c["trajectory"]["loops"]])
+        for c in report["cases"]
+        if c["trajectory"] and (c["trajectory"]["invalid"] or c["trajectory"]["loops"])
+    ]
+    assert figures["invalid"]["cases"] == 0 and figures["loops"]["cases"] == 0, flagged
+    assert figures["turns"] >= report["turns_total"]  # every turn has its path

@@ -1,6 +1,7 @@
 """Headline figures from case verdicts: intent classification report, task completion, guardrail
 accuracy, tool correctness, context retention, reply language and latency, overall and per
-language (of the message: `zh`, `en`, `mixed`), per tag and per dataset file."""
+language (of the message: `zh`, `en`, `mixed`), per tag and per dataset file; the trajectories'
+steps, tool calls, loops and invalid steps (`evals.harness.trajectory`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from evals.harness import trajectory
 from evals.harness.judge import CaseVerdict, TurnVerdict
 from switchboard.intents import INTENTS
 
@@ -192,4 +194,5 @@ def headline(
         "per_language": per_language,
         "per_tag": {tag: group(items) for tag, items in sorted(by_tag.items())},
         "per_dataset": {source: group(items) for source, items in sorted(by_source.items())},
+        "trajectory": trajectory.aggregate([v.trajectory for v in verdicts if v.trajectory is not None]),
     }

@@ -1,5 +1,5 @@
-"""PNG charts of a report: headline metrics per language, the intent confusion matrix, and the
-distribution of turn latency. matplotlib with the Agg backend (no display, no fonts beyond the
+"""PNG charts of a report: headline metrics per language, the intent confusion matrix, the
+distribution of turn latency and the trajectories (steps per turn and task, tool calls per task). matplotlib with the Agg backend (no display, no fonts beyond the
 defaults: every label is ASCII)."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ CHART_FILES = {
     "headline": "headline.png",
     "confusion_matrix": "confusion_matrix.png",
     "latency": "latency.png",
+    "trajectory": "trajectory.png",
 }
 
 
@@ -116,12 +117,43 @@ def latency_chart(latencies: list[float], report: dict[str, Any], path: Path) ->
     return path
 
 
+def trajectory_chart(report: dict[str, Any], path: Path) -> Path:
+    """Steps per turn, steps per task and tool calls per task (histograms), with the loop and
+    invalid-trajectory counts in the title."""
+    plt = _pyplot()
+    cases = [c["trajectory"] for c in report["cases"] if c.get("trajectory")]
+    series = (
+        ("steps (nodes run) per turn", [t["steps"] for c in cases for t in c["turns"]]),
+        ("steps per task", [task["steps"] for c in cases for task in c["tasks"]]),
+        ("tool calls per task", [task["tool_calls"] for c in cases for task in c["tasks"]]),
+    )
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    for ax, (label, values) in zip(axes, series, strict=True):
+        if values:
+            top = max(values)
+            ax.hist(values, bins=range(0, top + 2), color="#3b6ea5", alpha=0.85, align="left", rwidth=0.85)
+        ax.set_xlabel(label)
+        ax.set_ylabel("count")
+        ax.grid(axis="y", alpha=0.3)
+    figures = report.get("trajectory") or {}
+    loops = (figures.get("loops") or {}).get("cases", 0)
+    invalid = (figures.get("invalid") or {}).get("cases", 0)
+    fig.suptitle(
+        f"Trajectories: {len(cases)} cases; cases with a loop: {loops}; with an invalid trajectory: {invalid}"
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def write_charts(report: dict[str, Any], out_dir: Path) -> dict[str, str]:
-    """The three charts in `out_dir`; returns name -> file name."""
+    """The four charts in `out_dir`; returns name -> file name."""
     latencies = [
         t["latency_ms"] for c in report["cases"] for t in c["turns"] if t.get("latency_ms") is not None
     ]
     headline_chart(report, out_dir / CHART_FILES["headline"])
     confusion_chart(report, out_dir / CHART_FILES["confusion_matrix"])
     latency_chart(latencies, report, out_dir / CHART_FILES["latency"])
+    trajectory_chart(report, out_dir / CHART_FILES["trajectory"])
     return dict(CHART_FILES)

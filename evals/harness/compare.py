@@ -24,6 +24,22 @@ COMPARED_METRICS = (
     "pass_rate",
 )
 COMPARED_LATENCY = ("p50", "p95")
+# Trajectory figures (`evals.harness.trajectory`), by their path in the report.
+COMPARED_TRAJECTORY = (
+    ("trajectory.steps_per_turn.mean", ("trajectory", "steps_per_turn", "mean")),
+    ("trajectory.steps_per_task.mean", ("trajectory", "steps_per_task", "mean")),
+    ("trajectory.tool_calls_per_task.mean", ("trajectory", "tool_calls_per_task", "mean")),
+    ("trajectory.dead_loop_rate", ("trajectory", "dead_loop_rate")),
+    ("trajectory.invalid_trajectory_rate", ("trajectory", "invalid_trajectory_rate")),
+    ("trajectory.invalid.cases", ("trajectory", "invalid", "cases")),
+)
+
+
+def _dig(report: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    value: Any = report
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def load_report(directory: Path) -> dict[str, Any]:
@@ -66,6 +82,8 @@ def compare(old: dict[str, Any], new: dict[str, Any], old_dir: str = "") -> dict
         metrics[f"latency_ms.{key}"] = _delta(
             (old.get("latency_ms") or {}).get(key), (new.get("latency_ms") or {}).get(key)
         )
+    for name, keys in COMPARED_TRAJECTORY:
+        metrics[name] = _delta(_dig(old, keys), _dig(new, keys))
     per_language: dict[str, dict[str, Any]] = {}
     for language in sorted(set(old.get("per_language", {})) | set(new.get("per_language", {}))):
         before = old.get("per_language", {}).get(language, {})
@@ -113,6 +131,12 @@ def render_lines(comparison: dict[str, Any]) -> list[str]:
             lines.append(f"  {name}: {_fmt(d['old'])} -> {_fmt(d['new'])} ({_signed(d['delta'])})")
     if not any(d["delta"] for d in comparison["metrics"].values()):
         lines.append("  headline metrics unchanged")
+    trajectory = {k: d for k, d in comparison["metrics"].items() if k.startswith("trajectory.")}
+    if trajectory and all(d["old"] is None for d in trajectory.values()):
+        lines.append("  trajectory metrics: none in the earlier run")
+    elif trajectory and not any(d["delta"] for d in trajectory.values()):
+        now = ", ".join(f"{k.removeprefix('trajectory.')} {_fmt(d['new'])}" for k, d in trajectory.items())
+        lines.append(f"  trajectory metrics unchanged: {now}")
     lines.append(f"  passed -> failed: {len(comparison['regressions'])}")
     for item in comparison["regressions"]:
         first = item["failures"][0] if item["failures"] else ""

@@ -22,6 +22,9 @@ Per dataset turn:
   context     turns after the first whose expected intent already occurred earlier in the case
               (slot filling, confirmations, follow-ups, returning after a detour): right when
               intent, task and tool are right.
+Per case, the trajectory (`evals.harness.trajectory`): each turn's path through the graph, steps
+per turn and task, tool calls per task; a loop or an invalid trajectory (a write without its
+confirmation, a specialist other than the routed one) is a failure of the case.
 A case whose last turn ends awaiting a confirmation gets one more turn from the harness, a plain
 "yes" in the conversation's language (a single-turn "cancel ABC123" can only finish that way);
 its outcome counts for the last dataset turn. A case passes when every check of every turn, every
@@ -35,7 +38,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from agents.registry import ROSTER
+from evals.harness import trajectory
 from evals.harness.dataset import Case, Turn
+from evals.harness.trajectory import CaseTrajectory
 from switchboard.text import detect_language, normalize
 
 # What each intent's specialist declares (agents.registry): the tools that do its job (a
@@ -114,6 +119,8 @@ class CaseVerdict:
     task_expected: bool | None  # the last stated `task_completed`
     error: str | None
     failures: list[str]
+    # The path of every turn, its steps, tasks, loops and invalid steps (`evals.harness.trajectory`).
+    trajectory: CaseTrajectory | None = None
 
     @property
     def passed(self) -> bool:
@@ -343,7 +350,9 @@ def judge_case(case: Case, run: dict[str, Any]) -> CaseVerdict:
             all(v.task_ok is not False for v in verdicts) and not db_failures and all(v.ran for v in verdicts)
         )
     error = run.get("error")
+    path = trajectory.judge_case(run)
     failures = [f for v in verdicts for f in v.failures] + db_failures
+    failures += [f"trajectory: {problem}" for problem in [*path.invalid, *path.loops]]
     if error:
         failures.insert(0, f"error: {error}")
     return CaseVerdict(
@@ -356,4 +365,5 @@ def judge_case(case: Case, run: dict[str, Any]) -> CaseVerdict:
         task_expected=stated[-1] if stated else None,
         error=error,
         failures=failures,
+        trajectory=path,
     )

@@ -216,6 +216,28 @@ class ContextRetention(_VerdictMetric):
         return score, "; ".join(f for t in wrong for f in t.failures) or "context lost"
 
 
+class TrajectoryValidity(_VerdictMetric):
+    """1 when no turn of the case looped (a node or the same tool call twice in a turn, the
+    recursion limit) and none made an invalid step (a write without its confirmation, a
+    specialist other than the routed one)."""
+
+    display_name = "Trajectory Validity"
+
+    def applies(self, verdict: CaseVerdict) -> bool:
+        # Runs recorded without paths (made-up runs, reports of older builds) have nothing to judge.
+        return verdict.trajectory is not None and any(t.path for t in verdict.trajectory.turns)
+
+    def score_verdict(self, verdict: CaseVerdict) -> tuple[float, str]:
+        assert verdict.trajectory is not None
+        problems = [*verdict.trajectory.invalid, *verdict.trajectory.loops]
+        if not problems:
+            return (
+                1.0,
+                f"{verdict.trajectory.steps} steps over {len(verdict.trajectory.turns)} turn(s), no loop",
+            )
+        return 0.0, "; ".join(problems)
+
+
 class ReplyLanguage(_VerdictMetric):
     """Share of turns answered in the user's language."""
 
@@ -255,6 +277,7 @@ CASE_METRICS: tuple[type[_VerdictMetric], ...] = (
     ToolCorrectness,
     ContextRetention,
     ReplyLanguage,
+    TrajectoryValidity,
 )
 
 

@@ -57,6 +57,7 @@ def case_entry(
                 "expected_task_completed": t.task_expected,
                 "language": t.language,
                 "judged_intent": t.intent,
+                "path": list(_result(run, t.index).get("path") or []),
                 "checks": {
                     "intent": t.intent_ok,
                     "task": t.task_ok,
@@ -81,6 +82,7 @@ def case_entry(
                 "input": auto["input"],
                 "task_status": auto["result"].get("task_status"),
                 "tool_calls": auto["result"].get("tool_calls"),
+                "path": list(auto["result"].get("path") or []),
                 "reply": _cut(auto["result"].get("reply") or "", MAX_REPLY_CHARS),
                 "latency_ms": auto["latency_ms"],
             }
@@ -92,6 +94,7 @@ def case_entry(
         "metrics": metrics,
         "failures": verdict.failures,
         "error": verdict.error,
+        "trajectory": verdict.trajectory.as_dict() if verdict.trajectory else None,
     }
 
 
@@ -148,8 +151,8 @@ def headline_table(report: dict[str, Any]) -> list[str]:
 
 def _transcript(case: dict[str, Any]) -> list[str]:
     lines = [
-        "| # | message | expected (intent, task) | intent | status | tools (✗ failed) | reply |",
-        "|---|---|---|---|---|---|---|",
+        "| # | message | expected (intent, task) | intent | status | tools (✗ failed) | path | reply |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for i, t in enumerate(case["turns"], start=1):
         tools = ", ".join(f"{c['name']}{'' if c.get('ok') else ' ✗'}" for c in t["tool_calls"]) or "–"
@@ -161,13 +164,14 @@ def _transcript(case: dict[str, Any]) -> list[str]:
         guard = f" (guard {t['guardrail']['name']})" if t.get("guardrail") else ""
         lines.append(
             f"| {i} | {_md(_cut(t['input'], 80))} | {expected} | {t['judged_intent']} | "
-            f"{t['task_status']}{guard} | {_md(tools)} | {_md(_cut(t['reply'], 110))} |"
+            f"{t['task_status']}{guard} | {_md(tools)} | {' > '.join(t.get('path') or []) or '–'} | "
+            f"{_md(_cut(t['reply'], 110))} |"
         )
     if auto := case.get("auto_confirmation"):
         tools = ", ".join(c["name"] for c in auto["tool_calls"] or []) or "–"
         lines.append(
             f"| + | {_md(auto['input'])} *(harness confirms)* | | | {auto['task_status']} | {_md(tools)} | "
-            f"{_md(_cut(auto['reply'], 110))} |"
+            f"{' > '.join(auto.get('path') or []) or '–'} | {_md(_cut(auto['reply'], 110))} |"
         )
     return lines
 
@@ -179,6 +183,7 @@ def markdown(report: dict[str, Any], charts: dict[str, str], comparison_lines: l
     if comparison_lines:
         lines += ["## Compared with the earlier run", "", "```", *comparison_lines, "```", ""]
     lines += _task_and_guardrails(report)
+    lines += _trajectories(report)
     lines += _per_intent(report)
     lines += _confusion(report)
     lines += _groups(report)
@@ -225,6 +230,52 @@ def _task_and_guardrails(report: dict[str, Any]) -> list[str]:
         "on earlier turns.",
         "",
     ]
+
+
+def _spread(figures: dict[str, Any]) -> str:
+    if not figures.get("n"):
+        return "–"
+    return f"{figures['mean']:.2f} | {figures['p50']} | {figures['p95']} | {figures['max']}"
+
+
+def _trajectories(report: dict[str, Any]) -> list[str]:
+    """Steps, tool calls, loops and invalid trajectories (`evals.harness.trajectory`)."""
+    figures = report.get("trajectory")
+    if not figures:
+        return []
+    loops, invalid = figures["loops"], figures["invalid"]
+    lines = [
+        "## Trajectories",
+        "",
+        f"Every turn's path through the graph ({figures['turns']} turns, {figures['tasks']} tasks: "
+        "consecutive turns on one intent; the harness's confirmations included).",
+        "",
+        "| per | mean | p50 | p95 | max |",
+        "|---|---|---|---|---|",
+        f"| steps (nodes run) per turn | {_spread(figures['steps_per_turn'])} |",
+        f"| steps per task | {_spread(figures['steps_per_task'])} |",
+        f"| tool calls per task | {_spread(figures['tool_calls_per_task'])} |",
+        f"| steps per case | {_spread(figures['steps_per_case'])} |",
+        "",
+        f"- Loops: {loops['cases']} case(s) ({_pct(figures['dead_loop_rate'])}): a node run twice in a turn "
+        f"{loops['node_repeats']}, the same tool call twice in a turn {loops['tool_repeats']}, recursion-limit "
+        f"hits {loops['recursion_limit_hits']}.",
+        f"- Invalid trajectories: {invalid['cases']} case(s) ({_pct(figures['invalid_trajectory_rate'])}): "
+        f"writes without their confirmation {invalid['unconfirmed_writes']}, a specialist other than the "
+        f"routed one {invalid['wrong_specialist']}.",
+        "",
+    ]
+    flagged = [
+        c
+        for c in report["cases"]
+        if c.get("trajectory") and (c["trajectory"]["loops"] or c["trajectory"]["invalid"])
+    ]
+    for case in flagged:
+        for problem in [*case["trajectory"]["invalid"], *case["trajectory"]["loops"]]:
+            lines.append(f"- `{case['id']}`: {_md(problem)}")
+    if flagged:
+        lines.append("")
+    return lines
 
 
 def _per_intent(report: dict[str, Any]) -> list[str]:

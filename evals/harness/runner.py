@@ -114,12 +114,29 @@ def _count(engine: Any, table_name: str, where: dict[str, Any]) -> int:
 
 
 def _turn_record(graph: Any, user_id: str, thread_id: str, text: str) -> dict[str, Any]:
-    from graphs.runner import run_turn
+    from graphs.runner import run_turn, thread_config
 
     started = time.perf_counter()
     result = run_turn(graph, user_id=user_id, thread_id=thread_id, text=text)
     latency_ms = (time.perf_counter() - started) * 1000
-    return {"input": text, "result": dict(result), "latency_ms": round(latency_ms, 2)}
+    record = {"input": text, "result": dict(result), "latency_ms": round(latency_ms, 2)}
+    if not result.get("failure"):  # a failed run saved nothing: the state is the previous turn's
+        record["decisions"] = turn_decisions(graph.get_state(thread_config(thread_id)).values)
+    return record
+
+
+def turn_decisions(values: dict[str, Any]) -> dict[str, Any]:
+    """What the trajectory checks read from the turn's saved state besides its result: where the
+    router sent the message, how the message answered a waiting proposal, and which proposal
+    was waiting when the turn began (`evals.harness.trajectory`)."""
+    route = values.get("route") or {}
+    waiting = values.get("pending_at_start") or {}
+    return {
+        "route": route.get("label"),
+        "decided_by": route.get("decided_by"),
+        "answer": values.get("answer"),
+        "pending_at_start": waiting.get("kind"),
+    }
 
 
 def _confirm_answer(record: dict[str, Any]) -> str:

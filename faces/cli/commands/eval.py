@@ -139,6 +139,19 @@ def print_summary(report: dict, out_dir: Path, comparison_lines: list[str] | Non
             f"{_pct(report['per_language'][lang].get(key)):>9}" for lang in languages
         )
         print(row, file=out)
+    if figures := report.get("trajectory"):
+        turn, task, calls = (
+            figures["steps_per_turn"],
+            figures["steps_per_task"],
+            figures["tool_calls_per_task"],
+        )
+        print(
+            f"trajectories: {turn['mean']} steps/turn (p95 {turn['p95']}), {task['mean']} steps/task, "
+            f"{calls['mean']} tool calls/task; loops in {figures['loops']['cases']} case(s) "
+            f"(recursion-limit hits {figures['loops']['recursion_limit_hits']}); "
+            f"invalid trajectories in {figures['invalid']['cases']} case(s)",
+            file=out,
+        )
     latency, run = report["latency_ms"], report["run"]
     print(f"latency p50 {latency['p50']} ms, p95 {latency['p95']} ms; "
           f"{run['cases_per_s']} cases/s with {run['workers']} worker(s)", file=out)  # fmt: skip
