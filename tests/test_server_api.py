@@ -162,3 +162,27 @@ def test_assistants_store_and_crons_are_closed(server: ServerProcess) -> None:
         with pytest.raises(httpx.HTTPStatusError) as refused:
             attempt()
         assert refused.value.response.status_code == 403
+
+
+def test_history_and_a_fork_through_the_api_owner_only(server: ServerProcess) -> None:
+    """What the web chat's "edit and resend" does: the thread's history, then `update_state` on an
+    earlier checkpoint (marked `forked_from`) and a run on the thread, which goes on from there."""
+    owner, intruder = client(server, "USER123"), client(server, "USER456")
+    thread = owner.threads.create()["thread_id"]
+    say(owner, thread, "economy fare on FL123?")
+    say(owner, thread, "and business?")
+    history = owner.threads.get_history(thread, limit=10)
+    assert [h["values"]["path"][-1] for h in history] == ["finalize", "finalize"]  # one checkpoint per turn
+    first = history[-1]["checkpoint"]
+    with pytest.raises(httpx.HTTPStatusError) as refused:
+        intruder.threads.update_state(
+            thread, {"forked_from": first["checkpoint_id"]}, checkpoint=first, as_node="finalize"
+        )
+    assert refused.value.response.status_code == 404
+    owner.threads.update_state(
+        thread, {"forked_from": first["checkpoint_id"]}, checkpoint=first, as_node="finalize"
+    )
+    values = say(owner, thread, "what about FL456?")
+    assert "600.00" in values["reply"] and "not rewound" in values["reply"]
+    branches = owner.threads.get_history(thread, limit=10)
+    assert len(branches) == 4 and branches[1]["metadata"]["source"] == "update"

@@ -345,3 +345,73 @@ def test_the_chat_fits_a_phone_screen(browser, server) -> None:  # type: ignore[
         page.screenshot(path=str(SCREENSHOTS / "switchboard-web-phone-reopened.png"))
     finally:
         context.close()
+
+
+def test_edit_and_resend_makes_a_branch_and_the_arrows_switch(page, server, db) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    sign_in(page, server, "USER456")
+    page.click("#new-thread")
+    expect(send(page, "economy fare on FL123?").locator(".text")).to_contain_text("500.00")
+    expect(send(page, "and business?").locator(".text")).to_contain_text("1200.00")
+    assert page.locator("li.msg.assistant .steps").first.inner_text().startswith("ingest → router")
+
+    # Edit the second message: the conversation goes back to the first turn and goes on anew.
+    second = page.locator("li.msg.user").nth(1)
+    second.locator("button.edit").click()
+    second.locator("form.edit textarea").fill("what about FL456?")
+    before = page.locator("li.msg.assistant").count()
+    second.locator("form.edit button[type=submit]").click()
+    page.wait_for_timeout(200)
+    reply = finished_reply(page, before - 1)  # the old second turn left the screen
+    expect(reply.locator(".text")).to_contain_text("600.00")
+    expect(reply.locator(".text")).to_contain_text("not rewound")
+    expect(page.locator("li.msg.user")).to_have_count(2, timeout=WAIT_MS)
+    expect(page.locator("li.msg.user").nth(1).locator(".branch-position")).to_have_text("2 / 2")
+    page.screenshot(path=str(SCREENSHOTS / "switchboard-web-branches.png"))
+
+    # The arrows switch back to the first branch, where "and business?" was answered.
+    page.locator("li.msg.user").nth(1).get_by_title(re.compile("Previous branch")).click()
+    expect(page.locator("li.msg.user").nth(1).locator(".text")).to_have_text("and business?")
+    expect(page.locator("li.msg.assistant").nth(1).locator(".text")).to_contain_text("1200.00")
+    expect(page.locator("#status")).to_contain_text("earlier branch")
+    # A message there goes on from that branch (a fork from its last turn).
+    expect(send(page, "and economy?").locator(".text")).to_contain_text("500.00")
+    expect(page.locator("li.msg.user")).to_have_count(3)
+    expect(page.locator("li.msg.user").nth(1).locator(".text")).to_have_text("and business?")
+
+
+def test_a_confirmed_write_is_not_repeated_when_its_yes_is_resent(page, server, db) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    def applied() -> int:
+        with db.connect() as conn:
+            return int(conn.execute(text("select count(*) from applied_requests")).scalar_one())
+
+    sign_in(page, server, "USER456")
+    page.click("#new-thread")
+    first = free_seat(db, "FL123", "12A")
+    send(page, f"为 FL123 预订座位 {first}")
+    other = free_seat(db, "FL123", first)
+    send(page, f"把座位改为 {other}")
+    expect(page.locator("#confirm")).to_be_visible()
+    page.reload()  # reopened, the thread still waits for the answer (read from its history)
+    page.locator("button.thread", has_text=f"为 FL123 预订座位 {first}").click()
+    expect(page.locator("#confirm")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator("li.msg.assistant")).to_have_count(2)
+    click_answer(page, "#confirm-yes")
+    with db.connect() as conn:
+        sql = "select seat from bookings where user_id='USER456' and flight_number='FL123' and status='confirmed'"
+        assert list(conn.execute(text(sql)).scalars()) == [other]
+    done = applied()
+
+    # Edit the "yes" and send it again: the proposal was carried out on the first branch.
+    answer = page.locator("li.msg.user").last
+    answer.locator("button.edit").click()
+    before = page.locator("li.msg.assistant").count()
+    answer.locator("form.edit button[type=submit]").click()
+    page.wait_for_timeout(200)
+    reply = finished_reply(page, before - 1)
+    expect(reply.locator(".text")).to_contain_text("不会再做一次")
+    expect(reply.locator(".tool")).to_have_count(0)
+    assert applied() == done

@@ -99,6 +99,17 @@ export class Api {
     return this.request("POST", `/threads/${encodeURIComponent(threadId)}/history`, { limit: 200 });
   }
 
+  // A new branch of the thread from an earlier checkpoint: a checkpoint after it, marked
+  // `forked_from`, becomes the thread's newest, and the next run continues from there (the
+  // database is not rewound; the assistant's next reply says so).
+  forkAt(threadId, checkpointId) {
+    return this.request("POST", `/threads/${encodeURIComponent(threadId)}/state`, {
+      values: { forked_from: checkpointId },
+      checkpoint: { checkpoint_id: checkpointId },
+      as_node: "finalize",
+    });
+  }
+
   // One run on a thread: `payload` holds `input` (a new message) or `command` (a resume).
   async *streamRun(threadId, payload) {
     const response = await fetch(`${this.base}/threads/${encodeURIComponent(threadId)}/runs/stream`, {

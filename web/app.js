@@ -3,35 +3,11 @@
 // methods), never parsed as HTML.
 
 import { Api, ApiError } from "./api.js";
+import { buildTree } from "./branches.js";
+import { drawBranch, openEditor, turnControls } from "./branch_view.js";
+import { loadSpecialistNames, node, showMeta, showReply } from "./render.js";
 
 const KEY_STORAGE = "switchboard.apiKey";
-
-// Names of the nodes that answer besides the specialists; the specialists' own names come from
-// the server (specialists.json, generated from the specialist registry) when the page starts.
-const AGENTS = {
-  router: "Router · 路由",
-  input_guard: "Input guard · 输入防护",
-};
-
-async function loadSpecialistNames() {
-  try {
-    const response = await fetch("specialists.json", { cache: "no-cache" });
-    if (!response.ok) return;
-    for (const [agent, title] of Object.entries(await response.json())) {
-      AGENTS[agent] = `${title.en} · ${title.zh}`;
-    }
-  } catch {
-    // Without the names, badges show the agents' ids: nothing else depends on them.
-  }
-}
-
-const STATUS = {
-  completed: "completed · 已完成",
-  needs_info: "needs info · 需要更多信息",
-  awaiting_confirmation: "awaiting confirmation · 等待确认",
-  refused: "declined · 已婉拒",
-  failed: "not done · 未办理",
-};
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -54,16 +30,11 @@ const el = {
 
 let api = null;
 let threadId = null;
-let pending = null; // the interrupt the current thread waits on: {question, options}
+let pending = null; // what the thread waits on: {question, interrupt} (branch_view.js)
+let tree = null; // the open thread's checkpoints as turns and branches (branches.js)
+let shownLeaf = null; // the last checkpoint of the branch on screen (null: the thread's newest)
 let busy = false;
 let language = "zh"; // of the open conversation (state field `language`), for button answers
-
-function node(tag, className, text) {
-  const item = document.createElement(tag);
-  if (className) item.className = className;
-  if (text !== undefined) item.textContent = text;
-  return item;
-}
 
 function say(text, isError = false) {
   el.status.textContent = text;
@@ -89,9 +60,15 @@ function setBusy(value) {
 
 // ------------------------------------------------------------------ conversation rendering
 
-function addUser(text) {
+function addUser(text, turn = null) {
   const item = node("li", "msg user");
-  item.append(node("span", "who", "You · 您"), node("p", "text", text));
+  const body = node("p", "text", text);
+  item.append(node("span", "who", "You · 您"), body);
+  if (turn) {
+    // Earlier messages: edit and resend (a new branch), arrows between branches (branch_view.js).
+    const edit = () => !busy && openEditor(item, body, text, (edited) => !busy && resendFrom(turn, edited));
+    item.append(turnControls(tree, turn, { switchTo: showBranch, edit }));
+  }
   el.log.append(item);
   item.scrollIntoView({ block: "end" });
   return item;
@@ -110,83 +87,13 @@ function addAssistant() {
   return { item, head, steps, text, tools };
 }
 
-// A reply may hold tables as aligned text (what the terminal shows); the turn's `tables` field
-// carries each one as columns and rows plus that exact text. Where the text stands in the reply,
-// the chat shows a real <table> instead; the words around it stay words.
-function showReply(view, reply, tables) {
-  view.shown = reply;
-  view.text.replaceChildren();
-  const parts = [];
-  let rest = typeof reply === "string" ? reply : "";
-  for (const table of Array.isArray(tables) ? tables : []) {
-    const at = table && typeof table.text === "string" && table.text ? rest.indexOf(table.text) : -1;
-    if (at < 0) continue;
-    parts.push(rest.slice(0, at), table);
-    rest = rest.slice(at + table.text.length);
-  }
-  parts.push(rest);
-  for (const part of parts) {
-    if (typeof part !== "string") {
-      view.text.append(buildTable(part));
-      continue;
-    }
-    const words = part.replace(/^\n+|\n+$/g, "");
-    if (words) view.text.append(node("p", "prose", words));
-  }
-}
-
-function buildTable(table) {
-  const wrap = node("div", "table-wrap");
-  const element = document.createElement("table");
-  const head = element.createTHead().insertRow();
-  for (const column of table.columns || []) {
-    const cell = document.createElement("th");
-    cell.scope = "col";
-    cell.textContent = String(column);
-    head.append(cell);
-  }
-  const body = element.createTBody();
-  for (const row of table.rows || []) {
-    const line = body.insertRow();
-    for (const value of Array.isArray(row) ? row : []) line.insertCell().textContent = String(value ?? "");
-  }
-  wrap.append(element);
-  return wrap;
-}
-
-function showMeta(view, turn) {
-  view.head.replaceChildren();
-  if (turn.agent) {
-    const badge = node("span", "badge agent", AGENTS[turn.agent] || turn.agent);
-    badge.dataset.agent = turn.agent;
-    view.head.append(badge);
-  }
-  if (turn.intent) view.head.append(node("span", "badge intent", turn.intent));
-  if (turn.task_status) {
-    const badge = node("span", `badge status ${turn.task_status}`, STATUS[turn.task_status] || turn.task_status);
-    badge.dataset.status = turn.task_status;
-    view.head.append(badge);
-  }
-  if (turn.guardrail) view.head.append(node("span", "badge guard", `guard · 防护: ${turn.guardrail.name}`));
-  view.tools.replaceChildren();
-  for (const call of turn.tool_calls || []) {
-    const args = Object.entries(call.args || {})
-      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-      .join(", ");
-    // A tool that says no ("you already hold that seat", "the flight has left") is an expected
-    // answer the reply explains, not a failure of the assistant: shown as information.
-    const chip = node("li", call.ok ? "tool ok" : "tool declined", `${call.ok ? "✓" : "ℹ"} ${call.name}(${args})`);
-    if (!call.ok) chip.title = "Declined by the service; the reply says why · 服务未办理，原因见回复";
-    chip.dataset.tool = call.name;
-    view.tools.append(chip);
-  }
-}
-
-function showConfirmation(interrupt) {
-  pending = interrupt;
-  el.confirm.hidden = !interrupt;
-  if (interrupt) {
-    el.confirmQuestion.textContent = interrupt.question || "Confirm? · 确认吗？";
+// `waiting`: {question, interrupt}; `interrupt` is null when the proposal waits on a branch that
+// is not the thread's newest: a message answers it there (it cannot be resumed).
+function showConfirmation(waiting) {
+  pending = waiting;
+  el.confirm.hidden = !waiting;
+  if (waiting) {
+    el.confirmQuestion.textContent = waiting.question || "Confirm? · 确认吗？";
     el.yes.focus();
   }
 }
@@ -194,6 +101,7 @@ function showConfirmation(interrupt) {
 // ------------------------------------------------------------------ one run, streamed
 
 async function run(payload, userText) {
+  shownLeaf = null; // a run goes on from the thread's newest checkpoint (a fork made it so)
   addUser(userText);
   const view = addAssistant();
   view.item.setAttribute("aria-busy", "true");
@@ -249,10 +157,11 @@ async function run(payload, userText) {
     view.item.removeAttribute("aria-busy");
     view.item.scrollIntoView({ block: "end" });
     setBusy(false);
-    showConfirmation(interrupt);
+    showConfirmation(interrupt && { question: interrupt.question, interrupt });
     if (!interrupt) el.message.focus();
     refreshThreads();
   }
+  await loadTree(); // the new turn on its branch, with its controls
 }
 
 // The thread's saved state once the run has ended: with several server workers a stream can end
@@ -274,15 +183,41 @@ async function sendMessage(text) {
     const thread = await api.createThread({ title: text.slice(0, 60) });
     threadId = thread.thread_id;
   }
+  if (tree && shownLeaf && shownLeaf !== tree.head) {
+    await api.forkAt(threadId, shownLeaf); // the branch on screen goes on: a fork from its end
+    await run(messageInput(text), text);
+    return;
+  }
   // A thread waiting for a confirmation takes the next message as the answer (as the CLI does).
-  const payload = pending ? { command: { resume: text } } : { input: { messages: [{ role: "user", content: text }] } };
-  await run(payload, text);
+  await run(pending?.interrupt ? { command: { resume: text } } : messageInput(text), text);
+}
+
+function messageInput(text) {
+  return { input: { messages: [{ role: "user", content: text }] } };
+}
+
+// "Edit and resend": the conversation goes back to the point before `turn` and goes on with
+// `text` as a new branch. A first message has no point before it: a new conversation.
+async function resendFrom(turn, text) {
+  try {
+    if (!turn.parent) {
+      newThread();
+      await sendMessage(text);
+      return;
+    }
+    showBranch(turn.parent);
+    await api.forkAt(threadId, turn.parent);
+    await run(messageInput(text), text);
+  } catch (error) {
+    say(explain(error), true);
+  }
 }
 
 async function answer(approved) {
   if (!pending || busy) return;
   // The words travel with the button's answer so the reply stays in the conversation's language.
   const words = language === "en" ? (approved ? "yes" : "no") : approved ? "是" : "否";
+  if (!pending.interrupt) return sendMessage(words); // waiting on an earlier branch: a message
   await run({ command: { resume: { approved, text: words } } }, approved ? "Yes · 是" : "No · 否");
 }
 
@@ -384,43 +319,45 @@ function disarm(button) {
   button.textContent = "✕";
 }
 
-// Each reply's agent and tools, read from the checkpoint that ended its turn.
-function turnsByMessage(history) {
-  const byId = new Map();
-  for (const checkpoint of history) {
-    const values = checkpoint.values || {};
-    const last = (values.messages || []).at(-1);
-    if (last && last.type === "ai" && last.id && !byId.has(last.id)) byId.set(last.id, values);
+// The open thread's turns from its history (one checkpoint per turn), as the branch on screen.
+async function loadTree() {
+  if (!threadId) return;
+  try {
+    tree = buildTree(await api.threadHistory(threadId));
+    if (shownLeaf && !tree.nodes.has(shownLeaf)) shownLeaf = null;
+    if (!busy) showBranch(shownLeaf);
+  } catch (error) {
+    say(explain(error), true);
   }
-  return byId;
+}
+
+// Draw the branch that ends at `leaf` (null or the thread's newest: where it goes on).
+function showBranch(leaf) {
+  if (busy || !tree) return;
+  shownLeaf = leaf === tree.head ? null : leaf;
+  el.log.replaceChildren();
+  const shown = drawBranch(tree, shownLeaf, {
+    user: (text, turn) => addUser(text, turn),
+    assistant: (values) => {
+      const view = addAssistant();
+      showReply(view, values.reply || "", values.tables);
+      showMeta(view, values);
+      view.steps.textContent = (values.path || []).join(" → ");
+    },
+  });
+  showConfirmation(shown.waiting);
+  if (shown.note) say(shown.note);
 }
 
 async function openThread(id) {
   if (busy) return;
   try {
-    const [state, history] = await Promise.all([api.threadState(id), api.threadHistory(id)]);
     threadId = id;
-    language = state.values?.language || "zh";
-    el.log.replaceChildren();
-    const turns = turnsByMessage(history);
-    for (const message of state.values?.messages || []) {
-      const text = typeof message.content === "string" ? message.content : JSON.stringify(message.content);
-      if (message.type === "human") addUser(text);
-      else if (message.type === "ai") {
-        const view = addAssistant();
-        const turn = turns.get(message.id) || {};
-        showReply(view, text, turn.tables);
-        showMeta(view, turn);
-      }
-    }
-    const interrupts = state.interrupts || (state.tasks || []).flatMap((task) => task.interrupts || []);
-    if (interrupts.length) {
-      const view = addAssistant();
-      showReply(view, state.values?.reply || "", state.values?.tables);
-      showMeta(view, state.values || {});
-    }
-    showConfirmation(interrupts[0]?.value || null);
+    shownLeaf = null;
+    tree = buildTree(await api.threadHistory(id));
+    language = tree.nodes.get(tree.head)?.values?.language || "zh";
     say("");
+    showBranch(null);
     refreshThreads();
   } catch (error) {
     say(explain(error), true);
@@ -429,6 +366,8 @@ async function openThread(id) {
 
 function newThread() {
   threadId = null;
+  tree = null;
+  shownLeaf = null;
   language = "zh";
   el.log.replaceChildren();
   showConfirmation(null);
