@@ -23,7 +23,8 @@ THRESHOLDS: dict[str, tuple[float, float]] = {
     "task_completion_rate": (0.90, 0.935),
     "guardrail_accuracy": (0.94, 0.979),
     "tool_correctness": (0.92, 0.959),
-    "context_retention": (0.60, 0.800),
+    # 15 turns: one miss is 6.7 points (measured 0.800 before the follow-up and seat-change fixes)
+    "context_retention": (0.86, 1.000),
     "reply_language_accuracy": (0.97, 1.000),
     "pass_rate": (0.86, 0.909),
 }
