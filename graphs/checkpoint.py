@@ -4,7 +4,7 @@
 a `+driver`) -> `PostgresSaver` over a small psycopg pool (autocommit, as the saver requires);
 `memory://` -> `InMemorySaver` for tests. `open_async_checkpointer` is the async twin the
 LangGraph server uses. Replicas starting together migrate the PostgreSQL tables one at a time.
-With a `serde` (`graphs.encryption.checkpoint_serde`: keys configured) every stored value is
+With an encrypting `serde` (`graphs.encryption.serde_for`: keys configured) every stored value is
 encrypted; the PostgreSQL savers then also keep no plain value inline (`sealed_saver`).
 """
 
@@ -23,7 +23,7 @@ from langgraph.checkpoint.serde.base import SerializerProtocol
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from graphs.encryption import sealed_saver
+from graphs.encryption import is_sealing, sealed_saver
 from switchboard.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def open_checkpointer(
 
         kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
         with ConnectionPool(libpq_url(url), kwargs=kwargs, min_size=1, max_size=8, open=True) as pool:
-            cls = sealed_saver(PostgresSaver) if serde is not None else PostgresSaver
+            cls = sealed_saver(PostgresSaver) if is_sealing(serde) else PostgresSaver
             pg_saver = cls(pool, serde=serde)  # type: ignore[arg-type]  # a dict_row pool, as the saver reads it
             with pool.connection() as pg_conn:
                 _locked_setup(pg_conn, pg_saver)
@@ -157,7 +157,7 @@ async def open_async_checkpointer(
         async with AsyncConnectionPool(
             libpq_url(url), kwargs=kwargs, min_size=1, max_size=10, open=False
         ) as pool:
-            acls = sealed_saver(AsyncPostgresSaver) if serde is not None else AsyncPostgresSaver
+            acls = sealed_saver(AsyncPostgresSaver) if is_sealing(serde) else AsyncPostgresSaver
             pg_saver = acls(pool, serde=serde)  # type: ignore[arg-type]  # a dict_row pool, as the saver reads it
             async with pool.connection() as pg_conn:
                 await _async_locked_setup(pg_conn, pg_saver)

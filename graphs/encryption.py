@@ -5,7 +5,8 @@ protect new-key` makes one). The first key encrypts; every key decrypts, so a ke
 putting a new one first, running `switchboard protect migrate` (which re-writes every stored
 checkpoint with the new key) and then dropping the old one. Each ciphertext names its key by a
 short id (`aesgcm.<id>`), so a checkpoint whose key is gone fails with a clear error instead of
-garbage. Without keys, checkpoints are stored as LangGraph writes them (plain).
+garbage. Without keys, checkpoints are stored as LangGraph writes them (plain), and an encrypted
+one met without keys fails with the same kind of clear error (`PlainSerializer`).
 
 The PostgreSQL savers keep a checkpoint's plain values (strings, numbers) inline in a JSON
 column, outside the serializer: `seal_inline_values` wraps them so that they go through it (and
@@ -125,6 +126,19 @@ def seal_inline_values(checkpoint: Any) -> Any:
     return {**checkpoint, "channel_values": sealed}
 
 
+class PlainSerializer(JsonPlusSerializer):
+    """LangGraph's default serializer (no keys), which names the missing setting when it meets an
+    encrypted value instead of failing with "Unknown serialization type"."""
+
+    def loads_typed(self, data: tuple[str, bytes]) -> Any:
+        if is_encrypted(data[0]):
+            kid = data[0].rpartition(".")[2]
+            raise ConfigurationError(
+                f"a checkpoint is encrypted (key {kid}) but SWITCHBOARD_CHECKPOINT_KEYS is not set"
+            )
+        return super().loads_typed(data)
+
+
 def checkpoint_serde(raw_keys: str | None) -> SerializerProtocol | None:
     """The serializer for `SWITCHBOARD_CHECKPOINT_KEYS` (None: checkpoints stay plain)."""
     keys = parse_keys(raw_keys)
@@ -138,10 +152,15 @@ def is_encrypted(type_name: str) -> bool:
     return "+" in type_name
 
 
-def serde_for(settings: Any) -> SerializerProtocol | None:
-    """The checkpoint serializer of `settings` (`SWITCHBOARD_CHECKPOINT_KEYS`)."""
+def serde_for(settings: Any) -> SerializerProtocol:
+    """The checkpoint serializer of `settings` (`SWITCHBOARD_CHECKPOINT_KEYS`; plain without)."""
     keys = settings.checkpoint_keys
-    return checkpoint_serde(keys.get_secret_value() if keys is not None else None)
+    return checkpoint_serde(keys.get_secret_value() if keys is not None else None) or PlainSerializer()
+
+
+def is_sealing(serde: SerializerProtocol | None) -> bool:
+    """Whether `serde` encrypts (the PostgreSQL savers are then sealed: `sealed_saver`)."""
+    return isinstance(serde, SealingSerde)
 
 
 def sealed_saver(cls: type[Any]) -> type[Any]:

@@ -26,12 +26,11 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 from langgraph.checkpoint.serde.base import SerializerProtocol
-from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import make_url
 
 from graphs.checkpoint import libpq_url
-from graphs.encryption import checkpoint_serde, is_encrypted
+from graphs.encryption import PlainSerializer, checkpoint_serde, is_encrypted
 from switchboard.privacy import mask_deep, mask_text
 from switchboard.settings import Settings
 
@@ -80,7 +79,7 @@ def serializers(settings: Settings) -> tuple[SerializerProtocol, SerializerProto
     """(reader, writer): the reader opens plain and encrypted values alike."""
     keys = settings.checkpoint_keys.get_secret_value() if settings.checkpoint_keys else None
     encrypted = checkpoint_serde(keys)
-    plain = JsonPlusSerializer()
+    plain = PlainSerializer()
     return (encrypted or plain), (encrypted or plain)
 
 

@@ -23,6 +23,7 @@ from graphs.checkpoint import libpq_url
 from graphs.encryption import key_id, new_key
 from graphs.protect import migrate
 from graphs.runner import run_turn
+from switchboard.errors import ConfigurationError
 from switchboard.face import acting_face
 from switchboard.privacy import has_full_card_number
 from switchboard.settings import Settings
@@ -127,6 +128,14 @@ def test_a_conversation_stores_no_card_and_with_a_key_no_readable_text(
         values = graph.get_state({"configurable": {"thread_id": "t-rest"}}).values
         texts = [m.content for m in values["messages"] if isinstance(m, HumanMessage)]
     assert texts[0].startswith("FL123 的状态") and "**** 1111" in texts[0]
+
+
+def test_an_encrypted_conversation_read_without_keys_fails_with_one_clear_line(store: Store) -> None:
+    talk(store.with_keys(KEY_A), "t-locked", "FL123 的状态")
+    with pytest.raises(ConfigurationError, match="encrypted .* SWITCHBOARD_CHECKPOINT_KEYS is not set"):
+        talk(store.with_keys(None), "t-locked", "FL456 呢？")
+    with pytest.raises(ConfigurationError, match="SWITCHBOARD_CHECKPOINT_KEYS is not set"):
+        migrate(store.settings, engine_of(store))  # it cannot read them without the key
 
 
 def test_the_migration_masks_old_data_and_rotates_the_key(store: Store) -> None:
