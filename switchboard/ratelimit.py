@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Literal
 
 from limits import RateLimitItem, parse_many
@@ -104,3 +105,24 @@ class UserLimiter:
             return
         with self.running(user_id):
             yield
+
+
+def shared_limiter(settings: Settings) -> UserLimiter:
+    """The process's limiter for `settings`' limits: every command and server of one process
+    counts against the same windows (`memory://`), every process too with a `redis://` storage."""
+    return _shared(
+        settings.rate_limit_turns,
+        settings.rate_limit_calls,
+        settings.max_concurrent_turns,
+        settings.rate_limit_storage,
+    )
+
+
+@lru_cache(maxsize=8)
+def _shared(turns: str, calls: str, max_concurrent: int, storage: str) -> UserLimiter:
+    return UserLimiter(turns=turns, calls=calls, max_concurrent=max_concurrent, storage=storage)
+
+
+def clear_shared_limiters() -> None:
+    """Forget every shared limiter's counts (tests: each starts with empty windows)."""
+    _shared.cache_clear()

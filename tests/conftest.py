@@ -67,6 +67,14 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Each test starts with empty rate windows (the CLI's limiter lives as long as the process)."""
+    from switchboard.ratelimit import clear_shared_limiters
+
+    clear_shared_limiters()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "switchboard.db"

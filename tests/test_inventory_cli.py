@@ -57,3 +57,14 @@ def test_bad_input_is_one_line_on_stderr_and_exit_2(app_db, capsys, bad):
 def test_missing_question_exits_2(app_db, capsys):
     assert main(["sql"]) == 2
     assert "question is required" in capsys.readouterr().err
+
+
+def test_a_user_over_the_turn_rate_is_told_when_to_try_again(app_db, capsys, monkeypatch):
+    monkeypatch.setenv("SWITCHBOARD_RATE_LIMIT_TURNS", "2/minute")
+    get_settings.cache_clear()
+    assert main(["sql", "How many BYDs are in stock?"]) == 0
+    assert main(["sql", "How many BYDs are in stock?"]) == 0
+    capsys.readouterr()
+    assert main(["sql", "How many BYDs are in stock?"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("switchboard sql: error: too many turns: try again in ")

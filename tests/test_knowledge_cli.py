@@ -97,3 +97,15 @@ def test_bad_input_is_one_line_on_stderr_and_exit_2(
     captured = capsys.readouterr()
     assert code == 2 and captured.out == ""
     assert message in captured.err and captured.err.count("\n") == 1
+
+
+def test_a_user_over_the_turn_rate_is_told_when_to_try_again(
+    kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limited = Settings(openai_api_key=None, rate_limit_turns="1/minute", _env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setattr(search, "get_settings", lambda: limited)
+    assert cli.main(["search", "Can I bring my cat?"]) == 0
+    capsys.readouterr()
+    assert cli.main(["search", "Can I bring my cat?"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("switchboard search: error: too many turns: try again in ")

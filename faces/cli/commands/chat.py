@@ -57,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--json needs a message")
     if args.from_checkpoint is not None and not args.thread:
         raise InputError("--from needs the --thread the checkpoint belongs to")
-    from switchboard.ratelimit import UserLimiter
+    from switchboard.ratelimit import shared_limiter
 
-    limiter = UserLimiter.from_settings(settings)  # shared across processes with a redis:// storage
+    limiter = shared_limiter(settings)  # shared across processes with a redis:// storage
     message = None if args.message is None else _read_message(args.message)
     if message is not None and not message.strip():
         raise InputError("the message is empty")

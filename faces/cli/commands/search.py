@@ -55,8 +55,12 @@ def run(args: argparse.Namespace) -> int:
     if args.question is None:
         return 0
 
+    from switchboard.ratelimit import shared_limiter
+
     language = detect_language(args.question) or "en"
-    result = agent.answer(args.question, language)
+    # A knowledge question is a turn of the default user, limited like on every face.
+    with shared_limiter(settings).admit(settings.default_user_id, "turn"):
+        result = agent.answer(args.question, language)
     if args.json:
         payload = {"answer": result.answer, "sources": [s.model_dump() for s in result.sources]}
         print(json.dumps(payload, ensure_ascii=False))

@@ -4,7 +4,7 @@ Prints the reply (a sentence and a small table), or with --json one object:
 `{"sql", "columns", "rows", "attempts", "status", "reply"}` (CONTRACTS §2 plus status and reply;
 `sql` is null when nothing ran, e.g. a refused request). Exit codes: 0 answered; 1 understood but
 not answered (refused, needs_info, failed; the JSON/reply says why); 2 bad input (empty, longer
-than the limit, binary). An empty database is seeded with the 5,000-vehicle demo stock on first
+than the limit, binary) or over the rate limit ("too many turns: try again in N s"). An empty database is seeded with the 5,000-vehicle demo stock on first
 use so that a fresh clone works.
 """
 
@@ -52,8 +52,13 @@ def run(args: argparse.Namespace) -> int:
             f"switchboard sql: the inventory was empty; seeded {counts['vehicles']:,} demo vehicles",
             file=sys.stderr,
         )
+    from switchboard.ratelimit import shared_limiter
+
     agent = build_inventory_agent(settings, engine=engine, chat_model=build_chat_model(settings))
-    answer = agent.answer(question, detect_language(question) or "en")
+    # An inventory question is a turn of the default user (the CLI acts as it), limited like
+    # on every face; across processes with a redis:// SWITCHBOARD_RATE_LIMIT_STORAGE.
+    with shared_limiter(settings).admit(settings.default_user_id, "turn"):
+        answer = agent.answer(question, detect_language(question) or "en")
     if args.json:
         payload = {
             "sql": answer.sql,
