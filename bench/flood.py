@@ -1,13 +1,13 @@
 """Flood benchmark: does one key flooding the MCP HTTP server slow another key's turns?
 
 One server process (`switchboard mcp --transport http`, loopback, the default per-user limits,
-two API keys). Key B asks the assistant `--turns` questions one after another (at most one a
-second, within its limit), twice: alone
-(the baseline) and while key A floods the server from `--flooders` concurrent connections, each
-sending assistant turns as fast as the server answers them (bounded by `--flood-s` seconds and
-`--max-requests`). Reported: B's turn latency in both phases and their ratio (p50 and p95,
+two API keys). Key B asks the assistant `--turns` questions one after another (at most one every
+1.2 s, within its limit), twice: alone (the baseline) and while key A, from another process,
+floods the server from `--flooders` concurrent connections, each sending assistant turns as fast
+as the server answers them (bounded by `--flood-s` seconds and `--max-requests`). Reported: B's turn latency in both phases and their ratio (p50 and p95,
 measured in the same run), and how many of A's requests were served or refused (429 at the HTTP
-gate, or a "try again in N s" tool error).
+gate, or a "try again in N s" tool error; both answered after `SWITCHBOARD_RATE_LIMIT_DELAY_S`).
+Exit status 1 when B's p50 slowed by more than 2x (with the limits).
 
     python -m bench.flood [--turns 40] [--flooders 8] [--out var/bench/flood.json]
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -33,8 +34,10 @@ from bench.mcp import _free_port, _wait_for_http
 KEY_A, KEY_B = "flood-key-a-0123456789", "quiet-key-b-0123456789"
 HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 QUESTION_B = "FL123 的状态"
-# Key B keeps to the default turn rate (10 per 10 s): one turn at most every PACE_S seconds.
-PACE_S = 1.05
+# Key B keeps within the default turn rate (10 per 10 s) with a margin: one turn at most every
+# PACE_S seconds. The server counts a turn when it reads it, so a flood that delays one of B's
+# requests brings the next ones closer together on its clock (at 1.05 s, B was sometimes refused).
+PACE_S = 1.2
 QUESTIONS_A = ["FL456 delayed?", "how many BYD in stock", "可以带充电宝吗", "FL789 status"]
 
 
@@ -102,7 +105,7 @@ async def quiet_turns(url: str, turns: int, thread: str, pace_s: float = PACE_S)
     return latencies
 
 
-async def flood(url: str, flooders: int, stop: asyncio.Event, max_requests: int) -> dict[str, int]:
+async def flood(url: str, flooders: int, stop: Any, max_requests: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     sent = 0
 
@@ -120,18 +123,28 @@ async def flood(url: str, flooders: int, stop: asyncio.Event, max_requests: int)
     return counts
 
 
+def flood_process(url: str, flooders: int, stop: Any, max_requests: int, results: Any) -> None:
+    """The flood in its own process (a child of `measure`): key A is another client, so its
+    requests must not share key B's event loop, where they would slow B's measured turns on the
+    client side."""
+    results.put(asyncio.run(flood(url, flooders, stop, max_requests)))
+
+
 async def measure(url: str, turns: int, flooders: int, flood_s: float, max_requests: int) -> dict[str, Any]:
     await quiet_turns(url, 3, "warm-up", pace_s=0)  # models loaded, caches warm
     await asyncio.sleep(10)  # the warm-up's turns leave B's rate window
     alone = await quiet_turns(url, turns, "b-alone")
-    stop = asyncio.Event()
-    flooding = asyncio.create_task(flood(url, flooders, stop, max_requests))
-    await asyncio.sleep(1.0)  # the flood is under way before B starts
+    spawn = multiprocessing.get_context("spawn")
+    stop, results = spawn.Event(), spawn.Queue()
+    flooding = spawn.Process(target=flood_process, args=(url, flooders, stop, max_requests, results))
+    flooding.start()
+    await asyncio.sleep(3.0)  # the child has started and the flood is under way before B starts
     try:
         during = await asyncio.wait_for(quiet_turns(url, turns, "b-flood"), flood_s)
     finally:
         stop.set()
-    counts = await flooding
+    counts = await asyncio.to_thread(results.get, True, 60)
+    await asyncio.to_thread(flooding.join, 30)
     return {
         "turns": turns,
         "flooders": flooders,

@@ -8,6 +8,9 @@ Two kinds of request, each with its own rate (limits' notation, several joined b
     call   anything else a client asks a server (`SWITCHBOARD_RATE_LIMIT_CALLS`)
 
 and at most `SWITCHBOARD_MAX_CONCURRENT_TURNS` turns of one user running at once in a process.
+The servers answer a refused request only after `SWITCHBOARD_RATE_LIMIT_DELAY_S` (at most its
+Retry-After; `UserLimiter.pause`): a flood from clients that wait for each answer is slowed to
+about one request per connection per second, so refusing it costs the server little.
 Counters live in `SWITCHBOARD_RATE_LIMIT_STORAGE`: `memory://` (one process) or `redis://host:port`
 (shared by every worker and face). A refused request raises `RateLimited`, whose message says when
 to try again ("too many requests: try again in 7 s"); the HTTP faces answer 429 with Retry-After.
@@ -15,6 +18,7 @@ to try again ("too many requests: try again in 7 s"); the HTTP faces answer 429 
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
@@ -45,6 +49,7 @@ class UserLimiter:
         max_concurrent: int,
         storage: str = "memory://",
         namespace: str = "sb",
+        refusal_delay_s: float = 0.0,
     ) -> None:
         try:
             self.rates: dict[str, list[RateLimitItem]] = {
@@ -56,6 +61,7 @@ class UserLimiter:
             raise ConfigurationError(f"bad rate limit setting: {exc}") from exc
         self.max_concurrent = max_concurrent
         self.namespace = namespace
+        self.refusal_delay_s = refusal_delay_s
         self._running: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -67,6 +73,7 @@ class UserLimiter:
             max_concurrent=settings.max_concurrent_turns,
             storage=settings.rate_limit_storage,
             namespace=namespace,
+            refusal_delay_s=settings.rate_limit_delay_s,
         )
 
     def hit(self, user_id: str, kind: Kind = "call") -> None:
@@ -80,6 +87,10 @@ class UserLimiter:
     def retry_after(self, rate: RateLimitItem, user_id: str, kind: Kind) -> int:
         stats = self._limiter.get_window_stats(rate, self.namespace, kind, user_id)
         return max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def pause(self, refused: RateLimited) -> None:
+        """Wait before answering a refused request (`refusal_delay_s`, at most its Retry-After)."""
+        await asyncio.sleep(min(float(refused.retry_after_s), self.refusal_delay_s))
 
     @contextmanager
     def running(self, user_id: str) -> Iterator[None]:

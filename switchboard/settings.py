@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     max_concurrent_turns: int = Field(default=2, ge=1)
     # Where the counters live: `memory://` (per process) or `redis://host:port` (shared by workers).
     rate_limit_storage: str = "memory://"
+    # The servers answer a refused request after this long (at most its Retry-After): a client
+    # that retries at once is slowed to about one request per connection per second, instead
+    # of costing the server a refusal as fast as it can send (0: answer at once).
+    rate_limit_delay_s: float = Field(default=1.0, ge=0.0, le=10.0)
 
     # Checkpoints encrypted at rest (LangGraph's EncryptedSerializer, AES-256-GCM): comma-separated
     # base64 keys of 32 bytes; the first encrypts, every one decrypts (rotation). Unset: plain.

@@ -215,3 +215,24 @@ def test_workers_share_the_limits_through_redis() -> None:
     with pytest.raises(RateLimited, match="try again in"):
         two.hit("USER123", "turn")
     two.hit("USER456", "turn")  # another user's count is apart
+
+
+def test_a_refusal_is_answered_after_the_configured_delay_at_most_its_retry_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    from switchboard.errors import RateLimited
+    from switchboard.ratelimit import UserLimiter
+
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    limiter = UserLimiter(turns="1/minute", calls="1/minute", max_concurrent=1, refusal_delay_s=2.0)
+    asyncio.run(limiter.pause(RateLimited(30)))
+    asyncio.run(limiter.pause(RateLimited(1)))
+    asyncio.run(UserLimiter(turns="1/minute", calls="1/minute", max_concurrent=1).pause(RateLimited(30)))
+    assert waited == [2.0, 1.0, 0.0]

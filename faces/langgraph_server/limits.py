@@ -4,7 +4,8 @@ langgraph-api applies the custom app's middleware to every route, its API includ
 where a flood from one key stops: each request with a known key counts against its user's
 limits (`switchboard.ratelimit`), a run (POST `.../runs`, `.../runs/wait`, `.../runs/stream`) as a
 turn, anything else as a call. A waited or streamed run holds one of the user's concurrent-turn
-slots while it runs. A request over a limit gets 429 with Retry-After and a one-line reason; a
+slots while it runs. A request over a limit gets 429 with Retry-After and a one-line reason (after
+`SWITCHBOARD_RATE_LIMIT_DELAY_S`: a client retrying at once is slowed down); a
 request without a known key goes on to the server's auth, which answers 401.
 """
 
@@ -71,6 +72,7 @@ class UserLimits:
                     await self.app(scope, receive, send)
                 return
         except RateLimited as exc:
+            await gate.pause(exc)
             await too_many(exc)(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -65,6 +65,7 @@ class SwitchboardMCP(FastMCP):
                     limits.enter_context(self.desk.limiter.admit(user, self.desk.tool_kind(name)))
                 result: Any = await super().call_tool(name, arguments)
         except RateLimited as exc:
+            await self.desk.limiter.pause(exc)  # a client retrying at once is slowed down
             return error_result(str(exc), encode_error(exc))
         except FastMCPToolError as exc:
             return guard_result(tool_error_result(name, exc), own_text)

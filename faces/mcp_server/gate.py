@@ -78,6 +78,7 @@ class HttpGate:
             try:
                 self.limiter.hit(caller.user_id, "call")
             except RateLimited as exc:
+                await self.limiter.pause(exc)
                 await too_many(exc)(scope, receive, send)
                 return
         if scope.get("method") == "POST":
