@@ -61,6 +61,46 @@ def plant_other_users_data(engine) -> None:  # type: ignore[no-untyped-def]
         )
 
 
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The application database of `engine` and `settings` below: SQLite unless a test asks."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def engine(backend: str, seeded_sqlite, db_path):  # type: ignore[no-untyped-def]
+    """The conftest's seeded SQLite copy, or a seeded throwaway PostgreSQL database."""
+    from tests.conftest import throwaway_pg_database
+    from tests.helpers import sqlite_copy
+    from tools.db import make_engine
+    from tools.inventory.seed import seed_inventory
+    from tools.seed import seed_airline
+
+    if backend == "sqlite":
+        engine = sqlite_copy(seeded_sqlite, db_path)
+        yield engine
+        engine.dispose()
+        return
+    with throwaway_pg_database() as url:
+        engine = make_engine(url)
+        seed_airline(engine)
+        seed_inventory(engine, 1000)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def settings(engine, tmp_path):  # type: ignore[no-untyped-def]
+    from switchboard.settings import Settings
+
+    return Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        checkpoint_url=f"sqlite:///{tmp_path / 'checkpoints.db'}",
+        openai_api_key=None,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
 def leaks(payload: str) -> list[str]:
     found = []
     if has_full_card_number(payload):
@@ -71,6 +111,7 @@ def leaks(payload: str) -> list[str]:
     return found
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 def test_every_tool_and_resource_returns_no_full_card_and_no_other_users_data(make_server, engine) -> None:  # type: ignore[no-untyped-def]
     plant_other_users_data(engine)
 
@@ -98,6 +139,7 @@ def test_every_tool_and_resource_returns_no_full_card_and_no_other_users_data(ma
     assert stored and all(not has_full_card_number(row[0]) and "13812345678" not in row[0] for row in stored)
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 def test_a_card_number_in_any_argument_never_reaches_the_services(make_server, engine) -> None:  # type: ignore[no-untyped-def]
     result = call(make_server(), "file_complaint", {"text": "扣款卡号 4111.1111.1111.1111 重复扣费"})
     assert "**** 1111" in result.structuredContent["text"]

@@ -1,12 +1,12 @@
 """Data protection on the LangGraph server: every endpoint walked with PII planted, masked run
-input, encrypted checkpoints, and 429 with Retry-After for a key over its limit."""
+input, checkpoints (encrypted with a key), and 429 with Retry-After for a key over its limit; on
+SQLite with a checkpoint key and on PostgreSQL without one."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,13 @@ from langgraph_sdk import get_sync_client
 
 from bench.server_process import ServerProcess
 from graphs.encryption import new_key
+from switchboard.settings import Settings
+from tests.conftest import throwaway_pg_database
 from tests.helpers import server_on_seeded_copy
+from tests.test_protection_at_rest import stored_bytes
+from tools.db import make_engine
+from tools.inventory.seed import seed_inventory
+from tools.seed import seed_airline
 
 KEYS = {"USER123": "key-walk-123", "USER456": "key-walk-456", "USER789": "key-walk-789"}
 CARD = "4111 1111 1111 1111"
@@ -24,12 +30,40 @@ OTHER_CARD = "5500 0055 5555 5559"
 OTHER_MARKER = "other-users-secret-marker"
 
 
-@pytest.fixture(scope="module")
-def server(seeded_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+@dataclass(frozen=True)
+class Walked:
+    """A server of the walk and where it keeps its checkpoints."""
+
+    process: ServerProcess
+    checkpoint_url: str
+    encrypted: bool
+
+
+# SQLite with a checkpoint key, and PostgreSQL without one: both databases, both ways.
+@pytest.fixture(scope="module", params=["sqlite-encrypted", "postgresql-plain"])
+def walked(
+    request: pytest.FixtureRequest, seeded_sqlite: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Walked]:
     workdir = tmp_path_factory.mktemp("server-walk")
-    extra = {"SWITCHBOARD_CHECKPOINT_KEYS": new_key(), "SWITCHBOARD_RATE_LIMIT_TURNS": "12/minute"}
-    with server_on_seeded_copy(seeded_sqlite, workdir, KEYS, extra) as process:
-        yield process
+    extra = {"SWITCHBOARD_RATE_LIMIT_TURNS": "12/minute"}
+    if request.param == "sqlite-encrypted":
+        extra["SWITCHBOARD_CHECKPOINT_KEYS"] = new_key()
+        with server_on_seeded_copy(seeded_sqlite, workdir, KEYS, extra) as process:
+            yield Walked(process, f"sqlite:///{workdir / 'checkpoints.db'}", encrypted=True)
+        return
+    with throwaway_pg_database() as url:
+        engine = make_engine(url)
+        seed_airline(engine)
+        seed_inventory(engine, 1000)
+        engine.dispose()
+        extra |= {"SWITCHBOARD_DATABASE_URL": url, "SWITCHBOARD_CHECKPOINT_URL": url}
+        with server_on_seeded_copy(seeded_sqlite, workdir, KEYS, extra) as process:
+            yield Walked(process, url, encrypted=False)
+
+
+@pytest.fixture
+def server(walked: Walked) -> ServerProcess:
+    return walked.process
 
 
 def client(server: ServerProcess, user: str) -> Any:
@@ -97,17 +131,17 @@ def test_every_endpoint_returns_no_full_card_and_no_other_users_data(server: Ser
     assert "FL123" in values["reply"]
 
 
-def test_checkpoints_on_disk_hold_no_readable_text(server: ServerProcess) -> None:
-    me = client(server, "USER123")
+def test_checkpoints_on_disk_hold_no_card_and_with_a_key_no_readable_text(walked: Walked) -> None:
+    me = client(walked.process, "USER123")
     thread = me.threads.create()["thread_id"]
-    say(me, thread, "disk-check-marker FL789 status")
-    with closing(sqlite3.connect(server.workdir / "checkpoints.db")) as conn:
-        raw = b"".join(
-            bytes(v) if isinstance(v, bytes) else str(v).encode()
-            for table, col in (("checkpoints", "checkpoint"), ("writes", "value"))
-            for (v,) in conn.execute(f"SELECT {col} FROM {table}")
-        )
-    assert raw and b"disk-check-marker" not in raw and b"FL789" not in raw
+    say(me, thread, f"disk-check-marker FL789 status, card {CARD}")
+    settings = Settings(checkpoint_url=walked.checkpoint_url, _env_file=None)  # type: ignore[call-arg]
+    raw = stored_bytes(settings)
+    assert raw and CARD.encode() not in raw and CARD.replace(" ", "").encode() not in raw
+    if walked.encrypted:
+        assert b"disk-check-marker" not in raw and b"FL789" not in raw
+    else:  # plain: the same check does see text that is there
+        assert b"disk-check-marker" in raw
 
 
 def test_a_key_over_its_turn_rate_gets_429_with_retry_after(server: ServerProcess) -> None:
