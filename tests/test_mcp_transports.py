@@ -3,6 +3,7 @@ requests for the Host/Origin/token checks), plus the command line's refusals."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -227,6 +228,39 @@ def test_stdio_subprocess_session(process_env) -> None:  # type: ignore[no-untyp
     assert answer.structuredContent["found"] is True
     assert ask.structuredContent["task_status"] == "awaiting_confirmation"
     assert done.structuredContent["task_status"] == "completed"
+
+
+def test_stdio_answers_bad_lines_with_one_line_and_goes_on(process_env) -> None:  # type: ignore[no-untyped-def]
+    bad_lines = [
+        b"\xff\xfe garbage",
+        b'{"jsonrpc": "2.0",',
+        b'{"jsonrpc": "2.0", "id": {"x": 1}, "method": 5}',
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "faces.cli.main", "mcp", "--transport", "stdio"],
+        env=process_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    lines = [json.dumps(INITIALIZE).encode(), b'{"jsonrpc": "2.0", "method": "notifications/initialized"}']
+    lines += [*bad_lines, b'{"jsonrpc": "2.0", "id": 8, "method": "ping"}', b"\xff"]
+    proc.stdin.write(b"\n".join(lines) + b"\n")
+    proc.stdin.flush()
+    received = []
+    while not any(m.get("id") == 8 for m in received):  # the ping after the bad lines is answered
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read() if proc.stderr else "stdout closed"
+        received.append(json.loads(line))
+    proc.stdin.close()  # the client goes away with a notice about the last bad line pending
+    received += [json.loads(line) for line in proc.stdout.read().splitlines()]
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert proc.wait(timeout=60) == 0 and "Traceback" not in stderr
+    notices = [m["params"]["data"] for m in received if m.get("method") == "notifications/message"]
+    assert len(notices) >= len(bad_lines) and all("\n" not in n and len(n) < 300 for n in notices)
+    assert notices[0].startswith("Parse error") and notices[2].startswith("Invalid Request")
+    assert "Internal Server Error" not in json.dumps(received)
 
 
 def test_cli_refuses_a_public_bind_without_keys(process_env) -> None:  # type: ignore[no-untyped-def]

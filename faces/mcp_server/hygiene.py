@@ -8,6 +8,11 @@ whole pydantic error) gets HTTP 400 with a JSON-RPC error of one short line; a b
 `QuietDisconnects` is a logging filter for the SDK's loggers: a client that goes away while its
 SSE stream is open is logged as one line ("client disconnected ..."), not as a traceback
 ("Error in standalone SSE writer"); any other error keeps its traceback.
+
+On stdio, `screened` stands between the SDK's line reader and the server: a line that is not a
+JSON-RPC message gets a one-line error notification ("Parse error: ..."; the SDK sent "Internal
+Server Error" and, when stdin closed while that notice was pending, exited with a traceback), and
+the server only ever sees messages.
 """
 
 from __future__ import annotations
@@ -17,11 +22,15 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import anyio
-from mcp.types import JSONRPCMessage
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from mcp.shared.message import SessionMessage
+from mcp.types import JSONRPCMessage, JSONRPCNotification
 from pydantic import ValidationError
 from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse
 from starlette.types import Message, Receive
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
 PARSE_ERROR = -32700
@@ -136,3 +145,38 @@ def quiet_disconnects() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, QuietDisconnects) for f in logger.filters):
             logger.addFilter(QuietDisconnects())
+
+
+def line_problem(exc: Exception) -> str:
+    """One short line for a stdio line the SDK could not read as a JSON-RPC message."""
+    errors = exc.errors() if isinstance(exc, ValidationError) else []
+    if errors and errors[0].get("type") == "json_invalid":
+        return "Parse error: the line is not valid JSON (one JSON-RPC message per line, in UTF-8)"
+    return (
+        "Invalid Request: the line is not a JSON-RPC 2.0 request, notification or response "
+        '(needs "jsonrpc": "2.0", a string "method" and an id that is a string or an integer)'
+    )
+
+
+async def screened(
+    read: MemoryObjectReceiveStream[SessionMessage | Exception],
+    write: MemoryObjectSendStream[SessionMessage],
+    to_server: MemoryObjectSendStream[SessionMessage | Exception],
+) -> None:
+    """Hand the stdio reader's messages on to the server; answer bad lines (module docstring)."""
+    async with to_server:
+        async for item in read:
+            if not isinstance(item, Exception):
+                await to_server.send(item)
+                continue
+            problem = line_problem(item)
+            log.info("stdio: %s", problem)
+            notice = JSONRPCNotification(
+                jsonrpc="2.0",
+                method="notifications/message",
+                params={"level": "error", "logger": "switchboard.stdio", "data": problem},
+            )
+            try:
+                await write.send(SessionMessage(JSONRPCMessage(notice)))
+            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                return  # the client went away: nothing left to tell it

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 
 import anyio
 from mcp.server.stdio import stdio_server
+from mcp.shared.message import SessionMessage
 from starlette.types import ASGIApp
 
 from faces.mcp_server.assembly import DEFAULT_HTTP_PORT, HTTP_PATH, SwitchboardMCP, open_server
 from faces.mcp_server.gate import check_http_config, http_app
-from faces.mcp_server.hygiene import quiet_disconnects
+from faces.mcp_server.hygiene import quiet_disconnects, screened
 from faces.mcp_server.security import host_header_name
 from switchboard.errors import ConfigurationError
 from switchboard.settings import Settings
@@ -93,7 +94,10 @@ async def serve_stdio(server: SwitchboardMCP, stdout: io.TextIOWrapper) -> None:
     # FastMCP.run_stdio_async always writes to sys.stdout; the lowlevel server takes our stream.
     lowlevel = server._mcp_server
     async with stdio_server(stdout=anyio.wrap_file(stdout)) as (read, write):
-        await lowlevel.run(read, write, lowlevel.create_initialization_options())
+        to_server, from_reader = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+        async with anyio.create_task_group() as group:
+            group.start_soon(screened, read, write, to_server)  # bad lines answered, not passed on
+            await lowlevel.run(from_reader, write, lowlevel.create_initialization_options())
 
 
 def run_stdio(settings: Settings) -> None:
