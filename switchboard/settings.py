@@ -129,6 +129,25 @@ class Settings(BaseSettings):
     web_search_timeout_s: float = Field(default=8.0, gt=0)
     web_search_max_results: int = Field(default=3, ge=1, le=10)
 
+    # Voice (`switchboard voice`, the web chat's microphone). `auto`: the OpenAI-compatible audio API
+    # when `audio_base_url` is set, else the offline engine (Whisper from the `voice` dependency
+    # group for speech-to-text, Debian's espeak-ng for text-to-speech); `off` turns one side off.
+    stt_engine: Literal["auto", "api", "whisper", "off"] = "auto"
+    tts_engine: Literal["auto", "api", "espeak", "off"] = "auto"
+    # The audio API's server and key (default: the chat model's OPENAI_BASE_URL and OPENAI_API_KEY).
+    audio_base_url: str | None = None
+    audio_api_key: SecretStr | None = None
+    stt_model: str = "whisper-1"
+    tts_model: str = "tts-1"
+    tts_voice: str = "alloy"
+    audio_timeout_s: float = Field(default=30.0, gt=0)
+    # A CTranslate2 Whisper model directory; unset: the multilingual base model of the voice group.
+    whisper_model_dir: Path | None = None
+    whisper_compute_type: str = "int8"
+    # Longest recording accepted (seconds of speech, and bytes of the file as sent).
+    max_audio_seconds: float = Field(default=60.0, gt=0)
+    max_audio_bytes: int = Field(default=10_000_000, ge=1_000)
+
     @property
     def web_search_enabled(self) -> bool:
         return self.tavily_api_key is not None and bool(self.tavily_api_key.get_secret_value())

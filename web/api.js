@@ -110,6 +110,28 @@ export class Api {
     });
   }
 
+  // Speech to text: the recording as the body, its type as Content-Type.
+  async transcribe(blob) {
+    const response = await fetch(`${this.base}/voice/transcribe`, {
+      method: "POST",
+      headers: { "Content-Type": blob.type || "application/octet-stream", Authorization: `Bearer ${this.key}` },
+      body: blob,
+    });
+    if (!response.ok) throw await errorOf(response);
+    return response.json();
+  }
+
+  // Text to speech: a WAV blob.
+  async speak(text) {
+    const response = await fetch(`${this.base}/voice/speak`, {
+      method: "POST",
+      headers: this.headers(),
+      body: JSON.stringify({ text }),
+    });
+    if (!response.ok) throw await errorOf(response);
+    return response.blob();
+  }
+
   // One run on a thread: `payload` holds `input` (a new message) or `command` (a resume).
   async *streamRun(threadId, payload) {
     const response = await fetch(`${this.base}/threads/${encodeURIComponent(threadId)}/runs/stream`, {

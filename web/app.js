@@ -6,6 +6,7 @@ import { Api, ApiError } from "./api.js";
 import { buildTree } from "./branches.js";
 import { drawBranch, openEditor, turnControls } from "./branch_view.js";
 import { loadSpecialistNames, node, showMeta, showReply } from "./render.js";
+import { setupVoice } from "./voice.js";
 
 const KEY_STORAGE = "switchboard.apiKey";
 
@@ -26,6 +27,7 @@ const el = {
   composer: $("composer"),
   message: $("message"),
   send: $("send"),
+  mic: $("mic"),
 };
 
 let api = null;
@@ -52,6 +54,7 @@ function explain(error) {
 function setBusy(value) {
   busy = value;
   el.send.disabled = value || !api;
+  el.mic.disabled = value || !api;
   el.yes.disabled = value;
   el.no.disabled = value;
   el.newThread.disabled = value || !api;
@@ -60,10 +63,10 @@ function setBusy(value) {
 
 // ------------------------------------------------------------------ conversation rendering
 
-function addUser(text, turn = null) {
-  const item = node("li", "msg user");
+function addUser(text, turn = null, spoken = false) {
+  const item = node("li", spoken ? "msg user spoken" : "msg user");
   const body = node("p", "text", text);
-  item.append(node("span", "who", "You · 您"), body);
+  item.append(node("span", "who", spoken ? "You (spoken) · 您（语音）" : "You · 您"), body);
   if (turn) {
     // Earlier messages: edit and resend (a new branch), arrows between branches (branch_view.js).
     const edit = () => !busy && openEditor(item, body, text, (edited) => !busy && resendFrom(turn, edited));
@@ -100,9 +103,10 @@ function showConfirmation(waiting) {
 
 // ------------------------------------------------------------------ one run, streamed
 
-async function run(payload, userText) {
+// Returns the reply's text once the run has ended ("—" when it failed).
+async function run(payload, userText, spoken = false) {
   shownLeaf = null; // a run goes on from the thread's newest checkpoint (a fork made it so)
-  addUser(userText);
+  addUser(userText, null, spoken);
   const view = addAssistant();
   view.item.setAttribute("aria-busy", "true");
   view.steps.textContent = "…";
@@ -112,6 +116,7 @@ async function run(payload, userText) {
   const seen = [];
   const turn = {};
   let interrupt = null;
+  let replyText = "—";
   try {
     for await (const { event, data } of api.streamRun(threadId, payload)) {
       if (event === "error") throw new Error(data?.message || data?.error || "run failed");
@@ -127,6 +132,7 @@ async function run(payload, userText) {
               if (field in update) turn[field] = update[field];
             }
             if (typeof update.reply === "string" && update.reply && step === "finalize") {
+              replyText = update.reply;
               showReply(view, update.reply, turn.tables);
             }
           }
@@ -144,14 +150,19 @@ async function run(payload, userText) {
           guardrail: data.guardrail,
           tables: data.tables,
         });
-        if (typeof data.reply === "string") showReply(view, data.reply, data.tables);
+        if (typeof data.reply === "string") {
+          replyText = data.reply;
+          showReply(view, data.reply, data.tables);
+        }
         showMeta(view, turn);
       }
     }
     interrupt = (await settle(view, turn)) || interrupt;
+    if (typeof view.savedReply === "string") replyText = view.savedReply;
     say("");
   } catch (error) {
     view.text.textContent = "—";
+    replyText = "—";
     say(explain(error), true);
   } finally {
     view.item.removeAttribute("aria-busy");
@@ -162,6 +173,7 @@ async function run(payload, userText) {
     refreshThreads();
   }
   await loadTree(); // the new turn on its branch, with its controls
+  return replyText;
 }
 
 // The thread's saved state once the run has ended: with several server workers a stream can end
@@ -170,6 +182,7 @@ async function run(payload, userText) {
 async function settle(view, turn) {
   const state = await api.threadState(threadId);
   const values = state.values || {};
+  if (typeof values.reply === "string") view.savedReply = values.reply;
   if (typeof values.reply === "string" && values.reply !== view.shown) {
     showReply(view, values.reply, values.tables);
     showMeta(view, Object.assign(turn, { agent: values.agent, intent: values.intent, task_status: values.task_status, tool_calls: values.tool_calls, guardrail: values.guardrail }));
@@ -178,18 +191,17 @@ async function settle(view, turn) {
   return interrupts.length ? interrupts[0].value || {} : null;
 }
 
-async function sendMessage(text) {
+async function sendMessage(text, { spoken = false } = {}) {
   if (!threadId) {
     const thread = await api.createThread({ title: text.slice(0, 60) });
     threadId = thread.thread_id;
   }
   if (tree && shownLeaf && shownLeaf !== tree.head) {
     await api.forkAt(threadId, shownLeaf); // the branch on screen goes on: a fork from its end
-    await run(messageInput(text), text);
-    return;
+    return run(messageInput(text), text, spoken);
   }
   // A thread waiting for a confirmation takes the next message as the answer (as the CLI does).
-  await run(pending?.interrupt ? { command: { resume: text } } : messageInput(text), text);
+  return run(pending?.interrupt ? { command: { resume: text } } : messageInput(text), text, spoken);
 }
 
 function messageInput(text) {
@@ -438,6 +450,7 @@ function start() {
       el.composer.requestSubmit();
     }
   });
+  setupVoice({ button: el.mic, getApi: () => api, isBusy: () => busy, sendMessage, say, explain });
   useKey(localStorage.getItem(KEY_STORAGE));
 }
 

@@ -2,7 +2,8 @@
 
 The page is static (HTML, CSS, ES modules in `web/`) and talks to the server's own HTTP API with
 the user's API key; these routes only serve the files (and the specialists' display names, from
-the registry), so they need no key themselves. Responses
+the registry), so they need no key themselves; the voice routes (`voice_routes`: speech to text
+and back) need the user's key. Responses
 carry a strict Content-Security-Policy: scripts and styles from this origin only, API calls to this
 origin only.
 
@@ -28,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from faces.langgraph_server.limits import UserLimits
+from faces.langgraph_server.voice_routes import voice_routes
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 UI_PREFIX = "/ui"
@@ -35,7 +37,8 @@ UI_PREFIX = "/ui"
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        "img-src 'self' data:; media-src 'self' blob:; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'"
     ),
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -102,6 +105,7 @@ app = Starlette(
     routes=[
         Route(UI_PREFIX, to_ui),
         Route(f"{UI_PREFIX}/specialists.json", specialist_names),
+        *voice_routes(UI_PREFIX),
         Mount(UI_PREFIX, app=StaticFiles(directory=WEB_DIR, html=True), name="ui"),
     ],
     middleware=[Middleware(UiHeaders), Middleware(UserLimits)],

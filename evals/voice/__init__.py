@@ -1,0 +1,1 @@
+"""The voice pipeline's evaluation: a bilingual sentence set through TTS, STT and the assistant."""
