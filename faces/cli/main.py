@@ -17,7 +17,20 @@ from switchboard.face import acting_face
 from switchboard.logs import configure_logging
 from switchboard.settings import get_settings
 
-COMMANDS = ("chat", "history", "voice", "seed", "sql", "search", "eval", "mcp", "bench", "gc", "audit", "protect")
+COMMANDS = (
+    "chat",
+    "history",
+    "voice",
+    "seed",
+    "sql",
+    "search",
+    "eval",
+    "mcp",
+    "bench",
+    "gc",
+    "audit",
+    "protect",
+)
 
 
 class _Parser(argparse.ArgumentParser):
