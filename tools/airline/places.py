@@ -133,7 +133,8 @@ def _names() -> dict[str, tuple[Place, str]]:
 def _pattern() -> re.Pattern[str]:
     # A Latin name (or code) must be a whole word ("PEK" is not in "PEK123"); a Chinese one needs
     # no boundary, since Chinese runs words and numbers together ("上海3000元以内"). Longest first.
-    latin, chinese = [], []
+    latin: list[str] = []
+    chinese: list[str] = []
     for name in sorted(_names(), key=len, reverse=True):
         ends = name[:1] + name[-1:]
         (latin if any(c.isascii() and c.isalnum() for c in ends) else chinese).append(_escaped(name))
