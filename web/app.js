@@ -64,9 +64,10 @@ function setBusy(value) {
 // ------------------------------------------------------------------ conversation rendering
 
 function addUser(text, turn = null, spoken = false) {
-  const item = node("li", spoken ? "msg user spoken" : "msg user");
+  const item = node("li", "msg user");
   const body = node("p", "text", text);
-  item.append(node("span", "who", spoken ? "You (spoken) · 您（语音）" : "You · 您"), body);
+  item.append(node("span", "who", "You · 您"), body);
+  if (spoken) markSpoken(item);
   if (turn) {
     // Earlier messages: edit and resend (a new branch), arrows between branches (branch_view.js).
     const edit = () => !busy && openEditor(item, body, text, (edited) => !busy && resendFrom(turn, edited));
@@ -75,6 +76,12 @@ function addUser(text, turn = null, spoken = false) {
   el.log.append(item);
   item.scrollIntoView({ block: "end" });
   return item;
+}
+
+function markSpoken(item) {
+  if (!item) return;
+  item.classList.add("spoken");
+  item.querySelector(".who").textContent = "You (spoken) · 您（语音）";
 }
 
 function addAssistant() {
@@ -173,6 +180,8 @@ async function run(payload, userText, spoken = false) {
     refreshThreads();
   }
   await loadTree(); // the new turn on its branch, with its controls
+  // The log was redrawn from the thread's history, which does not know the message was spoken.
+  if (spoken) markSpoken([...el.log.querySelectorAll("li.msg.user")].at(-1));
   return replyText;
 }
 
