@@ -21,7 +21,7 @@ from agents.common import ToolLog, language_of, outcome, say, screen_before_writ
 from agents.mixed import served_text
 from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
-from switchboard.errors import InputError
+from switchboard.errors import InputError, NotFound
 from switchboard.state import Context, State
 
 AGENT = "complaint_agent"
@@ -77,6 +77,10 @@ LEFT_OUT = (
     "您消息中与投诉无关的请求没有记入投诉，我也不会执行。",
     "The part of your message that was not about this complaint was left out of it and not acted on.",
 )
+UNKNOWN_FLIGHT = (
+    "我们的航班表里没有找到 {flight}，投诉已按您写的航班号记录，未关联航班。",
+    "I couldn't find {flight} in our timetable; the complaint keeps the flight number as you wrote it, not linked to a flight.",
+)
 ALREADY = (
     "这条投诉已经登记过了，编号 {cid}，我们正在处理。",
     "This complaint is already on file as {cid}; we are working on it.",
@@ -131,19 +135,32 @@ def build_complaint_node(services: Services, roster: Roster) -> NodeFn:
         category = classify_complaint(text)
         flight = slots.get("flight_number")
         args = {"text": text, "category": category, "flight_number": flight}
+        unknown_flight = None
         try:
-            result = log.run(
-                "file_complaint",
-                args,
-                lambda: services.airline.file_complaint(
-                    runtime.context.user_id, text, category, flight_number=flight
-                ),
-            )
+            try:
+                result = log.run(
+                    "file_complaint",
+                    args,
+                    lambda: services.airline.file_complaint(
+                        runtime.context.user_id, text, category, flight_number=flight
+                    ),
+                )
+            except NotFound:
+                # A flight of another airline, or a typo: the experience is still worth filing; the
+                # number stays in the text the user wrote, only the link to a flight row is dropped.
+                unknown_flight, args = flight, {**args, "flight_number": None}
+                result = log.run(
+                    "file_complaint",
+                    args,
+                    lambda: services.airline.file_complaint(runtime.context.user_id, text, category),
+                )
         except InputError:
             return ask_details()
         zh, en = CATEGORY_NAMES.get(result.category, (result.category, result.category))
         template = RECORDED if result.created else ALREADY
         reply = say(language, *template).format(cid=result.complaint_id, category=say(language, zh, en))
+        if unknown_flight:
+            reply = f"{reply} {say(language, *UNKNOWN_FLIGHT).format(flight=unknown_flight)}"
         if left_out:
             reply = f"{reply} {say(language, *LEFT_OUT)}"
         return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="completed", log=log)

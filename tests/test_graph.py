@@ -148,6 +148,28 @@ def test_complaint_is_recorded(graph, engine, thread_id) -> None:  # type: ignor
     assert complaint_id in result["reply"] and category == "service"
 
 
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("我要投诉，CA1405 航班延误了四个小时，没有任何人通知", "没有找到 CA1405"),
+        ("complaint: flight ZZ987 lost my suitcase and nobody answers the phone", "couldn't find ZZ987"),
+    ],
+)
+def test_complaint_about_a_flight_not_in_the_timetable_is_filed(
+    graph, engine, thread_id, message, said
+) -> None:  # type: ignore[no-untyped-def]
+    # Another airline's flight or a typo: the experience is filed (the number stays in its text),
+    # not lost to a failing step.
+    result = turn(graph, thread_id, message)
+    assert (result["intent"], result["task_status"]) == ("complaint", "completed")
+    assert said in result["reply"]
+    ((complaint_id, flight, stored),) = rows(
+        engine, "select complaint_id, flight_number, text from complaints where user_id='USER123'"
+    )
+    assert complaint_id in result["reply"] and flight is None
+    assert message.split()[0] in stored or said.split()[-1] in stored
+
+
 def test_complaint_without_details_asks_for_them(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
     first = turn(graph, thread_id, "我要投诉")
     assert first["task_status"] == "needs_info"
