@@ -65,11 +65,11 @@ def head(labels: list[str], weights: np.ndarray, **meta: object) -> SemanticHead
 
 
 def test_a_head_round_trips_through_its_artifact(tmp_path: Path) -> None:
-    from training.semantic import _write_head
+    from training.semantic import write_head
 
     weights = np.zeros((DIMENSIONS, 2), dtype=np.float32)
     weights[0] = [-5, 5]
-    _write_head(
+    write_head(
         tmp_path / "h.npz", weights, np.zeros(2, np.float32), {"format": HEAD_FORMAT, "labels": ["a", "b"]}
     )
     loaded = SemanticHead.load(tmp_path / "h.npz")

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from training.artifact import Trainer
 from training.guards import SPECS, guard_trainer
+from training.harm import harm_head_trainer
 from training.intent import intent_trainer
-from training.semantic import harm_head_trainer, router_head_trainer
+from training.semantic import router_head_trainer
 
 TRAINERS: tuple[Trainer, ...] = (
     intent_trainer(),
