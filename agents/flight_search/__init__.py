@@ -1,6 +1,7 @@
 """Flight search for the airline specialists: understanding a search, answering it, picking from it.
 
     request.py  the search slots a message states: places, dates, times, price, order
+    unserved.py the places a route names, served or not (an unserved one keeps its role)
     when.py     dates and times of day in Chinese and English, against an injected today
     picks.py    "第二个", "the 9 o'clock one": one flight from the last list
     routing.py  the slots and picks as the router's entities; which airline desk a search goes to

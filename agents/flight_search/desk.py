@@ -20,8 +20,16 @@ from langgraph.runtime import Runtime
 
 from agents.airline_words import describe_flight
 from agents.common import ToolLog, as_json, language_of, outcome, say, task_slots
-from agents.flight_search.reply import SHOWN, describe_query, found_reply, listed, none_reply, search_facts
-from agents.flight_search.request import SEARCH_SLOTS, states_route
+from agents.flight_search.reply import (
+    SHOWN,
+    describe_query,
+    found_reply,
+    listed,
+    none_reply,
+    search_facts,
+    unserved_reply,
+)
+from agents.flight_search.request import SEARCH_SLOTS, states_route, unserved
 from agents.services import Services
 from agents.specialist import StateUpdate
 from switchboard.errors import InputError, NotFound
@@ -108,6 +116,8 @@ def answer_search(
     """The specialist's update for a search turn (purpose: "status", "fares" or "book")."""
     language = language_of(state)
     slots = search_slots(state, intent)
+    if unserved(slots):
+        return _answer_unserved(state, slots, agent=agent, intent=intent, purpose=purpose)
     cabin = task_slots(state, intent).get("cabin")
     args = _tool_args(slots, cabin, purpose, runtime.context.time_zone)
     log = ToolLog()
@@ -149,6 +159,28 @@ def answer_search(
     return update
 
 
+def _answer_unserved(
+    state: State, slots: dict[str, str], *, agent: str, intent: str, purpose: str
+) -> StateUpdate:
+    """A route with a place the timetable does not serve: no search of another route, no table;
+    a booking stays open for the user to name another place."""
+    reply, facts = unserved_reply(slots, language_of(state))
+    keep = purpose == "book"
+    update = outcome(
+        state,
+        agent=agent,
+        intent=intent,
+        reply=reply,
+        status="needs_info" if keep else "failed",
+        log=ToolLog(),
+        slots={k: v for k, v in slots.items() if not k.startswith("unserved_")} if keep else None,
+        keep_active=keep,
+    )
+    update["facts"] = [facts]
+    update["tables"] = []
+    return update
+
+
 def _no_route(result: FlightSearchResult, slots: dict[str, str], language: str, route_only: bool) -> str:
     what = describe_query(result, slots, language)
     template = NO_ROUTE if route_only else ("没有找到{what}的航班。", "I found no flights {what}.")
@@ -163,6 +195,8 @@ def _on_dates(booking: Any, slots: dict[str, str]) -> bool:
 
 
 def _on_route(info: Any, slots: dict[str, str]) -> bool:
+    if unserved(slots):
+        return False  # no booking goes where the timetable does not fly
     return all(
         getattr(info, key) in place(slots[key]).codes for key in ("origin", "destination") if key in slots
     )
@@ -226,6 +260,12 @@ def _own_what(slots: dict[str, str], language: str) -> str:
         parts.append(f"从{name}出发" if language == "zh" else f"from {name}")
     if "destination" in slots:
         name = place(slots["destination"]).label(language)
+        parts.append(f"到{name}" if language == "zh" else f"to {name}")
+    if "unserved_origin" in slots:
+        name = slots["unserved_origin"]
+        parts.append(f"从{name}出发" if language == "zh" else f"from {name}")
+    if "unserved_destination" in slots:
+        name = slots["unserved_destination"]
         parts.append(f"到{name}" if language == "zh" else f"to {name}")
     if language != "zh" and parts and parts[0].startswith("on "):
         parts.append(parts.pop(0))  # "to Shanghai on 2026-12-03"

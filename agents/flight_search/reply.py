@@ -17,7 +17,7 @@ from agents.flight_search.picks import ListedFlight
 from agents.tables import table_record, text_table
 from switchboard.state import TableRecord
 from tools.airline import FlightOption, FlightSearchResult
-from tools.airline.places import place, place_of_codes
+from tools.airline.places import Place, place, place_of_codes, route_partners, served_cities
 
 SHOWN = 5
 WEEKDAYS = (
@@ -56,6 +56,19 @@ NEXT_STEP = {
 }
 NONE_FOUND = ("没有找到{what}的航班。", "I found no flights {what}.")
 ALTERNATIVES = ("该航线最近的航班如下：", "The next flights on this route:")
+NOT_SERVED = (
+    "抱歉，我们的航线不覆盖{places}，时刻表里没有这条航线的航班。",
+    "Sorry, our timetable does not serve {places}, so there are no flights on this route.",
+)
+FLY_FROM = ("从{place}出发可以飞往：", "From {place} we fly to:")
+FLY_TO = ("可以飞往{place}的城市：", "Flights to {place} leave from:")
+NEARBY = ("我们在附近服务的城市：", "Cities we serve nearby:")
+SERVED = ("我们服务的城市：", "Cities we serve:")
+TRY_ANOTHER = (
+    "请换一个城市再查（例如“{example}的航班”）。",
+    'Try one of these instead (e.g. "flights {example}").',
+)
+OFFERED = 8
 CURRENCY_NOTE = (
     "（票价以美元计，无法按人民币金额筛选，以下未按价格筛选。）",
     "(Fares are in USD, so I couldn't apply a limit in yuan; the list is not filtered by price.)",
@@ -240,3 +253,54 @@ def search_facts(result: FlightSearchResult, slots: dict[str, str]) -> list[dict
     for n, option in enumerate(shown, start=1):
         facts.append({"n": n, **as_json(option)})
     return facts
+
+
+def unserved_reply(slots: dict[str, str], language: str) -> tuple[str, dict[str, Any]]:
+    """The reply when a route names a place the timetable does not serve: say so, naming it as
+    written, and offer the served places nearest the question (no table of another route)."""
+    zh = language == "zh"
+    names = [slots[k] for k in ("unserved_origin", "unserved_destination") if k in slots]
+    quoted = "和".join(f"“{n}”" for n in names) if zh else " and ".join(f'"{n}"' for n in names)
+    lines = [say(language, *NOT_SERVED).format(places=quoted)]
+    head, offered = _offer(slots, language)
+    shown = offered[:OFFERED]
+    listing = ("、" if zh else ", ").join(p.label(language) for p in shown)
+    rest = len(offered) - len(shown)
+    if rest:
+        listing += f" 等 {len(offered)} 个城市" if zh else f" and {rest} more"
+    if shown:
+        lines.append(f"{head}{listing}。" if zh else f"{head} {listing}.")
+    lines.append(say(language, *TRY_ANOTHER).format(example=_example(slots, offered, language)))
+    facts = {
+        "unserved": names,
+        "offered": [p.name for p in offered],
+        "offered_count": len(offered),
+        "more": rest,
+    }
+    return ("" if zh else " ").join(lines), facts
+
+
+def _example(slots: dict[str, str], offered: list[Place], language: str) -> str:
+    """A route the user could ask instead: the served end and the first place offered."""
+    ends = [place(slots[r]) if r in slots else None for r in ("origin", "destination")]
+    spare = [p for p in offered if p not in ends] or [place("Beijing"), place("Shanghai")]
+    origin = ends[0] or spare.pop(0)
+    flown = route_partners(origin.key, "origin") if ends[1] is None else []
+    destination = ends[1] or (flown or spare or [place("Shanghai")])[0]
+    if language == "zh":
+        return f"{origin.label(language)}到{destination.label(language)}"
+    return f"from {origin.label(language)} to {destination.label(language)}"
+
+
+def _offer(slots: dict[str, str], language: str) -> tuple[str, list[Place]]:
+    """What to offer instead: the places flown to or from the served end of the route; else the
+    served cities in the unserved place's country (`country` when the list knew it); else all."""
+    for role in ("origin", "destination"):
+        if role in slots:
+            name = place(slots[role]).label(language)
+            template = FLY_FROM if role == "origin" else FLY_TO
+            return say(language, *template).format(place=name), route_partners(slots[role], role)
+    nearby = served_cities(slots["unserved_country"]) if slots.get("unserved_country") else []
+    if nearby:
+        return say(language, *NEARBY), nearby
+    return say(language, *SERVED), served_cities()

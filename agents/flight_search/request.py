@@ -10,10 +10,16 @@ state keeps (see `SEARCH_SLOTS`):
     sort                  "price" (cheapest), "duration" (fastest), "departure" (earliest)
     nonstop               "yes"
     own_flight            "yes": the user means their own booking ("is my flight to Shanghai on time")
+    unserved_origin, unserved_destination
+                          a place the route names that the timetable does not serve, as written
+                          ("长沙" in "明天广州到长沙的航班"); the other end keeps its role
+    unserved_country      its ISO country, when the list of unserved places knows it ("CN")
 
 Roles of places: "from X", "从X", "X出发" make X the origin; "to Y", "去Y", "到Y", "飞Y", "飞往Y"
 the destination; of two places without such words ("北京 上海", "PEK PVG") the first is the
-origin; a single place without one is the destination ("北京的航班").
+origin; a single place without one is the destination ("北京的航班"). Unserved places
+(`agents.flight_search.unserved`) take part in the same roles; a listed one with no route word
+counts only beside another place or with words of flying ("长沙的天气" states no route).
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from agents.flight_search.unserved import Spot, flying_words, route_spots
 from agents.flight_search.when import find_dates, find_times, hhmm
-from tools.airline import Mention, find_places
 
 SEARCH_SLOTS = (
     "origin",
@@ -36,9 +42,13 @@ SEARCH_SLOTS = (
     "sort",
     "nonstop",
     "own_flight",
+    "unserved_origin",
+    "unserved_destination",
+    "unserved_country",
 )
 # Slots that make a message a search on their own (with or without a flight number).
-ROUTE_SLOTS = ("origin", "destination")
+ROUTE_SLOTS = ("origin", "destination", "unserved_origin", "unserved_destination")
+UNSERVED_SLOTS = ("unserved_origin", "unserved_destination")
 
 _ORIGIN_BEFORE = re.compile(
     r"(?:\bfrom|\bleaving|\bdeparting(?:\s+from)?|\bout\s+of|从|由|自)\s*$", re.IGNORECASE
@@ -77,28 +87,44 @@ _OWN = re.compile(
 )
 
 
-def _roles(text: str, mentions: list[Mention]) -> tuple[Mention | None, Mention | None]:
-    origin: Mention | None = None
-    destination: Mention | None = None
-    unmarked: list[Mention] = []
-    for mention in mentions:
-        before, after = text[: mention.start], text[mention.end :]
-        if _ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.search(after):
-            origin = origin or mention
-        elif _DESTINATION_BEFORE.search(before):
-            destination = destination or mention
+def _marked(text: str, spot: Spot) -> str | None:
+    """The role a route word next to `spot` gives it: "origin", "destination" or None."""
+    before, after = text[: spot.start], text[spot.end :]
+    if _ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.search(after):
+        return "origin"
+    return "destination" if _DESTINATION_BEFORE.search(before) else None
+
+
+def _roles(text: str, spots: list[Spot]) -> tuple[Spot | None, Spot | None]:
+    origin: Spot | None = None
+    destination: Spot | None = None
+    unmarked: list[Spot] = []
+    for spot in spots:
+        role = _marked(text, spot)
+        if role == "origin":
+            origin = origin or spot
+        elif role == "destination":
+            destination = destination or spot
         else:
-            unmarked.append(mention)
-    for mention in unmarked:
+            unmarked.append(spot)
+    for spot in unmarked:
         if origin is None and (
-            destination is not None and mention.start < destination.start or len(unmarked) > 1
+            destination is not None and spot.start < destination.start or len(unmarked) > 1
         ):
-            origin = mention
+            origin = spot
         elif destination is None:
-            destination = mention
+            destination = spot
         elif origin is None:
-            origin = mention
+            origin = spot
     return origin, destination
+
+
+def _stated_spots(text: str) -> list[Spot]:
+    """The places of `text` that take part in a route (see the module docstring)."""
+    spots = route_spots(text)
+    if len(spots) > 1 or flying_words(text):
+        return spots
+    return [s for s in spots if s.place is not None or _marked(text, s)]
 
 
 def _price(text: str) -> tuple[str, str] | None:
@@ -113,11 +139,13 @@ def _price(text: str) -> tuple[str, str] | None:
 def read_search(text: str, today: date) -> dict[str, str]:
     """The search slots `text` states (see the module docstring); empty when it states none."""
     slots: dict[str, str] = {}
-    origin, destination = _roles(text, find_places(text))
-    if origin is not None:
-        slots["origin"] = origin.place.key
-    if destination is not None:
-        slots["destination"] = destination.place.key
+    for role, spot in zip(("origin", "destination"), _roles(text, _stated_spots(text)), strict=True):
+        if spot is not None and spot.place is not None:
+            slots[role] = spot.place.key
+        elif spot is not None:
+            slots[f"unserved_{role}"] = spot.name
+            if spot.country:
+                slots.setdefault("unserved_country", spot.country)
     if (span := find_dates(text, today)) is not None:
         slots["date_from"], slots["date_to"] = span.first.isoformat(), span.last.isoformat()
     if (window := find_times(text)) is not None:
@@ -142,3 +170,8 @@ def read_search(text: str, today: date) -> dict[str, str]:
 
 def states_route(slots: dict[str, str]) -> bool:
     return any(name in slots for name in ROUTE_SLOTS)
+
+
+def unserved(slots: dict[str, str]) -> bool:
+    """Whether the route names a place the timetable does not serve."""
+    return any(name in slots for name in UNSERVED_SLOTS)

@@ -129,7 +129,9 @@ def lean(
         return {"label": "flight_status", "confidence": confidence, "decided_by": "rule"}
     if not states_route(entities) or _OTHER_TRAVEL.search(text) or _NOT_FLIGHTS.search(text):
         return decision
-    both_ends = "origin" in entities and "destination" in entities
+    both_ends = any(k in entities for k in ("origin", "unserved_origin")) and any(
+        k in entities for k in ("destination", "unserved_destination")
+    )
     unsure = label in AIRLINE_SEARCH_DESKS or confidence < threshold or decision["decided_by"] == "clarify"
     desk_words = _PRICE.search(text) or _BOOKING.search(text) or _STATUS.search(text)
     if _FLIGHT_WORDS.search(text) or (both_ends and (unsure or desk_words)):

@@ -20,7 +20,8 @@ loser's IntegrityError is turned into the Conflict a fresh look at the data expl
     seats.py       seat positions and the free seats nearest to a wanted one
     search.py      flight search by route, dates, time of day, cabin and price
     airports.py    the airports and every name people use for them (data)
-    places.py      places named in text or arguments -> airport codes
+    places.py      places named in text or arguments -> airport codes; the cities a route serves
+    unserved.py    places people name that the timetable does not serve (data: Chinese and world cities)
     schedule.py    the recurring timetable (data); fleet.py: aircraft and seat maps
     timetable.py   departures day by day, fares, and statuses that follow the clock
     complaints.py  complaint text, fingerprint, categories and the keyword classifier

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from switchboard.errors import InputError
 from tools.airline.airports import AIRPORTS, CITY_ALIASES, Airport
+from tools.airline.schedule import SCHEDULE
 
 # IATA codes that are also English words: in lower case they are the words.
 CODE_WORDS = frozenset({"can", "sea", "sin", "den", "lax", "mia"})
@@ -215,3 +216,28 @@ def place_of_codes(codes: tuple[str, ...] | list[str]) -> Place:
         if tuple(sorted(candidate.codes)) == wanted:
             return candidate
     raise InputError(f"no city has exactly the airports {', '.join(wanted)}")
+
+
+def served_cities(country: str | None = None) -> list[Place]:
+    """The cities the timetable serves (in `country`, an ISO code, when given), in table order."""
+    return [
+        city_place(city)
+        for city in CITIES
+        if country is None or any(a.country == country for a in AIRPORTS if a.city == city)
+    ]
+
+
+def route_partners(key: str, role: str) -> list[Place]:
+    """The cities the timetable flies to from `key` (role "origin"), or from to `key` (role
+    "destination"), busiest first: what a user can fly instead of a place the desk does not serve."""
+    codes = set(place(key).codes)
+    counts: dict[str, int] = {}
+    for flight in SCHEDULE:
+        ours, other = (
+            (flight.origin, flight.destination) if role == "origin" else (flight.destination, flight.origin)
+        )
+        if ours in codes:
+            city = airport(other).city
+            counts[city] = counts.get(city, 0) + 1
+    ranked = sorted(counts, key=lambda c: (-counts[c], CITIES.index(c)))
+    return [city_place(c) for c in ranked if c != place(key).city]
