@@ -71,6 +71,7 @@ def test_unlisted_names_in_a_route_frame(message: str, expected: dict[str, str])
         ("北京到底有没有去上海的航班", {"origin": "Beijing", "destination": "Shanghai"}),
         ("我想去吃饭然后飞北京", {"destination": "Beijing"}),
         ("明天到北京", {"destination": "Beijing"}),
+        ("我想租一辆车去杭州", {"destination": "Hangzhou"}),
         ("怎么到北京", {"destination": "Beijing"}),
         ("帮我订明天去成都的机票", {"destination": "Chengdu"}),
         ("北京到上海", {"origin": "Beijing", "destination": "Shanghai"}),
