@@ -30,6 +30,7 @@ from datetime import date
 
 from agents.flight_search.picks import CHEAPEST, pick
 from agents.flight_search.request import SEARCH_SLOTS, read_search, states_route
+from agents.flight_search.terse import only_route
 from switchboard.state import RouteDecision, State
 
 AIRLINE_SEARCH_DESKS = frozenset({"flight_status", "book_seat", "price_inquiry"})
@@ -121,7 +122,13 @@ def lean(
         if desk == label and decision["decided_by"] in ("classifier", "context"):
             return decision
         return {"label": desk, "confidence": confidence, "decided_by": "rule"}
-    if entities.get("flight_number") or entities.get("confirmation_number") or sure_elsewhere:
+    if entities.get("flight_number") or entities.get("confirmation_number"):
+        return decision
+    if only_route(text):
+        # "paris to frankfurt 12/22": a route and nothing else is a search, however sure the
+        # classifier is that two city names are out of scope.
+        return {"label": leaning(text, entities), "confidence": confidence, "decided_by": "rule"}
+    if sure_elsewhere:
         return decision
     if entities.get("own_flight") and (states_route(entities) or _STATUS.search(text)):
         # "is my flight to Shanghai on time": the user's own flight. "my flight" alone is no
