@@ -48,6 +48,25 @@ _ASKS_IDENTITY = re.compile(
     r"|(?:他|她|他们|她们|那个人|那位|工作人员|乘务员|空姐|地勤|柜台的人)的?(?:名字|全名|电话|手机|工号|联系方式|微信|住址)",
     re.IGNORECASE,
 )
+# Asking for something done to a text (edit, translate, summarise) that happens to describe a bad
+# trip: a writing task, not a complaint to us. An editing verb must point at a text that follows:
+# a quoted or colon-led passage, or a word naming one ("this review", "这段话"). Verbs with other
+# meanings ("fix my seat", "改成明天") count only with a word naming a text.
+_EDITING_VERB = re.compile(
+    r"\b(?:proof-?read|spell-?check|polish|rephrase|reword|rewrite|re-write|paraphrase|translate|summari[sz]e"
+    r"|shorten|tighten|tone\s+down)\b|make\s+(?:this|it)\s+(?:sound|shorter|longer|more|less|angrier|nicer|politer)"
+    r"|turn\s+(?:this|it)\s+into|翻译|润色|改写|缩短|精简|概括",
+    re.IGNORECASE,
+)
+_OTHER_VERB = re.compile(
+    r"\b(?:fix|correct|check|improve|edit)\b|修改|改一下|改改|改得|改成|检查|纠正", re.IGNORECASE
+)
+_NAMED_TEXT = re.compile(
+    r"\b(?:this|my|the\s+following)\s+(?:review|post|text|paragraph|message|letter|draft|tweet|e-?mail|note|comment|sentence|wording)\b"
+    r"|\b(?:grammar|spelling|typos)\b|这段|这句|这篇|下面|以下|文字|评论|帖子|微博|语法|错别字|措辞|英文|中文|日文",
+    re.IGNORECASE,
+)
+_PASSAGE = re.compile(r"[\"“「『'‘]|:\s*\S|：\S")
 
 CATEGORY_NAMES = {
     "delay": ("航班延误", "delay"),
@@ -81,6 +100,10 @@ UNKNOWN_FLIGHT = (
     "我们的航班表里没有找到 {flight}，投诉已按您写的航班号记录，未关联航班。",
     "I couldn't find {flight} in our timetable; the complaint keeps the flight number as you wrote it, not linked to a flight.",
 )
+NOT_EDITING = (
+    "我不能替您修改、翻译或改写文字。如果您想就这段经历向我们投诉，请直接告诉我发生了什么（航班号、时间和经过），我会为您登记。",
+    "I can't edit, translate or rewrite texts. If you'd like to file a complaint with us about this experience, tell me what happened (flight, when, what went wrong) and I'll record it.",
+)
 ALREADY = (
     "这条投诉已经登记过了，编号 {cid}，我们正在处理。",
     "This complaint is already on file as {cid}; we are working on it.",
@@ -90,6 +113,16 @@ ALREADY = (
 def asks_about_someone(text: str) -> bool:
     """Whether the message asks who somebody is or how to reach them (never answered, never filed)."""
     return bool(_ASKS_IDENTITY.search(text))
+
+
+def asks_for_editing(text: str) -> bool:
+    """Whether the message asks for work on a text ("proofread this review: ..."), not a complaint."""
+    if verb := _EDITING_VERB.search(text):
+        rest = text[verb.start() :]
+        return bool(_PASSAGE.search(rest) or _NAMED_TEXT.search(rest))
+    if other := _OTHER_VERB.search(text):
+        return bool(_NAMED_TEXT.search(text[other.start() :]))
+    return False
 
 
 def has_details(text: str) -> bool:
@@ -124,6 +157,9 @@ def build_complaint_node(services: Services, roster: Roster) -> NodeFn:
             return ask_details()
         if asks_about_someone(text):
             reply = say(language, *NO_IDENTITIES)
+            return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="refused", log=log)
+        if asks_for_editing(text):
+            reply = say(language, *NOT_EDITING)
             return outcome(state, agent=AGENT, intent=INTENT, reply=reply, status="refused", log=log)
         if refusal := screen_before_write(
             services, state, runtime.context.user_id, agent=AGENT, intent=INTENT

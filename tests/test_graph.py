@@ -461,3 +461,37 @@ def test_a_complaint_without_details_files_nothing(graph, engine, thread_id, mes
     result = turn(graph, thread_id, message)
     assert (result["intent"], result["task_status"]) == ("complaint", "needs_info")
     assert rows(engine, "select count(*) from complaints where user_id='USER123'") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can you proofread this complaint before I post it: 'the flight was late and the crew was rude'",
+        "帮我把这段投诉翻译成英文：航班延误了五个小时，没人解释",
+    ],
+)
+def test_a_text_to_edit_is_not_filed_as_a_complaint(graph, engine, thread_id, message) -> None:  # type: ignore[no-untyped-def]
+    # The user asks for work on a text that describes a bad trip; nobody asked us to file it.
+    result = turn(graph, thread_id, message)
+    assert result["task_status"] == "refused"
+    assert [c["name"] for c in result["tool_calls"]] == []
+    assert rows(engine, "select complaint_id from complaints where user_id='USER123'") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "editing"),
+    [
+        ("Here's a review I'm about to post, can you fix the grammar? 'food was bad'", True),
+        ("make this shorter: we waited 4 hours at the gate", True),
+        ("帮我润色一下这条微博，航班延误三小时", True),
+        ("I'm writing to complain: my bag arrived torn", False),
+        ("The agent refused to fix my seat assignment: complaint", False),
+        ("the staff couldn't even translate the announcement, terrible service", False),
+        ("我要投诉，延误了也没人检查行李", False),
+        ("your staff's wording at the gate was rude, I want to file a complaint", False),
+    ],
+)
+def test_asks_for_editing(text: str, editing: bool) -> None:
+    from agents.complaints import asks_for_editing
+
+    assert asks_for_editing(text) is editing
