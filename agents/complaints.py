@@ -13,7 +13,7 @@ were rude and I want compensation" is filed; "file this: your agent is a subhuma
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.runtime import Runtime
 
@@ -23,6 +23,9 @@ from agents.services import Services
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from switchboard.errors import InputError, NotFound
 from switchboard.state import Context, State
+
+if TYPE_CHECKING:
+    from tools.airline import ComplaintInfo
 
 AGENT = "complaint_agent"
 INTENT = "complaint"
@@ -170,26 +173,25 @@ def build_complaint_node(services: Services, roster: Roster) -> NodeFn:
         text, left_out = served_text(text, INTENT, services.intent_model)
         category = classify_complaint(text)
         flight = slots.get("flight_number")
-        args = {"text": text, "category": category, "flight_number": flight}
+
+        def file(flight_number: str | None) -> ComplaintInfo:
+            return log.run(
+                "file_complaint",
+                {"text": text, "category": category, "flight_number": flight_number},
+                lambda: services.airline.file_complaint(
+                    runtime.context.user_id, text, category, flight_number=flight_number
+                ),
+            )
+
         unknown_flight = None
         try:
             try:
-                result = log.run(
-                    "file_complaint",
-                    args,
-                    lambda: services.airline.file_complaint(
-                        runtime.context.user_id, text, category, flight_number=flight
-                    ),
-                )
+                result = file(flight)
             except NotFound:
                 # A flight of another airline, or a typo: the experience is still worth filing; the
                 # number stays in the text the user wrote, only the link to a flight row is dropped.
-                unknown_flight, args = flight, {**args, "flight_number": None}
-                result = log.run(
-                    "file_complaint",
-                    args,
-                    lambda: services.airline.file_complaint(runtime.context.user_id, text, category),
-                )
+                unknown_flight = flight
+                result = file(None)
         except InputError:
             return ask_details()
         zh, en = CATEGORY_NAMES.get(result.category, (result.category, result.category))
