@@ -124,7 +124,9 @@ def lean(
         return {"label": desk, "confidence": confidence, "decided_by": "rule"}
     if entities.get("flight_number") or entities.get("confirmation_number"):
         return decision
-    if only_route(text):
+    # only_route re-reads the places: worth it only when the message states a route at all (a
+    # route-only message always does, so this changes no decision).
+    if states_route(entities) and only_route(text):
         # "paris to frankfurt 12/22": a route and nothing else is a search, however sure the
         # classifier is that two city names are out of scope.
         return {"label": leaning(text, entities), "confidence": confidence, "decided_by": "rule"}
