@@ -110,6 +110,15 @@ def settings(tmp_path: Path, db_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def intent_model(built_models: Path) -> Any:
+    """The router's trained models (built once by `built_models`), for tests of real routing."""
+    from agents.intent_model import load_intent_model
+    from switchboard.settings import get_settings
+
+    return load_intent_model(get_settings().model_dir)
+
+
 @pytest.fixture
 def make_graph(settings: Settings, engine: Engine) -> Callable[..., Any]:
     """Compile the assistant over the test database with a fresh in-memory saver."""

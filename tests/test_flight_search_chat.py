@@ -207,14 +207,6 @@ def test_a_pick_by_price_is_no_price_question(message: str, desk: str) -> None:
 # ---------------------------------------------------------------- dialogues through the graph
 
 
-@pytest.fixture(scope="module")
-def intent_model():  # type: ignore[no-untyped-def]
-    from agents.intent_model import load_intent_model
-    from switchboard.settings import get_settings
-
-    return load_intent_model(get_settings().model_dir)
-
-
 @pytest.fixture
 def graph(make_graph, intent_model):  # type: ignore[no-untyped-def]
     return make_graph(intent_model=intent_model)
