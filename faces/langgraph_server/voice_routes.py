@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from switchboard.errors import ConfigurationError, InputError, ToolError
-from switchboard.settings import get_settings
+from switchboard.settings import Settings, get_settings
 
 log = logging.getLogger("switchboard.voice")
 MAX_SPEAK_BODY = 64_000
@@ -38,24 +39,26 @@ class _Unavailable:
         self.name = None
 
 
+def _built(build: Callable[[Settings], Any]) -> Any:
+    """The engine `build` makes from the settings, or an `_Unavailable` saying why not."""
+    try:
+        return build(get_settings())
+    except ConfigurationError as exc:
+        return _Unavailable(str(exc))
+
+
 @lru_cache(maxsize=1)
 def speech_to_text() -> Any:
     from tools.speech import build_speech_to_text
 
-    try:
-        return build_speech_to_text(get_settings())
-    except ConfigurationError as exc:
-        return _Unavailable(str(exc))
+    return _built(build_speech_to_text)
 
 
 @lru_cache(maxsize=1)
 def text_to_speech() -> Any:
     from tools.speech import build_text_to_speech
 
-    try:
-        return build_text_to_speech(get_settings())
-    except ConfigurationError as exc:
-        return _Unavailable(str(exc))
+    return _built(build_text_to_speech)
 
 
 def _error(status: int, detail: str) -> JSONResponse:
