@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from switchboard.settings import Settings
+from switchboard.settings import Settings, get_settings
 from tests.helpers import FROZEN_NOW, SEED_DATE, sqlite_copy
 from tools.db import make_engine
 from tools.inventory.seed import seed_inventory
@@ -110,11 +110,24 @@ def settings(tmp_path: Path, db_path: Path) -> Settings:
     )
 
 
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a `switchboard` process in a test: fresh databases under `tmp_path`, the
+    installed models (training them once is enough), no inherited SWITCHBOARD_/OPENAI_ settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SWITCHBOARD_", "OPENAI_"))}
+    env.update(
+        SWITCHBOARD_DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
+        SWITCHBOARD_CHECKPOINT_URL=f"sqlite:///{tmp_path / 'checkpoints.db'}",
+        SWITCHBOARD_MODEL_DIR=str(get_settings().model_dir),
+        LANGSMITH_TRACING="false",
+    )
+    return env
+
+
 @pytest.fixture(scope="session")
 def intent_model(built_models: Path) -> Any:
     """The router's trained models (built once by `built_models`), for tests of real routing."""
     from agents.intent_model import load_intent_model
-    from switchboard.settings import get_settings
 
     return load_intent_model(get_settings().model_dir)
 

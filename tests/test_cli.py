@@ -3,27 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-from switchboard.settings import get_settings
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SWITCHBOARD_", "OPENAI_"))}
-    env.update(
-        SWITCHBOARD_DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
-        SWITCHBOARD_CHECKPOINT_URL=f"sqlite:///{tmp_path / 'checkpoints.db'}",
-        # The trained router is shared with the developer's install: training it once is enough.
-        SWITCHBOARD_MODEL_DIR=str(get_settings().model_dir),
-        LANGSMITH_TRACING="false",
-    )
-    return env
 
 
 def switchboard(

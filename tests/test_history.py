@@ -161,23 +161,6 @@ def test_answering_node() -> None:
 # ------------------------------------------------------------------------------ the CLI
 
 
-@pytest.fixture
-def cli_env(tmp_path):  # type: ignore[no-untyped-def]
-    """The environment of `tests.test_cli`: fresh databases, the installed models."""
-    import os
-
-    from switchboard.settings import get_settings
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SWITCHBOARD_", "OPENAI_"))}
-    env.update(
-        SWITCHBOARD_DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
-        SWITCHBOARD_CHECKPOINT_URL=f"sqlite:///{tmp_path / 'checkpoints.db'}",
-        SWITCHBOARD_MODEL_DIR=str(get_settings().model_dir),
-        LANGSMITH_TRACING="false",
-    )
-    return env
-
-
 def test_cli_history_and_fork(cli_env) -> None:  # type: ignore[no-untyped-def]
     env = cli_env
     chat_json(env, "h1", "cancel FL789, confirmation ABC123")

@@ -4,7 +4,6 @@ requests for the Host/Origin/token checks), plus the command line's refusals."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -26,7 +25,6 @@ from pydantic import SecretStr
 import server as mcp_server
 from faces.cli.main import main as cli_main
 from switchboard.errors import ConfigurationError
-from switchboard.settings import get_settings
 from tools.mcp_wire import ACTING_USER_KEY, ERROR_KEY
 
 INITIALIZE = {
@@ -187,17 +185,9 @@ def test_non_loopback_bind_without_keys_refuses_to_start(served) -> None:  # typ
 
 
 @pytest.fixture
-def process_env(tmp_path: Path, seeded_sqlite: Path) -> dict[str, str]:
+def process_env(tmp_path: Path, seeded_sqlite: Path, cli_env: dict[str, str]) -> dict[str, str]:
     shutil.copyfile(seeded_sqlite, tmp_path / "app.db")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SWITCHBOARD_", "OPENAI_"))}
-    env.update(
-        SWITCHBOARD_DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
-        SWITCHBOARD_CHECKPOINT_URL=f"sqlite:///{tmp_path / 'checkpoints.db'}",
-        SWITCHBOARD_MODEL_DIR=str(get_settings().model_dir),
-        SWITCHBOARD_MCP_USER_ID="USER123",
-        LANGSMITH_TRACING="false",
-    )
-    return env
+    return {**cli_env, "SWITCHBOARD_MCP_USER_ID": "USER123"}
 
 
 def test_stdio_subprocess_session(process_env) -> None:  # type: ignore[no-untyped-def]

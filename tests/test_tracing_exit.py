@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import cli_env, switchboard  # noqa: F401 - the fixture is used by name
-
-__all__ = ["cli_env"]
+from tests.test_cli import switchboard
 
 
 class BlackHole:

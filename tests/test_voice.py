@@ -27,7 +27,7 @@ from evals.voice.scoring import error_counts, error_rate, tokens
 from graphs.runner import run_turn
 from graphs.voice import NOTHING_HEARD, voice_turn
 from switchboard.errors import ConfigurationError, InputError, ToolError
-from switchboard.settings import Settings, get_settings
+from switchboard.settings import Settings
 from tests.http_double import HttpDouble, Reply, Request, http_double
 from tools.speech import build_speech_to_text, build_text_to_speech
 from tools.speech.audio import Audio, check_audio, container_of, read_wav, resample, to_wav
@@ -283,24 +283,12 @@ def voice_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[by
     )
 
 
-@pytest.fixture
-def voice_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SWITCHBOARD_", "OPENAI_"))}
-    env.update(
-        SWITCHBOARD_DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
-        SWITCHBOARD_CHECKPOINT_URL=f"sqlite:///{tmp_path / 'checkpoints.db'}",
-        SWITCHBOARD_MODEL_DIR=str(get_settings().model_dir),
-        LANGSMITH_TRACING="false",
-    )
-    return env
-
-
-def test_the_voice_command_over_wav_files(voice_env: dict[str, str], tmp_path: Path) -> None:
+def test_the_voice_command_over_wav_files(cli_env: dict[str, str], tmp_path: Path) -> None:
     first, second = tmp_path / "one.wav", tmp_path / "two.wav"
     first.write_bytes(tone())
     second.write_bytes(tone())
     with http_double(audio_api(["取消 FL789，确认号 ABC123", "是的"])) as double:
-        env = {**voice_env, "SWITCHBOARD_AUDIO_BASE_URL": f"{double.url}/v1"}
+        env = {**cli_env, "SWITCHBOARD_AUDIO_BASE_URL": f"{double.url}/v1"}
         out = tmp_path / "replies"
         done = voice_cli(env, "--thread", "v1", "--json", "--out", str(out), str(first), str(second))
     assert done.returncode == 0, done.stderr.decode()
@@ -320,13 +308,13 @@ def test_the_voice_command_over_wav_files(voice_env: dict[str, str], tmp_path: P
     ],
 )
 def test_the_voice_command_refuses_bad_files_before_any_turn(
-    voice_env: dict[str, str], tmp_path: Path, files: list[str], message: str
+    cli_env: dict[str, str], tmp_path: Path, files: list[str], message: str
 ) -> None:
     (tmp_path / "notes.txt").write_text("just text", encoding="utf-8")
     good = tmp_path / "good.wav"
     good.write_bytes(tone())
     with http_double(audio_api(["hello"])) as double:
-        env = {**voice_env, "SWITCHBOARD_AUDIO_BASE_URL": f"{double.url}/v1"}
+        env = {**cli_env, "SWITCHBOARD_AUDIO_BASE_URL": f"{double.url}/v1"}
         paths = [str(good)] + [str(tmp_path / f) for f in files] if files else []
         done = voice_cli(env, "--thread", "v2", *paths)
     assert done.returncode == 2
@@ -335,8 +323,8 @@ def test_the_voice_command_refuses_bad_files_before_any_turn(
     assert double.requests == []  # the good file before the bad one was not sent either
 
 
-def test_the_microphone_without_a_device_is_one_line(voice_env: dict[str, str]) -> None:
-    env = {**voice_env, "SWITCHBOARD_AUDIO_BASE_URL": "http://127.0.0.1:9/v1"}
+def test_the_microphone_without_a_device_is_one_line(cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "SWITCHBOARD_AUDIO_BASE_URL": "http://127.0.0.1:9/v1"}
     done = subprocess.run(
         [sys.executable, "-m", "faces.cli.main", "voice", "--mic", "--no-speech"],
         env=env,
