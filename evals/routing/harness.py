@@ -61,6 +61,7 @@ class Harness:
 
     def __init__(self, settings: Any, workdir: Path) -> None:
         from tools.db import make_engine
+        from tools.inventory.seed import seed_inventory
         from tools.seed import seed_airline
 
         self.settings = settings
@@ -68,6 +69,8 @@ class Harness:
         self.template = workdir / "template.db"
         engine = make_engine(f"sqlite:///{self.template}")
         seed_airline(engine)
+        # Stock questions run the inventory agent, which needs the vehicle tables too.
+        seed_inventory(engine)
         engine.dispose()
         self._shared: dict[str, Any] = {}  # models and agents loaded once, shared by every case
 
