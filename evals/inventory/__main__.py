@@ -25,6 +25,7 @@ DATASETS = {
     "main": HERE / "questions.jsonl",
     "fresh": HERE / "fresh.jsonl",
     "holdout": HERE / "holdout.jsonl",
+    "paraphrase": HERE / "paraphrase.jsonl",
 }
 EVAL_TODAY = date(2026, 11, 15)
 
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dataset",
         action="append",
-        help="main, fresh, holdout or a JSONL path (repeatable; default: all three)",
+        help="main, fresh, holdout, paraphrase or a JSONL path (repeatable; default: all three)",
     )
     parser.add_argument(
         "--vehicles", type=int, default=5000, help="size of the seeded database (default 5000)"
