@@ -146,7 +146,7 @@ BRANDS: tuple[BrandInfo, ...] = (
     BrandInfo(
         "Mercedes-Benz",
         ("奔驰", "梅赛德斯-奔驰", "梅赛德斯", "梅赛德斯奔驰"),
-        ("mercedes-benz", "mercedes benz", "mercedes", "benz"),
+        ("mercedes-benz", "mercedes benz", "mercedes", "benz", "merc"),
         6,
         "LE4",
         (

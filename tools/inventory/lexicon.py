@@ -52,6 +52,7 @@ FUEL_TYPES: dict[str, tuple[str, ...]] = {
         "petrol",
         "gas-powered",
         "gas powered",
+        "gas",
     ),
     "hybrid": (
         "插电混动",
@@ -101,6 +102,8 @@ STATUSES: dict[str, tuple[str, ...]] = {
         "待售",
         "库里",
         "库中",
+        "压库",
+        "积压",
         "还剩",
         "剩余",
         "剩下",
@@ -128,7 +131,20 @@ STATUSES: dict[str, tuple[str, ...]] = {
         "on hold",
         "booked",
     ),
-    "sold": ("已售出", "已售", "售出", "卖出", "卖掉", "已卖", "已成交", "成交", "销量", "sold"),
+    "sold": (
+        "已售出",
+        "已售",
+        "售出",
+        "卖出",
+        "卖掉",
+        "卖了",
+        "已卖",
+        "已成交",
+        "成交",
+        "销量",
+        "sold",
+        "gone",
+    ),
 }
 NOT_SOLD = (
     "未售出",
@@ -137,6 +153,7 @@ NOT_SOLD = (
     "没有卖出",
     "没卖掉",
     "还没卖",
+    "没卖",
     "尚未售出",
     "unsold",
     "not sold",
@@ -160,8 +177,13 @@ def _entity_aliases() -> list[Alias]:
         for model in brand.models:
             for text in (model.name.lower(), *model.zh, *model.en):
                 context = _CONTEXT.get(text.lower())
-                if len(text) == 1:  # 汉/唐/宋/秦: only next to the brand or a powertrain suffix
-                    context = rf"比亚迪|byd|{text}\s*(ev|dm|plus|pro|系列)"
+                if len(text) == 1:
+                    # 汉/唐/宋/秦: next to the brand or a powertrain suffix, or named on its own
+                    # after a modifier and before the end of a phrase ("白色的汉？", "几台唐呢").
+                    context = (
+                        rf"比亚迪|byd|{text}\s*(ev|dm|plus|pro|系列)"
+                        rf"|(?:的|色|台|辆|部)\s*{text}(?=\s*(?:$|[?？!！,，。、和与或呢吗]|车|有|还|在|卖|多|几))"
+                    )
                 out.append(Alias(text.lower(), "model", model.name, context=context))
     for name, words in OTHER_BRANDS.items():
         out.extend(Alias(w.lower(), "brand", name) for w in words)

@@ -58,6 +58,7 @@ PERIOD_WORDS = [
 ]
 WHICH = re.compile(
     rf"(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家|哪些|哪|什么|\bwhich|\bwhat)\s*(?:的)?\s*(?:{dim_re()})"
+    rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|最常见的\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
 )
 SUPERLATIVES: list[tuple[str, str, bool]] = [
@@ -97,13 +98,14 @@ MORE = r"最多|most|largest number|biggest|largest|highest (?:number|count)|the
 FEWER = r"最少|fewest|least|smallest|lowest (?:number|count)"
 
 COUNT_WORDS = re.compile(
-    r"多少辆|多少台|多少部|多少个|几辆|几台|几部|几个|数量|数目|总数|总量|多少车|有多少|多少(?!钱)|台数|辆数|计数"
+    r"多少辆|多少台|多少部|多少个|(?<!哪)(?:几辆|几台|几部|几个)|数量|数目|总数|总量|多少车|有多少|多少(?!钱)|台数|辆数|计数"
     r"|how many|number of|count|total number|tally|quantity"
 )
 AVG_WORDS = re.compile(r"平均|均价|avg|average|mean")
 SUM_WORDS = re.compile(
     r"总价值|总货值|货值|总价|总金额|总额|合计金额|价值总和|价格总和|总值|total value|total price|total worth|combined value"
     r"|combined price|sum of|total guide price|total of|worth in total|in total worth|how much .{0,30}worth|value of"
+    r"|加起来|值多少钱?|一共值|总共值"
 )
 MIN_WORDS = re.compile(
     r"最低的?(?:指导)?(?:价格|价|售价|报价)|起售价|起价|最便宜的价格|最便宜的多少钱|最低(?:是)?多少|lowest (?:guide )?price|minimum (?:guide )?price|min price"
@@ -131,7 +133,7 @@ DISTINCT = re.compile(
     rf"|\b(?:what|which|list(?: all)?(?: the)?|show(?: me)?(?: all)?(?: the)?)\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
 )
 LISTING = re.compile(
-    r"列出|列一下|列举|显示|展示|给我看|看看|看一下|查看|查一下|查询|找出|找一下|筛选|有哪些|哪些车|哪几辆|哪辆|哪台|哪一辆"
+    r"列出|列一下|列举|显示|展示|给我看|看看|看一下|查看|查一下|查询|找出|找一下|筛选|有哪些|哪些车|哪几辆|哪几台|哪几部|哪辆|哪台|哪一辆"
     r"|清单|明细|信息|详情|资料|\blist|\bshow|\bdisplay|which (?:cars|vehicles|ones|one)|what (?:cars|vehicles)|\bfind"
     r"|give me|search|look ?up|details|info\b|information"
 )
@@ -159,6 +161,40 @@ DESC = re.compile(
 )
 ASC = re.compile(
     r"从低到高|从小到大|由低到高|升序|正序|从旧到新|从远到近|asc(?:ending)?|low(?:est)? to high(?:est)?|lowest first|oldest first|cheapest first|smallest first|从少到多"
+)
+# Orderings said as a phrase, with no "按/by" before the key: (pattern, column, descending).
+ORDER_PHRASES: list[tuple[str, str, bool]] = [
+    (
+        r"从贵到便宜|由贵到便宜|从贵到低|(?:价格|价钱|售价|指导价)\s*(?:从高到低|由高到低|降序)"
+        r"|(?:priciest|most expensive|highest[- ]priced|expensive|highest price)(?: ones?)? first"
+        r"|price,? high(?:est)? to low(?:est)?",
+        "guide_price",
+        True,
+    ),
+    (
+        r"从便宜到贵|由便宜到贵|(?:价格|价钱|售价|指导价)\s*(?:从低到高|由低到高|升序)"
+        r"|(?:cheapest|least expensive|lowest[- ]priced|cheap|lowest price)(?: ones?)? first"
+        r"|price,? low(?:est)? to high(?:est)?",
+        "guide_price",
+        False,
+    ),
+    (
+        r"(?:newest|latest|most recent|recent)(?: ones?| arrivals?)? first|从新到旧|最新的在前",
+        "intake_date",
+        True,
+    ),
+    (r"(?:oldest|earliest)(?: ones?| arrivals?)? first|从旧到新|最早的在前", "intake_date", False),
+    (r"(?:highest|most) mileage first|里程从高到低|里程由高到低", "mileage_km", True),
+    (r"(?:lowest|least) mileage first|里程从低到高|里程由低到高", "mileage_km", False),
+]
+# "有没有灰色的P7", "any grey P7s?": asks whether there are any, answered with how many.
+EXISTS = re.compile(r"有没有|有无|是否有|还有吗|有吗|\bany\b|\bis there\b|\bare there\b")
+# ... unless the question asks which ones ("Which red Model 3s do we have?")
+WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
+# "还有几台", "still have", "left": the stock that is still there, unless a status is named.
+STILL = re.compile(
+    r"还有\s*(?:几|多少|\d)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
+    r"|\b(?:are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
 )
 RANK = re.compile(r"排名|排行|排序|rank|ranking|sorted|sort|order")
 

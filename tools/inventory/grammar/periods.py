@@ -215,13 +215,26 @@ def _months(scan: Scan) -> None:
         _on(scan, lambda m: md(_MONTHS[m.group(1)], int(m.group(2)))),
     )
 
+    def month_span(m: re.Match[str]) -> D.Range | None:
+        """ "March to May", "sep-oct this year": the first month's start to the second's end."""
+        first, last = _MONTHS[m.group(1)], _MONTHS[m.group(2)]
+        year = _year_of(scan, m.group(3)) if m.group(3) else D.latest_past_month(today, last)
+        start = D.month_range(year if first <= last else year - 1, first)[0]
+        return start, D.month_range(year, last)[1]
+
+    scan.sub(
+        rf"(?:\bfrom\s+|\bbetween\s+)?\b{_MONTH}\.?\s*(?:-|–|~|/|to|through|till|until|and)\s*{_MONTH}\b\.?"
+        r"(?:\s*,?\s*(20\d\d|this year|last year))?",
+        _on(scan, month_span),
+    )
+
     def bare_month(m: re.Match[str]) -> D.Range | None:
         month = int(m.group(1))
         return D.month_range(D.latest_past_month(today, month), month) if 1 <= month <= 12 else None
 
     scan.sub(r"(?<![\d年])(\d{1,2})\s*月份?(?!\s*\d)(?!\s*(?:内|以内|之内))", _on(scan, bare_month))
     scan.sub(
-        rf"\b(?:in|since|before|after|during|from|until|through|of)\s+(?P<d>{_MONTH})\b(?!\s*\d)",
+        rf"\b(?:in|since|before|after|during|from|until|through|of|for|to|till)\s+(?P<d>{_MONTH})\b(?!\s*\d)",
         _on(
             scan,
             lambda m: D.month_range(D.latest_past_month(today, _MONTHS[m.group(1)]), _MONTHS[m.group(1)]),
@@ -244,6 +257,8 @@ def _years(scan: Scan) -> None:
         _on(scan, year),
     )
     scan.sub(r"\bbetween\s+(?P<d>20\d\d)\b(?=\s+and\s+20\d\d)", _on(scan, year))
+    # the year before the intake word: "2025 intakes", "the 2024 arrivals"
+    scan.sub(r"\b(?P<d>20\d\d)\b(?=\s+(?:intakes?|arrivals?|deliveries|receipts)\b)", _on(scan, year))
     scan.sub(r"\band\s+(?P<d>20\d\d)\b", _on(scan, second_year))
 
 

@@ -39,7 +39,7 @@ _CMP_POST_RE = "|".join(p for _, p in _CMP_POST)
 _PRICE_WORDS = (
     r"价格|价钱|售价|指导价|报价|价位|预算|身价|prices?|priced|costs?|costing|msrp|budget|guide price"
 )
-_UNIT = r"万元|万块|万|w|千元|千块|千|k|thousand|million|mil|百万|元|块钱|块|rmb|cny|yuan"
+_UNIT = r"万元|万块|万|w|千元|千块|千|k|grand|thousand|million|mil|百万|元|块钱|块|rmb|cny|yuan"
 _MULT = {
     "万元": 1e4,
     "万块": 1e4,
@@ -49,6 +49,7 @@ _MULT = {
     "千块": 1e3,
     "千": 1e3,
     "k": 1e3,
+    "grand": 1e3,
     "thousand": 1e3,
     "million": 1e6,
     "mil": 1e6,

@@ -30,7 +30,14 @@ _WHICH_DIMS = (
     "intake_quarter",
     "intake_year",
 )
-_NOT_A_SUM = r"总共|一共|总数"  # "how many in total" counts, it does not add up prices
+_NOT_A_SUM = r"总共(?!值)|一共(?!值)|总数"  # "how many in total" counts, it does not add up prices
+# Extra columns a listing shows when the question names them ("车架号和价格", "the VIN and price").
+_EXTRA_COLUMNS = ("vin", "body_type", "fuel_type", "mileage_km", "store", "city")
+# "宝马和奥迪哪个多", "BMW vs Audi, which has more": two named values compared on one measure.
+_WHICH_ONE = r"哪个|哪家|哪款|哪一个|哪种|哪一家|谁|\bwhich\b|\bwho\b"
+_CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher"
+_CMP_LESS = r"少|便宜|低|fewer|less|least|cheaper|lower"
+_CMP_PRICE = r"贵|便宜|价|expensive|pricier|cheaper|price|cost"
 
 
 @dataclass
@@ -51,6 +58,7 @@ class _Reading:
     ids: list[Condition]
     agg_words: bool
     superlative: Superlative | None
+    order: Superlative | None  # an ordering said as a phrase ("从贵到便宜", "cheapest first")
     which: re.Match[str] | None
     group: list[str]
     vehicle_filters: list[Condition]
@@ -68,6 +76,7 @@ def build(scan: Scan) -> Shaped:
     if _store_subject(q, spec):
         return Shaped(spec, q.understood, True)
     for shape in (
+        _compare,
         _count_distinct,
         _count_having,
         _top_groups,
@@ -111,6 +120,15 @@ def _read(scan: Scan) -> _Reading:
     r = scan.t
     values = _values(scan)
     conds = _conditions(scan, values)
+    if not any(c.field == "status" for c in conds) and W.STILL.search(r):
+        conds.append(Condition("status", "in", ["in_stock"]))  # "还有几台", "how many are left"
+    order = None
+    for pattern, column, descending in W.ORDER_PHRASES:
+        found = re.search(pattern, r)
+        if found:
+            order = (column, descending)
+            r = r[: found.start()] + " " * (found.end() - found.start()) + r[found.end() :]
+            break  # "cheapest first" orders the rows; it does not ask for the single cheapest
     agg_words = bool(W.COUNT_WORDS.search(r) or W.AVG_WORDS.search(r) or W.SUM_WORDS.search(r))
     superlative = next(((f, d) for p, f, d in W.SUPERLATIVES if re.search(p, r)), None)
     group = _group_dims(r, values, conds)
@@ -125,6 +143,7 @@ def _read(scan: Scan) -> _Reading:
         W.STORE_SUBJECT.search(r),
         scan.limit,
         W.ORDER_BY.search(r),
+        order,
         scan.count_having,
         any(c.field not in ("city", "store_id") for c in conds),
     ]
@@ -136,6 +155,7 @@ def _read(scan: Scan) -> _Reading:
         ids=[c for c in conds if c.field in ("vehicle_id", "vin")],
         agg_words=agg_words,
         superlative=superlative,
+        order=order,
         which=W.WHICH.search(r),
         group=group,
         vehicle_filters=[c for c in conds if c.field not in ("city", "store_id")],
@@ -181,6 +201,35 @@ def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
         if "city" in q.group:
             spec.group_by = ["city"]
             _group_order(spec, q.r)
+    return True
+
+
+def _compare(q: _Reading, spec: QuerySpec) -> bool:
+    """Two or more named values compared: "宝马和奥迪哪个库存多" -> the one with the larger count."""
+    if q.ids or not re.search(_WHICH_ONE, q.r):
+        return False
+    more, less = re.search(_CMP_MORE, q.r), re.search(_CMP_LESS, q.r)
+    if not (more or less):
+        return False
+    field_name = next(
+        (
+            f
+            for f, ms in q.values.items()
+            if f not in ("vehicle_id", "vin", "status") and len({m.value for m in ms if not m.negated}) > 1
+        ),
+        None,
+    )
+    if field_name is None:
+        return False
+    if re.search(_CMP_PRICE, q.r) or W.AVG_WORDS.search(q.r):
+        spec.aggregate, spec.metric = "avg", q.metric or "guide_price"
+    else:
+        spec.aggregate = "count"
+    spec.group_by = ["store" if field_name == "store_id" else field_name]
+    # the comparative said first decides ("哪个少" / "which has more, fewer or ...")
+    spec.order_by = "value"
+    spec.descending = more is not None and (less is None or more.start() <= less.start())
+    spec.limit = 1
     return True
 
 
@@ -280,6 +329,8 @@ def _scalar_aggregate(q: _Reading, spec: QuerySpec) -> bool:
         spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
     elif W.COUNT_WORDS.search(r) and not superlative:
         spec.aggregate = "count"
+    elif W.EXISTS.search(r) and not (superlative or q.order or W.LISTING.search(r) or W.WHICH_ONES.search(r)):
+        spec.aggregate = "count"  # "有没有灰色的P7": whether there are any, and how many
     return bool(spec.aggregate)
 
 
@@ -306,7 +357,13 @@ def _rows(q: _Reading, spec: QuerySpec) -> bool:
     spec.columns = (
         (["vehicle_id", *[c for c in cols if c != "vehicle_id"]]) if cols else list(DEFAULT_LIST_COLUMNS)
     )
-    if q.superlative:
+    spec.columns += [c for c in _columns(r) if c in _EXTRA_COLUMNS and c not in spec.columns]
+    if q.order:
+        spec.order_by, spec.descending = q.order
+        if q.limit:
+            spec.limit = q.limit
+        explicit = True
+    elif q.superlative:
         spec.order_by, spec.descending = q.superlative
         spec.limit = q.limit or 1
         explicit = True
@@ -370,7 +427,8 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
             dims.append(period)
     # "比亚迪和特斯拉各有多少辆", "BYD vs Tesla": several values of one field, compared
     if re.search(
-        r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|compare|\bcounts\b|\btotals\b|\bbreakdown\b",
+        r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|compare|\bcounts\b|\btotals\b|\bbreakdown\b"
+        r"|(?:how many|多少|几).{1,40}(?:\band\b|和)\s*(?:how many|多少|几)",
         r,
     ):
         for field_name, ms in values.items():

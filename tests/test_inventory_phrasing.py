@@ -1,0 +1,117 @@
+"""The grammar on everyday phrasings: two-digit years, idioms, orderings, "still", comparisons.
+
+Each case states the reading the grammar must give, so a regression names its phrase; the
+phrases are not the paraphrase evaluation set's questions, only the same kinds of wording.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tools.inventory.parse import parse_question, prepare
+from tools.inventory.spec import QuerySpec
+
+TODAY = date(2026, 11, 15)
+
+
+def spec_of(question: str) -> QuerySpec:
+    parsed = parse_question(question, today=TODAY)
+    assert parsed.spec is not None, question
+    return parsed.spec
+
+
+def conds(spec: QuerySpec) -> dict[str, tuple[str, list]]:
+    return {c.field: (c.op, c.values) for c in spec.conditions}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("23年进的奥迪", "2023年进的奥迪"),
+        ("26款的宝马", "2026款的宝马"),
+        ("库龄超过2年", "库龄超过2年"),  # an age, not a year
+        ("近10年", "近10年"),
+        ("最贵的25款车型", "最贵的25款车型"),  # twenty-five models
+        ("哪个品牌卖得最好", "哪个品牌已售最多"),
+        ("our top-selling model", "our most sold model"),
+    ],
+)
+def test_everyday_phrasings_are_rewritten(text, expected):
+    assert prepare(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "expected"),
+    [
+        ("23年进的奥迪有几台", "intake_date", ("between", ["2023-01-01", "2023-12-31"])),
+        ("26款的宝马有几台", "model_year", ("between", [2026, 2026])),
+        ("还有几台蓝色的唐", "model", ("in", ["Tang"])),
+        ("还有几台蓝色的唐", "status", ("in", ["in_stock"])),
+        ("how many Civics are left", "status", ("in", ["in_stock"])),
+        ("do we still have red Fords", "status", ("in", ["in_stock"])),
+        ("还有多少辆没卖的福特", "status", ("not_in", ["sold"])),  # a named status wins over "还有"
+        ("gas Camrys", "fuel_type", ("in", ["gasoline"])),
+        ("Audis that are gone", "status", ("in", ["sold"])),
+        ("卖了几台理想", "status", ("in", ["sold"])),
+        ("压库的奔驰", "status", ("in", ["in_stock"])),
+        ("mercs under 400 grand", "guide_price", ("lt", [400000])),
+        ("fords received from june to august", "intake_date", ("between", ["2026-06-01", "2026-08-31"])),
+        ("hondas that came in nov-feb", "intake_date", ("between", ["2025-11-01", "2026-02-28"])),
+        ("intake count for september", "intake_date", ("between", ["2026-09-01", "2026-09-30"])),
+        ("the 2024 arrivals", "intake_date", ("between", ["2024-01-01", "2024-12-31"])),
+    ],
+)
+def test_everyday_conditions(question, field, expected):
+    assert conds(spec_of(question))[field] == expected
+
+
+def test_orderings_said_as_a_phrase_order_all_the_rows():
+    spec = spec_of("在库的宝马，从贵到便宜")
+    assert (spec.order_by, spec.descending, spec.limit) == ("guide_price", True, None)
+    spec = spec_of("white Model Ys, cheapest first")
+    assert (spec.order_by, spec.descending, spec.limit) == ("guide_price", False, None)
+    spec = spec_of("奥迪A4L价格从低到高")
+    assert (spec.order_by, spec.descending) == ("guide_price", False)
+    assert spec_of("the cheapest Model Y").limit == 1  # a superlative alone still asks for one
+
+
+def test_which_ones_is_a_listing_and_any_is_a_count():
+    assert spec_of("30万以上的SUV有哪几台").aggregate is None
+    assert spec_of("有没有红色的理想L8").aggregate == "count"
+    assert spec_of("any silver X5s in stock?").aggregate == "count"
+    assert spec_of("which silver X5s do we have?").aggregate is None
+    assert spec_of("有没有红色的理想L8，列出来").aggregate is None
+
+
+def test_sales_idioms_rank_groups_by_units_sold():
+    for question, dim in [
+        ("哪个品牌卖得最好", "brand"),
+        ("what's the best-selling colour", "color"),
+        ("哪款车最畅销", "model"),
+        ("which city sells the most", "city"),
+    ]:
+        spec = spec_of(question)
+        assert conds(spec)["status"] == ("in", ["sold"]), question
+        assert (spec.aggregate, spec.group_by, spec.descending, spec.limit) == ("count", [dim], True, 1)
+
+
+def test_two_named_values_compared():
+    spec = spec_of("蔚来和小鹏哪个在库的多")
+    assert (spec.aggregate, spec.group_by, spec.descending, spec.limit) == ("count", ["brand"], True, 1)
+    spec = spec_of("Camry or Accord, which is cheaper on average")
+    assert (spec.aggregate, spec.group_by, spec.descending) == ("avg", ["model"], False)
+    spec = spec_of("how many Han and how many Tang in Beijing")
+    assert (spec.aggregate, spec.group_by) == ("count", ["model"])
+
+
+def test_totals_and_named_columns():
+    spec = spec_of("在库的车加起来值多少钱")
+    assert (spec.aggregate, spec.metric) == ("sum", "guide_price")
+    spec = spec_of("一共值多少钱")
+    assert spec.aggregate == "sum"
+    spec = spec_of("list the VIN and mileage of the red Golfs")
+    assert {"vin", "mileage_km"} <= set(spec.columns or [])
+    spec = spec_of("what is the most common colour among reserved cars")
+    assert (spec.group_by, spec.limit) == (["color"], 1)

@@ -1,0 +1,55 @@
+"""Everyday phrasings rewritten to the grammar's own words before any pass runs.
+
+Staff and customers type "24年进的", "25款", "卖得最好的", "best-selling"; the passes know
+"2024年", "2025款", "已售 ... 最多" and "most sold". Each rewrite is a whole phrase with its
+meaning fixed (a two-digit year only beside 年/款 and never after words that make it a count or an
+age, such as "前", "近" or "超过"), so nothing else in the question changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Two-digit years 2016-2035, which the demo stock and any plausible question fall in.
+_YY = r"(1[6-9]|2\d|3[0-5])"
+_NOT_BEFORE_YY = (
+    r"(?<![\d.])(?<!前)(?<!第)(?<!近)(?<!几)(?<!过去)(?<!超过)(?<!多于)(?<!库龄)(?<!车龄)(?<!最近)"
+)
+_REWRITES: list[tuple[re.Pattern[str], str]] = [
+    # "24年进的" -> "2024年进的"; not "库龄超过2年", "近10年", "24年以上"
+    (
+        re.compile(_NOT_BEFORE_YY + _YY + r"(?=\s*年(?!\s*(?:以上|以内|之内|内|多|左右|以来的库龄|半)))"),
+        r"20\1",
+    ),
+    # "25款的雅阁" -> "2025款"; not "25款车型" (twenty-five models)
+    (re.compile(_NOT_BEFORE_YY + _YY + r"(?=\s*款(?!\s*(?:车|不同|型号)))"), r"20\1"),
+    # Sales idioms: what sells best is what has been sold most.
+    (
+        re.compile(
+            r"卖(?:得|的)最(?:好|多|火)|最(?:畅销|好卖|热销)|销量最(?:高|好|大|多)|销售最好|卖(?:得|的)最好"
+        ),
+        "已售最多",
+    ),
+    (re.compile(r"卖(?:得|的)最(?:差|少)|最难卖|销量最(?:低|差|少)"), "已售最少"),
+    (
+        re.compile(
+            r"\b(?:best|top)[- ]?sell(?:ing|ers?)\b|\bbiggest[- ]sellers?\b|\bsells? (?:the )?most\b|\bsold (?:the )?most\b"
+        ),
+        "most sold",
+    ),
+    (
+        re.compile(
+            r"\bworst[- ]?selling\b|\bsells? (?:the )?(?:least|fewest)\b|\bsold (?:the )?(?:least|fewest)\b"
+        ),
+        "least sold",
+    ),
+    # "哪款车" asks for a model, as "哪款车型" does
+    (re.compile(r"哪一?款车(?![型系])"), "哪款车型"),
+]
+
+
+def rewrite(text: str) -> str:
+    """`text` (prepared: lower case, digits) with everyday phrasings in the grammar's words."""
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    return text
