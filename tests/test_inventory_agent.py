@@ -219,3 +219,18 @@ def test_a_new_brand_in_a_follow_up_drops_the_old_model() -> None:
     )
     fields = {c.field: c.values for c in follow.spec.conditions}
     assert fields["brand"] == ["NIO"] and "model" not in fields
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "unread"),
+    [
+        ("cars under 150 quid, how many", "en", "150"),  # a number with no unit it knows
+        ("比亚迪在库几台，不要那种的", "zh", "不要"),  # a negation with nothing it negates
+        ("how many cars with 3 doors", "en", "3"),  # a column the stock does not have
+    ],
+)
+def test_conditions_the_grammar_cannot_read_make_it_ask(db, question: str, language: str, unread: str):
+    answer = agent_for(db).answer(question, language, None)
+    assert answer.status == "needs_info"
+    assert answer.sql is None
+    assert unread in answer.reply

@@ -115,3 +115,22 @@ def test_totals_and_named_columns():
     assert {"vin", "mileage_km"} <= set(spec.columns or [])
     spec = spec_of("what is the most common colour among reserved cars")
     assert (spec.group_by, spec.limit) == (["color"], 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "unread"),
+    [
+        ("cars under 150 quid", ["150"]),
+        ("how many teslas excluding", ["excluding"]),
+        ("宝马在库几台，不要那种", ["不要"]),
+        ("Audis from jan", []),  # read: a month
+        ("hondas that came in 10/2026", []),
+        ("平均一台车多少钱", []),  # "一台" is "a car", not a number
+        ("4S店里的宝马", []),
+        ("teslas not in beijing", []),
+    ],
+)
+def test_what_the_grammar_cannot_read_is_reported_not_dropped(question, unread):
+    parsed = parse_question(question, today=TODAY)
+    assert parsed.unread == unread
+    assert (parsed.spec is None) == bool(unread)

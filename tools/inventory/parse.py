@@ -25,6 +25,7 @@ from typing import Any
 
 from tools.inventory.grammar import entities, quantities
 from tools.inventory.grammar.durations import durations
+from tools.inventory.grammar.leftovers import unread
 from tools.inventory.grammar.model_years import model_years
 from tools.inventory.grammar.numbers import prepare
 from tools.inventory.grammar.periods import dates_pass
@@ -49,6 +50,8 @@ class Parsed:
     understood: bool
     followup: bool = False
     alternatives: list[QuerySpec] = field(default_factory=list)
+    # numbers, months or negations the question states and no pass could read: ask, never drop them
+    unread: list[str] = field(default_factory=list)
 
 
 _DEPENDENT_FIELDS = {"brand": ("model",), "city": ("store_id",)}
@@ -84,6 +87,9 @@ def parse_question(question: str, *, today: date, previous: dict[str, Any] | Non
     quantities.prices(scan)
     entities.aliases(scan, ATTRIBUTE_ALIASES)
     entities.short_colors(scan)
+    leftovers = unread(scan)
+    if leftovers:
+        return Parsed(spec=None, understood=False, unread=leftovers)
     shaped = build(scan)
     spec, understood, followup = shaped.spec, shaped.understood, False
     prev_spec = _previous_spec(previous)

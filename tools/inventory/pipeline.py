@@ -241,6 +241,20 @@ class InventoryPipeline:
         parsed = parse_question(question, today=request.today, previous=previous)
         local = LocalSource(parsed)
         ordered = [s for s in sources if s.name != "local"] + [local]
+        if parsed.unread and len(ordered) == 1:
+            # A condition the question states but the grammar could not read: ask, do not drop it.
+            words = "”、“".join(dict.fromkeys(parsed.unread))
+            words_en = '", "'.join(dict.fromkeys(parsed.unread))
+            return Outcome(
+                "needs_info",
+                _say(
+                    language,
+                    f"抱歉，我没看懂问题里的“{words}”，不想漏掉这个条件答错。请换个说法，{_EXAMPLES_ZH}",
+                    f'Sorry, I could not read "{words_en}" in your question and would rather not answer '
+                    f"without it. Please rephrase. {_EXAMPLES_EN}",
+                ),
+                reason=f"unread: {words_en}",
+            )
         if not local.specs and len(ordered) == 1:
             return Outcome(
                 "needs_info",

@@ -191,6 +191,10 @@ def _months(scan: Scan) -> None:
         r"(20\d\d)[-/](\d{1,2})(?![\d/-])",
         _on(scan, lambda m: _month(int(m.group(1)), int(m.group(2)))),
     )
+    scan.sub(  # "10/2026", "03-2025"
+        r"(?<![\d/.-])(\d{1,2})[-/](20\d\d)(?![\d/-])",
+        _on(scan, lambda m: _month(int(m.group(2)), int(m.group(1)))),
+    )
     scan.sub(
         rf"\b{_MONTH}\.?\s*,?\s*(20\d\d)\b",
         _on(scan, lambda m: D.month_range(int(m.group(2)), _MONTHS[m.group(1)])),

@@ -23,7 +23,7 @@ K_MASK = "\x02"  # a consumed top-k number: "前5个品牌" still reads as top-k
 # the verb ("未售出"); "以外" negates the value before it.
 _NEG_BEFORE = re.compile(
     r"(?:(?<!是)不是|不为|并非|非|除了|除去|除|排除|不包括|不含|不要|去掉"
-    r"|\bnot|\bnon|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\bbesides|\bapart\s+from"
+    r"|不在|\bnot\s+(?:in|at|from)|\boutside(?:\s+of)?|\bnot|\bnon|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\bbesides|\bapart\s+from"
     r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
 )
 _NEG_STATUS = re.compile(r"(?:未|没有?被?|尚未|还没有?)\s*$")

@@ -1,0 +1,45 @@
+"""What the passes could not read but a question only says on purpose: numbers, months, negations.
+
+A number, a month name or a "not"/"不要" that no pass consumed is a condition the question states
+and the grammar did not understand. Answering without it would answer another question, so the
+parser reports these fragments and the agent asks the user to rephrase (`needs_info`) instead of
+silently dropping them. Words that hold digits but are names ("4S店") are not numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tools.inventory.grammar.scan import K_MASK, MASK, Scan
+
+# Digits that are names ("4S店", an unknown model "A8") or "one car" ("平均一台车", read as 1台).
+_NAMES_WITH_DIGITS = re.compile(
+    r"4s\s*店|\b4s\b|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]+\d*\b|(?<![\d.])1\s*(?=台|辆|部|个|款)"
+)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_MONTH_NAMES = re.compile(
+    r"\b(?:january|february|march|april|june|july|august|september|october|november|december"
+    r"|jan|feb|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
+)
+# A negation must be followed, within a few characters, by what it negates (a consumed value).
+_NEGATION = re.compile(
+    r"不要|不是|除了|除去|排除|不包括|不含|\bnot\b|\bexcluding\b|\bexcept\b|\bnon-?|\bbesides\b|\bother than\b"
+)
+_NEGATED_SOON = re.compile(
+    rf"^[\s\-的]*(?:in\s+|at\s+|from\s+)?(?:the\s+|a\s+|an\s+|any\s+|包括|是)?[^\s]{{0,3}}?{MASK}"
+)
+_NEGATION_OK = re.compile(
+    r"^[\s\-]*(?:only|just|sure|yet|more|less|over|under|above|below|including|还|只|止|仅|要紧|错)"
+)
+
+
+def unread(scan: Scan) -> list[str]:
+    """Fragments of `scan.t` a question states on purpose that no pass read (empty when none)."""
+    text = _NAMES_WITH_DIGITS.sub(lambda m: " " * len(m.group(0)), scan.t)
+    found = [m.group(0) for m in _NUMBER.finditer(text)]
+    found += [m.group(0) for m in _MONTH_NAMES.finditer(text)]
+    for m in _NEGATION.finditer(scan.t):
+        after = scan.t[m.end() : m.end() + 12]
+        if not _NEGATED_SOON.match(after) and not _NEGATION_OK.match(after) and K_MASK not in after:
+            found.append(m.group(0).strip())
+    return found
