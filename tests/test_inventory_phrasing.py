@@ -134,3 +134,37 @@ def test_what_the_grammar_cannot_read_is_reported_not_dropped(question, unread):
     parsed = parse_question(question, today=TODAY)
     assert parsed.unread == unread
     assert (parsed.spec is None) == bool(unread)
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "value"),
+    [
+        ("how many hyundias", "brand", "Hyundai"),  # swapped letters
+        ("corola hybrids", "model", "Corolla"),  # a letter missing
+        ("hondda civics in stock", "brand", "Honda"),  # a letter added
+        ("cars in shangai", "city", "Shanghai"),
+        ("not the volkswagons", "brand", "Volkswagen"),  # read with its negation
+    ],
+)
+def test_a_slip_in_a_name_is_read_as_the_name(question, field, value):
+    values = {c.field: c.values for c in spec_of(question).conditions}
+    assert values[field] == [value]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "cars I can carry my kids in",  # carry is not a Camry
+        "a quick list of SUVs",  # quick is not a Buick
+        "how many models in nanning",  # models is not a Model 3, Nanning is not Nanjing
+        "available colours",
+    ],
+)
+def test_everyday_words_are_not_taken_for_names(question):
+    parsed = parse_question(question, today=TODAY)
+    fields = {c.field for c in (parsed.spec.conditions if parsed.spec else [])}
+    assert not fields & {"brand", "model", "city", "store_id"}
+
+
+def test_a_misspelled_name_keeps_its_negation():
+    assert conds(spec_of("SUVs, not the volkswagons"))["brand"] == ("not_in", ["Volkswagen"])

@@ -26,6 +26,7 @@ from typing import Any
 from tools.inventory.grammar import entities, quantities
 from tools.inventory.grammar.durations import durations
 from tools.inventory.grammar.leftovers import unread
+from tools.inventory.grammar.misspellings import misspellings
 from tools.inventory.grammar.model_years import model_years
 from tools.inventory.grammar.numbers import prepare
 from tools.inventory.grammar.periods import dates_pass
@@ -87,6 +88,7 @@ def parse_question(question: str, *, today: date, previous: dict[str, Any] | Non
     quantities.prices(scan)
     entities.aliases(scan, ATTRIBUTE_ALIASES)
     entities.short_colors(scan)
+    misspellings(scan)
     leftovers = unread(scan)
     if leftovers:
         return Parsed(spec=None, understood=False, unread=leftovers)

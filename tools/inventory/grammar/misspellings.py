@@ -1,0 +1,103 @@
+"""The misspelling pass: a Latin word no other pass read, close to exactly one catalogue name.
+
+"Mercedez", "accrod", "telsas", "volkswagon" are names typed in a hurry. Once every exact pass has
+run, each unread word of at least `MIN_LENGTH` letters (plural and possessive endings dropped) is
+compared with the catalogue's Latin names of the same floor: `difflib` (the standard library;
+rapidfuzz is not a dependency) proposes the closest names, and one is taken only when a single
+slip separates them — one letter missing, added or swapped with its neighbour, or, in names of six
+letters or more, one letter wrong. Five-letter words one letter from a name are everyday English
+("carry"/"camry", "quick"/"buick"), so there only a swap counts. Names with digits ("model3") are
+left out ("models" is one letter from them), and so is every word the grammar itself uses
+("which", "colours", "available"), so a keyword is never read as a car.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+
+from tools.inventory.grammar import keywords, quantities
+from tools.inventory.grammar.scan import MASK, Match, Scan
+from tools.inventory.lexicon import ATTRIBUTE_ALIASES, ENTITY_ALIASES, Alias
+
+_PLACES = ("city", "store_id")
+MIN_LENGTH = 5  # shorter words are too close to too many others ("audi"/"audio", "seal"/"sell")
+CUTOFF = 0.75  # difflib's ratio for a candidate; the slip rule below decides
+# Everyday words one letter from a catalogue name that the grammar's own word lists do not hold.
+_EVERYDAY = frozenset({"cannot", "civil", "models", "ranges", "ranged", "hands", "galaxies", "explore"})
+
+
+@cache
+def _names() -> dict[str, Alias]:
+    """Latin catalogue names (no digits, no context rule) that a misspelling may stand for."""
+    return {
+        a.text: a
+        for a in ENTITY_ALIASES
+        if re.fullmatch(r"[a-z][a-z\- ]*", a.text) and len(a.text) >= MIN_LENGTH and a.context is None
+    }
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    """Words the grammar reads as keywords or attributes: never taken for a misspelled name."""
+    # a word of a longer catalogue name ("shanhai" of "Shanhai Poer") is that name, not a slip
+    sources = [a.text for a in ATTRIBUTE_ALIASES] + [a.text for a in ENTITY_ALIASES if " " in a.text]
+    for module in (keywords, quantities):
+        for value in vars(module).values():
+            if isinstance(value, re.Pattern):
+                sources.append(value.pattern)
+            elif isinstance(value, str):
+                sources.append(value)
+            elif isinstance(value, list | tuple):
+                sources.extend(str(v) for v in value)
+    text = re.sub(r"\\[a-zA-Z]", " ", " ".join(sources))  # regex escapes: "\\bbrands" is "brands"
+    return frozenset(re.findall(rf"[a-z]{{{MIN_LENGTH},}}", text)) | _EVERYDAY
+
+
+def _stems(word: str) -> list[str]:
+    stems = [word]
+    for ending in ("'s", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_LENGTH:
+            stems.append(word[: -len(ending)])
+    return stems
+
+
+def _one_slip(word: str, name: str, place: bool) -> bool:
+    """True when one insertion, deletion, neighbour swap or (names of 6+ letters) substitution apart.
+
+    Places take no substitution: other cities are one letter from ours ("nanning"/"nanjing").
+    """
+    if word == name or abs(len(word) - len(name)) > 1:
+        return False
+    if len(word) == len(name):
+        diff = [i for i, (a, b) in enumerate(zip(word, name, strict=True)) if a != b]
+        if len(diff) == 2 and diff[1] == diff[0] + 1:
+            return word[diff[0]] == name[diff[1]] and word[diff[1]] == name[diff[0]]  # swapped
+        return len(diff) == 1 and len(name) >= 6 and not place
+    short, long = sorted((word, name), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def misspellings(scan: Scan) -> None:
+    """Read unread words that are one slip from a catalogue name as that name."""
+    names, known = _names(), _known_words()
+    for m in list(re.finditer(rf"(?<![a-z0-9'\-])[a-z][a-z'\-]{{{MIN_LENGTH - 1},}}(?![a-z0-9])", scan.t)):
+        word = m.group(0)
+        if MASK in word or any(stem in known for stem in _stems(word)):
+            continue
+        for stem in _stems(word):
+            close = [
+                n
+                for n in difflib.get_close_matches(stem, names, n=3, cutoff=CUTOFF)
+                if _one_slip(stem, n, names[n].field in _PLACES)
+            ]
+            if not close:
+                continue
+            if len(close) > 1 and names[close[0]].value != names[close[1]].value:
+                break  # as close to two different names: a guess, not a reading
+            alias = names[close[0]]
+            negated = scan.negated(m.start(), m.end(), alias.field)
+            scan.matches.append(Match(alias.field, alias.value, m.start(), m.end(), negated))
+            scan.mask(m.start(), m.end())
+            break
