@@ -168,3 +168,10 @@ def test_everyday_words_are_not_taken_for_names(question):
 
 def test_a_misspelled_name_keeps_its_negation():
     assert conds(spec_of("SUVs, not the volkswagons"))["brand"] == ("not_in", ["Volkswagen"])
+
+
+def test_one_wrong_character_in_a_long_chinese_name_is_read_as_the_name():
+    assert conds(spec_of("凯美锐有几台"))["model"] == ("in", ["Camry"])
+    assert conds(spec_of("比亞迪在库几台"))["brand"] == ("in", ["BYD"])  # a traditional character
+    great_wall = conds(spec_of("长城的车有几台"))  # "长城的" is the brand, not one slip from 长城炮
+    assert great_wall["brand"] == ("in", ["Great Wall"]) and "model" not in great_wall

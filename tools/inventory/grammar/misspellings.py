@@ -1,4 +1,4 @@
-"""The misspelling pass: a Latin word no other pass read, close to exactly one catalogue name.
+"""The misspelling pass: unread words one slip from exactly one catalogue name.
 
 "Mercedez", "accrod", "telsas", "volkswagon" are names typed in a hurry. Once every exact pass has
 run, each unread word of at least `MIN_LENGTH` letters (plural and possessive endings dropped) is
@@ -9,6 +9,11 @@ letters or more, one letter wrong. Five-letter words one letter from a name are 
 ("carry"/"camry", "quick"/"buick"), so there only a swap counts. Names with digits ("model3") are
 left out ("models" is one letter from them), and so is every word the grammar itself uses
 ("which", "colours", "available"), so a keyword is never read as a car.
+
+Chinese names are not spelled but typed by sound, so a slip there is one wrong character: a run of
+unread characters as long as a brand or model name of three or more characters, differing from it
+in exactly one place ("特斯垃" for 特斯拉), is read as that name. Two-character names are left
+alone (one wrong character of two is another word), and so are places.
 """
 
 from __future__ import annotations
@@ -79,8 +84,32 @@ def _one_slip(word: str, name: str, place: bool) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+@cache
+def _chinese_names() -> list[Alias]:
+    """Chinese brand and model names of three or more characters."""
+    return [
+        a
+        for a in ENTITY_ALIASES
+        if re.fullmatch(r"[\u4e00-\u9fff]{3,}", a.text) and a.field not in _PLACES and a.context is None
+    ]
+
+
+def _chinese_slips(scan: Scan) -> None:
+    for alias in _chinese_names():
+        size = len(alias.text)
+        for run in re.finditer(rf"[\u4e00-\u9fff]{{{size},}}", scan.t):
+            for start in range(run.start(), run.end() - size + 1):
+                window = scan.t[start : start + size]
+                if MASK in window or sum(a != b for a, b in zip(window, alias.text, strict=True)) != 1:
+                    continue
+                negated = scan.negated(start, start + size, alias.field)
+                scan.matches.append(Match(alias.field, alias.value, start, start + size, negated))
+                scan.mask(start, start + size)
+
+
 def misspellings(scan: Scan) -> None:
     """Read unread words that are one slip from a catalogue name as that name."""
+    _chinese_slips(scan)
     names, known = _names(), _known_words()
     for m in list(re.finditer(rf"(?<![a-z0-9'\-])[a-z][a-z'\-]{{{MIN_LENGTH - 1},}}(?![a-z0-9])", scan.t)):
         word = m.group(0)
