@@ -175,3 +175,37 @@ def test_one_wrong_character_in_a_long_chinese_name_is_read_as_the_name():
     assert conds(spec_of("比亞迪在库几台"))["brand"] == ("in", ["BYD"])  # a traditional character
     great_wall = conds(spec_of("长城的车有几台"))  # "长城的" is the brand, not one slip from 长城炮
     assert great_wall["brand"] == ("in", ["Great Wall"]) and "model" not in great_wall
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "value"),
+    [
+        ("奔弛有几台", "brand", "Mercedes-Benz"),  # 弛 sounds like 驰 (chí)
+        ("雅格的均价", "model", "Accord"),
+        ("海报还剩几台", "model", "Seal"),
+        ("宝码在库多少", "brand", "BMW"),
+    ],
+)
+def test_a_chinese_name_typed_with_a_homophone_is_read_as_the_name(question, field, value):
+    assert conds(spec_of(question))[field] == ("in", [value])
+
+
+def test_everyday_words_that_sound_like_names_are_not_names():
+    parsed = parse_question("未来30天的比亚迪", today=TODAY)  # the future, not NIO; and no such window
+    assert parsed.spec is None and parsed.unread == ["30"]
+    assert "brand" not in conds(spec_of("保安有几台车"))  # 保 is 宝's sound, 安 is not 马's
+
+
+def test_the_homophone_table_is_current():
+    pytest.importorskip("pypinyin")
+    import json
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "scripts"))
+    try:
+        from build_homophones import OUT, build
+    finally:
+        sys.path.remove(str(root / "scripts"))
+    assert json.loads(OUT.read_text(encoding="utf-8")) == build(), "run scripts/build_homophones.py"

@@ -10,26 +10,33 @@ letters or more, one letter wrong. Five-letter words one letter from a name are 
 left out ("models" is one letter from them), and so is every word the grammar itself uses
 ("which", "colours", "available"), so a keyword is never read as a car.
 
-Chinese names are not spelled but typed by sound, so a slip there is one wrong character: a run of
-unread characters as long as a brand or model name of three or more characters, differing from it
-in exactly one place ("特斯垃" for 特斯拉), is read as that name. Two-character names are left
-alone (one wrong character of two is another word), and so are places.
+Chinese names are not spelled but typed by sound, so a slip there is a wrong character. A run of
+unread characters as long as a brand or model name is read as that name when every character is
+the name's own or sounds exactly like it, tone included ("奔弛" for 奔驰, "海报" for 海豹; the
+table `tools/inventory/homophones.json` is built from pypinyin by scripts/build_homophones.py),
+with at least one character the name's own; in names of three or more characters one character
+may also be simply wrong ("特斯垃" for 特斯拉). Places are left alone.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from functools import cache
+from pathlib import Path
 
 from tools.inventory.grammar import keywords, quantities
 from tools.inventory.grammar.scan import MASK, Match, Scan
 from tools.inventory.lexicon import ATTRIBUTE_ALIASES, ENTITY_ALIASES, Alias
 
 _PLACES = ("city", "store_id")
+_HOMOPHONES = Path(__file__).resolve().parents[1] / "homophones.json"
 MIN_LENGTH = 5  # shorter words are too close to too many others ("audi"/"audio", "seal"/"sell")
 CUTOFF = 0.75  # difflib's ratio for a candidate; the slip rule below decides
 # Everyday words one letter from a catalogue name that the grammar's own word lists do not hold.
+# Everyday Chinese words that sound exactly like a name ("未来", the future, is how 蔚来 is said).
+_EVERYDAY_ZH = frozenset({"未来", "为来"})
 _EVERYDAY = frozenset({"cannot", "civil", "models", "ranges", "ranged", "hands", "galaxies", "explore"})
 
 
@@ -86,12 +93,28 @@ def _one_slip(word: str, name: str, place: bool) -> bool:
 
 @cache
 def _chinese_names() -> list[Alias]:
-    """Chinese brand and model names of three or more characters."""
+    """Chinese brand and model names of two or more characters."""
     return [
         a
         for a in ENTITY_ALIASES
-        if re.fullmatch(r"[\u4e00-\u9fff]{3,}", a.text) and a.field not in _PLACES and a.context is None
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,}", a.text) and a.field not in _PLACES and a.context is None
     ]
+
+
+@cache
+def _homophones() -> dict[str, str]:
+    table: dict[str, str] = json.loads(_HOMOPHONES.read_text(encoding="utf-8"))
+    return table
+
+
+def _typed_by_sound(window: str, name: str) -> bool:
+    """One of `name`'s characters kept, the others its own or homophones (or, in 3+, one wrong)."""
+    same = sum(a == b for a, b in zip(window, name, strict=True))
+    if same == len(name) or same == 0:
+        return False
+    table = _homophones()
+    sound_alike = all(a == b or a in table.get(b, "") for a, b in zip(window, name, strict=True))
+    return sound_alike or (len(name) >= 3 and same == len(name) - 1)
 
 
 def _chinese_slips(scan: Scan) -> None:
@@ -100,7 +123,7 @@ def _chinese_slips(scan: Scan) -> None:
         for run in re.finditer(rf"[\u4e00-\u9fff]{{{size},}}", scan.t):
             for start in range(run.start(), run.end() - size + 1):
                 window = scan.t[start : start + size]
-                if MASK in window or sum(a != b for a, b in zip(window, alias.text, strict=True)) != 1:
+                if MASK in window or window in _EVERYDAY_ZH or not _typed_by_sound(window, alias.text):
                     continue
                 negated = scan.negated(start, start + size, alias.field)
                 scan.matches.append(Match(alias.field, alias.value, start, start + size, negated))
