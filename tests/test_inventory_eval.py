@@ -33,6 +33,12 @@ def test_datasets_are_big_bilingual_and_well_formed():
     assert len(fresh) >= 30 and not {c["question"] for c in fresh} & {c["question"] for c in main}
     assert len(holdout) >= 30 and not {c["question"] for c in holdout} & {c["question"] for c in main + fresh}
     assert all(c["gold_sql"].lstrip().upper().startswith("SELECT") for c in main + fresh + holdout)
+    paraphrase = load(DATASETS["paraphrase"])
+    earlier = {c["question"] for c in main + fresh + holdout}
+    assert len(paraphrase) >= 150 and not {c["question"] for c in paraphrase} & earlier
+    assert sum(c["lang"] == "zh" for c in paraphrase) * 2 == len(paraphrase)
+    assert len({c["id"] for c in paraphrase}) == len(paraphrase)
+    assert all(c["gold_sql"].lstrip().upper().startswith("SELECT") for c in paraphrase)
 
 
 def test_local_engine_reaches_the_accuracy_floor(tmp_path):
