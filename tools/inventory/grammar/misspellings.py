@@ -117,13 +117,42 @@ def _typed_by_sound(window: str, name: str) -> bool:
     return sound_alike or (len(name) >= 3 and same == len(name) - 1)
 
 
-def _chinese_slips(scan: Scan) -> None:
+@cache
+def _chinese_index() -> dict[tuple[int, int, str], list[Alias]]:
+    """(length, position, character) -> the Chinese names with that character there."""
+    index: dict[tuple[int, int, str], list[Alias]] = {}
     for alias in _chinese_names():
-        size = len(alias.text)
-        for run in re.finditer(rf"[\u4e00-\u9fff]{{{size},}}", scan.t):
+        for i, char in enumerate(alias.text):
+            index.setdefault((len(alias.text), i, char), []).append(alias)
+    return index
+
+
+def _sound_alike_name(window: str) -> Alias | None:
+    """The name `window` was typed for, among those sharing a character with it in place."""
+    index, seen = _chinese_index(), set()
+    for i, char in enumerate(window):
+        for alias in index.get((len(window), i, char), ()):
+            if alias.text not in seen:
+                seen.add(alias.text)
+                if _typed_by_sound(window, alias.text):
+                    return alias
+    return None
+
+
+@cache
+def _chinese_sizes() -> list[int]:
+    return sorted({size for size, _, _ in _chinese_index()}, reverse=True)  # longest names first
+
+
+def _chinese_slips(scan: Scan) -> None:
+    for size in _chinese_sizes():
+        for run in list(re.finditer(rf"[\u4e00-\u9fff]{{{size},}}", scan.t)):
             for start in range(run.start(), run.end() - size + 1):
                 window = scan.t[start : start + size]
-                if MASK in window or window in _EVERYDAY_ZH or not _typed_by_sound(window, alias.text):
+                if MASK in window or window in _EVERYDAY_ZH:
+                    continue
+                alias = _sound_alike_name(window)
+                if alias is None:
                     continue
                 negated = scan.negated(start, start + size, alias.field)
                 scan.matches.append(Match(alias.field, alias.value, start, start + size, negated))
