@@ -209,3 +209,16 @@ def test_the_homophone_table_is_current():
     finally:
         sys.path.remove(str(root / "scripts"))
     assert json.loads(OUT.read_text(encoding="utf-8")) == build(), "run scripts/build_homophones.py"
+
+
+def test_more_everyday_phrasings():
+    assert conds(spec_of("蓝色除外的蔚来有几台"))["color"] == ("not_in", ["blue"])  # negation after the value
+    assert conds(spec_of("30来万的轿车"))["guide_price"] == ("between", [270000, 330000])
+    assert conds(spec_of("30多万的轿车"))["guide_price"] == ("between", [300000, 400000])
+    assert conds(spec_of("how many did we sell in Wuhan"))["status"] == ("in", ["sold"])
+    assert conds(spec_of("how many Golfs have we got left"))["status"] == ("in", ["in_stock"])
+    spec = spec_of("奥迪Q5L还有现车吗")  # whether there are any: a count
+    assert spec.aggregate == "count" and conds(spec)["status"] == ("in", ["in_stock"])
+    for question in ("销量最高的车身类型", "which body type sells best"):
+        spec = spec_of(question)
+        assert (spec.group_by, spec.limit, conds(spec)["status"]) == (["body_type"], 1, ("in", ["sold"]))

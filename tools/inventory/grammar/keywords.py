@@ -58,7 +58,7 @@ PERIOD_WORDS = [
 ]
 WHICH = re.compile(
     rf"(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家|哪些|哪|什么|\bwhich|\bwhat)\s*(?:的)?\s*(?:{dim_re()})"
-    rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|最常见的\s*(?:{dim_re()})"
+    rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|(?:最常见|最多|最少)的\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
 )
 SUPERLATIVES: list[tuple[str, str, bool]] = [
@@ -188,13 +188,13 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
     (r"(?:lowest|least) mileage first|里程从低到高|里程由低到高", "mileage_km", False),
 ]
 # "有没有灰色的P7", "any grey P7s?": asks whether there are any, answered with how many.
-EXISTS = re.compile(r"有没有|有无|是否有|还有吗|有吗|\bany\b|\bis there\b|\bare there\b")
+EXISTS = re.compile(r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|\bany\b|\bis there\b|\bare there\b")
 # ... unless the question asks which ones ("Which red Model 3s do we have?")
 WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 # "还有几台", "still have", "left": the stock that is still there, unless a status is named.
 STILL = re.compile(
     r"还有\s*(?:几|多少|\d)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
-    r"|\b(?:are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
+    r"|\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
 )
 RANK = re.compile(r"排名|排行|排序|rank|ranking|sorted|sort|order")
 

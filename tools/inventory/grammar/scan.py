@@ -27,7 +27,7 @@ _NEG_BEFORE = re.compile(
     r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
 )
 _NEG_STATUS = re.compile(r"(?:未|没有?被?|尚未|还没有?)\s*$")
-_NEG_AFTER = re.compile(r"^\s*(?:以外|之外)")
+_NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计)")
 CONJ = re.compile(r"^\s*(?:和|与|及|或|或者|、|,|/|and|or|nor|&)\s*$")
 
 Handler = Callable[[re.Match[str]], bool]

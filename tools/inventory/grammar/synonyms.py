@@ -9,13 +9,14 @@ age, such as "前", "近" or "超过"), so nothing else in the question changes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Two-digit years 2016-2035, which the demo stock and any plausible question fall in.
 _YY = r"(1[6-9]|2\d|3[0-5])"
 _NOT_BEFORE_YY = (
     r"(?<![\d.])(?<!前)(?<!第)(?<!近)(?<!几)(?<!过去)(?<!超过)(?<!多于)(?<!库龄)(?<!车龄)(?<!最近)"
 )
-_REWRITES: list[tuple[re.Pattern[str], str]] = [
+_REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # "24年进的" -> "2024年进的"; not "库龄超过2年", "近10年", "24年以上"
     (
         re.compile(_NOT_BEFORE_YY + _YY + r"(?=\s*年(?!\s*(?:以上|以内|之内|内|多|左右|以来的库龄|半)))"),
@@ -33,9 +34,18 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"卖(?:得|的)最(?:差|少)|最难卖|销量最(?:低|差|少)"), "已售最少"),
     (
         re.compile(
-            r"\b(?:best|top)[- ]?sell(?:ing|ers?)\b|\bbiggest[- ]sellers?\b|\bsells? (?:the )?most\b|\bsold (?:the )?most\b"
+            r"\b(?:best|top)[- ]?sell(?:ing|ers?)\b|\bbiggest[- ]sellers?\b|\bsells? (?:the )?(?:most|best)\b"
+            r"|\bsold (?:the )?most\b"
         ),
         "most sold",
+    ),
+    # "how many did we sell": the cars sold
+    (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:sell|sold)\b"), "sold"),
+    # "20来万" (about 200k), "20多万" (200k and some: up to the next ten)
+    (re.compile(r"(\d+)\s*来\s*万"), r"\1万左右"),
+    (
+        re.compile(r"(?<![\d.])([1-9]0)\s*多\s*万"),
+        lambda m: f"{m.group(1)}万到{int(m.group(1)) + 10}万",
     ),
     (
         re.compile(
