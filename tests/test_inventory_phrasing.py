@@ -222,3 +222,21 @@ def test_more_everyday_phrasings():
     for question in ("销量最高的车身类型", "which body type sells best"):
         spec = spec_of(question)
         assert (spec.group_by, spec.limit, conds(spec)["status"]) == (["body_type"], 1, ("in", ["sold"]))
+
+
+def test_a_threshold_on_the_average_is_a_having():
+    for question, dim in [
+        ("平均价格超过40万的品牌", "brand"),
+        ("which models have an average price under 200k", "model"),
+    ]:
+        spec = spec_of(question)
+        assert (spec.aggregate, spec.group_by) == ("avg", [dim])
+        assert spec.having is not None and "guide_price" not in conds(spec)
+    assert conds(spec_of("价格介于25万和35万之间的混动车"))["guide_price"] == ("between", [250000, 350000])
+    assert spec_of("total stock value in Wuhan").aggregate == "sum"
+
+
+def test_shares_and_percentages_are_asked_about_not_counted():
+    assert parse_question("what percentage of the cars are sold", today=TODAY).spec is None
+    assert parse_question("白色车占多少", today=TODAY).spec is None
+    assert spec_of("各品牌占比").group_by == ["brand"]  # a distribution by brand still reads

@@ -105,7 +105,7 @@ AVG_WORDS = re.compile(r"平均|均价|avg|average|mean")
 SUM_WORDS = re.compile(
     r"总价值|总货值|货值|总价|总金额|总额|合计金额|价值总和|价格总和|总值|total value|total price|total worth|combined value"
     r"|combined price|sum of|total guide price|total of|worth in total|in total worth|how much .{0,30}worth|value of"
-    r"|加起来|值多少钱?|一共值|总共值"
+    r"|加起来|值多少钱?|一共值|总共值|库存价值|库存总值|total [a-z]+ value|(?:stock|inventory) value"
 )
 MIN_WORDS = re.compile(
     r"最低的?(?:指导)?(?:价格|价|售价|报价)|起售价|起价|最便宜的价格|最便宜的多少钱|最低(?:是)?多少|lowest (?:guide )?price|minimum (?:guide )?price|min price"
@@ -196,6 +196,8 @@ STILL = re.compile(
     r"还有\s*(?:几|多少|\d)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
     r"|\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
 )
+# Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
+SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%")
 RANK = re.compile(r"排名|排行|排序|rank|ranking|sorted|sort|order")
 
 COLUMN_WORDS: list[tuple[str, str]] = [

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from tools.inventory.grammar import keywords as W
-from tools.inventory.grammar.scan import CONJ, K_MASK, Match, Scan
+from tools.inventory.grammar.scan import CONJ, K_MASK, MASK, Match, Scan
 from tools.inventory.spec import DEFAULT_LIST_COLUMNS, VEHICLE_COLUMNS, Condition, QuerySpec
 
 Superlative = tuple[str, bool]  # (column, descending)
@@ -38,6 +38,11 @@ _WHICH_ONE = r"哪个|哪家|哪款|哪一个|哪种|哪一家|谁|\bwhich\b|\bw
 _CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher"
 _CMP_LESS = r"少|便宜|低|fewer|less|least|cheaper|lower"
 _CMP_PRICE = r"贵|便宜|价|expensive|pricier|cheaper|price|cost"
+# "平均价格超过40万的品牌": the threshold is on the average (HAVING), not on each car's price.
+_AVG_THEN_VALUE = re.compile(
+    rf"(?:平均|均价|average|avg|mean)\s*(?:的)?\s*(?:指导价格|指导价|价格|售价|价|guide price|prices?)?"
+    rf"\s*(?:is|of|at|was|是|为|在)?\s*{MASK}"
+)
 
 
 @dataclass
@@ -75,10 +80,13 @@ def build(scan: Scan) -> Shaped:
         return Shaped(spec, True, True)
     if _store_subject(q, spec):
         return Shaped(spec, q.understood, True)
+    if W.SHARE.search(q.r) and not q.group:
+        return Shaped(spec, False, True)  # a share or percentage: asked about, never answered as a count
     for shape in (
         _compare,
         _count_distinct,
         _count_having,
+        _average_having,
         _top_groups,
         _which_most,
         _grouped,
@@ -261,6 +269,18 @@ def _count_having(q: _Reading, spec: QuerySpec) -> bool:
         return False
     dim = (q.group[0] if q.group else None) or W.dim_in(q.which) or W.first_dim(q.r) or "brand"
     spec.aggregate, spec.group_by, spec.having = "count", [dim], q.count_having
+    return True
+
+
+def _average_having(q: _Reading, spec: QuerySpec) -> bool:
+    """A threshold on a group's average price: "平均价格超过40万的品牌" -> HAVING avg > 400000."""
+    dim = (q.group[0] if q.group else None) or W.dim_in(q.which) or W.first_dim(q.r)
+    prices = [c for c in q.conds if c.field == "guide_price"]
+    if not dim or len(prices) != 1 or not _AVG_THEN_VALUE.search(q.r):
+        return False
+    spec.conditions = [c for c in q.conds if c is not prices[0]]
+    spec.aggregate, spec.metric, spec.group_by = "avg", "guide_price", [dim]
+    spec.having = Condition("value", prices[0].op, prices[0].values)
     return True
 
 
