@@ -240,3 +240,12 @@ def test_shares_and_percentages_are_asked_about_not_counted():
     assert parse_question("what percentage of the cars are sold", today=TODAY).spec is None
     assert parse_question("白色车占多少", today=TODAY).spec is None
     assert spec_of("各品牌占比").group_by == ["brand"]  # a distribution by brand still reads
+
+
+def test_a_customer_buying_is_shown_the_stock_still_for_sale():
+    spec = spec_of("I plan to purchase a gas-powered hatchback, budget 150,000–200,000 yuan")
+    assert conds(spec)["status"] == ("in", ["in_stock"])
+    assert conds(spec)["guide_price"] == ("between", [150000, 200000])  # an en dash joins the range
+    assert conds(spec_of("想买辆20万左右的电动轿车"))["status"] == ("in", ["in_stock"])
+    assert conds(spec_of("预算30万，已售的SUV有几台"))["status"] == ("in", ["sold"])  # a named status wins
+    assert spec_of("何种颜色的海豹有货").columns == ["color"]

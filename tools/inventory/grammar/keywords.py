@@ -128,7 +128,7 @@ COUNT_DISTINCT = re.compile(
     rf"|how many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
 )
 DISTINCT = re.compile(
-    rf"(?:有)?(?:哪些|哪几种|哪几个|哪几款|什么样的|什么)\s*(?:{dim_re()})"
+    rf"(?:有)?(?:哪些|哪几种|哪几个|哪几款|什么样的|什么|何种)\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:都)?(?:有哪些|有什么|有哪几种|是什么|有几种|都有啥|有啥)"
     rf"|\b(?:what|which|list(?: all)?(?: the)?|show(?: me)?(?: all)?(?: the)?)\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
 )
@@ -195,6 +195,11 @@ WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 STILL = re.compile(
     r"还有\s*(?:几|多少|\d)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
     r"|\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
+)
+# A customer buying: only cars still in stock can be sold to them.
+BUYING = re.compile(
+    r"想买|要买|购买|买一?辆|推荐|预算|能买|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
+    r"|\blooking for\b|\bshopping for\b|\bin the market for\b"
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
 SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%")

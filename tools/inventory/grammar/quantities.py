@@ -58,7 +58,7 @@ _MULT = {
 _NUM = rf"(?:[¥￥]\s*|rmb\s*|cny\s*)?(\d+(?:\.\d+)?)\s*({_UNIT})?(?![a-z])"
 _PRICE_PREFIX = rf"(?:(?:{_PRICE_WORDS})\s*(?:在|是|为|at|of|is|:|between|from|介于)?\s*)?"
 _PRICE_RANGE = re.compile(
-    rf"{_PRICE_PREFIX}(?:between\s+|介于\s*|在\s*|from\s+)?{_NUM}\s*(?:到|至|-|~|～|—|to|and|和|与)\s*{_NUM}\s*(?:之间|范围内|区间)?"
+    rf"{_PRICE_PREFIX}(?:between\s+|介于\s*|在\s*|from\s+)?{_NUM}\s*(?:到|至|-|–|~|～|〜|—|to|and|和|与)\s*{_NUM}\s*(?:之间|范围内|区间)?"
 )
 _PRICE = re.compile(
     rf"{_PRICE_PREFIX}(?P<pre>{_CMP_PRE_RE}|from)?\s*(?P<approx_pre>around|about|approximately|roughly|circa|大约|大概|约)?\s*"

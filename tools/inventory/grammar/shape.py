@@ -128,8 +128,9 @@ def _read(scan: Scan) -> _Reading:
     r = scan.t
     values = _values(scan)
     conds = _conditions(scan, values)
-    if not any(c.field == "status" for c in conds) and W.STILL.search(r):
-        conds.append(Condition("status", "in", ["in_stock"]))  # "还有几台", "how many are left"
+    if not any(c.field == "status" for c in conds) and (W.STILL.search(r) or W.BUYING.search(r)):
+        # "还有几台", "how many are left", "我想买一辆...": the cars still in stock
+        conds.append(Condition("status", "in", ["in_stock"]))
     order = None
     for pattern, column, descending in W.ORDER_PHRASES:
         found = re.search(pattern, r)
