@@ -249,3 +249,16 @@ def test_a_customer_buying_is_shown_the_stock_still_for_sale():
     assert conds(spec_of("想买辆20万左右的电动轿车"))["status"] == ("in", ["in_stock"])
     assert conds(spec_of("预算30万，已售的SUV有几台"))["status"] == ("in", ["sold"])  # a named status wins
     assert spec_of("何种颜色的海豹有货").columns == ["color"]
+
+
+def test_exclusions_ages_and_amounts_in_words():
+    assert conds(spec_of("not counting Teslas, how many EVs are in stock"))["brand"] == ("not_in", ["Tesla"])
+    assert conds(spec_of("EVs in stock, Teslas excluded"))["brand"] == ("not_in", ["Tesla"])
+    assert conds(spec_of("不算特斯拉，在库电车有几台"))["brand"] == ("not_in", ["Tesla"])
+    assert conds(spec_of("cars older than 1 year in stock"))["intake_date"] == ("lt", ["2025-11-15"])
+    assert conds(spec_of("how many cars cost over a million"))["guide_price"] == ("gt", [1000000])
+    assert conds(spec_of("SUVs under half a million"))["guide_price"] == ("lt", [500000])
+    assert conds(spec_of("top 3 cities by sales"))["status"] == ("in", ["sold"])
+    assert spec_of("bottom 5 models by stock count").descending is False
+    assert spec_of("西湖店最新到的车是哪台").order_by == "intake_date"
+    assert "intake_date" in (spec_of("how long has V00010 been in stock").columns or [])

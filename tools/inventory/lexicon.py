@@ -143,6 +143,7 @@ STATUSES: dict[str, tuple[str, ...]] = {
         "成交",
         "销量",
         "sold",
+        "sales",
         "gone",
     ),
 }

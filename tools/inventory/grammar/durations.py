@@ -44,10 +44,10 @@ _RECENT_PRE = {
     "over the past",
 }
 _FEWER_PRE = {"不到", "少于", "小于", "未满", "less than", "under", "fewer than"}
-_OLDER_PRE = {"超过", "大于", "多于", "不止", "more than", "over", "longer than"}
+_OLDER_PRE = {"超过", "大于", "多于", "不止", "more than", "over", "longer than", "older than"}
 _OLDER_POST = {"以上", "or more", "or longer", "plus", "+", "前", "之前", "以前", "ago"}
 _DURATION = re.compile(
-    r"(?P<pre>超过|大于|多于|满|达到|不止|不到|少于|小于|未满|最近|近|过去|这|more than|over|longer than|at least|less than|under|"
+    r"(?P<pre>超过|大于|多于|满|达到|不止|不到|少于|小于|未满|最近|近|过去|这|more than|over|longer than|older than|at least|less than|under|"
     r"fewer than|within the last|within the past|within|in the last|in the past|over the last|over the past|the last|the past|last|past)?"
     r"\s*(?P<n>\d{1,3})\s*(?P<unit>个多月|个月|个星期|星期|天|日|周|月|年|days?|weeks?|months?|years?)"
     r"(?P<post>\s*(?:以上|以内|之内|内|前|之前|以前|ago|or more|or longer|plus|\+))?"

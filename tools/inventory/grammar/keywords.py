@@ -84,7 +84,7 @@ SUPERLATIVES: list[tuple[str, str, bool]] = [
     ),
     (r"年款最新|最新年款|newest model year|latest model year", "model_year", True),
     (
-        r"最新入库|最近入库|最新到店|最近到店|最新到货|最晚入库|最新进|最新的|最近到的|newest|latest|most recent(?:ly)?|arrived last",
+        r"最新入库|最近入库|最新到店|最近到店|最新到货|最晚入库|最新进|最新到|最新的|最近到的|newest|latest|most recent(?:ly)?|arrived last",
         "intake_date",
         True,
     ),
@@ -95,7 +95,7 @@ SUPERLATIVES: list[tuple[str, str, bool]] = [
     ),
 ]
 MORE = r"最多|most|largest number|biggest|largest|highest (?:number|count)|the most"
-FEWER = r"最少|fewest|least|smallest|lowest (?:number|count)"
+FEWER = r"最少|fewest|least|smallest|lowest (?:number|count)|\bbottom\b"
 
 COUNT_WORDS = re.compile(
     r"多少辆|多少台|多少部|多少个|(?<!哪)(?:几辆|几台|几部|几个)|数量|数目|总数|总量|多少车|有多少|多少(?!钱)|台数|辆数|计数"
@@ -216,7 +216,7 @@ COLUMN_WORDS: list[tuple[str, str]] = [
     ("color", r"颜色|什么色|colou?rs?"),
     (
         "intake_date",
-        r"接车日期|接车时间|入库日期|入库时间|到店日期|到店时间|到货日期|进店日期|什么时候|何时|哪天|哪一天|intake|arrival|arrived|arrive|received|receive|\bwhen\b",
+        r"接车日期|接车时间|入库日期|入库时间|到店日期|到店时间|到货日期|进店日期|什么时候|何时|哪天|哪一天|intake|arrival|arrived|arrive|received|receive|\bwhen\b|how long",
     ),
     ("guide_price", r"指导价|价格|价钱|售价|报价|多少钱|\bprices?\b|msrp|\bcosts?\b|how much"),
     (

@@ -26,7 +26,7 @@ _NEGATION = re.compile(
     r"不要|不是|除了|除去|排除|不包括|不含|\bnot\b|\bexcluding\b|\bexcept\b|\bnon-?|\bbesides\b|\bother than\b"
 )
 _NEGATED_SOON = re.compile(
-    rf"^[\s\-的]*(?:in\s+|at\s+|from\s+)?(?:the\s+|a\s+|an\s+|any\s+|包括|是)?[^\s]{{0,3}}?{MASK}"
+    rf"^[\s\-的]*(?:in\s+|at\s+|from\s+|counting\s+|including\s+)?(?:the\s+|a\s+|an\s+|any\s+|包括|是)?[^\s]{{0,3}}?{MASK}"
 )
 _NEGATION_OK = re.compile(
     r"^[\s\-]*(?:only|just|sure|yet|more|less|over|under|above|below|including|还|只|止|仅|要紧|错)"

@@ -23,11 +23,11 @@ K_MASK = "\x02"  # a consumed top-k number: "前5个品牌" still reads as top-k
 # the verb ("未售出"); "以外" negates the value before it.
 _NEG_BEFORE = re.compile(
     r"(?:(?<!是)不是|不为|并非|非|除了|除去|除|排除|不包括|不含|不要|去掉"
-    r"|不在|\bnot\s+(?:in|at|from)|\boutside(?:\s+of)?|\bnot|\bnon|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\bbesides|\bapart\s+from"
+    r"|不在|不算|不计|\bnot\s+(?:in|at|from|counting|including)|\boutside(?:\s+of)?|\bnot|\bnon|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\bbesides|\bapart\s+from"
     r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
 )
 _NEG_STATUS = re.compile(r"(?:未|没有?被?|尚未|还没有?)\s*$")
-_NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计)")
+_NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计|excluded\b|not included\b)")
 CONJ = re.compile(r"^\s*(?:和|与|及|或|或者|、|,|/|and|or|nor|&)\s*$")
 
 Handler = Callable[[re.Match[str]], bool]
@@ -84,7 +84,7 @@ class Scan:
 
     def negated(self, start: int, end: int, field_name: str) -> bool:
         before = self.t[max(0, start - 16) : start]
-        if _NEG_BEFORE.search(before) or _NEG_AFTER.match(self.t[end : end + 4]):
+        if _NEG_BEFORE.search(before) or _NEG_AFTER.match(self.t[end : end + 16]):
             return True
         if field_name == "status" and _NEG_STATUS.search(before):
             return True

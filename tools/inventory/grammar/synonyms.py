@@ -53,6 +53,9 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         ),
         "least sold",
     ),
+    # "a million", "half a million": numbers the price pass reads
+    (re.compile(r"\bhalf (?:a )?million\b"), "0.5 million"),
+    (re.compile(r"\b(?:a|one) (million|thousand|hundred thousand)\b"), r"1 \1"),
     # "哪款车" asks for a model, as "哪款车型" does
     (re.compile(r"哪一?款车(?![型系])"), "哪款车型"),
 ]
