@@ -262,3 +262,25 @@ def test_exclusions_ages_and_amounts_in_words():
     assert spec_of("bottom 5 models by stock count").descending is False
     assert spec_of("西湖店最新到的车是哪台").order_by == "intake_date"
     assert "intake_date" in (spec_of("how long has V00010 been in stock").columns or [])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "朝阳店比海淀店多几台",
+        "ET5和ET7价格差多少",
+        "最便宜和最贵的宝马分别多少钱",
+        "宝马的价格区间",
+        "the price range of the Model Y",
+    ],
+)
+def test_differences_and_spans_are_asked_about_not_answered_as_one_number(question):
+    assert parse_question(question, today=TODAY).spec is None
+
+
+def test_more_shapes_in_everyday_words():
+    assert spec_of("丰田的车最高卖到多少").aggregate == "max"
+    spec = spec_of("哪一年入库的车最多")
+    assert (spec.group_by, spec.limit) == (["intake_year"], 1)
+    assert spec_of("帮我找一台30万以内的白色SUV").limit is None  # "一台" is "a car", not "one car"
+    assert spec_of("per-brand average price, highest first").group_by == ["brand"]

@@ -47,7 +47,7 @@ GROUP_PATTERNS = [
     ),
     re.compile(rf"(?:{dim_re()})\s*(?:分布|占比|构成|维度|排名|排行|统计)"),
     re.compile(
-        rf"\b(?:by|per|for each|for every|each|every|across|grouped by|group by|broken down by|break(?:ing)? ?down by|split by|according to)\s+(?:the\s+|their\s+|its\s+)?(?:{MASK}+\s*)?(?:{dim_re()})\b"
+        rf"\b(?:by|per|for each|for every|each|every|across|grouped by|group by|broken down by|break(?:ing)? ?down by|split by|according to)(?:\s+|-)(?:the\s+|their\s+|its\s+)?(?:{MASK}+\s*)?(?:{dim_re()})\b"
     ),
     re.compile(rf"\b(?:{dim_re()})[- ](?:wise|breakdown|distribution|split)\b"),
 ]
@@ -57,7 +57,7 @@ PERIOD_WORDS = [
     ("intake_year", r"每年|按年|逐年|yearly|annually|per year|each year|by year"),
 ]
 WHICH = re.compile(
-    rf"(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家|哪些|哪|什么|\bwhich|\bwhat)\s*(?:的)?\s*(?:{dim_re()})"
+    rf"(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家|哪些|哪一|哪|什么|\bwhich|\bwhat)\s*(?:的)?\s*(?:{dim_re()})"
     rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|(?:最常见|最多|最少)的\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
 )
@@ -108,11 +108,11 @@ SUM_WORDS = re.compile(
     r"|加起来|值多少钱?|一共值|总共值|库存价值|库存总值|total [a-z]+ value|(?:stock|inventory) value"
 )
 MIN_WORDS = re.compile(
-    r"最低的?(?:指导)?(?:价格|价|售价|报价)|起售价|起价|最便宜的价格|最便宜的多少钱|最低(?:是)?多少|lowest (?:guide )?price|minimum (?:guide )?price|min price"
+    r"最低的?(?:指导)?(?:价格|价|售价|报价)|起售价|起价|最便宜的价格|最便宜的多少钱|最低[^\d,，。?？]{0,4}多少|lowest (?:guide )?price|minimum (?:guide )?price|min price"
     r"|cheapest price|starting price|minimum|\bmin\b|lowest"
 )
 MAX_WORDS = re.compile(
-    r"最高的?(?:指导)?(?:价格|价|售价|报价)|最贵的价格|最贵的多少钱|最高(?:是)?多少|highest (?:guide )?price|maximum (?:guide )?price|max price"
+    r"最高的?(?:指导)?(?:价格|价|售价|报价)|最贵的价格|最贵的多少钱|最高[^\d,，。?？]{0,4}多少|highest (?:guide )?price|maximum (?:guide )?price|max price"
     r"|top price|maximum|\bmax\b|highest"
 )
 TOP_DIM = re.compile(
@@ -203,6 +203,14 @@ BUYING = re.compile(
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
 SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%")
+# Differences and spans between two results: no single query of the grammar answers them either.
+DIFFERENCE = re.compile(
+    r"比.{1,12}?(?:多|少|贵|便宜)(?:几|多少)|差多少|差价|价差|相差|差距|价格区间|价格范围|价位区间"
+    r"|最便宜.{0,8}最贵|最贵.{0,8}最便宜|最低.{0,6}最高|最高.{0,6}最低"
+    r"|difference|spread|how (?:many|much) more|price range|range of prices"
+    r"|cheapest and (?:the )?(?:most expensive|priciest)|(?:most expensive|priciest) and (?:the )?cheapest"
+    r"|min(?:imum)? and max(?:imum)?|lowest and highest|highest and lowest"
+)
 RANK = re.compile(r"排名|排行|排序|rank|ranking|sorted|sort|order")
 
 COLUMN_WORDS: list[tuple[str, str]] = [

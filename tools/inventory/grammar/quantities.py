@@ -126,7 +126,11 @@ def top_k(scan: Scan) -> None:
     scan.sub(r"\btop\s*(\d+)\b", k)
     scan.sub(r"最[^\d\x01\s]{1,4}?的?\s*(\d+)\s*(?:辆|台|部|个|款|家|种|名)", k)
     scan.sub(r"(\d+)\s*(?:辆|台|部|个|款|家|种)\s*(?=(?:\S{0,4})最)", k)
-    scan.sub(r"(?:列出|显示|展示|给我看|看看|找出|找|查|列)\s*(\d+)\s*(?:辆|台|部|个|条)", k)
+    # "列出5辆"; not "找1台" ("find me a car": the indefinite article)
+    scan.sub(
+        r"(?:列出|显示|展示|给我看|看看|找出|找|查|列)\s*(?!1\s*(?:辆|台|部|个|条))(\d+)\s*(?:辆|台|部|个|条)",
+        k,
+    )
     scan.sub(
         r"\b(\d+)\s+(?=(?:most|least|cheapest|priciest|newest|latest|oldest|earliest|highest|lowest|best|recent|recently)\b)",
         k,

@@ -80,8 +80,9 @@ def build(scan: Scan) -> Shaped:
         return Shaped(spec, True, True)
     if _store_subject(q, spec):
         return Shaped(spec, q.understood, True)
-    if W.SHARE.search(q.r) and not q.group:
-        return Shaped(spec, False, True)  # a share or percentage: asked about, never answered as a count
+    if (W.SHARE.search(q.r) and not q.group) or W.DIFFERENCE.search(q.r):
+        # a share, a difference or a span of two results: asked about, never answered as one count
+        return Shaped(spec, False, True)
     for shape in (
         _compare,
         _count_distinct,
