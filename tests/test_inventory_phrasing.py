@@ -284,3 +284,15 @@ def test_more_shapes_in_everyday_words():
     assert (spec.group_by, spec.limit) == (["intake_year"], 1)
     assert spec_of("帮我找一台30万以内的白色SUV").limit is None  # "一台" is "a car", not "one car"
     assert spec_of("per-brand average price, highest first").group_by == ["brand"]
+
+
+def test_follow_ups_in_everyday_words():
+    first = parse_question("how many BMWs are there", today=TODAY)
+    assert first.spec is not None
+    previous = {"spec": first.spec.to_dict()}
+    split = parse_question("break that down by colour", today=TODAY, previous=previous)
+    assert split.followup and split.spec is not None and split.spec.group_by == ["color"]
+    assert conds(split.spec)["brand"] == ("in", ["BMW"])
+    which = parse_question("which of those are sold", today=TODAY, previous=previous)
+    assert which.spec is not None and which.spec.aggregate is None
+    assert conds(which.spec)["status"] == ("in", ["sold"])

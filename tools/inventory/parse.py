@@ -42,6 +42,7 @@ _FOLLOWUP = re.compile(
     r"|其中|它们|这些车|这批车|呢\s*[?？]?\s*$"
     r"|^(?:and|what about|how about|of (?:them|those|these)|among (?:them|those|these)|only|just|now|then|same|but|also|ok(?:ay)?,? and|what if)\b"
     r"|\b(?:of them|of those|of these|among them|among those|those ones|these ones|them|those)\b"
+    r"|\b(?:break|split)\s+(?:that|it|this)\b|\bfor (?:that|this)\b"
 )
 
 

@@ -134,7 +134,8 @@ DISTINCT = re.compile(
 )
 LISTING = re.compile(
     r"列出|列一下|列举|显示|展示|给我看|看看|看一下|查看|查一下|查询|找出|找一下|筛选|有哪些|哪些车|哪几辆|哪几台|哪几部|哪辆|哪台|哪一辆"
-    r"|清单|明细|信息|详情|资料|\blist|\bshow|\bdisplay|which (?:cars|vehicles|ones|one)|what (?:cars|vehicles)|\bfind"
+    r"|清单|明细|信息|详情|资料|其中哪些|哪些是|\blist|\bshow|\bdisplay|which (?:cars|vehicles|ones|one)|what (?:cars|vehicles)|\bfind"
+    r"|which of (?:them|those|these)"
     r"|give me|search|look ?up|details|info\b|information"
 )
 VEHICLE_NOUN = re.compile(
