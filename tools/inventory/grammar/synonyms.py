@@ -23,7 +23,7 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         r"20\1",
     ),
     # "25款的雅阁" -> "2025款"; not "25款车型" (twenty-five models)
-    (re.compile(_NOT_BEFORE_YY + _YY + r"(?=\s*款(?!\s*(?:车|不同|型号)))"), r"20\1"),
+    (re.compile(_NOT_BEFORE_YY + _YY + r"(?=\s*款(?!\s*(?:车|不同|型号|最|以上|以内)))"), r"20\1"),
     # Sales idioms: what sells best is what has been sold most.
     (
         re.compile(
