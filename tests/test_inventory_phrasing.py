@@ -35,6 +35,7 @@ def conds(spec: QuerySpec) -> dict[str, tuple[str, list]]:
         ("近10年", "近10年"),
         ("最贵的25款车型", "最贵的25款车型"),  # twenty-five models
         ("20款最便宜的车", "20款最便宜的车"),  # the 20 cheapest
+        ("bmw x-5s", "bmw x5s"),
         ("哪个品牌卖得最好", "哪个品牌已售最多"),
         ("our top-selling model", "our most sold model"),
     ],

@@ -56,6 +56,8 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     # "a million", "half a million": numbers the price pass reads
     (re.compile(r"\bhalf (?:a )?million\b"), "0.5 million"),
     (re.compile(r"\b(?:a|one) (million|thousand|hundred thousand)\b"), r"1 \1"),
+    # "x-5", "es-6": a model name typed with a hyphen
+    (re.compile(r"\b([a-z]{1,2})-(\d{1,2}[a-z]?)\b"), r"\1\2"),
     # "哪款车" asks for a model, as "哪款车型" does
     (re.compile(r"哪一?款车(?![型系])"), "哪款车型"),
 ]
