@@ -298,3 +298,17 @@ def test_follow_ups_in_everyday_words():
     which = parse_question("which of those are sold", today=TODAY, previous=previous)
     assert which.spec is not None and which.spec.aggregate is None
     assert conds(which.spec)["status"] == ("in", ["sold"])
+
+
+def test_places_without_a_value_are_asked_about_not_answered_with_the_opposite():
+    for question in ("which cities have no NIO", "哪些店没有特斯拉"):
+        parsed = parse_question(question, today=TODAY)
+        assert parsed.spec is None and parsed.unread, question
+    assert parse_question("有没有红色的P7", today=TODAY).spec is not None  # 有没有 is not 没有
+
+
+def test_days_months_and_counts_in_more_word_orders():
+    assert conds(spec_of("cars in since 1 Sept"))["intake_date"] == ("ge", ["2026-09-01"])
+    assert spec_of("most recent 3 intakes").limit == 3
+    assert conds(spec_of("还没有卖的宝马有几台"))["status"] == ("not_in", ["sold"])
+    assert conds(spec_of("还有没有白色的汉"))["status"] == ("in", ["in_stock"])

@@ -194,7 +194,7 @@ EXISTS = re.compile(r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|\bany
 WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 # "还有几台", "still have", "left": the stock that is still there, unless a status is named.
 STILL = re.compile(
-    r"还有\s*(?:几|多少|\d)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
+    r"还有\s*(?:几|多少|\d|没有)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
     r"|\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
 )
 # A customer buying: only cars still in stock can be sold to them.

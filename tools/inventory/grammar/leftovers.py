@@ -33,11 +33,19 @@ _NEGATION_OK = re.compile(
 )
 
 
+# "which cities have no NIO", "没有蔚来的门店": the places without a value, which no query shape
+# of the grammar expresses (it would answer the opposite: the places with one).
+_ABSENT = re.compile(
+    rf"(?:\b(?:have|has|with|carry|carries|stock) no\b|\bwithout any\b|(?<![有还])没有)\s*{MASK}"
+)
+
+
 def unread(scan: Scan) -> list[str]:
     """Fragments of `scan.t` a question states on purpose that no pass read (empty when none)."""
     text = _NAMES_WITH_DIGITS.sub(lambda m: " " * len(m.group(0)), scan.t)
     found = [m.group(0) for m in _NUMBER.finditer(text)]
     found += [m.group(0) for m in _MONTH_NAMES.finditer(text)]
+    found += [m.group(0).rstrip(MASK).strip() for m in _ABSENT.finditer(scan.t)]
     for m in _NEGATION.finditer(scan.t):
         after = scan.t[m.end() : m.end() + 12]
         if not _NEGATED_SOON.match(after) and not _NEGATION_OK.match(after) and K_MASK not in after:

@@ -218,6 +218,10 @@ def _months(scan: Scan) -> None:
         rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b",
         _on(scan, lambda m: md(_MONTHS[m.group(1)], int(m.group(2)))),
     )
+    scan.sub(  # "1 Sept", "the 3rd of March"
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?",
+        _on(scan, lambda m: md(_MONTHS[m.group(2)], int(m.group(1)))),
+    )
 
     def month_span(m: re.Match[str]) -> D.Range | None:
         """ "March to May", "sep-oct this year": the first month's start to the second's end."""

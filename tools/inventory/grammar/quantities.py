@@ -135,7 +135,10 @@ def top_k(scan: Scan) -> None:
         r"\b(\d+)\s+(?=(?:most|least|cheapest|priciest|newest|latest|oldest|earliest|highest|lowest|best|recent|recently)\b)",
         k,
     )
-    scan.sub(r"\b(?:cheapest|priciest|newest|oldest|latest|most expensive|least expensive)\s+(\d+)\b", k)
+    scan.sub(
+        r"\b(?:cheapest|priciest|newest|oldest|latest|most expensive|least expensive|most recent|earliest)\s+(\d+)\b",
+        k,
+    )
     scan.sub(r"\b(?:show|list|give|display|find|get|pull up)\s+(?:me\s+)?(?:the\s+)?(?:first\s+)?(\d+)\b", k)
     scan.sub(r"\bfirst\s+(\d+)\b|\bwhich\s+(\d+)\b", k)
     scan.sub(
