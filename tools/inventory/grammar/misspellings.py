@@ -34,9 +34,9 @@ _PLACES = ("city", "store_id")
 _HOMOPHONES = Path(__file__).resolve().parents[1] / "homophones.json"
 MIN_LENGTH = 5  # shorter words are too close to too many others ("audi"/"audio", "seal"/"sell")
 CUTOFF = 0.75  # difflib's ratio for a candidate; the slip rule below decides
-# Everyday words one letter from a catalogue name that the grammar's own word lists do not hold.
 # Everyday Chinese words that sound exactly like a name ("未来", the future, is how 蔚来 is said).
 _EVERYDAY_ZH = frozenset({"未来", "为来"})
+# Everyday words one letter from a catalogue name that the grammar's own word lists do not hold.
 _EVERYDAY = frozenset({"cannot", "civil", "models", "ranges", "ranged", "hands", "galaxies", "explore"})
 
 
