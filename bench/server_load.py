@@ -52,7 +52,8 @@ class Conversation:
     replies: list[str] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     interrupted: list[bool] = field(default_factory=list)
-    incomplete_joins: int = 0
+    stale_joins: int = 0
+    interrupt_only_joins: int = 0
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -68,11 +69,12 @@ async def finished_turn(
 ) -> dict[str, Any]:
     """Run one turn; return the thread's values once the run has ended.
 
-    The values come from the thread's state, not from the run's stream: on
-    langgraph-runtime-pg 0.11.1 with several workers, the stream a join reads (Redis pub/sub)
-    sometimes misses the run's last events, so `runs.wait`/`runs.join` can return the values of an
-    earlier step, or return before the run has ended. Each turn where the joined values differ
-    from the final state is counted (`incomplete_joins`).
+    The values come from the thread's state, not from the join's answer, and the join's answer is
+    checked against them: on langgraph-runtime-pg 0.11.1 with several workers, the events a join
+    reads come by Redis pub/sub and may come late (`faces.langgraph_server.runtime_fixes`). A join
+    whose answer holds another reply than the thread's final one is stale (`stale_joins`); one
+    that holds only the run's interrupt is the runtime's answer for a run that stopped at a
+    confirmation when the join heard none of its values (`interrupt_only_joins`).
     """
     run_id = (await client.runs.create(thread_id, "switchboard", **payload))["run_id"]
     joined = await client.runs.join(thread_id, run_id)
@@ -80,7 +82,10 @@ async def finished_turn(
         joined = await client.runs.join(thread_id, run_id)
     values: dict[str, Any] = (await client.threads.get_state(thread_id))["values"]
     if not isinstance(joined, dict) or joined.get("reply") != values.get("reply"):
-        talk.incomplete_joins += 1
+        if isinstance(joined, dict) and "reply" not in joined and "__interrupt__" in joined:
+            talk.interrupt_only_joins += 1
+        else:
+            talk.stale_joins += 1
     return values
 
 
@@ -206,7 +211,8 @@ def run(
             "p95": round(percentile(latencies, 0.95), 1),
             "max": round(max(latencies), 1),
         },
-        "incomplete_joins": sum(talk.incomplete_joins for talk in conversations),
+        "stale_joins": sum(talk.stale_joins for talk in conversations),
+        "interrupt_only_joins": sum(talk.interrupt_only_joins for talk in conversations),
         "verified_threads": len(conversations) - len({p.split(":")[0] for p in problems}),
         "lost_or_mismatched": problems,
     }

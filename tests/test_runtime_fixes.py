@@ -4,14 +4,19 @@ The race, replayed without servers: a join has read an earlier step's values; th
 already says the run succeeded when the queue goes quiet; the run's last values and its "done"
 marker arrive a moment later (Redis pub/sub from another worker process). The runtime's own
 reader stops at the status and loses the last values (what `runs.wait` then returned); the fixed
-reader keeps reading to the marker.
+reader keeps reading to the marker. When the marker comes too late (a busy process reads its
+pub/sub socket seconds late), the fixed reader ends with the values the worker saved with the
+run's status, not with the earlier step it heard.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -121,18 +126,100 @@ def test_the_fixed_reader_reads_on_to_the_done_marker(monkeypatch: pytest.Monkey
     assert [orjson.loads(p) for _m, p, _i in frames] == [{"reply": "old"}, {"reply": "new"}]
 
 
-def test_a_run_whose_done_marker_never_comes_ends_the_join(
+def saved_row(monkeypatch: pytest.MonkeyPatch, row: dict[str, Any] | None) -> list[Any]:
+    """langgraph-api's names that `saved_values` reads the thread row with, over `row`; returns
+    the thread ids read."""
+    reads: list[Any] = []
+
+    class Threads:
+        @staticmethod
+        async def get(conn: Any, thread_id: Any) -> AsyncIterator[dict[str, Any]]:
+            reads.append(thread_id)
+
+            async def rows() -> AsyncIterator[dict[str, Any]]:
+                if row is not None:
+                    yield row
+
+            return rows()
+
+    @asynccontextmanager
+    async def connect() -> AsyncIterator[None]:
+        yield None
+
+    async def decrypt_response(thread: dict[str, Any], *_args: Any) -> dict[str, Any]:
+        return thread
+
+    api = SimpleNamespace(
+        connect=connect, Threads=Threads, decrypt_response=decrypt_response, json_loads=orjson.loads,
+        json_dumpb=orjson.dumps,
+    )  # fmt: skip
+    monkeypatch.setattr(runtime_fixes, "runs_api", lambda: api)
+    return reads
+
+
+def row(status: str, values: Any, interrupts: Any = None) -> dict[str, Any]:
+    """A thread row as the runtime stores it (JSON columns as bytes)."""
+    return {
+        "status": status,
+        "values": orjson.dumps(values),
+        "interrupts": orjson.dumps(interrupts) if interrupts is not None else None,
+    }
+
+
+def test_a_join_whose_done_marker_comes_too_late_ends_with_the_saved_values(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Its worker died after writing the status: after the grace, the join stops, as before.
+    # Measured with 2 workers on a busy machine: the join heard the run's first values (the
+    # previous turn's reply), the status said 'success', and the last values and the done marker
+    # came after the grace. Ending with what it heard was a stale answer; the thread row, written
+    # with the status, holds the run's end.
     monkeypatch.setattr(runtime_fixes, "DRAIN_GRACE_S", 0.2)
     calls = finishes_late(monkeypatch, [])
+    reads = saved_row(monkeypatch, row("idle", {"reply": "new"}))
     with caplog.at_level(logging.WARNING, logger="switchboard.runtime_fixes"):
         frames = asyncio.run(
-            read(runtime_fixes.stream_run_queue, queue_with(event("values", {"reply": "a"}, 1)), RUNNING)
+            read(runtime_fixes.stream_run_queue, queue_with(event("values", {"reply": "old"}, 1)), RUNNING)
         )
-    assert last_values(frames) == {"reply": "a"}
-    assert len(calls) == 2 and "without its done marker" in caplog.text
+    assert last_values(frames) == {"reply": "new"}
+    assert reads == ["t"] and len(calls) == 2 and "no done marker" in caplog.text
+
+
+@pytest.mark.skipif(
+    runtime_fixes.runtime_version() not in runtime_fixes.FIXED_VERSIONS, reason="another runtime version"
+)
+def test_the_runtime_alone_answers_that_join_with_the_previous_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    finishes_late(monkeypatch, [])
+    frames = asyncio.run(read(STOCK, queue_with(event("values", {"reply": "old"}, 1)), RUNNING))
+    assert last_values(frames) == {"reply": "old"}
+
+
+def test_a_run_that_ended_in_error_without_its_marker_ends_the_join(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runtime_fixes, "DRAIN_GRACE_S", 0.2)
+    calls: list[int] = []
+
+    async def poll(run_id: Any, thread_id: Any, ctx: Any) -> dict[str, Any]:
+        calls.append(1)
+        return {"status": "error"}
+
+    monkeypatch.setattr(ops, "_poll_run_status", poll)
+    reads = saved_row(monkeypatch, row("error", {"reply": "x"}))
+    frames = asyncio.run(
+        read(runtime_fixes.stream_run_queue, queue_with(event("values", {"reply": "a"}, 1)), RUNNING)
+    )
+    assert last_values(frames) == {"reply": "a"} and reads == [] and len(calls) == 2
+
+
+def test_saved_values_carry_the_interrupt_the_join_has_not_heard(monkeypatch: pytest.MonkeyPatch) -> None:
+    question = {"value": {"question": "cancel?"}, "id": "i1"}
+    saved_row(monkeypatch, row("interrupted", {"reply": "cancel?"}, {"task": [question]}))
+    saved = asyncio.run(runtime_fixes.saved_values("t", heard_interrupt=False))
+    assert saved is not None and orjson.loads(saved) == {"reply": "cancel?", "__interrupt__": [question]}
+    # A heard interrupt already carries the values the run stopped with.
+    assert asyncio.run(runtime_fixes.saved_values("t", heard_interrupt=True)) is None
+    saved_row(monkeypatch, row("error", {"reply": "x"}))
+    assert asyncio.run(runtime_fixes.saved_values("t", heard_interrupt=False)) is None
+    saved_row(monkeypatch, None)
+    assert asyncio.run(runtime_fixes.saved_values("t", heard_interrupt=False)) is None
 
 
 def test_a_requeued_run_is_read_on(monkeypatch: pytest.MonkeyPatch) -> None:

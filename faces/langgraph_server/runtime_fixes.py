@@ -10,12 +10,18 @@ pub/sub socket more than 0.5 s late: the join then stops with the events of an e
 the web chat's stream could miss the final step. Measured with 2 workers: 9 of 100 turns of the
 load test (`python -m bench.server_load --workers 2`) before this fix.
 
-The fix keeps the runtime's logic and changes one decision: once the status says the run has
+The fix keeps the runtime's logic and changes two decisions. Once the status says the run has
 ended, the join keeps reading until the run's own "done" marker arrives, for up to
-`DRAIN_GRACE_S`. Only a run whose worker died (no marker ever comes) waits that long; a run that
+`DRAIN_GRACE_S`. And when the marker has not come by then, the join does not trust what it heard:
+the worker wrote the thread's values in the same transaction as the run's status, so the join
+ends with those (`saved_values`) instead of the last values it happened to hear. That grace
+expired in 106 of 500 joins of a load test on 2 workers squeezed onto one core at the lowest
+priority (`bench.server_load`, turn p50 18 s), and 35 of those had heard only the run's first
+values (the previous turn's reply): with a 5 s grace and no such ending, 35 stale answers; a
+process that busy reads its pub/sub socket seconds late, and no grace is long enough. A run that
 was requeued meanwhile (its worker died, another takes it over) is read on as before; a join that
 begins after the run ended and hears nothing stops at the first check, as before (the caller then
-reads the thread's saved state).
+reads the thread's saved state, as `saved_values` does).
 
 Applied by `apply()` at server start (the web routes' lifespan), in every worker process, only
 on the runtime version it was written for; any other version is left alone.
@@ -33,8 +39,10 @@ from typing import Any
 log = logging.getLogger("switchboard.runtime_fixes")
 
 FIXED_VERSIONS = frozenset({"0.11.1.post1"})
-# How long a join keeps reading after the database says the run ended, for the run's last events.
-DRAIN_GRACE_S = 5.0
+# How long a join keeps reading after the database says the run ended, for the run's last events;
+# after that it ends with the values the database holds (the answer is right either way, this only
+# lets a stream deliver the run's last events when they come soon).
+DRAIN_GRACE_S = 1.0
 # Status checks while the queue is quiet. The runtime checks every 0.5 s; a join that reads on to
 # the "done" marker needs the check only for a run that ends without one (its worker died), so a
 # run still pending or running is checked every 2 s: with 32 conversations waiting on one worker,
@@ -71,6 +79,7 @@ async def stream_run_queue(  # noqa: PLR0913  # the runtime's own signature, rep
     active = bool(run) and (run or {}).get("status") in ACTIVE
     was_active = active  # the run had not ended when the join began
     heard = False  # an event of this run has been read
+    heard_interrupt = False  # ... and one that carried the run's interrupt
     while True:
         if ended_at is not None:
             wait_s = max(0.0, ended_at + DRAIN_GRACE_S - loop.time())
@@ -92,7 +101,15 @@ async def stream_run_queue(  # noqa: PLR0913  # the runtime's own signature, rep
                 # and the caller falls back to the thread's saved state (as the runtime does).
                 return
             if ended_at is not None:
-                log.warning("run %s ended without its done marker; the join stops", run_id)
+                log.warning(
+                    "run %s: no done marker %.0f s after it ended; the join ends with the saved values",
+                    run_id,
+                    DRAIN_GRACE_S,
+                )
+                if current is not None and current.get("status") == "success":
+                    saved = await saved_values(thread_id, heard_interrupt)
+                    if saved is not None:
+                        yield b"values", saved, None
                 return
             ended_at = loop.time()  # ended: its last events may still be on their way
             continue
@@ -104,7 +121,38 @@ async def stream_run_queue(  # noqa: PLR0913  # the runtime's own signature, rep
         if ended_at is not None:  # the runtime would have dropped this one
             log.info("run %s: an event read after the run had ended", run_id)
         heard = True
+        heard_interrupt = heard_interrupt or b"__interrupt__" in frame[1]
         yield frame
+
+
+def runs_api() -> Any:
+    """langgraph-api's runs module: its join's fallback reads the thread row with these names
+    (the runtime's `connect` and `Threads`, `decrypt_response`, `json_loads`, `json_dumpb`)."""
+    from langgraph_api.api import runs
+
+    return runs
+
+
+async def saved_values(thread_id: Any, heard_interrupt: bool) -> bytes | None:
+    """The thread's values as its last run left them: the row the worker wrote in the same
+    transaction as the run's status (what langgraph-api's own join falls back to when it heard
+    nothing). With the run's interrupt when it stopped at one and the join has not heard it (a heard
+    interrupt already carries the values it stopped with). None when there is nothing to add."""
+    api = runs_api()
+    async with api.connect() as conn:
+        row = await anext(await api.Threads.get(conn, thread_id), None)
+    if row is None or row["status"] == "error":  # the run's error frame is the answer
+        return None
+    if row["status"] == "interrupted" and heard_interrupt:
+        return None
+    thread = await api.decrypt_response(dict(row), "thread", ["values", "interrupts"])
+    values = api.json_loads(thread["values"]) if thread["values"] else {}
+    if row["status"] == "interrupted":
+        groups = api.json_loads(thread["interrupts"]) if thread["interrupts"] else {}
+        interrupts = [item for group in groups.values() if isinstance(group, list) for item in group]
+        if interrupts:
+            values = {**values, "__interrupt__": interrupts}
+    return bytes(api.json_dumpb(values))
 
 
 def apply() -> bool:
