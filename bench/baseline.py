@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import tempfile
@@ -121,12 +122,18 @@ def bare_graph() -> Any:
 # --------------------------------------------------------------------------- measurements
 
 
-def turn_vs_bare(settings: Settings, turns: int) -> dict[str, Any]:
+def turn_vs_bare(settings: Settings, turns: int, blocks: int = 6) -> dict[str, Any]:
     """Median turn of the assistant and of the bare graph, each on its own thread, same saver.
 
     The assistant's turn is also measured without the time spent inside its models and data
     services (`bench.model_time`): that remainder against the bare graph's whole turn (LangGraph's
-    default durability, a checkpoint after every step) is `overhead_ratio_vs_bare_langgraph`."""
+    default durability, a checkpoint after every step) is `overhead_ratio_vs_bare_langgraph`.
+
+    Robust to a loaded machine: the two graphs take turns (one assistant turn, one bare turn, the
+    order alternating), so a burst of load hits both; the headline is the ratio of the medians
+    over all `turns`. The spread says how far load moved it: the same ratio within each of
+    `blocks` consecutive stretches of the run, and the quartiles of the turn-by-turn ratio
+    (each assistant turn against the bare turn next to it)."""
     from bench.model_time import ModelClock, timed_services
     from graphs.app import open_assistant, open_services
     from graphs.checkpoint import open_checkpointer
@@ -134,8 +141,27 @@ def turn_vs_bare(settings: Settings, turns: int) -> dict[str, Any]:
 
     clock = ModelClock()
     overrides = timed_services(open_services(settings), clock)
+    load_before = os.getloadavg()
     with open_assistant(settings, **overrides) as graph, open_checkpointer(settings.checkpoint_url) as saver:
         bare = bare_graph().compile(checkpointer=saver)
+
+        def assistant_turn(i: int) -> tuple[float, float]:
+            clock.lap()
+            start = time.perf_counter()
+            run_turn(
+                graph, user_id="BENCH1", thread_id=f"bench-{i // len(TURNS)}", text=TURNS[i % len(TURNS)]
+            )
+            elapsed = time.perf_counter() - start
+            return elapsed, elapsed - clock.lap()
+
+        def bare_turn(i: int) -> float:
+            start = time.perf_counter()
+            bare.invoke(
+                {"messages": [{"role": "user", "content": TURNS[i % len(TURNS)]}]},
+                {"configurable": {"thread_id": f"bare-{i // len(TURNS)}"}},
+            )
+            return time.perf_counter() - start
+
         # Warm both: first calls load models and fill caches that a running server has warm.
         for i, text in enumerate(TURNS):
             run_turn(graph, user_id="BENCH0", thread_id="warm", text=text)
@@ -147,25 +173,36 @@ def turn_vs_bare(settings: Settings, turns: int) -> dict[str, Any]:
         overhead_times: list[float] = []
         bare_times: list[float] = []
         for i in range(turns):
-            text = TURNS[i % len(TURNS)]
-            thread = f"bench-{i // len(TURNS)}"
-            clock.lap()
-            start = time.perf_counter()
-            run_turn(graph, user_id="BENCH1", thread_id=thread, text=text)
-            assistant_times.append(time.perf_counter() - start)
-            overhead_times.append(assistant_times[-1] - clock.lap())
-            start = time.perf_counter()
-            bare.invoke(
-                {"messages": [{"role": "user", "content": text}]},
-                {"configurable": {"thread_id": f"bare-{i // len(TURNS)}"}},
-            )
-            bare_times.append(time.perf_counter() - start)
+            if i % 2:  # who goes first alternates: neither always follows the other's writes
+                bare_times.append(bare_turn(i))
+                whole, overhead = assistant_turn(i)
+            else:
+                whole, overhead = assistant_turn(i)
+                bare_times.append(bare_turn(i))
+            assistant_times.append(whole)
+            overhead_times.append(overhead)
     assistant, baseline, overhead = summary(assistant_times), summary(bare_times), summary(overhead_times)
+    paired = sorted(o / b for o, b in zip(overhead_times, bare_times, strict=True))
+    size = max(1, turns // blocks)
+    by_block = [
+        round(
+            statistics.median(overhead_times[k : k + size]) / statistics.median(bare_times[k : k + size]), 2
+        )
+        for k in range(0, size * (turns // size), size)
+    ]
     return {
+        "turns": turns,
+        "load_average_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "assistant": assistant,
         "assistant_without_models": overhead,
         "bare_langgraph": baseline,
         "ratio_p50": round(assistant["p50_ms"] / baseline["p50_ms"], 2),
         "ratio_p95": round(assistant["p95_ms"] / baseline["p95_ms"], 2),
         "overhead_ratio_p50": round(overhead["p50_ms"] / baseline["p50_ms"], 2),
+        "overhead_ratio_spread": {
+            "by_block": by_block,
+            "block_min": min(by_block),
+            "block_max": max(by_block),
+            "turn_by_turn_p25_p50_p75": [round(percentile(paired, q), 2) for q in (25, 50, 75)],
+        },
     }

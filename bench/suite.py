@@ -213,7 +213,8 @@ def run(quick: bool = False) -> dict[str, Any]:
     with workspace() as folder:
         settings = bench_settings(folder)
         report: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
-        report["turn"] = turn_vs_bare(settings, turns=repeat)
+        # Twice the turns of the other measures: its ratio is the one a busy machine moves most.
+        report["turn"] = turn_vs_bare(settings, turns=2 * repeat)
         report["stages"] = stage_breakdown(settings, repeat=repeat * 5)
         report["growth"] = growth(settings, length=60 if quick else 200)
         report["router"] = router_throughput(settings, repeat=repeat)
@@ -232,12 +233,16 @@ def run(quick: bool = False) -> dict[str, Any]:
 
 def table(report: dict[str, Any]) -> str:
     turn, growth_ = report["turn"], report["growth"]
+    spread = turn["overhead_ratio_spread"]
     lines = [
         f"{'measure':46} {'value':>24}",
         f"{'turn, assistant p50 / p95 (ms)':46} {turn['assistant']['p50_ms']:>11} / {turn['assistant']['p95_ms']:<10}",
         f"{'turn, bare 3-node LangGraph p50 / p95 (ms)':46} {turn['bare_langgraph']['p50_ms']:>11} / {turn['bare_langgraph']['p95_ms']:<10}",
         f"{'turn ratio vs bare (p50 / p95)':46} {turn['ratio_p50']:>11} / {turn['ratio_p95']:<10}",
         f"{'turn without models p50 (ms) / vs bare':46} {turn['assistant_without_models']['p50_ms']:>11} / {turn['overhead_ratio_p50']:<10}",
+        f"{'  same ratio, lowest / highest of 6 stretches':46} {spread['block_min']:>11} / {spread['block_max']:<10}",
+        f"{'  turn by turn, p25 / p50 / p75':46} {' / '.join(str(v) for v in spread['turn_by_turn_p25_p50_p75']):>24}",
+        f"{'  load average before / after':46} {' / '.join(str(v) for v in turn['load_average_before_after']):>24}",
     ]
     for name, stats in report["stages"].items():
         lines.append(f"{'  stage ' + name + ' p50 (ms)':46} {stats['p50_ms']:>24}")
