@@ -113,9 +113,17 @@ class TextView:
 
     @classmethod
     def of(cls, text: str) -> TextView:
+        # ASCII folds to itself: every turn masks the user's message (twice: the face, then
+        # `ingest`) and the output guard reads the conversation, so the common case skips the loop.
+        if text.isascii():
+            return cls(text, text, tuple(range(len(text))))
         chars: list[str] = []
         origin: list[int] = []
         for index, ch in enumerate(text):
+            if ch.isascii():
+                chars.append(ch)
+                origin.append(index)
+                continue
             folded = _fold_char(ch)
             chars.append(folded)
             origin.extend([index] * len(folded))

@@ -192,3 +192,13 @@ def test_a_decimal_number_is_not_a_card() -> None:
 def test_mask_deep_reaches_every_string() -> None:
     value = {"a": ["card 4111-1111-1111-1111", {"b": ("13812345678",)}], "n": 5, "none": None}
     assert mask_deep(value) == {"a": ["card **** 1111", {"b": ("***5678",)}], "n": 5, "none": None}
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_the_folded_view_is_the_same_by_the_quick_path(text: str) -> None:
+    from switchboard.privacy import TextView, _fold_char
+
+    chars = [_fold_char(ch) for ch in text]  # the definition: every character folded alone
+    origin = tuple(index for index, folded in enumerate(chars) for _ in folded)
+    assert TextView.of(text) == TextView(text, "".join(chars), origin)
