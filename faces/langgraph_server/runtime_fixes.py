@@ -14,11 +14,12 @@ The fix keeps the runtime's logic and changes two decisions. Once the status say
 ended, the join keeps reading until the run's own "done" marker arrives, for up to
 `DRAIN_GRACE_S`. And when the marker has not come by then, the join does not trust what it heard:
 the worker wrote the thread's values in the same transaction as the run's status, so the join
-ends with those (`saved_values`) instead of the last values it happened to hear. That grace
-expired in 106 of 500 joins of a load test on 2 workers squeezed onto one core at the lowest
-priority (`bench.server_load`, turn p50 18 s), and 35 of those had heard only the run's first
-values (the previous turn's reply): with a 5 s grace and no such ending, 35 stale answers; a
-process that busy reads its pub/sub socket seconds late, and no grace is long enough. A run that
+ends with those (`saved_values`) instead of the last values it happened to hear. Measured with
+the load test (`python -m bench.server_load`, 50 x 10) on 2 workers squeezed onto one core at the
+lowest priority (turn p50 15-18 s): with a 5 s grace alone, 106 of 500 joins saw no marker in time
+and 35 of them answered with the run's first values (the previous turn's reply); with this ending,
+99 joins took it and none was stale. A process that busy reads its pub/sub socket seconds late:
+no grace is long enough, and the database already has the answer. A run that
 was requeued meanwhile (its worker died, another takes it over) is read on as before; a join that
 begins after the run ended and hears nothing stops at the first check, as before (the caller then
 reads the thread's saved state, as `saved_values` does).
@@ -71,7 +72,8 @@ async def stream_run_queue(  # noqa: PLR0913  # the runtime's own signature, rep
     json_dumpb: Callable[[Any], bytes],
     decode_fn: Callable[..., Any],
 ) -> AsyncIterator[Any]:
-    """`langgraph_runtime_pg.ops._stream_run_queue`, reading on to the "done" marker."""
+    """`langgraph_runtime_pg.ops._stream_run_queue`, reading on to the "done" marker; a run that
+    ended without it (within `DRAIN_GRACE_S`) ends the join with its saved values."""
     from langgraph_runtime_pg import ops
 
     loop = asyncio.get_running_loop()
