@@ -17,7 +17,10 @@ Needs `SWITCHBOARD_TEST_POSTGRES_URL` and `SWITCHBOARD_TEST_REDIS_URL` (`.ci/run
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -181,6 +184,57 @@ def test_users_stay_apart_across_workers(pair) -> None:  # type: ignore[no-untyp
         assert refused.value.response.status_code in (403, 404)
         assert thread_id not in [t["thread_id"] for t in other.threads.search(limit=100)]
     assert human_messages(b123.threads.get_state(thread_id)) == ["你好"]
+
+
+# A join whose run ended without its done marker in time ends with the thread row the worker wrote
+# with the run's status (`runtime_fixes.saved_values`); read here through the real runtime, in a
+# process of its own (langgraph-api reads its configuration when imported).
+SAVED_VALUES = """
+import asyncio, sys
+from faces.langgraph_server.runtime_fixes import saved_values
+from langgraph_runtime_pg.database import start_pool, stop_pool
+
+async def main():
+    await start_pool()
+    try:
+        saved = await saved_values(sys.argv[1], heard_interrupt=False)
+        print("SAVED " + (saved.decode() if saved is not None else "null"))
+    finally:
+        await stop_pool()
+
+asyncio.run(main())
+"""
+
+
+def saved_values(databases: tuple[str, str], thread_id: str) -> Any:
+    env = {
+        **os.environ,
+        "DATABASE_URI": databases[0],
+        "REDIS_URI": redis_url(),
+        "LANGGRAPH_RUNTIME_EDITION": "pg",
+        "LG_RUNTIME_PG_AUTO_MIGRATE": "false",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SAVED_VALUES, thread_id], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(next(line for line in done.stdout.splitlines() if line.startswith("SAVED "))[6:])
+
+
+def test_a_late_join_ends_with_the_values_saved_with_the_run(pair, databases) -> None:  # type: ignore[no-untyped-def]
+    a, b = (client(server, "USER123") for server in pair)
+    thread_id = a.threads.create()["thread_id"]
+    booked = say(a, thread_id, "为 FL456 预订座位 15B")
+    saved = saved_values(databases, thread_id)
+    assert saved["reply"] == booked["reply"] == b.threads.get_state(thread_id)["values"]["reply"]
+    assert "__interrupt__" not in saved
+    # A seat change stops for a confirmation: the saved values carry the question and the interrupt.
+    say(b, thread_id, "为 FL456 预订座位 16C")
+    state = a.threads.get_state(thread_id)
+    assert state["interrupts"], state["values"]["reply"]
+    saved = saved_values(databases, thread_id)
+    assert saved["reply"] == state["values"]["reply"] != booked["reply"]
+    assert [i["value"] for i in saved["__interrupt__"]] == [i["value"] for i in state["interrupts"]]
 
 
 # ------------------------------------------------------------------ a worker killed mid-run
