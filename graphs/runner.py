@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypedDict
 
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 
@@ -34,6 +35,8 @@ logger = logging.getLogger("switchboard.turn")
 # Called with the turn's result as soon as the reply is final, before the turn's state is saved.
 ReplyHook = Callable[["TurnResult"], None]
 
+# The channel of an interrupt in a checkpoint's pending writes (langgraph's own constant is internal).
+INTERRUPT = "__interrupt__"
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _THREAD_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 # Attempts of a turn that SQLite refused with "database is locked", and the first pause (seconds).
@@ -95,6 +98,26 @@ def thread_config(thread_id: str) -> dict[str, Any]:
     return {"configurable": {"thread_id": thread_id}}
 
 
+def thread_standing(graph: Any, config: dict[str, Any]) -> tuple[str | None, bool]:
+    """(owner, waiting for an answer to a confirmation) of a thread, from its saved checkpoint.
+
+    One read of the checkpoint tuple: its `user_id` and whether a task's interrupt is among its
+    pending writes (the only interrupt is `confirm`'s, and an answered one leaves a new checkpoint
+    without it). `graph.get_state` reads the same tuple and then rebuilds the whole snapshot
+    (channels, next tasks, their interrupts): twice the time (0.55 vs 0.27 ms on a 12-message
+    thread), before a run that reads the tuple again.
+    """
+    saver = graph.checkpointer
+    if not isinstance(saver, BaseCheckpointSaver):  # no saver of its own: the graph's view
+        snapshot = graph.get_state(config)
+        return snapshot.values.get("user_id"), bool(snapshot.interrupts)
+    saved = saver.get_tuple(config)
+    if saved is None:
+        return None, False
+    owner = saved.checkpoint["channel_values"].get("user_id")
+    return owner, any(write[1] == INTERRUPT for write in saved.pending_writes or ())
+
+
 def run_turn(
     graph: Any,
     *,
@@ -122,11 +145,10 @@ def run_turn(
         from graphs.history import fork
 
         fork(graph, user_id=user_id, thread_id=thread_id, checkpoint_id=from_checkpoint)
-    snapshot = graph.get_state(config)
-    owner = snapshot.values.get("user_id")
+    owner, waiting = thread_standing(graph, config)
     if owner and owner != user_id:
         raise InputError(f"thread {thread_id!r} belongs to another user")
-    if snapshot.interrupts:
+    if waiting:
         payload: Any = Command(resume=message)
     else:
         payload = {"messages": [{"role": "user", "content": message}]}

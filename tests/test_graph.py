@@ -495,3 +495,31 @@ def test_asks_for_editing(text: str, editing: bool) -> None:
     from agents.complaints import asks_for_editing
 
     assert asks_for_editing(text) is editing
+
+
+def test_the_thread_standing_read_from_the_checkpoint_is_what_the_state_says(graph, thread_id) -> None:  # type: ignore[no-untyped-def]
+    from langgraph._internal._constants import INTERRUPT
+
+    from graphs.runner import INTERRUPT as RUNNER_INTERRUPT
+    from graphs.runner import thread_standing
+
+    assert RUNNER_INTERRUPT == INTERRUPT
+    config = {"configurable": {"thread_id": thread_id}}
+
+    def from_state() -> tuple[Any, bool]:
+        snapshot = graph.get_state(config)
+        return snapshot.values.get("user_id"), bool(snapshot.interrupts)
+
+    assert thread_standing(graph, config) == (None, False)
+    seen = []
+    for message in ("你好", "取消 FL789，确认号 ABC123", "不", "cancel booking ABC123", "yes"):
+        turn(graph, thread_id, message)
+        seen.append(thread_standing(graph, config))
+        assert seen[-1] == from_state()
+    assert seen == [
+        ("USER123", False),
+        ("USER123", True),
+        ("USER123", False),
+        ("USER123", True),
+        ("USER123", False),
+    ]
