@@ -133,7 +133,9 @@ def turn_vs_bare(settings: Settings, turns: int, blocks: int = 6) -> dict[str, A
     order alternating), so a burst of load hits both; the headline is the ratio of the medians
     over all `turns`. The spread says how far load moved it: the same ratio within each of
     `blocks` consecutive stretches of the run, and the quartiles of the turn-by-turn ratio
-    (each assistant turn against the bare turn next to it)."""
+    (each assistant turn against the bare turn next to it). The CPU time of both sides is reported
+    too: a busy machine stretches the assistant's work (CPU) more than the bare graph's (mostly
+    waiting for the disk), which is how load moves the wall-time ratio."""
     from bench.model_time import ModelClock, timed_services
     from graphs.app import open_assistant, open_services
     from graphs.checkpoint import open_checkpointer
@@ -145,22 +147,25 @@ def turn_vs_bare(settings: Settings, turns: int, blocks: int = 6) -> dict[str, A
     with open_assistant(settings, **overrides) as graph, open_checkpointer(settings.checkpoint_url) as saver:
         bare = bare_graph().compile(checkpointer=saver)
 
-        def assistant_turn(i: int) -> tuple[float, float]:
+        def assistant_turn(i: int) -> tuple[float, float, float]:
+            """(wall, wall outside models, CPU outside models) seconds of one turn."""
             clock.lap()
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             run_turn(
                 graph, user_id="BENCH1", thread_id=f"bench-{i // len(TURNS)}", text=TURNS[i % len(TURNS)]
             )
-            elapsed = time.perf_counter() - start
-            return elapsed, elapsed - clock.lap()
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+            in_models, cpu_in_models = clock.lap_both()
+            return elapsed, elapsed - in_models, cpu - cpu_in_models
 
-        def bare_turn(i: int) -> float:
-            start = time.perf_counter()
+        def bare_turn(i: int) -> tuple[float, float]:
+            """(wall, CPU) seconds of one turn."""
+            start, cpu_start = time.perf_counter(), time.process_time()
             bare.invoke(
                 {"messages": [{"role": "user", "content": TURNS[i % len(TURNS)]}]},
                 {"configurable": {"thread_id": f"bare-{i // len(TURNS)}"}},
             )
-            return time.perf_counter() - start
+            return time.perf_counter() - start, time.process_time() - cpu_start
 
         # Warm both: first calls load models and fill caches that a running server has warm.
         for i, text in enumerate(TURNS):
@@ -171,17 +176,23 @@ def turn_vs_bare(settings: Settings, turns: int, blocks: int = 6) -> dict[str, A
             )
         assistant_times: list[float] = []
         overhead_times: list[float] = []
+        overhead_cpu: list[float] = []
         bare_times: list[float] = []
+        bare_cpu: list[float] = []
         for i in range(turns):
             if i % 2:  # who goes first alternates: neither always follows the other's writes
-                bare_times.append(bare_turn(i))
-                whole, overhead = assistant_turn(i)
+                bare_wall, bare_cpu_s = bare_turn(i)
+                whole, overhead, cpu = assistant_turn(i)
             else:
-                whole, overhead = assistant_turn(i)
-                bare_times.append(bare_turn(i))
+                whole, overhead, cpu = assistant_turn(i)
+                bare_wall, bare_cpu_s = bare_turn(i)
             assistant_times.append(whole)
             overhead_times.append(overhead)
+            overhead_cpu.append(cpu)
+            bare_times.append(bare_wall)
+            bare_cpu.append(bare_cpu_s)
     assistant, baseline, overhead = summary(assistant_times), summary(bare_times), summary(overhead_times)
+    cpu_overhead, cpu_bare = summary(overhead_cpu), summary(bare_cpu)
     paired = sorted(o / b for o, b in zip(overhead_times, bare_times, strict=True))
     size = max(1, turns // blocks)
     by_block = [
@@ -199,6 +210,13 @@ def turn_vs_bare(settings: Settings, turns: int, blocks: int = 6) -> dict[str, A
         "ratio_p50": round(assistant["p50_ms"] / baseline["p50_ms"], 2),
         "ratio_p95": round(assistant["p95_ms"] / baseline["p95_ms"], 2),
         "overhead_ratio_p50": round(overhead["p50_ms"] / baseline["p50_ms"], 2),
+        # CPU time (all threads of the process): what load does not stretch. The bare graph's wall
+        # time is mostly waiting for its commits (a checkpoint and the writes of every step).
+        "cpu": {
+            "assistant_without_models_p50_ms": cpu_overhead["p50_ms"],
+            "bare_langgraph_p50_ms": cpu_bare["p50_ms"],
+            "overhead_ratio_p50": round(cpu_overhead["p50_ms"] / cpu_bare["p50_ms"], 2),
+        },
         "overhead_ratio_spread": {
             "by_block": by_block,
             "block_min": min(by_block),

@@ -242,6 +242,7 @@ def table(report: dict[str, Any]) -> str:
         f"{'turn without models p50 (ms) / vs bare':46} {turn['assistant_without_models']['p50_ms']:>11} / {turn['overhead_ratio_p50']:<10}",
         f"{'  same ratio, lowest / highest of 6 stretches':46} {spread['block_min']:>11} / {spread['block_max']:<10}",
         f"{'  turn by turn, p25 / p50 / p75':46} {' / '.join(str(v) for v in spread['turn_by_turn_p25_p50_p75']):>24}",
+        f"{'  CPU outside models / bare graph CPU p50 (ms)':46} {turn['cpu']['assistant_without_models_p50_ms']:>11} / {turn['cpu']['bare_langgraph_p50_ms']:<10}",
         f"{'  load average before / after':46} {' / '.join(str(v) for v in turn['load_average_before_after']):>24}",
     ]
     for name, stats in report["stages"].items():

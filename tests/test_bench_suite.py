@@ -17,6 +17,8 @@ def test_turn_growth_and_stages_report_their_fields(tmp_path: Path) -> None:
     assert spread["block_min"] == min(spread["by_block"]) <= max(spread["by_block"]) == spread["block_max"]
     p25, p50, p75 = spread["turn_by_turn_p25_p50_p75"]
     assert 0 < p25 <= p50 <= p75
+    cpu = turn["cpu"]
+    assert cpu["assistant_without_models_p50_ms"] > 0 and cpu["bare_langgraph_p50_ms"] > 0
     growth = suite.growth(settings, length=12)
     assert len(growth["per_turn_ms"]) == len(growth["checkpoint_bytes"]) == 12
     assert all(size > 0 for size in growth["checkpoint_bytes"])
