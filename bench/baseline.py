@@ -182,13 +182,13 @@ def turn_vs_bare(settings: Settings, turns: int, blocks: int = 6) -> dict[str, A
         for i in range(turns):
             if i % 2:  # who goes first alternates: neither always follows the other's writes
                 bare_wall, bare_cpu_s = bare_turn(i)
-                whole, overhead, cpu = assistant_turn(i)
+                whole, outside, outside_cpu = assistant_turn(i)
             else:
-                whole, overhead, cpu = assistant_turn(i)
+                whole, outside, outside_cpu = assistant_turn(i)
                 bare_wall, bare_cpu_s = bare_turn(i)
             assistant_times.append(whole)
-            overhead_times.append(overhead)
-            overhead_cpu.append(cpu)
+            overhead_times.append(outside)
+            overhead_cpu.append(outside_cpu)
             bare_times.append(bare_wall)
             bare_cpu.append(bare_cpu_s)
     assistant, baseline, overhead = summary(assistant_times), summary(bare_times), summary(overhead_times)

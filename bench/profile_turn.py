@@ -34,7 +34,7 @@ def non_model_times(root: Any) -> tuple[float, dict[str, float], dict[str, float
             return 0.0
         key = f"{frame.function}  {frame.file_path_short}:{frame.line_no}"
         kept = sum(walk(child, stack | {key}) for child in frame.children)
-        alone = frame.time - sum(child.time for child in frame.children)
+        alone = float(frame.time) - sum(float(child.time) for child in frame.children)
         own[key] += alone
         if key not in stack:  # recursion: count a function once per path
             inclusive[key] += alone + kept
@@ -63,7 +63,10 @@ def profile(turns: int) -> Any:
                 thread = f"profile-{i // len(TURNS)}"
                 run_turn(graph, user_id="BENCH1", thread_id=thread, text=TURNS[i % len(TURNS)])
             profiler.stop()
-    return profiler.last_session.root_frame()
+    session = profiler.last_session
+    if session is None:
+        raise RuntimeError("pyinstrument recorded no session")
+    return session.root_frame()
 
 
 def main(argv: list[str] | None = None) -> int:

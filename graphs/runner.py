@@ -19,7 +19,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.errors import GraphRecursionError
@@ -30,6 +30,9 @@ from switchboard.identity import USER_ID
 from switchboard.privacy import mask_text
 from switchboard.state import Context
 from switchboard.text import detect_language
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
 
 logger = logging.getLogger("switchboard.turn")
 # Called with the turn's result as soon as the reply is final, before the turn's state is saved.
@@ -111,7 +114,7 @@ def thread_standing(graph: Any, config: dict[str, Any]) -> tuple[str | None, boo
     if not isinstance(saver, BaseCheckpointSaver):  # no saver of its own: the graph's view
         snapshot = graph.get_state(config)
         return snapshot.values.get("user_id"), bool(snapshot.interrupts)
-    saved = saver.get_tuple(config)
+    saved = saver.get_tuple(cast("RunnableConfig", config))
     if saved is None:
         return None, False
     owner = saved.checkpoint["channel_values"].get("user_id")

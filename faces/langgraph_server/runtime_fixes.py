@@ -130,7 +130,7 @@ async def stream_run_queue(  # noqa: PLR0913  # the runtime's own signature, rep
 def runs_api() -> Any:
     """langgraph-api's runs module: its join's fallback reads the thread row with these names
     (the runtime's `connect` and `Threads`, `decrypt_response`, `json_loads`, `json_dumpb`)."""
-    from langgraph_api.api import runs
+    from langgraph_api.api import runs  # type: ignore[import-untyped]  # ships no type information
 
     return runs
 
