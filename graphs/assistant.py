@@ -109,7 +109,10 @@ class Node:
         update = self._run(state, runtime)
         path = {"path": self.path_after(state.get("path") or [])}
         if isinstance(update, Command):
-            return replace(update, update={**dict(update.update or {}), **path})
+            merged = {**dict(update.update or {}), **path}
+            if update.goto or self.route is None:
+                return replace(update, update=merged)
+            return replace(update, update=merged, goto=self.route(cast(State, {**state, **merged})))
         update = {**update, **path}
         if self.route is None:
             return update

@@ -523,3 +523,22 @@ def test_the_thread_standing_read_from_the_checkpoint_is_what_the_state_says(gra
         ("USER123", True),
         ("USER123", False),
     ]
+
+
+def test_a_routed_node_names_the_next_node_whatever_its_function_returns() -> None:
+    from types import SimpleNamespace
+
+    from langgraph.types import Command
+
+    from graphs.assistant import Node, after_review
+
+    state: Any = {"path": ["ingest", "router", "book_seat"], "pending": None}
+    pending = {"kind": "change_seat", "args": {}}
+    as_dict = Node("review", lambda s, r: {"pending": pending}, route=after_review)
+    as_command = Node("review", lambda s, r: Command(update={"reply": "ok"}), route=after_review)
+    runtime = SimpleNamespace()
+    first = as_dict(state, runtime)  # type: ignore[arg-type]
+    second = as_command(state, runtime)  # type: ignore[arg-type]
+    assert isinstance(first, Command) and first.goto == "confirm"  # the state after its own update
+    assert isinstance(second, Command) and second.goto == "finalize"
+    assert second.update == {"reply": "ok", "path": ["ingest", "router", "book_seat", "review"]}
