@@ -312,3 +312,28 @@ def test_days_months_and_counts_in_more_word_orders():
     assert spec_of("most recent 3 intakes").limit == 3
     assert conds(spec_of("还没有卖的宝马有几台"))["status"] == ("not_in", ["sold"])
     assert conds(spec_of("还有没有白色的汉"))["status"] == ("in", ["in_stock"])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("前天入库的车", ("between", ["2026-11-13", "2026-11-13"])),
+        ("年初到现在入库数量", ("ge", ["2026-01-01"])),
+        ("九月初到十月中进的车", ("between", ["2026-09-01", "2026-10-15"])),
+        ("国庆以后入库的车", ("gt", ["2026-10-01"])),
+        ("双十一前到的车", ("lt", ["2026-11-11"])),
+    ],
+)
+def test_days_said_by_name(question, expected):
+    assert conds(spec_of(question))["intake_date"] == expected
+
+
+def test_more_counts_and_questions_it_asks_about():
+    assert parse_question("春节后进的车", today=TODAY).unread == ["春节"]  # moves with the lunar calendar
+    assert spec_of("近一个月的入库量").aggregate == "count"
+    spec = spec_of("南京的门店有几家")
+    assert (spec.subject, spec.aggregate) == ("stores", "count")
+    spec = spec_of("库存量最大的品牌")
+    assert (spec.group_by, spec.limit) == (["brand"], 1)
+    for question in ("汉口店的车比光谷店多吗", "每家店平均多少台车", "min and max price of the X5"):
+        assert parse_question(question, today=TODAY).spec is None, question

@@ -58,7 +58,7 @@ PERIOD_WORDS = [
 ]
 WHICH = re.compile(
     rf"(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家|哪些|哪一|哪|什么|\bwhich|\bwhat)\s*(?:的)?\s*(?:{dim_re()})"
-    rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|(?:最常见|最多|最少)的\s*(?:{dim_re()})"
+    rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|(?:最常见|最多|最少|最大|最小)的\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
 )
 SUPERLATIVES: list[tuple[str, str, bool]] = [
@@ -94,11 +94,12 @@ SUPERLATIVES: list[tuple[str, str, bool]] = [
         False,
     ),
 ]
-MORE = r"最多|most|largest number|biggest|largest|highest (?:number|count)|the most"
-FEWER = r"最少|fewest|least|smallest|lowest (?:number|count)|\bbottom\b"
+MORE = r"最多|最大|most|largest number|biggest|largest|highest (?:number|count)|the most"
+FEWER = r"最少|最小|fewest|least|smallest|lowest (?:number|count)|\bbottom\b"
 
 COUNT_WORDS = re.compile(
     r"多少辆|多少台|多少部|多少个|(?<!哪)(?:几辆|几台|几部|几个)|数量|数目|总数|总量|多少车|有多少|多少(?!钱)|台数|辆数|计数"
+    r"|入库量|进货量|到货量|销售量|(?<=\x01)量"
     r"|how many|number of|count|total number|tally|quantity"
 )
 AVG_WORDS = re.compile(r"平均|均价|avg|average|mean")
@@ -144,6 +145,7 @@ VEHICLE_NOUN = re.compile(
 STORE_SUBJECT = re.compile(
     r"(?:多少|几)\s*(?:家|个)\s*(?:门店|店|展厅|经销商|4s店|分店)|how many (?:stores|dealerships|showrooms|branches|locations|shops|outlets)"
     r"|门店数|store count|number of (?:stores|dealerships|showrooms|branches)"
+    r"|(?:门店|店铺|分店|展厅|4s店)\s*(?:有|一共|共|总共)?\s*(?:多少|几)\s*(?:家|个)"
     r"|(?:列出|所有|全部|有哪些|哪些|list|show|all)\s*(?:the\s+|all\s+|of\s+|your\s+|our\s+)*(?:的)?\s*(?:门店|店铺|分店|展厅|stores|dealerships|showrooms|branches|shops)"
 )
 ORDER_BY = re.compile(
@@ -208,9 +210,11 @@ SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(
 DIFFERENCE = re.compile(
     r"比.{1,12}?(?:多|少|贵|便宜)(?:几|多少)|差多少|差价|价差|相差|差距|价格区间|价格范围|价位区间"
     r"|最便宜.{0,8}最贵|最贵.{0,8}最便宜|最低.{0,6}最高|最高.{0,6}最低"
-    r"|difference|spread|how (?:many|much) more|price range|range of prices"
+    r"|比.{1,12}?(?:多|少|贵|便宜)吗|平均(?:每\S{0,3})?(?:有)?(?:多少|几)(?:台|辆|部)"
+    r"|difference|\bspread\b|how (?:many|much) more|price range|range of prices"
+    r"|average number of|on average how many|how many\b.{0,30}\bon average"
     r"|cheapest and (?:the )?(?:most expensive|priciest)|(?:most expensive|priciest) and (?:the )?cheapest"
-    r"|min(?:imum)? and max(?:imum)?|lowest and highest|highest and lowest"
+    r"|\bmin(?:imum)? and max(?:imum)?\b|\blowest and highest\b|\bhighest and lowest\b"
 )
 RANK = re.compile(r"排名|排行|排序|rank|ranking|sorted|sort|order")
 

@@ -40,12 +40,17 @@ _ABSENT = re.compile(
 )
 
 
+# Holidays whose date moves with the lunar calendar: a period the grammar cannot place.
+_MOVABLE_DAYS = re.compile(r"春节|过年|中秋|端午|清明|元宵")
+
+
 def unread(scan: Scan) -> list[str]:
     """Fragments of `scan.t` a question states on purpose that no pass read (empty when none)."""
     text = _NAMES_WITH_DIGITS.sub(lambda m: " " * len(m.group(0)), scan.t)
     found = [m.group(0) for m in _NUMBER.finditer(text)]
     found += [m.group(0) for m in _MONTH_NAMES.finditer(text)]
     found += [m.group(0).rstrip(MASK).strip() for m in _ABSENT.finditer(scan.t)]
+    found += [m.group(0) for m in _MOVABLE_DAYS.finditer(scan.t)]
     for m in _NEGATION.finditer(scan.t):
         after = scan.t[m.end() : m.end() + 12]
         if not _NEGATED_SOON.match(after) and not _NEGATION_OK.match(after) and K_MASK not in after:

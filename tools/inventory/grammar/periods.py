@@ -276,6 +276,7 @@ def _named_periods(scan: Scan) -> None:
     named: list[tuple[str, Callable[[], D.Range]]] = [
         (r"今天|今日|\btoday\b", lambda: (today, today)),
         (r"昨天|昨日|\byesterday\b", lambda: (today - timedelta(days=1),) * 2),
+        (r"(?<!大)前天|the day before yesterday", lambda: (today - timedelta(days=2),) * 2),
         (r"本周|这周|这个星期|本星期|这星期|this week", lambda: D.week_range(today)),
         (
             r"上周|上个星期|上星期|上一周|(?<!the )last week|previous week",

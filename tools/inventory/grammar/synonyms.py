@@ -58,6 +58,16 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"\b(?:a|one) (million|thousand|hundred thousand)\b"), r"1 \1"),
     # "x-5", "es-6": a model name typed with a hyphen
     (re.compile(r"\b([a-z]{1,2})-(\d{1,2}[a-z]?)\b"), r"\1\2"),
+    # Days said by name: the start, middle and end of a month or the year, fixed-date holidays.
+    (re.compile(r"(\d{1,2})\s*月\s*(?:初|上旬)"), r"\1月1日"),
+    (re.compile(r"(\d{1,2})\s*月\s*(?:中旬|中)(?![国文])"), r"\1月15日"),
+    (re.compile(r"(\d{1,2})\s*月\s*(?:底|末|下旬)"), r"\1月"),
+    (re.compile(r"(?:今年)?年初"), "1月1日"),
+    (re.compile(r"国庆节?"), "10月1日"),
+    (re.compile(r"双(?:十一|11)"), "11月11日"),
+    (re.compile(r"元旦"), "1月1日"),
+    (re.compile(r"(?:五一|劳动节)(?!\d)"), "5月1日"),
+    (re.compile(r"到现在|到目前为?止?|到今天|截至目前"), "至今"),
     # "哪款车" asks for a model, as "哪款车型" does
     (re.compile(r"哪一?款车(?![型系])"), "哪款车型"),
 ]
