@@ -337,3 +337,12 @@ def test_more_counts_and_questions_it_asks_about():
     assert (spec.group_by, spec.limit) == (["brand"], 1)
     for question in ("汉口店的车比光谷店多吗", "每家店平均多少台车", "min and max price of the X5"):
         assert parse_question(question, today=TODAY).spec is None, question
+
+
+def test_mileage_ranges_and_ages_on_average():
+    assert conds(spec_of("vehicles with mileage between 100 and 500 km"))["mileage_km"] == (
+        "between",
+        [100, 500],
+    )
+    assert conds(spec_of("里程在100到500公里之间的车"))["mileage_km"] == ("between", [100, 500])
+    assert parse_question("What's the average age of our stock?", today=TODAY).spec is None

@@ -213,6 +213,7 @@ DIFFERENCE = re.compile(
     r"|比.{1,12}?(?:多|少|贵|便宜)吗|平均(?:每\S{0,3})?(?:有)?(?:多少|几)(?:台|辆|部)"
     r"|difference|\bspread\b|how (?:many|much) more|price range|range of prices"
     r"|average number of|on average how many|how many\b.{0,30}\bon average"
+    r"|平均库龄|平均车龄|平均在库(?:时间|天数)|average age|avg age|mean age|average days? in stock"
     r"|cheapest and (?:the )?(?:most expensive|priciest)|(?:most expensive|priciest) and (?:the )?cheapest"
     r"|\bmin(?:imum)? and max(?:imum)?\b|\blowest and highest\b|\bhighest and lowest\b"
 )

@@ -91,6 +91,19 @@ def mileage(scan: Scan) -> None:
             scan.add("mileage_km", op, [number])
         return True
 
+    def ranged(m: re.Match[str]) -> bool:
+        scale = 10_000 if (m.group("unit") or "").startswith("万") else 1
+        low, high = sorted((float(m.group("a")) * scale, float(m.group("b")) * scale))
+        scan.add("mileage_km", "between", [_tidy(low), _tidy(high)])
+        return True
+
+    # "mileage between 100 and 500 km", "里程在100到500公里之间"
+    scan.sub(
+        r"(?:里程|公里数|行驶里程|表显里程|mileage|odometer)?\s*(?:数)?\s*(?:在|介于|between|from|of)?\s*"
+        r"(?P<a>\d+(?:\.\d+)?)\s*(?:公里|km)?\s*(?:到|至|-|–|~|和|与|and|to)\s*(?P<b>\d+(?:\.\d+)?)\s*"
+        r"(?P<unit>万公里|公里|千米|km|kilomet(?:er|re)s?)(?:\s*之间)?",
+        ranged,
+    )
     cmp_pre = rf"(?P<pre>{_CMP_PRE_RE})?"
     post = rf"(?P<post>\s*(?:{_CMP_POST_RE}))?"
     unit = r"(?P<unit>万公里|公里|千米|km|kilomet(?:er|re)s?)"
