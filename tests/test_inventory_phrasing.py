@@ -346,3 +346,12 @@ def test_mileage_ranges_and_ages_on_average():
     )
     assert conds(spec_of("里程在100到500公里之间的车"))["mileage_km"] == ("between", [100, 500])
     assert parse_question("What's the average age of our stock?", today=TODAY).spec is None
+
+
+def test_the_best_of_each_group():
+    spec = spec_of("每个品牌最贵的车多少钱")
+    assert (spec.aggregate, spec.group_by) == ("max", ["brand"])
+    assert spec_of("各城市最便宜的车价格").aggregate == "min"
+    for question in ("newest car at each store", "各品牌最贵的车是哪台"):  # a row per group: asked about
+        assert parse_question(question, today=TODAY).spec is None, question
+    assert conds(spec_of("里程低于一百公里的在库车"))["mileage_km"] == ("lt", [100])

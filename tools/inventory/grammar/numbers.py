@@ -25,7 +25,7 @@ _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千]+")
 # A run of numerals is a number only beside a counter word ("五辆", "前三"), so that words such as
 # "统一" or "唯一" keep their meaning.
-_CN_AFTER = set("万千百辆台个款家季月天周年名位条种部w号日倍")
+_CN_AFTER = set("万千百辆台个款家季月天周年名位条种部w号日倍公")
 _CN_BEFORE = set("前第近")
 _CN_NOT_BEFORE = set("哪每这那同任统唯单之一")
 _EN_WORDS = "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"

@@ -38,6 +38,7 @@ _WHICH_ONE = r"哪个|哪家|哪款|哪一个|哪种|哪一家|谁|\bwhich\b|\bw
 _CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher"
 _CMP_LESS = r"少|便宜|低|fewer|less|least|cheaper|lower"
 _CMP_PRICE = r"贵|便宜|价|expensive|pricier|cheaper|price|cost"
+_PRICE_ASKED = r"价格|价钱|多少钱|售价|\bprices?\b|\bcosts?\b|how much"
 # "平均价格超过40万的品牌": the threshold is on the average (HAVING), not on each car's price.
 _AVG_THEN_VALUE = re.compile(
     rf"(?:平均|均价|average|avg|mean)\s*(?:的)?\s*(?:指导价格|指导价|价格|售价|价|guide price|prices?)?"
@@ -80,7 +81,7 @@ def build(scan: Scan) -> Shaped:
         return Shaped(spec, True, True)
     if _store_subject(q, spec):
         return Shaped(spec, q.understood, True)
-    if (W.SHARE.search(q.r) and not q.group) or W.DIFFERENCE.search(q.r):
+    if (W.SHARE.search(q.r) and not q.group) or W.DIFFERENCE.search(q.r) or _best_row_per_group(q):
         # a share, a difference or a span of two results: asked about, never answered as one count
         return Shaped(spec, False, True)
     for shape in (
@@ -317,10 +318,21 @@ def _which_most(q: _Reading, spec: QuerySpec) -> bool:
     return True
 
 
+def _best_row_per_group(q: _Reading) -> bool:
+    """ "newest car at each store", "各品牌最贵的车是哪台": one row per group, which no shape expresses."""
+    if not (q.group and q.superlative) or q.agg_words or W.AVG_WORDS.search(q.r):
+        return False
+    return not (q.superlative[0] == "guide_price" and re.search(_PRICE_ASKED, q.r))
+
+
 def _grouped(q: _Reading, spec: QuerySpec) -> bool:
     if not q.group:
         return False
     _aggregate_for_group(spec, q)
+    price_asked = re.search(_PRICE_ASKED, q.r) and not W.AVG_WORDS.search(q.r)
+    if q.superlative and q.superlative[0] == "guide_price" and price_asked:
+        # "每个品牌最贵的车多少钱": each group's highest (lowest) price, not its average
+        spec.aggregate, spec.metric = ("max" if q.superlative[1] else "min"), "guide_price"
     spec.group_by = q.group
     _group_order(spec, q.r)
     if q.limit:
