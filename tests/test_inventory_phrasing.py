@@ -355,3 +355,12 @@ def test_the_best_of_each_group():
     for question in ("newest car at each store", "各品牌最贵的车是哪台"):  # a row per group: asked about
         assert parse_question(question, today=TODAY).spec is None, question
     assert conds(spec_of("里程低于一百公里的在库车"))["mileage_km"] == ("lt", [100])
+
+
+def test_two_dimensions_and_top_groups_in_everyday_words():
+    assert spec_of("units by brand and status").group_by == ["brand", "status"]
+    assert spec_of("按品牌和颜色统计数量").group_by == ["brand", "color"]
+    assert spec_of("how are the cars spread across stores").group_by == ["store"]  # not a price spread
+    spec = spec_of("哪三个城市车最多")
+    assert (spec.group_by, spec.limit, spec.descending) == (["city"], 3, True)
+    assert "哪一个" in prepare("哪一个品牌")

@@ -51,6 +51,8 @@ GROUP_PATTERNS = [
     ),
     re.compile(rf"\b(?:{dim_re()})[- ](?:wise|breakdown|distribution|split)\b"),
 ]
+# "by brand and status", "按品牌和颜色": a second dimension joined to the first
+SECOND_DIM = re.compile(rf"(?:\bby|\bper|按|按照)\s*(?:{dim_re()})\s*(?:and|&|,|和|与|、)\s*(?:{dim_re()})")
 PERIOD_WORDS = [
     ("intake_month", r"每月|每个月|按月|逐月|monthly|month by month|per month|each month|by month"),
     ("intake_quarter", r"每季度|每个季度|按季度|逐季|quarterly|per quarter|each quarter|by quarter"),
@@ -117,7 +119,7 @@ MAX_WORDS = re.compile(
     r"|top price|maximum|\bmax\b|highest"
 )
 TOP_DIM = re.compile(
-    rf"(?:前|top)\s*{K_MASK}+\s*(?:个|名|家|款|种)?\s*(?:的)?\s*(?:{dim_re()})|(?:^|\s){K_MASK}+\s+(?:[a-z-]+\s+)?(?:{dim_re()})"
+    rf"(?:前|top|哪)\s*{K_MASK}+\s*(?:个|名|家|款|种)?\s*(?:的)?\s*(?:{dim_re()})|(?:^|\s){K_MASK}+\s+(?:[a-z-]+\s+)?(?:{dim_re()})"
 )
 VALUE_Q = re.compile(
     r"多少钱|价格是多少|价是多少|是多少|多少|how much|what is the|what's the|what was the|价格多少"
@@ -211,7 +213,7 @@ DIFFERENCE = re.compile(
     r"比.{1,12}?(?:多|少|贵|便宜)(?:几|多少)|差多少|差价|价差|相差|差距|价格区间|价格范围|价位区间"
     r"|最便宜.{0,8}最贵|最贵.{0,8}最便宜|最低.{0,6}最高|最高.{0,6}最低"
     r"|比.{1,12}?(?:多|少|贵|便宜)吗|平均(?:每\S{0,3})?(?:有)?(?:多少|几)(?:台|辆|部)"
-    r"|difference|\bspread\b|how (?:many|much) more|price range|range of prices"
+    r"|difference|\bspread between\b|\bprice spread\b|how (?:many|much) more|price range|range of prices"
     r"|average number of|on average how many|how many\b.{0,30}\bon average"
     r"|平均库龄|平均车龄|平均在库(?:时间|天数)|average age|avg age|mean age|average days? in stock"
     r"|cheapest and (?:the )?(?:most expensive|priciest)|(?:most expensive|priciest) and (?:the )?cheapest"
@@ -244,6 +246,11 @@ COLUMN_WORDS: list[tuple[str, str]] = [
     ("city", r"城市|在哪|哪里|\bcit(?:y|ies)\b|\bwhere\b"),
     ("mileage_km", r"里程|公里|mileage|odometer|\bkm\b"),
 ]
+
+
+def dims_in(m: re.Match[str]) -> list[str]:
+    """Every dimension a match named, in order."""
+    return [key.split("__")[0] for key, value in m.groupdict().items() if value and "__" in key]
 
 
 def dim_in(m: re.Match[str] | None) -> str | None:

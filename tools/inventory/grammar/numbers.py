@@ -50,8 +50,8 @@ def _convert_cn_numbers(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         before = text[m.start() - 1] if m.start() else ""
         after = text[m.end()] if m.end() < len(text) else ""
-        if before in _CN_NOT_BEFORE:
-            return m.group(0)
+        if before in _CN_NOT_BEFORE and not (before == "哪" and m.group(0) not in ("一", "几")):
+            return m.group(0)  # "哪一个" is "which"; "哪三个城市" still asks for three
         if after in _CN_AFTER or before in _CN_BEFORE:
             value = _cn_to_int(m.group(0))
             return m.group(0) if value is None else str(value)

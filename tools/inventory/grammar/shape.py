@@ -456,6 +456,8 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
             dim = W.dim_in(m)
             if dim and dim not in dims:
                 dims.append(dim)
+    for m in W.SECOND_DIM.finditer(r):
+        dims += [d for d in W.dims_in(m) if d not in dims]
     for period, words in W.PERIOD_WORDS:
         if re.search(words, r) and period not in dims:
             dims.append(period)
