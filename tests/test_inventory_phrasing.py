@@ -364,3 +364,12 @@ def test_two_dimensions_and_top_groups_in_everyday_words():
     spec = spec_of("哪三个城市车最多")
     assert (spec.group_by, spec.limit, spec.descending) == (["city"], 3, True)
     assert "哪一个" in prepare("哪一个品牌")
+
+
+def test_yes_no_questions_are_answered_with_how_many():
+    for question in ("比亚迪海豹还有货不", "有白色的X5么", "银河L7在库吗"):
+        assert spec_of(question).aggregate == "count", question
+    for question in ("Model Y卖完了没", "are the white Model 3s sold out?"):
+        spec = spec_of(question)  # sold out? -> how many are left
+        assert (spec.aggregate, conds(spec)["status"]) == ("count", ("in", ["in_stock"])), question
+    assert conds(spec_of("卖完的车有多少"))["status"] == ("in", ["sold"])

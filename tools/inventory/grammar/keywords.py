@@ -193,7 +193,9 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
     (r"(?:lowest|least) mileage first|里程从低到高|里程由低到高", "mileage_km", False),
 ]
 # "有没有灰色的P7", "any grey P7s?": asks whether there are any, answered with how many.
-EXISTS = re.compile(r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|\bany\b|\bis there\b|\bare there\b")
+EXISTS = re.compile(
+    r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|(?:吗|么|有?(?<!是)不|没有?)\s*[?？]?\s*$|\bany\b|\bis there\b|\bare there\b"
+)
 # ... unless the question asks which ones ("Which red Model 3s do we have?")
 WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 # "还有几台", "still have", "left": the stock that is still there, unless a status is named.

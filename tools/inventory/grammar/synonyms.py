@@ -53,6 +53,10 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         ),
         "least sold",
     ),
+    # "卖完了没", "sold out?": asked as how many are left
+    (re.compile(r"(?:卖|售)(?:完|光|空)了?(?=\s*(?:没有?|吗|么)?\s*[?？]?\s*$)"), "还剩"),
+    (re.compile(r"(?:卖|售)(?:完|光|空)了?"), "已售"),  # "卖完的车": the cars sold
+    (re.compile(r"\bsold out\b"), "any left"),
     # "a million", "half a million": numbers the price pass reads
     (re.compile(r"\bhalf (?:a )?million\b"), "0.5 million"),
     (re.compile(r"\b(?:a|one) (million|thousand|hundred thousand)\b"), r"1 \1"),
