@@ -373,3 +373,23 @@ def test_yes_no_questions_are_answered_with_how_many():
         spec = spec_of(question)  # sold out? -> how many are left
         assert (spec.aggregate, conds(spec)["status"]) == ("count", ("in", ["in_stock"])), question
     assert conds(spec_of("卖完的车有多少"))["status"] == ("in", ["sold"])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("last year's Q4 Audis still in stock", ("between", ["2025-10-01", "2025-12-31"])),
+        ("去年Q4进的车", ("between", ["2025-10-01", "2025-12-31"])),
+        ("2026 Q4的奥迪", ("between", ["2026-10-01", "2026-12-31"])),
+        ("Q3入库的车", ("between", ["2026-07-01", "2026-09-30"])),
+    ],
+)
+def test_a_quarter_beside_a_year_or_chinese_is_a_quarter(question, expected):
+    spec = spec_of(question)
+    assert conds(spec)["intake_date"] == expected
+    assert "model" not in conds(spec)  # not the Audi Q4 e-tron
+
+
+def test_the_audi_q4_without_a_year_is_the_car():
+    assert conds(spec_of("奥迪Q4有几台"))["model"] == ("in", ["Q4 e-tron"])
+    assert conds(spec_of("how many Q4s"))["model"] == ("in", ["Q4 e-tron"])

@@ -220,9 +220,17 @@ ENTITY_ALIASES = _longest_first(_entity_aliases())
 ATTRIBUTE_ALIASES = _longest_first(_attribute_aliases())
 
 
+# Model names that are also quarters ("Audi Q4" / "last year's Q4"): a year beside them makes a quarter.
+_QUARTER_LIKE = {"q4"}
+_NO_YEAR_BEFORE = r"(?<!year's )(?<!year )(?<!years )(?<!年)(?<!年的)(?<!\d{4} )(?<!\d{4})"
+_NO_YEAR_AFTER = r"(?!\s*(?:of\s+)?(?:20\d\d|this year|last year|年))"
+
+
 def alias_pattern(text: str) -> re.Pattern[str]:
     """Chinese phrases match anywhere; Latin ones on word boundaries (plural -s/-es allowed)."""
     escaped = re.escape(text).replace(r"\ ", r"[\s\-]?")
+    if text in _QUARTER_LIKE:
+        return re.compile(rf"(?<![a-z0-9]){_NO_YEAR_BEFORE}{escaped}(?:'s|s|es)?(?![a-z0-9]){_NO_YEAR_AFTER}")
     if re.search(r"[a-z0-9]", text):
         return re.compile(rf"(?<![a-z0-9]){escaped}(?:'s|s|es)?(?![a-z0-9])")
     return re.compile(escaped)

@@ -147,9 +147,15 @@ def _quarters_and_halves(scan: Scan) -> None:
         rf"{_YEARTOK}?\s*(?:的)?\s*第?\s*([1-4])\s*季度",
         _on(scan, lambda m: D.quarter_range(_year_of(scan, m.group(1)), int(m.group(2)))),
     )
-    scan.sub(
-        r"(?:(20\d\d)\s*年?\s*)?\bq\s*([1-4])\b(?:\s*(?:of\s+)?(20\d\d|this year|last year))?",
-        _on(scan, lambda m: D.quarter_range(_year_of(scan, m.group(1) or m.group(3)), int(m.group(2)))),
+    scan.sub(  # "Q3", "2025 Q4", "去年Q4", "last year's Q4", "Q1 of 2026" (CJK beside it is no word boundary)
+        r"(?:(20\d\d)\s*年?\s*|(今年|去年|前年|this year'?s?|last year'?s?)\s*(?:的)?\s*)?"
+        r"(?<![a-z0-9])q\s*([1-4])(?![a-z0-9])(?:\s*(?:of\s+)?(20\d\d|this year|last year))?",
+        _on(
+            scan,
+            lambda m: D.quarter_range(
+                _year_of(scan, m.group(1) or m.group(2) or m.group(4)), int(m.group(3))
+            ),
+        ),
     )
     scan.sub(
         r"\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of)?(?:\s+(20\d\d|this year|last year))?",
