@@ -393,3 +393,11 @@ def test_a_quarter_beside_a_year_or_chinese_is_a_quarter(question, expected):
 def test_the_audi_q4_without_a_year_is_the_car():
     assert conds(spec_of("奥迪Q4有几台"))["model"] == ("in", ["Q4 e-tron"])
     assert conds(spec_of("how many Q4s"))["model"] == ("in", ["Q4 e-tron"])
+
+
+def test_latin_words_end_where_chinese_begins():
+    spec = spec_of("top5最贵的车")
+    assert (spec.limit, spec.order_by, spec.descending) == (5, "guide_price", True)
+    assert spec_of("Top10品牌").limit == 10
+    assert conds(spec_of("2025Q1入库的车"))["intake_date"] == ("between", ["2025-01-01", "2025-03-31"])
+    assert spec_of("ｔｏｐ５最贵的车").limit == 5  # full-width letters and digits

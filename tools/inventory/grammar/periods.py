@@ -149,7 +149,7 @@ def _quarters_and_halves(scan: Scan) -> None:
     )
     scan.sub(  # "Q3", "2025 Q4", "去年Q4", "last year's Q4", "Q1 of 2026" (CJK beside it is no word boundary)
         r"(?:(20\d\d)\s*年?\s*|(今年|去年|前年|this year'?s?|last year'?s?)\s*(?:的)?\s*)?"
-        r"(?<![a-z0-9])q\s*([1-4])(?![a-z0-9])(?:\s*(?:of\s+)?(20\d\d|this year|last year))?",
+        r"(?<![a-z])q\s*([1-4])(?![a-z0-9])(?:\s*(?:of\s+)?(20\d\d|this year|last year))?",
         _on(
             scan,
             lambda m: D.quarter_range(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from tools.inventory.grammar.numbers import prepare
@@ -69,7 +70,7 @@ class Scan:
 
     def sub(self, pattern: str | re.Pattern[str], handler: Handler) -> None:
         """Call handler(match) for each match of `pattern`; mask the match if it returns True."""
-        regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        regex = _ascii(pattern)
         pos = 0
         while True:
             m = regex.search(self.t, pos)
@@ -96,6 +97,16 @@ class Scan:
 
     def add(self, field_name: str, op: Op, values: list[Any]) -> None:
         self.conds.append(Condition(field_name, op, values))
+
+
+@cache
+def _ascii(pattern: str | re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` with ASCII word boundaries: in "top5最贵" or "2025Q1入库" the Chinese character
+    after the digit ends the word, while in Unicode mode CJK characters are word characters and
+    `\b` between "5" and "最" does not hold. (re caches the compiled patterns.)"""
+    if isinstance(pattern, str):
+        return re.compile(pattern, re.ASCII)
+    return re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII)
 
 
 def consume(_m: re.Match[str]) -> bool:
