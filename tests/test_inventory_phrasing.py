@@ -401,3 +401,5 @@ def test_latin_words_end_where_chinese_begins():
     assert spec_of("Top10品牌").limit == 10
     assert conds(spec_of("2025Q1入库的车"))["intake_date"] == ("between", ["2025-01-01", "2025-03-31"])
     assert spec_of("ｔｏｐ５最贵的车").limit == 5  # full-width letters and digits
+    spec = spec_of("价格top 3的宝马")  # the shape's keywords end where Chinese begins too
+    assert (spec.limit, spec.order_by, spec.descending) == (3, "guide_price", True)

@@ -267,3 +267,10 @@ _FIRST_DIM = re.compile(dim_re())
 
 def first_dim(text: str) -> str | None:
     return dim_in(_FIRST_DIM.search(text))
+
+
+# Every pattern above with ASCII word boundaries: in "价格top 3" or "EV有几台" the Latin word ends
+# where the Chinese begins (CJK characters are word characters in Unicode mode).
+for _name, _value in list(globals().items()):
+    if isinstance(_value, re.Pattern):
+        globals()[_name] = re.compile(_value.pattern, (_value.flags & ~re.UNICODE) | re.ASCII)

@@ -16,6 +16,13 @@ from tools.inventory.grammar.scan import CONJ, K_MASK, MASK, Match, Scan
 from tools.inventory.spec import DEFAULT_LIST_COLUMNS, VEHICLE_COLUMNS, Condition, QuerySpec
 
 Superlative = tuple[str, bool]  # (column, descending)
+
+
+def _search(pattern: str, text: str) -> re.Match[str] | None:
+    """`re.search` with ASCII word boundaries: "价格top 3" has the word "top" (see scan._ascii)."""
+    return re.search(pattern, text, re.ASCII)
+
+
 _WHICH_DIMS = (
     "store",
     "city",
@@ -135,13 +142,13 @@ def _read(scan: Scan) -> _Reading:
         conds.append(Condition("status", "in", ["in_stock"]))
     order = None
     for pattern, column, descending in W.ORDER_PHRASES:
-        found = re.search(pattern, r)
+        found = _search(pattern, r)
         if found:
             order = (column, descending)
             r = r[: found.start()] + " " * (found.end() - found.start()) + r[found.end() :]
             break  # "cheapest first" orders the rows; it does not ask for the single cheapest
     agg_words = bool(W.COUNT_WORDS.search(r) or W.AVG_WORDS.search(r) or W.SUM_WORDS.search(r))
-    superlative = next(((f, d) for p, f, d in W.SUPERLATIVES if re.search(p, r)), None)
+    superlative = next(((f, d) for p, f, d in W.SUPERLATIVES if _search(p, r)), None)
     group = _group_dims(r, values, conds)
     # Understood when something besides a place was recognised ("上海的天气" is not an inventory question).
     signals = [
@@ -170,7 +177,7 @@ def _read(scan: Scan) -> _Reading:
         which=W.WHICH.search(r),
         group=group,
         vehicle_filters=[c for c in conds if c.field not in ("city", "store_id")],
-        metric=next((name for name, pattern in W.METRICS if re.search(pattern, r)), None),
+        metric=next((name for name, pattern in W.METRICS if _search(pattern, r)), None),
         limit=scan.limit,
         count_having=scan.count_having,
         understood=any(bool(x) for x in signals),
@@ -195,7 +202,7 @@ def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
     if (
         not subject
         or q.vehicle_filters
-        or re.search(r"车|辆|vehicles?|cars?", q.r.replace(subject.group(0), ""))
+        or _search(r"车|辆|vehicles?|cars?", q.r.replace(subject.group(0), ""))
     ):
         return False
     spec.subject = "stores"
@@ -207,7 +214,7 @@ def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
     spec.conditions = [
         Condition("store_id", c.op, c.values) if c.field == "store_id" else c for c in spec.conditions
     ]
-    if re.search(r"多少|几|how many|number|count|数", subject.group(0)):
+    if _search(r"多少|几|how many|number|count|数", subject.group(0)):
         spec.aggregate = "count"
         if "city" in q.group:
             spec.group_by = ["city"]
@@ -217,9 +224,9 @@ def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
 
 def _compare(q: _Reading, spec: QuerySpec) -> bool:
     """Two or more named values compared: "宝马和奥迪哪个库存多" -> the one with the larger count."""
-    if q.ids or not re.search(_WHICH_ONE, q.r):
+    if q.ids or not _search(_WHICH_ONE, q.r):
         return False
-    more, less = re.search(_CMP_MORE, q.r), re.search(_CMP_LESS, q.r)
+    more, less = _search(_CMP_MORE, q.r), _search(_CMP_LESS, q.r)
     if not (more or less):
         return False
     field_name = next(
@@ -232,7 +239,7 @@ def _compare(q: _Reading, spec: QuerySpec) -> bool:
     )
     if field_name is None:
         return False
-    if re.search(_CMP_PRICE, q.r) or W.AVG_WORDS.search(q.r):
+    if _search(_CMP_PRICE, q.r) or W.AVG_WORDS.search(q.r):
         spec.aggregate, spec.metric = "avg", q.metric or "guide_price"
     else:
         spec.aggregate = "count"
@@ -260,7 +267,7 @@ def _count_distinct(q: _Reading, spec: QuerySpec) -> bool:
             spec.aggregate = "count_distinct"
             spec.metric = {"store": "store_id"}.get(dim, dim)
         return True
-    if re.search(r"(?:几|多少)款(?!\s*车型)", q.r) and not q.group and "model" not in q.values:
+    if _search(r"(?:几|多少)款(?!\s*车型)", q.r) and not q.group and "model" not in q.values:
         spec.aggregate, spec.metric = "count_distinct", "model"
         return True
     return False
@@ -295,7 +302,7 @@ def _top_groups(q: _Reading, spec: QuerySpec) -> bool:
     _aggregate_for_group(spec, q)
     spec.group_by = [dim]
     spec.order_by = "value"
-    spec.descending = not (re.search(W.FEWER, q.r) or W.ASC.search(q.r))
+    spec.descending = not (_search(W.FEWER, q.r) or W.ASC.search(q.r))
     spec.limit = q.limit
     return True
 
@@ -305,7 +312,7 @@ def _which_most(q: _Reading, spec: QuerySpec) -> bool:
     dim = W.dim_in(q.which)
     if not (
         dim
-        and (re.search(W.MORE + "|" + W.FEWER, q.r) or q.superlative or W.AVG_WORDS.search(q.r))
+        and (_search(W.MORE + "|" + W.FEWER, q.r) or q.superlative or W.AVG_WORDS.search(q.r))
         and not q.ids
         and dim in _WHICH_DIMS
     ):
@@ -313,7 +320,7 @@ def _which_most(q: _Reading, spec: QuerySpec) -> bool:
     _aggregate_for_group(spec, q)
     spec.group_by = [dim]
     spec.order_by = "value"
-    spec.descending = not re.search(W.FEWER, q.r) if spec.aggregate == "count" else _group_desc(q)
+    spec.descending = not _search(W.FEWER, q.r) if spec.aggregate == "count" else _group_desc(q)
     spec.limit = q.limit or 1
     return True
 
@@ -322,14 +329,14 @@ def _best_row_per_group(q: _Reading) -> bool:
     """ "newest car at each store", "各品牌最贵的车是哪台": one row per group, which no shape expresses."""
     if not (q.group and q.superlative) or q.agg_words or W.AVG_WORDS.search(q.r):
         return False
-    return not (q.superlative[0] == "guide_price" and re.search(_PRICE_ASKED, q.r))
+    return not (q.superlative[0] == "guide_price" and _search(_PRICE_ASKED, q.r))
 
 
 def _grouped(q: _Reading, spec: QuerySpec) -> bool:
     if not q.group:
         return False
     _aggregate_for_group(spec, q)
-    price_asked = re.search(_PRICE_ASKED, q.r) and not W.AVG_WORDS.search(q.r)
+    price_asked = _search(_PRICE_ASKED, q.r) and not W.AVG_WORDS.search(q.r)
     if q.superlative and q.superlative[0] == "guide_price" and price_asked:
         # "每个品牌最贵的车多少钱": each group's highest (lowest) price, not its average
         spec.aggregate, spec.metric = ("max" if q.superlative[1] else "min"), "guide_price"
@@ -348,7 +355,7 @@ def _scalar_aggregate(q: _Reading, spec: QuerySpec) -> bool:
     listing_of_best = bool(superlative and W.LISTING.search(r))  # "list the cheapest": rows, not a min
     if W.AVG_WORDS.search(r):
         spec.aggregate, spec.metric = "avg", metric or "guide_price"
-    elif W.SUM_WORDS.search(r) and not re.search(_NOT_A_SUM, r):
+    elif W.SUM_WORDS.search(r) and not _search(_NOT_A_SUM, r):
         spec.aggregate, spec.metric = "sum", metric or "guide_price"
     elif W.MAX_WORDS.search(r) and (value_q or not superlative) and not listing_of_best:
         spec.aggregate, spec.metric = "max", metric or "guide_price"
@@ -357,7 +364,7 @@ def _scalar_aggregate(q: _Reading, spec: QuerySpec) -> bool:
     elif (
         superlative
         and superlative[0] == "guide_price"
-        and re.search(r"多少钱|价格是多少|what(?:'s| is) the price|how much", r)
+        and _search(r"多少钱|价格是多少|what(?:'s| is) the price|how much", r)
         and not q.limit
     ):
         spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
@@ -387,7 +394,7 @@ def _rows(q: _Reading, spec: QuerySpec) -> bool:
     """Rows: top-k, ordered listings, plain listings. True when the question named this shape."""
     r = q.r
     explicit = False
-    cols = _columns(r) if re.search(r"车辆id|汽车id|车id|\bids?\b|编号|vehicle ids?", r) else []
+    cols = _columns(r) if _search(r"车辆id|汽车id|车id|\bids?\b|编号|vehicle ids?", r) else []
     spec.columns = (
         (["vehicle_id", *[c for c in cols if c != "vehicle_id"]]) if cols else list(DEFAULT_LIST_COLUMNS)
     )
@@ -403,12 +410,12 @@ def _rows(q: _Reading, spec: QuerySpec) -> bool:
         explicit = True
     else:
         order = W.ORDER_BY.search(r)
-        top = bool(re.search(r"\btop\b|前\s*" + K_MASK, r))
+        top = bool(_search(r"\btop\b|前\s*" + K_MASK, r))
         if order:
-            spec.order_by = next(f for f, p in W.ORDER_FIELDS if re.search(p, order.group("field")))
+            spec.order_by = next(f for f, p in W.ORDER_FIELDS if _search(p, order.group("field")))
             spec.descending = bool(W.DESC.search(r)) or (top and not W.ASC.search(r))
             explicit = True
-        elif q.limit and re.search(r"\btop\b|前\s*\d", q.full):
+        elif q.limit and _search(r"\btop\b|前\s*\d", q.full):
             spec.order_by, spec.descending = "guide_price", True
             explicit = True
         if q.limit:
@@ -424,11 +431,11 @@ def _aggregate_for_group(spec: QuerySpec, q: _Reading) -> None:
     r, superlative, metric = q.r, q.superlative, q.metric
     if W.AVG_WORDS.search(r) or (superlative and superlative[0] == "guide_price"):
         spec.aggregate, spec.metric = "avg", metric or "guide_price"
-    elif W.SUM_WORDS.search(r) and not re.search(_NOT_A_SUM, r):
+    elif W.SUM_WORDS.search(r) and not _search(_NOT_A_SUM, r):
         spec.aggregate, spec.metric = "sum", metric or "guide_price"
-    elif W.MAX_WORDS.search(r) and not re.search(W.MORE, r):
+    elif W.MAX_WORDS.search(r) and not _search(W.MORE, r):
         spec.aggregate, spec.metric = "max", metric or "guide_price"
-    elif W.MIN_WORDS.search(r) and not re.search(W.FEWER, r):
+    elif W.MIN_WORDS.search(r) and not _search(W.FEWER, r):
         spec.aggregate, spec.metric = "min", metric or "guide_price"
     else:
         spec.aggregate = "count"
@@ -437,13 +444,13 @@ def _aggregate_for_group(spec: QuerySpec, q: _Reading) -> None:
 def _group_desc(q: _Reading) -> bool:
     if q.superlative:
         return q.superlative[1]
-    return not re.search(r"最低|最少|lowest|least|cheapest|最便宜", q.r)
+    return not _search(r"最低|最少|lowest|least|cheapest|最便宜", q.r)
 
 
 def _group_order(spec: QuerySpec, r: str) -> None:
-    if W.DESC.search(r) or re.search(W.MORE, r):
+    if W.DESC.search(r) or _search(W.MORE, r):
         spec.order_by, spec.descending = "value", True
-    elif W.ASC.search(r) or re.search(W.FEWER, r):
+    elif W.ASC.search(r) or _search(W.FEWER, r):
         spec.order_by, spec.descending = "value", False
     elif W.RANK.search(r):
         spec.order_by, spec.descending = "value", True
@@ -459,10 +466,10 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
     for m in W.SECOND_DIM.finditer(r):
         dims += [d for d in W.dims_in(m) if d not in dims]
     for period, words in W.PERIOD_WORDS:
-        if re.search(words, r) and period not in dims:
+        if _search(words, r) and period not in dims:
             dims.append(period)
     # "比亚迪和特斯拉各有多少辆", "BYD vs Tesla": several values of one field, compared
-    if re.search(
+    if _search(
         r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|compare|\bcounts\b|\btotals\b|\bbreakdown\b"
         r"|(?:how many|多少|几).{1,40}(?:\band\b|和)\s*(?:how many|多少|几)",
         r,
@@ -482,7 +489,7 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
 
 
 def _columns(r: str) -> list[str]:
-    return [name for name, pattern in W.COLUMN_WORDS if re.search(pattern, r)]
+    return [name for name, pattern in W.COLUMN_WORDS if _search(pattern, r)]
 
 
 def _expand_nev(values: list[str]) -> list[str]:
