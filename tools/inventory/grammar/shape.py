@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from tools.inventory.grammar import keywords as W
-from tools.inventory.grammar.scan import CONJ, K_MASK, MASK, Match, Scan
+from tools.inventory.grammar.conditions import conditions, values_by_field
+from tools.inventory.grammar.scan import K_MASK, MASK, Match, Scan
 from tools.inventory.spec import DEFAULT_LIST_COLUMNS, VEHICLE_COLUMNS, Condition, QuerySpec
 
 Superlative = tuple[str, bool]  # (column, descending)
@@ -107,36 +108,10 @@ def build(scan: Scan) -> Shaped:
     return Shaped(spec, q.understood, _rows(q, spec))
 
 
-def _values(scan: Scan) -> dict[str, list[Match]]:
-    """The recognised values by field; a negation carries over a conjunction."""
-    values: dict[str, list[Match]] = {}
-    for m in sorted(scan.matches, key=lambda m: m.start):
-        chain = values.get(m.field)
-        if chain and chain[-1].negated and not m.negated and CONJ.match(scan.t[chain[-1].end : m.start]):
-            m.negated = True  # "apart from white and black": the second one too
-        values.setdefault(m.field, []).append(m)
-    return values
-
-
-def _conditions(scan: Scan, values: dict[str, list[Match]]) -> list[Condition]:
-    conds = _points_to_in(scan.conds)
-    for field_name, ms in values.items():
-        pos = list(dict.fromkeys(m.value for m in ms if not m.negated))
-        neg = list(dict.fromkeys(m.value for m in ms if m.negated))
-        if field_name == "fuel_type":
-            pos = _expand_nev(pos)
-            neg = _expand_nev(neg)
-        if pos:
-            conds.insert(0, Condition(field_name, "in", pos))
-        if neg:
-            conds.insert(0, Condition(field_name, "not_in", neg))
-    return _dedupe(conds)
-
-
 def _read(scan: Scan) -> _Reading:
     r = scan.t
-    values = _values(scan)
-    conds = _conditions(scan, values)
+    values = values_by_field(scan)
+    conds = conditions(scan, values)
     if not any(c.field == "status" for c in conds) and (W.STILL.search(r) or W.BUYING.search(r)):
         # "还有几台", "how many are left", "我想买一辆...": the cars still in stock
         conds.append(Condition("status", "in", ["in_stock"]))
@@ -490,43 +465,3 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
 
 def _columns(r: str) -> list[str]:
     return [name for name, pattern in W.COLUMN_WORDS if _search(pattern, r)]
-
-
-def _expand_nev(values: list[str]) -> list[str]:
-    out: list[str] = []
-    for v in values:
-        out.extend(["electric", "hybrid"] if v == "nev" else [v])
-    return list(dict.fromkeys(out))
-
-
-def _points_to_in(conds: list[Condition]) -> list[Condition]:
-    """Two point values of one field ("2026款和2027款") mean either, not both: one IN condition."""
-    out: list[Condition] = []
-    for c in conds:
-        point = (
-            c.op == "between"
-            and c.values[0] == c.values[1]
-            and c.field in ("model_year", "guide_price", "mileage_km")
-        )
-        same = next(
-            (
-                o
-                for o in out
-                if o.field == c.field and (o.op == "in" or (o.op == "between" and o.values[0] == o.values[1]))
-            ),
-            None,
-        )
-        if point and same is not None:
-            values = same.values[:1] if same.op == "between" else same.values
-            same.op, same.values = "in", list(dict.fromkeys([*values, c.values[0]]))
-        else:
-            out.append(c)
-    return out
-
-
-def _dedupe(conds: list[Condition]) -> list[Condition]:
-    seen: list[Condition] = []
-    for c in conds:
-        if not any(c.field == s.field and c.op == s.op and c.values == s.values for s in seen):
-            seen.append(c)
-    return seen
