@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
 
@@ -174,11 +175,7 @@ def turn_vs_bare(settings: Settings, turns: int, blocks: int = 6) -> dict[str, A
                 {"messages": [{"role": "user", "content": text}]},
                 {"configurable": {"thread_id": f"warm-bare-{i}"}},
             )
-        assistant_times: list[float] = []
-        overhead_times: list[float] = []
-        overhead_cpu: list[float] = []
-        bare_times: list[float] = []
-        bare_cpu: list[float] = []
+        samples = _Samples()
         for i in range(turns):
             if i % 2:  # who goes first alternates: neither always follows the other's writes
                 bare_wall, bare_cpu_s = bare_turn(i)
@@ -186,18 +183,45 @@ def turn_vs_bare(settings: Settings, turns: int, blocks: int = 6) -> dict[str, A
             else:
                 whole, outside, outside_cpu = assistant_turn(i)
                 bare_wall, bare_cpu_s = bare_turn(i)
-            assistant_times.append(whole)
-            overhead_times.append(outside)
-            overhead_cpu.append(outside_cpu)
-            bare_times.append(bare_wall)
-            bare_cpu.append(bare_cpu_s)
-    assistant, baseline, overhead = summary(assistant_times), summary(bare_times), summary(overhead_times)
-    cpu_overhead, cpu_bare = summary(overhead_cpu), summary(bare_cpu)
-    paired = sorted(o / b for o, b in zip(overhead_times, bare_times, strict=True))
+            samples.add(whole, outside, outside_cpu, bare_wall, bare_cpu_s)
+    return _turn_vs_bare_report(samples, turns, blocks, load_before)
+
+
+@dataclass
+class _Samples:
+    """Seconds per turn, side by side: the assistant (whole, outside models, CPU outside models)
+    and the bare graph (wall, CPU)."""
+
+    assistant: list[float] = field(default_factory=list)
+    overhead: list[float] = field(default_factory=list)
+    overhead_cpu: list[float] = field(default_factory=list)
+    bare: list[float] = field(default_factory=list)
+    bare_cpu: list[float] = field(default_factory=list)
+
+    def add(self, whole: float, outside: float, outside_cpu: float, bare: float, bare_cpu: float) -> None:
+        self.assistant.append(whole)
+        self.overhead.append(outside)
+        self.overhead_cpu.append(outside_cpu)
+        self.bare.append(bare)
+        self.bare_cpu.append(bare_cpu)
+
+
+def _turn_vs_bare_report(
+    samples: _Samples, turns: int, blocks: int, load_before: tuple[float, float, float]
+) -> dict[str, Any]:
+    """The medians, the ratios and their spread over the run (see `turn_vs_bare`)."""
+    assistant, baseline, overhead = (
+        summary(samples.assistant),
+        summary(samples.bare),
+        summary(samples.overhead),
+    )
+    cpu_overhead, cpu_bare = summary(samples.overhead_cpu), summary(samples.bare_cpu)
+    paired = sorted(o / b for o, b in zip(samples.overhead, samples.bare, strict=True))
     size = max(1, turns // blocks)
     by_block = [
         round(
-            statistics.median(overhead_times[k : k + size]) / statistics.median(bare_times[k : k + size]), 2
+            statistics.median(samples.overhead[k : k + size]) / statistics.median(samples.bare[k : k + size]),
+            2,
         )
         for k in range(0, size * (turns // size), size)
     ]
