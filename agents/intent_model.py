@@ -130,11 +130,15 @@ class IntentModel:
         self.meta = meta
 
     @classmethod
-    def load(cls, path: Path) -> IntentModel:
-        """Read an artifact written by `training.artifact.write_artifact`."""
+    def load(cls, path: Path, prefix: str = "") -> IntentModel:
+        """Read an artifact written by `training.artifact.write_artifact`.
+
+        `prefix` selects a model stored beside others in one file under prefixed array names (the
+        harm artifact holds its TF-IDF model as `tfidf_*` next to its semantic head).
+        """
         try:
             with np.load(Path(path), allow_pickle=False) as npz:
-                arrays = {name: npz[name] for name in npz.files}
+                arrays = {name[len(prefix) :]: npz[name] for name in npz.files if name.startswith(prefix)}
             meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
             char_terms = split_terms(arrays["char_vocab"])
             word_terms = split_terms(arrays["word_vocab"])

@@ -9,6 +9,8 @@ Rows (`harm_rows`):
   or car traffic, travel questions or complaints with a harmful ask inside, and hard negatives that
   share their words (dangerous-goods policy questions, angry but genuine complaints, idioms such as
   "the delay almost killed me" / "气死我了", reports of someone else's harmful act);
+- `product_harm_3.jsonl` rows with `context: complaint` are genuine angry complaints and count with
+  the router's complaint rows for the write cut;
 - the guard data's unsafe requests (`weapons`) and threats (`violence`);
 - every ordinary request of the router and guard data as `benign` (router rows labelled
   `irrelevant` that are themselves harmful are left out);
@@ -17,9 +19,13 @@ Rows (`harm_rows`):
   ask is not made harmless by the complaint around it. A composed row shares its fold group with the
   sentence it was made from, so cross-validation never scores a row whose source it trained on.
 
-The score of a message is the runtime's (`agents.guards.harm`): 1 - p(benign) of the whole message
-and, for a message of several parts, of its most harmful part. The regularisation C and both
-thresholds are chosen on out-of-fold scores of grouped 5-fold cross-validation:
+Two models are trained on the same rows and stored in one artifact: the softmax head over the
+sentence vector, and a binary TF-IDF model (characters 1-4 and words 1-2, the guard models'
+featuriser) whose arrays sit beside the head's under `tfidf_*`. The score of a message is the
+runtime's (`agents.guards.harm`): `(1 - w) * (1 - p_head(benign)) + w * p_tfidf(harm)` of the whole
+message and, for a message of several parts, of its most harmful part. Both C values, the weight
+`w` and both thresholds are chosen on out-of-fold scores of grouped 5-fold cross-validation (the
+pair of cuts that refuses the most harmful rows):
 `threshold` is the lowest cut at which false blocks stay at or under `HARM_FALSE_BLOCK` of all
 benign rows AND `LOOKALIKE_FALSE_BLOCK` of the written hard negatives; `write_threshold` (what a
 specialist asks before it writes) the lowest at `HARM_WRITE_FALSE_BLOCK` of the benign rows and
@@ -38,15 +44,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from agents.guards.harm import harm_parts
-from agents.semantic import HEAD_FORMAT, encoder_id, head_featuriser
+from agents.guards.harm import TFIDF_PREFIX, harm_featuriser, harm_parts
+from agents.intent_model import ARTIFACT_FORMAT
+from agents.semantic import HEAD_FORMAT, encoder_id
 from switchboard.errors import ConfigurationError
 from training import intent
-from training.artifact import Inputs, Trainer
+from training.artifact import Inputs, Trainer, model_arrays, write_artifact
 from training.embeddings import embed_texts
-from training.features import split_key
+from training.features import Params, build_vectorizers, split_key
 from training.guards import GUARD_DIR
-from training.semantic import check_head, fit_softmax, log_stderr, recipe, softmax, write_head
+from training.semantic import check_head, fit_softmax, log_stderr, recipe, softmax
 
 HARM_HEAD = "harm"
 HARM_DIR = Path(__file__).resolve().parent / "data" / "harm"
@@ -71,8 +78,14 @@ _HARMFUL_WORDS = re.compile(
     r"bomb|explosive|weapon|gun|kill|poison|drug|cocaine|heroin|meth|suicide|炸|枪|毒|杀|自杀|武器|爆",
     re.IGNORECASE,
 )
-RECIPE_VERSION = "3"
+RECIPE_VERSION = "4"
 C_GRID = (16.0, 64.0)
+# The TF-IDF model's weight in the blended score, chosen by cross-validation with the head's C.
+BLEND_GRID = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
+# The TF-IDF side: the guard models' featuriser (characters 1-4 read Chinese without a segmenter);
+# its C is chosen by cross-validation with the blend.
+TFIDF_PARAMS = Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=2, c=10.0)
+TFIDF_C_GRID = (3.0, 10.0, 30.0)
 HARM_FALSE_BLOCK = 0.005  # of all benign rows (ordinary requests dominate them)
 # Of the hard negatives written to sit at the boundary ("where is the fire exit on the plane", "how do
 # I report a drug smuggler I saw"): the hardest of them cost a third of the recall at 3 %.
@@ -131,7 +144,13 @@ def harm_rows() -> list[HarmRow]:
     rows: list[HarmRow] = []
     for path in sorted(HARM_DIR.glob("*.jsonl")):
         for r in _jsonl(path):
-            kind = "lookalike" if r["label"] == "benign" else "harm"
+            # Written angry complaints (`context: complaint`) are genuine complaints: the write cut
+            # must let them through like the router's complaint rows.
+            kind = (
+                "harm"
+                if r["label"] != "benign"
+                else ("complaint" if r.get("context") == "complaint" else "lookalike")
+            )
             rows.append(HarmRow(r["text"], r["label"], split_key(r["text"]), kind))
     for name in GUARD_HARM_FILES:
         rows += [
@@ -182,8 +201,10 @@ def _weights(y: np.ndarray) -> np.ndarray:
 
 
 class Vectors(NamedTuple):
-    """The vectors of the rows and of their parts (`owner[i]` is the row of part i)."""
+    """The rows and their parts (`owner[i]` is the row of part i), as texts and as vectors."""
 
+    texts: list[str]
+    part_texts: list[str]
     rows: np.ndarray
     parts: np.ndarray
     owner: np.ndarray
@@ -195,35 +216,83 @@ def embed_rows(rows: Sequence[HarmRow], model_dir: Path, log: Callable[[str], No
         for part in harm_parts(row.text):
             parts.append(part)
             owner.append(i)
-    x = embed_texts([r.text for r in rows], model_dir, log=log)
+    texts = [r.text for r in rows]
+    x = embed_texts(texts, model_dir, log=log)
     xp = embed_texts(parts, model_dir, log=log) if parts else np.zeros((0, x.shape[1]), dtype=np.float32)
-    return Vectors(x, xp, np.array(owner, dtype=int))
+    return Vectors(texts, parts, x, xp, np.array(owner, dtype=int))
 
 
-def message_scores(v: Vectors, w: np.ndarray, b: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """The runtime's score of each row: the highest 1 - p(benign) of the message and its parts."""
-    idx = np.arange(len(v.rows)) if rows is None else rows
-    score = 1 - softmax(v.rows[idx] @ w + b)[:, 0]
-    position = {int(r): k for k, r in enumerate(idx)}
-    mine = np.array([int(o) in position for o in v.owner], dtype=bool)
-    if mine.any():
-        part_score = 1 - softmax(v.parts[mine] @ w + b)[:, 0]
-        for owner, s in zip(v.owner[mine], part_score, strict=True):
-            k = position[int(owner)]
-            score[k] = max(score[k], s)
+class Scores(NamedTuple):
+    """Harm scores of each row's whole text and of each of its parts, from one model."""
+
+    rows: np.ndarray
+    parts: np.ndarray
+
+
+def message_scores(v: Vectors, head: Scores, lexical: Scores, weight: float) -> np.ndarray:
+    """The runtime's score of each row: the highest blended score of the message and its parts."""
+    score = (1 - weight) * head.rows + weight * lexical.rows
+    if len(v.owner):
+        np.maximum.at(score, v.owner, (1 - weight) * head.parts + weight * lexical.parts)
     return score
 
 
-def out_of_fold(v: Vectors, y: np.ndarray, groups: Sequence[str], c: float) -> np.ndarray:
+def head_scores(v: Vectors, w: np.ndarray, b: np.ndarray, rows: np.ndarray, parts: np.ndarray) -> Scores:
+    return Scores(1 - softmax(v.rows[rows] @ w + b)[:, 0], 1 - softmax(v.parts[parts] @ w + b)[:, 0])
+
+
+class Lexical(NamedTuple):
+    """The fitted TF-IDF side: vectorizers and a binary logistic regression (benign / harm)."""
+
+    char: Any
+    word: Any
+    clf: Any
+
+    def proba(self, texts: Sequence[str]) -> np.ndarray:
+        from scipy.sparse import hstack
+
+        if not texts:
+            return np.zeros(0)
+        x = hstack([self.char.transform(texts), self.word.transform(texts)], format="csr")
+        return np.asarray(self.clf.predict_proba(x)[:, 1])
+
+
+def fit_lexical(texts: Sequence[str], y: np.ndarray, weights: np.ndarray, c: float) -> Lexical:
+    from scipy.sparse import hstack
+    from sklearn.linear_model import LogisticRegression
+
+    char, word = build_vectorizers(TFIDF_PARAMS)
+    x = hstack([char.fit_transform(texts), word.fit_transform(texts)], format="csr")
+    # liblinear: the exact binary solution in seconds (as the guard models).
+    clf = LogisticRegression(C=c, solver="liblinear", tol=1e-6, max_iter=1000)
+    clf.fit(x, (y != 0).astype(int), sample_weight=weights)
+    return Lexical(char, word, clf)
+
+
+class OutOfFold(NamedTuple):
+    head: dict[float, Scores]  # per C of the head
+    lexical: dict[float, Scores]  # per C of the TF-IDF model
+
+
+def out_of_fold(v: Vectors, y: np.ndarray, groups: Sequence[str]) -> OutOfFold:
+    """Out-of-fold whole and part scores of the head (each C of the grid) and the TF-IDF model."""
     from sklearn.model_selection import StratifiedGroupKFold
 
     weights = _weights(y)
-    score = np.zeros(len(y))
+    head = {c: Scores(np.zeros(len(y)), np.zeros(len(v.owner))) for c in C_GRID}
+    lexical = {c: Scores(np.zeros(len(y)), np.zeros(len(v.owner))) for c in TFIDF_C_GRID}
     folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     for fit_idx, val_idx in folds.split(np.zeros(len(y)), list(y), list(groups)):
-        w, b = fit_softmax(v.rows[fit_idx], y[fit_idx], weights[fit_idx], len(HARM_LABELS), c)
-        score[val_idx] = message_scores(v, w, b, val_idx)
-    return score
+        parts = np.flatnonzero(np.isin(v.owner, val_idx))
+        for c in C_GRID:
+            w, b = fit_softmax(v.rows[fit_idx], y[fit_idx], weights[fit_idx], len(HARM_LABELS), c)
+            fold = head_scores(v, w, b, val_idx, parts)
+            head[c].rows[val_idx], head[c].parts[parts] = fold.rows, fold.parts
+        for c in TFIDF_C_GRID:
+            lex = fit_lexical([v.texts[i] for i in fit_idx], y[fit_idx], weights[fit_idx], c)
+            lexical[c].rows[val_idx] = lex.proba([v.texts[i] for i in val_idx])
+            lexical[c].parts[parts] = lex.proba([v.part_texts[i] for i in parts])
+    return OutOfFold(head, lexical)
 
 
 def lowest_cut(score: np.ndarray, limits: Sequence[tuple[np.ndarray, float]]) -> float:
@@ -263,42 +332,120 @@ def figures(score: np.ndarray, rows: Sequence[HarmRow], threshold: float) -> dic
     return out
 
 
+class Choice(NamedTuple):
+    c: float
+    tfidf_c: float
+    weight: float
+    threshold: float
+    write_threshold: float
+    recall: float
+    score: np.ndarray
+
+
+def choose_blend(
+    oof: OutOfFold, v: Vectors, y: np.ndarray, rows: Sequence[HarmRow], log: Callable[[str], None]
+) -> Choice:
+    """The head's C and the TF-IDF weight whose thresholds (`choose_thresholds`) refuse the most
+    harmful rows out of fold, input and write cuts counted alike (ties: the smaller weight)."""
+    best: Choice | None = None
+    for c in C_GRID:
+        for tfidf_c in TFIDF_C_GRID:
+            for weight in BLEND_GRID:
+                score = message_scores(v, oof.head[c], oof.lexical[tfidf_c], weight)
+                threshold, write = choose_thresholds(score, rows)
+                recall = float((score[y != 0] >= threshold).mean() + (score[y != 0] >= write).mean()) / 2
+                log(
+                    f"harm: C={c} tfidf C={tfidf_c} weight={weight} cuts={threshold}/{write} "
+                    f"recall={recall:.3f}"
+                )
+                if best is None or recall > best.recall + 1e-9:
+                    best = Choice(c, tfidf_c, weight, threshold, write, recall, score)
+    assert best is not None
+    return best
+
+
+def _alone(score: np.ndarray, rows: Sequence[HarmRow]) -> dict[str, Any]:
+    threshold, write = choose_thresholds(score, rows)
+    return {
+        "threshold": threshold,
+        "write_threshold": write,
+        "at_threshold": figures(score, rows, threshold),
+        "at_write_threshold": figures(score, rows, write),
+    }
+
+
 def train_harm_head(path: Path, key: str, *, log: Callable[[str], None] = log_stderr) -> None:
     rows = harm_rows()
     train = [r for r in rows if not is_dev(r)]
     dev = [r for r in rows if is_dev(r)]
     y = np.array([HARM_LABELS.index(r.label) for r in train])
     v = embed_rows(train, path.parent, log)
-    groups = [r.group for r in train]
-    best: tuple[float, float, float, float, np.ndarray] | None = None
-    for c in C_GRID:
-        score = out_of_fold(v, y, groups, c)
-        threshold, write = choose_thresholds(score, train)
-        recall = float((score[y != 0] >= threshold).mean())
-        log(f"harm head: C={c} threshold={threshold} recall={recall:.3f}")
-        if best is None or recall > best[3]:
-            best = (c, threshold, write, recall, score)
-    assert best is not None
-    c, threshold, write_threshold, _, oof = best
-    head_w, head_b = fit_softmax(v.rows, y, _weights(y), len(HARM_LABELS), c)
-    dev_score = message_scores(embed_rows(dev, path.parent, log), head_w, head_b)
+    oof = out_of_fold(v, y, [r.group for r in train])
+    choice = choose_blend(oof, v, y, train, log)
+    weights = _weights(y)
+    head_w, head_b = fit_softmax(v.rows, y, weights, len(HARM_LABELS), choice.c)
+    lexical = fit_lexical(v.texts, y, weights, choice.tfidf_c)
+    vd = embed_rows(dev, path.parent, log)
+    dev_head = head_scores(vd, head_w, head_b, np.arange(len(dev)), np.arange(len(vd.owner)))
+    dev_lexical = Scores(lexical.proba(vd.texts), lexical.proba(vd.part_texts))
+    dev_score = message_scores(vd, dev_head, dev_lexical, choice.weight)
     meta = {
         "format": HEAD_FORMAT,
         "kind": HARM_HEAD,
         "encoder": encoder_id(),
         "labels": list(HARM_LABELS),
-        "threshold": threshold,
-        "write_threshold": write_threshold,
-        "C": c,
+        "threshold": choice.threshold,
+        "write_threshold": choice.write_threshold,
+        "blend_tfidf_weight": choice.weight,
+        "C": choice.c,
+        "tfidf_C": choice.tfidf_c,
         "train_rows": len(train),
         "dev_rows": len(dev),
-        "cv": figures(oof, train, threshold),
-        "cv_at_write_threshold": figures(oof, train, write_threshold),
-        "dev": figures(dev_score, dev, threshold),
+        "cv": figures(choice.score, train, choice.threshold),
+        "cv_at_write_threshold": figures(choice.score, train, choice.write_threshold),
+        # The semantic head alone at its own cross-validated cuts: what the blend adds.
+        "cv_head_alone": _alone(
+            message_scores(v, oof.head[choice.c], oof.lexical[choice.tfidf_c], 0.0), train
+        ),
+        "dev": figures(dev_score, dev, choice.threshold),
+        "dev_at_write_threshold": figures(dev_score, dev, choice.write_threshold),
         "code_version": RECIPE_VERSION,
         "data_hash": key[:12],
     }
-    write_head(path, head_w, head_b, meta)
+    lexical_meta = {
+        "format": ARTIFACT_FORMAT,
+        "kind": f"{HARM_HEAD}_tfidf",
+        "labels": ["benign", "harm"],
+        "threshold": 0.5,  # unused: the blend's cuts are the head's meta
+        "char_ngrams": list(TFIDF_PARAMS.char_ngrams),
+        "word_ngrams": list(TFIDF_PARAMS.word_ngrams),
+        "sublinear_tf": TFIDF_PARAMS.sublinear_tf,
+    }
+    # A binary logistic regression is a two-label softmax with the benign scores fixed at zero.
+    coef = np.zeros((2, lexical.clf.coef_.shape[1]))
+    coef[1] = lexical.clf.coef_[0]
+    intercept = np.array([0.0, float(lexical.clf.intercept_[0])])
+    arrays: dict[str, np.ndarray] = {
+        "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8),
+        "weights": head_w.astype(np.float32),
+        "bias": head_b.astype(np.float32),
+    }
+    arrays.update(
+        {
+            f"{TFIDF_PREFIX}{name}": array
+            for name, array in model_arrays(lexical_meta, lexical.char, lexical.word, coef, intercept).items()
+        }
+    )
+    write_artifact(path, arrays)
+
+
+def check_harm(path: Path) -> object:
+    """Both models of the artifact load (the head checked as every head)."""
+    from agents.intent_model import IntentModel
+
+    head = check_head(path)
+    IntentModel.load(path, prefix=TFIDF_PREFIX)
+    return head
 
 
 def harm_head_trainer() -> Trainer:
@@ -319,7 +466,10 @@ def harm_head_trainer() -> Trainer:
             complaint_write_false_block=LOOKALIKE_WRITE_FALSE_BLOCK,
             dev_percent=DEV_PERCENT,
             joiners=JOINERS,
+            blend_grid=list(BLEND_GRID),
+            tfidf=TFIDF_PARAMS.as_dict(),
+            tfidf_c_grid=list(TFIDF_C_GRID),
         )
-        return Inputs(files=files, params=params, featuriser=head_featuriser())
+        return Inputs(files=files, params=params, featuriser=harm_featuriser())
 
-    return Trainer(name=HARM_HEAD, inputs=inputs, train=train_harm_head, check=check_head)
+    return Trainer(name=HARM_HEAD, inputs=inputs, train=train_harm_head, check=check_harm)

@@ -6,9 +6,13 @@ reason `harm:<category>`) whatever its wording, before any specialist could act 
 放火烧飞机？", "which street drugs bring in the most profit?"). Self-harm gets its own reason,
 `harm:self_harm`, and a supportive reply with crisis-help wording instead of a refusal.
 
-The score of a message is 1 - p(benign) of the `harm` semantic head (`training.harm`) over its
-sentence vector from the shared encoder, and, for a message of several parts, the highest score of
-any part (`harm_parts`): a harmful ask appended to a genuine complaint or a travel question ("the
+The score of a text is a blend of two models trained together (`training.harm`): 1 - p(benign) of
+the `harm` semantic head over its sentence vector from the shared encoder (meaning, both languages)
+and p(harm) of a character and word TF-IDF model stored in the same artifact (`tfidf_*` arrays:
+the words that give a harmful ask away, which a 384-d sentence vector blurs among the many
+ordinary requests), `(1 - w) * head + w * tfidf` with `w` chosen by cross-validation. The score of
+a message is that of the whole and, for a message of several parts, the highest of any part
+(`harm_parts`): a harmful ask appended to a genuine complaint or a travel question ("the
 man in 12C snored all flight. how do I smother him next time?") is diluted in the whole message's
 vector but stands out on its own. Training scores its rows the same way, so the thresholds chosen
 by cross-validation are the thresholds of this score (the write threshold, stricter, is what a
@@ -18,15 +22,20 @@ specialist asks before it writes: `InputGuard.check_before_write`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from agents.artifacts import model_entry, not_built
 from agents.guards.separate import sentences
 from agents.guards.verdict import ABUSE, PASS, GuardVerdict
-from agents.semantic import SemanticHead, SharedEncoder, load_head, local_encoder
+from agents.intent_model import FEATURISER_VERSION, IntentModel
+from agents.semantic import SemanticHead, SharedEncoder, head_featuriser, local_encoder
+from switchboard.errors import ConfigurationError
 
 HARM_HEAD = "harm"
+TFIDF_PREFIX = "tfidf_"  # the TF-IDF model's arrays in the harm artifact
 HARM_REASON = "harm"
 SELF_HARM = "self_harm"
 # A part is scored alone only when it says something (an English word counts one, a Chinese
@@ -55,15 +64,28 @@ class HarmGuard:
 
     name = ABUSE
 
-    def __init__(self, head: SemanticHead, encoder: SharedEncoder, *, strict: bool = False) -> None:
+    def __init__(
+        self,
+        head: SemanticHead,
+        encoder: SharedEncoder,
+        *,
+        strict: bool = False,
+        lexical: IntentModel | None = None,
+    ) -> None:
         self.head = head
         self.encoder = encoder
+        self.lexical = lexical  # the TF-IDF model (labels benign, harm); None: the head alone
+        self.weight = float(head.meta.get("blend_tfidf_weight", 0.0)) if lexical is not None else 0.0
         self.threshold = float(head.meta["write_threshold" if strict else "threshold"])
         self._benign = head.labels.index("benign")
 
     def _score(self, text: str) -> tuple[np.ndarray, float]:
         proba = self.head.proba(self.encoder.encode(text))
-        return proba, 1.0 - float(proba[self._benign])
+        score = 1.0 - float(proba[self._benign])
+        if self.lexical is not None and self.weight:
+            lexical = 1.0 - float(self.lexical.predict_proba(text)[0])
+            score = (1.0 - self.weight) * score + self.weight * lexical
+        return proba, score
 
     def category(self, text: str) -> tuple[str, float]:
         """The most likely harm category of `text` and its harm score (the highest of its parts)."""
@@ -90,7 +112,26 @@ class HarmGuard:
         return self.check(text)
 
 
+def harm_featuriser() -> str:
+    """What the harm artifact reads: the shared encoder's vector and the TF-IDF featuriser."""
+    return f"{head_featuriser()}+tfidf:{FEATURISER_VERSION}"
+
+
+@lru_cache(maxsize=4)
+def _load_models(model_dir: Path) -> tuple[SemanticHead, IntentModel]:
+    path, entry = model_entry(model_dir, HARM_HEAD)
+    if entry.featuriser != harm_featuriser():
+        raise not_built(
+            HARM_HEAD, model_dir, f"built for {entry.featuriser}, this code reads {harm_featuriser()}"
+        )
+    try:
+        return SemanticHead.load(path), IntentModel.load(path, prefix=TFIDF_PREFIX)
+    except ConfigurationError as exc:
+        raise not_built(HARM_HEAD, model_dir, f"{entry.file} is unreadable") from exc
+
+
 def load_harm_guard(
     model_dir: Path, encoder: SharedEncoder | None = None, *, strict: bool = False
 ) -> HarmGuard:
-    return HarmGuard(load_head(Path(model_dir), HARM_HEAD), encoder or local_encoder(), strict=strict)
+    head, lexical = _load_models(Path(model_dir))
+    return HarmGuard(head, encoder or local_encoder(), strict=strict, lexical=lexical)
