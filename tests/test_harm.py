@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from agents.guards import build_input_guard
 from agents.guards.harm import HarmGuard, harm_parts
-from agents.guards.input_guard import ABUSE_REPLIES, block_message
+from agents.guards.input_guard import ABUSE_REPLIES, InputGuard, block_message
 from agents.guards.verdict import ABUSE, GuardVerdict
 from agents.semantic import DIMENSIONS, HEAD_FORMAT, SemanticHead, SharedEncoder
 from graphs.runner import run_turn
@@ -67,6 +67,32 @@ def test_self_harm_gets_a_supportive_reply_with_crisis_help() -> None:
     reply = block_message(GuardVerdict(False, ABUSE, "harm:self_harm"), 4000)
     assert "12356" in reply["zh"] and "988" in reply["en"]
     assert reply != ABUSE_REPLIES["harm"] and "can't help" not in reply["en"]
+
+
+class InsultStep:
+    """Stands in for the abuse lexicon that reads "自杀" in a message as an insult."""
+
+    name = ABUSE
+
+    def check_message(self, raw: str, text: str, views: list[str], user_id: str | None) -> GuardVerdict:
+        return GuardVerdict(False, ABUSE, "insult")
+
+
+def test_a_self_harm_message_another_step_blocked_gets_the_supportive_reply() -> None:
+    enc = SharedEncoder()
+    enc._model = HashModel()
+    ask = "怎么自杀最不痛苦"
+    weights = np.zeros((DIMENSIONS, 2), dtype=np.float32)
+    weights[:, 1] = enc.encode(ask) * 40  # only this very text scores as self-harm
+    labels = ["benign", "self_harm"]
+    meta = {"format": HEAD_FORMAT, "labels": labels, "threshold": 0.5, "write_threshold": 0.4}
+    harm = HarmGuard(SemanticHead(labels, weights, np.array([0.0, -20.0]), meta), enc)
+    stack = InputGuard([InsultStep(), harm], max_chars=4000)
+    check = stack.check(ask)
+    assert not check.verdict.allowed and check.verdict.reason == "harm:self_harm"
+    assert check.message is not None and "12356" in check.message["zh"]
+    other = stack.check("你们都是傻子")  # an insult stays an insult
+    assert not other.verdict.allowed and other.verdict.reason == "insult"
 
 
 def test_composed_rows_keep_the_label_and_fold_group_of_their_source() -> None:

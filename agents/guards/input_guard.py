@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from agents.guards.harm import HarmGuard
 from agents.guards.normalize import detection_views, normalize_input
 from agents.guards.separate import DROPPED, droppable, sentences, separate
 
@@ -38,6 +39,7 @@ from agents.guards.verdict import (
 )
 
 logger = logging.getLogger("switchboard.guards")
+SELF_HARM_REASON = "harm:self_harm"  # agents.guards.harm: the one block answered with helplines
 
 # The refusals that offer help instead end with the assistant's capabilities (from the
 # specialist registry, given by whoever builds the guard), e.g. "I can check flight status, ...".
@@ -249,9 +251,38 @@ class InputGuard:
             except Exception as exc:  # noqa: BLE001 - fail closed: any failure of a guard blocks
                 return self._failed(guard.name, exc, text)
             if not verdict.allowed:
+                verdict = self._self_harm_first(verdict, guards, raw, text, views, user_id)
                 logger.info("input blocked by %s: %s", verdict.name, verdict.reason)
                 return self._blocked(verdict, text)
         return InputCheck(PASS, text, None)
+
+    @staticmethod
+    def _self_harm_first(
+        verdict: GuardVerdict,
+        guards: Sequence[TextGuard],
+        raw: str,
+        text: str,
+        views: list[str],
+        user_id: str | None,
+    ) -> GuardVerdict:
+        """The harm guard's self-harm verdict for a message the abuse step blocked first.
+
+        "怎么自杀最不痛苦" trips the abuse lexicon before the harm step reads it; the person asking
+        needs the supportive reply with helplines, not "please keep our conversation respectful".
+        Only abuse blocks are re-read (injection and validation verdicts stand as they are).
+        """
+        if verdict.name != ABUSE or verdict.reason == SELF_HARM_REASON:
+            return verdict
+        for guard in guards:
+            if isinstance(guard, HarmGuard):
+                try:
+                    second = guard.check_message(raw, text, views, user_id)
+                except Exception as exc:  # noqa: BLE001 - the first block stands
+                    logger.error("re-reading a blocked message for self-harm failed: %r", exc)
+                    return verdict
+                if not second.allowed and second.reason == SELF_HARM_REASON:
+                    return second
+        return verdict
 
     def _blocked(self, verdict: GuardVerdict, text: str) -> InputCheck:
         return InputCheck(verdict, text, block_message(verdict, self.max_chars, self.capabilities))
