@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -93,6 +94,20 @@ def _wait_ready(process: subprocess.Popen[bytes], url: str, timeout_s: float = 3
     return False
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on host:port (the server would not get it)."""
+    # The framework silently moves to a random port when its port is taken, so the web chat link
+    # would point at whatever holds the port: refuse instead, with a one-line error.
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the server's own socket does: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def run(command: list[str], env: dict[str, str], url: str) -> int:
     """Run the server in the foreground; print the web chat's link once it answers."""
     process = subprocess.Popen(command, env=env, cwd=REPO_ROOT)
@@ -118,6 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     where = ["--host", args.host, "--port", str(args.port), "--n-jobs-per-worker", str(args.jobs)]
+    if args.mode != "migrate" and port_in_use(args.host, args.port):
+        print(
+            f"launch: port {args.port} on {args.host} is already in use; stop what holds it or choose another"
+            " port (make serve SERVE_PORT=N, or --port N)",
+            file=sys.stderr,
+        )
+        return 1
     if args.mode == "dev":
         env = {**os.environ, **OFFLINE_ENV}
         return run([_bin("langgraph"), "dev", "--no-browser", "--no-reload", *where], env, url)
