@@ -24,6 +24,17 @@ def frozen_clock(at: str = FROZEN_NOW) -> Clock:
     return Clock(frozen=at)
 
 
+def free_seat(engine: Engine, flight_number: str, flight_date: str, cabin: str = "economy") -> str:
+    """A seat still free on that departure: the seeded passengers' seats change with the seed date
+    (today), so a seat written into a test is taken on some days."""
+    from tools.airline import AirlineService
+
+    seats = AirlineService(engine, frozen_clock()).seat_map(flight_number, flight_date).seats
+    # From the back, as the tests' seats were ("30F"): a short one such as "8A" said alone is another
+    # test's subject.
+    return next(s.seat for s in reversed(seats) if s.free and s.cabin == cabin and s.position == "window")
+
+
 if TYPE_CHECKING:
     from bench.server_process import ServerProcess
 

@@ -17,7 +17,7 @@ from agents.flight_search.request import read_search
 from agents.flight_search.routing import lean, leaning, search_entities
 from agents.flight_search.when import find_dates, find_times
 from graphs.runner import run_turn, thread_config
-from tests.helpers import SEED_DATE
+from tests.helpers import SEED_DATE, free_seat
 
 THURSDAY = date(2026, 12, 3)
 TOMORROW = SEED_DATE + timedelta(days=1)
@@ -250,13 +250,14 @@ def test_search_then_pick_then_book_in_english(graph, engine, thread_id) -> None
     assert second["flight_number"] in chosen["reply"]
     # A paid booking is proposed with its fare and made only on a yes (issue 14), on the
     # departure picked from the list.
-    proposed = say(graph, thread_id, "30F")
+    seat = free_seat(engine, second["flight_number"], TOMORROW.isoformat())
+    proposed = say(graph, thread_id, seat)
     assert (proposed["agent"], proposed["task_status"]) == ("seat_agent", "awaiting_confirmation")
     assert f"{second['flight_number']} on {TOMORROW.isoformat()}" in proposed["reply"]
     assert booked(engine) == []
     done = say(graph, thread_id, "yes")
     assert (done["agent"], done["task_status"]) == ("seat_agent", "completed")
-    assert booked(engine) == [(second["flight_number"], TOMORROW.isoformat(), "30F")]
+    assert booked(engine) == [(second["flight_number"], TOMORROW.isoformat(), seat)]
 
 
 def test_booking_search_in_chinese_picks_by_time(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
@@ -271,10 +272,14 @@ def test_booking_search_in_chinese_picks_by_time(graph, engine, thread_id) -> No
         f"{hour}点{first['departs'][3:]}分那班" if first["departs"][3:] != "00" else f"{hour}点那班",
     )
     assert chosen["agent"] == "seat_agent" and first["flight_number"] in chosen["reply"]
-    proposed = say(graph, thread_id, "29A")
-    assert proposed["task_status"] == "awaiting_confirmation" and booked(engine) == []
+    seat = free_seat(engine, first["flight_number"], TOMORROW.isoformat())
+    proposed = say(graph, thread_id, seat)
+    assert proposed["task_status"] == "awaiting_confirmation" and booked(engine) == [], (
+        seat,
+        proposed["reply"],
+    )
     say(graph, thread_id, "是的")
-    assert booked(engine) == [(first["flight_number"], TOMORROW.isoformat(), "29A")]
+    assert booked(engine) == [(first["flight_number"], TOMORROW.isoformat(), seat)]
 
 
 def test_fares_by_route_and_a_relative_weekday(graph, thread_id) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select, update
 
 from switchboard.clock import Clock
 from switchboard.errors import Conflict, InputError, NotFound
-from tests.helpers import FROZEN_NOW, SEED_DATE, frozen_clock
+from tests.helpers import FROZEN_NOW, SEED_DATE, free_seat, frozen_clock
 from tools.airline import AirlineService, FlightSearch, find_places, place
 from tools.airline.airports import AIRPORTS
 from tools.airline.timetable import status_at
@@ -148,7 +148,7 @@ def test_a_number_flies_every_day_and_means_the_next_departure(engine: Engine) -
     days = [svc.flight_status("CA1501", SEED_DATE + timedelta(days=d)).flight_date for d in range(15)]
     assert days == [SEED_DATE + timedelta(days=d) for d in range(15)]
     # CA1501 leaves Beijing at 08:00: at 09:00 today's is gone, so booking means tomorrow's ...
-    booked = svc.book_seat("USER9", "CA1501", "30F").booking
+    booked = svc.book_seat("USER9", "CA1501", free_seat(engine, "CA1501", TOMORROW.isoformat())).booking
     assert booked.flight_date == TOMORROW
     # ... while its status is still today's (landed less than six hours ago).
     assert svc.flight_status("CA1501").flight_date == SEED_DATE
