@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from tools.inventory.grammar.periods import MONTH_WORDS
 from tools.inventory.grammar.scan import K_MASK, MASK, Scan
 
 # Digits that are names ("4S店", an unknown model "A8") or "one car" ("平均一台车", read as 1台).
@@ -17,10 +18,9 @@ _NAMES_WITH_DIGITS = re.compile(
     r"4s\s*店|\b4s\b|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]+\d*\b|(?<![\d.])1\s*(?=台|辆|部|个|款)"
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_MONTH_NAMES = re.compile(
-    r"\b(?:january|february|march|april|june|july|august|september|october|november|december"
-    r"|jan|feb|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
-)
+# The month names the period pass reads, but for "may" and "mar": as words they are a verb and a
+# noun far more often than a month, so left unread they say nothing.
+_MONTH_NAMES = re.compile(r"\b(?:" + "|".join(w for w in MONTH_WORDS if w not in ("may", "mar")) + r")\b")
 # A negation must be followed, within a few characters, by what it negates (a consumed value).
 _NEGATION = re.compile(
     r"不要|不是|除了|除去|排除|不包括|不含|\bnot\b|\bexcluding\b|\bexcept\b|\bnon-?|\bbesides\b|\bother than\b"

@@ -35,6 +35,7 @@ _MONTHS = {
     )
     for m in names
 }
+MONTH_WORDS = tuple(_MONTHS)  # every English month name and abbreviation the grammar reads
 _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 _YEARTOK = r"(\d{4}\s*年|今年|去年|前年|this\s+year'?s?|last\s+year'?s?)"
 _ORD = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
