@@ -19,13 +19,15 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+
+from switchboard.errors import ConfigurationError
+from switchboard.sockets import bind_socket
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OFFLINE_ENV = {
@@ -95,16 +97,13 @@ def _wait_ready(process: subprocess.Popen[bytes], url: str, timeout_s: float = 3
 
 
 def port_in_use(host: str, port: int) -> bool:
-    """Whether something already listens on host:port (the server would not get it)."""
+    """Whether host:port cannot be listened on (something already holds it)."""
     # The framework silently moves to a random port when its port is taken, so the web chat link
     # would point at whatever holds the port: refuse instead, with a one-line error.
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
-        # As the server's own socket does: a port left in TIME_WAIT by a stopped server is free.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return True
+    try:
+        bind_socket(host, port).close()
+    except ConfigurationError:
+        return True
     return False
 
 

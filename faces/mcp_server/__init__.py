@@ -28,7 +28,8 @@ from faces.mcp_server.assembly import (
 from faces.mcp_server.desk import Caller, Desk
 from faces.mcp_server.gate import HttpGate, http_app
 from faces.mcp_server.security import is_loopback, transport_security
-from faces.mcp_server.transports import bind_socket, run_http, run_stdio, uvicorn_server
+from faces.mcp_server.transports import run_http, run_stdio, uvicorn_server
+from switchboard.sockets import bind_socket
 
 __all__ = [
     "DEFAULT_HTTP_PORT",

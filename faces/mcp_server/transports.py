@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,31 +22,13 @@ from faces.mcp_server.assembly import DEFAULT_HTTP_PORT, HTTP_PATH, SwitchboardM
 from faces.mcp_server.gate import check_http_config, http_app
 from faces.mcp_server.hygiene import quiet_disconnects, screened
 from faces.mcp_server.security import host_header_name
-from switchboard.errors import ConfigurationError
 from switchboard.settings import Settings
+from switchboard.sockets import bind_socket
 
 if TYPE_CHECKING:
     import uvicorn
 
 # ------------------------------------------------------------------------------- HTTP
-
-
-def bind_socket(host: str, port: int) -> socket.socket:
-    """A listening-ready socket on host:port, or a one-line ConfigurationError."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[
-            0
-        ]
-        sock = socket.socket(family, kind, proto)
-    except OSError as exc:
-        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except OSError as exc:
-        sock.close()
-        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    return sock
 
 
 def uvicorn_server(app: ASGIApp) -> uvicorn.Server:
