@@ -17,7 +17,8 @@ from agents.flight_search.request import read_search
 from agents.flight_search.routing import lean, leaning, search_entities
 from agents.flight_search.when import find_dates, find_times
 from graphs.runner import run_turn, thread_config
-from tests.helpers import SEED_DATE, free_seat
+from tests.helpers import SEED_DATE, free_seat, frozen_clock
+from tools.airline import AirlineService
 
 THURSDAY = date(2026, 12, 3)
 TOMORROW = SEED_DATE + timedelta(days=1)
@@ -280,6 +281,25 @@ def test_booking_search_in_chinese_picks_by_time(graph, engine, thread_id) -> No
     )
     say(graph, thread_id, "是的")
     assert booked(engine) == [(first["flight_number"], TOMORROW.isoformat(), seat)]
+
+
+def test_a_bare_short_seat_after_a_chinese_pick_is_proposed(graph, engine, thread_id) -> None:  # type: ignore[no-untyped-def]
+    # "8A" alone used to be refused at the write check (the guards' n-gram models read it as an
+    # attack) where "29A" was proposed.
+    listed = say(graph, thread_id, "帮我订一张明天北京到上海的机票")
+    first = listed["shown"]["options"][0]
+    say(graph, thread_id, "第一个")
+    seats = (
+        AirlineService(engine, frozen_clock()).seat_map(first["flight_number"], first["flight_date"]).seats
+    )
+    seat = next(
+        s.seat for s in seats if s.free and s.cabin == "economy" and len(s.seat) == 2 and s.seat.endswith("A")
+    )
+    proposed = say(graph, thread_id, seat)
+    assert (proposed["agent"], proposed["task_status"]) == ("seat_agent", "awaiting_confirmation"), proposed[
+        "reply"
+    ]
+    assert seat in proposed["reply"] and booked(engine) == []
 
 
 def test_fares_by_route_and_a_relative_weekday(graph, thread_id) -> None:  # type: ignore[no-untyped-def]

@@ -239,3 +239,22 @@ def test_abuse_is_blocked(text: str, category: str) -> None:
 )
 def test_frustration_and_policy_questions_pass_the_abuse_guard(text: str) -> None:
     assert classify(views(text)) is None
+
+
+class CertainAttack:
+    """A stand-in injection model that calls everything an attack."""
+
+    labels = ("attack", "benign")
+    threshold = 0.5
+    meta: dict[str, object] = {}
+
+    def predict_proba(self, text: str) -> list[float]:
+        return [0.99, 0.01]
+
+
+@pytest.mark.parametrize(
+    ("text", "code_alone"), [("8A", True), ("12", True), ("帮我订8A", False), ("show me 8A", False)]
+)
+def test_the_models_read_only_messages_with_words(text: str, code_alone: bool) -> None:
+    detector = InjectionDetector(CertainAttack())  # type: ignore[arg-type]
+    assert detector.detect(text, normalize_input(text)).attack is not code_alone

@@ -32,6 +32,10 @@ ATTACK = "attack"
 # Messages longer than this are also scored in windows of about this many characters.
 WINDOW_CHARS = 240
 _SENTENCE_END = re.compile(r"(?<=[。！？!?\n；;])|(?<=[.:])\s+")
+# An instruction is made of words: a message without a Latin word of two letters or a CJK character
+# ("8A", "12", "+1") is a code or a number, which the character n-gram models score on too little
+# text to mean anything (a bare "8A" scored 0.59 at the write threshold and a seat pick was refused).
+_WORD = re.compile(r"[^\W\d_]{2,}|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 class Detection(NamedTuple):
@@ -122,6 +126,8 @@ class InjectionDetector:
         if hit := match(views, user_id):
             return Detection(True, 1.0, f"{hit.family}:{hit.pattern}")
         best = 0.0
+        if not any(_WORD.search(view) for view in views):
+            return Detection(False, best, None)
         if self.injection is not None:
             best = self.injection.best(views, stop_at=self.threshold)
             if best >= self.threshold:
