@@ -99,14 +99,17 @@ def _condition(cond: Condition, expr: ColumnElement[Any]) -> ColumnElement[bool]
     return expr >= bound
 
 
-def _aggregate(spec: QuerySpec) -> ColumnElement[Any]:
+def _aggregates(spec: QuerySpec) -> list[ColumnElement[Any]]:
+    """The aggregate columns: one, or two for a range (the lowest and the highest value)."""
     if spec.aggregate == "count":
-        return func.count().label("store_count" if spec.subject == "stores" else "vehicle_count")
+        return [func.count().label("store_count" if spec.subject == "stores" else "vehicle_count")]
     if spec.aggregate == "count_distinct":
         name = spec.metric or "model"
-        return func.count(distinct(_raw(name))).label(f"{name}_count")
+        return [func.count(distinct(_raw(name))).label(f"{name}_count")]
     metric = spec.metric or "guide_price"
     column = V.c[metric]
+    if spec.aggregate == "range":
+        return [func.min(column).label(f"min_{metric}"), func.max(column).label(f"max_{metric}")]
     value: ColumnElement[Any]
     if spec.aggregate == "sum":
         value = func.sum(column)
@@ -117,7 +120,7 @@ def _aggregate(spec: QuerySpec) -> ColumnElement[Any]:
     else:
         value = func.max(column)
     prefix = {"sum": "total", "avg": "avg", "min": "min", "max": "max"}[spec.aggregate or "max"]
-    return value.label(f"{prefix}_{metric}")
+    return [value.label(f"{prefix}_{metric}")]
 
 
 def build_select(spec: QuerySpec) -> Select[Any]:
@@ -129,9 +132,10 @@ def build_select(spec: QuerySpec) -> Select[Any]:
     where = [_condition(c, _raw(c.field)) for c in spec.conditions]
 
     if spec.aggregate:
-        agg = _aggregate(spec)
+        aggs = _aggregates(spec)
+        agg = aggs[0]  # the one a HAVING or an ordering by value is on
         groups = [_column(g) for g in spec.group_by]
-        stmt = select(*groups, agg).select_from(source)
+        stmt = select(*groups, *aggs).select_from(source)
         if where:
             stmt = stmt.where(and_(*where))
         if groups:

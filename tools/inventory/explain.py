@@ -64,6 +64,7 @@ _AGG_ZH = {
     "min": "最低{m}",
     "max": "最高{m}",
     "count_distinct": "{m}种类数",
+    "range": "{m}区间",
 }
 _AGG_EN = {
     "count": "count",
@@ -72,6 +73,7 @@ _AGG_EN = {
     "min": "lowest {m}",
     "max": "highest {m}",
     "count_distinct": "number of distinct {m}s",
+    "range": "{m} range",
 }
 _OP_EN = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 _MONEY = {"guide_price", "avg_guide_price", "total_guide_price", "min_guide_price", "max_guide_price"}
@@ -239,6 +241,14 @@ def _scalar_sentence(spec: QuerySpec, rows: list[list[Any]], cond: str, zh: bool
             else f"No vehicles match{where_en}, so there is no {_AGG_EN[aggregate].format(m=m_en)}."
         )
     money = metric == "guide_price"
+    if aggregate == "range" and rows and len(rows[0]) >= 2:
+        low, high = _num(rows[0][-2], money), _num(value, money)
+        unit = " 元" if money else ""
+        return (
+            f"符合条件{where_zh}的车辆{m_zh}从 {low}{unit} 到 {high}{unit}。"
+            if zh
+            else f"The {m_en}{where_en} ranges from {low} to {high}{' CNY' if money else ''}."
+        )
     unit_zh = " 元" if money else (" 公里" if metric == "mileage_km" else "")
     unit_en = " CNY" if money else (" km" if metric == "mileage_km" else "")
     return (

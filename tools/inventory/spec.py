@@ -5,7 +5,8 @@ questions refine the previous spec (kept JSON-serialisable in the conversation s
 
 Shapes a spec can take:
     rows       a listing of vehicles (or stores), optionally ordered and limited (top-k)
-    aggregate  count / sum / avg / min / max / count_distinct, optionally grouped
+    aggregate  count / sum / avg / min / max / count_distinct, or range (min and max together),
+               optionally grouped
     distinct   the distinct values of some dimension ("which colours does the Model Y come in?")
     lookup     vehicles by id or VIN, with the columns the question asks for
 """
@@ -16,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Op = Literal["in", "not_in", "lt", "le", "gt", "ge", "between"]
-Aggregate = Literal["count", "sum", "avg", "min", "max", "count_distinct"]
+Aggregate = Literal["count", "sum", "avg", "min", "max", "count_distinct", "range"]
 
 # Dimensions a question can filter or group on; `city`/`store` live in `stores` (a join).
 VEHICLE_COLUMNS = (

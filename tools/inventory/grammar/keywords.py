@@ -212,14 +212,24 @@ BUYING = re.compile(
 SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%")
 # Differences and spans between two results: no single query of the grammar answers them either.
 DIFFERENCE = re.compile(
-    r"比.{1,12}?(?:多|少|贵|便宜)(?:几|多少)|差多少|差价|价差|相差|差距|价格区间|价格范围|价位区间"
-    r"|最便宜.{0,8}最贵|最贵.{0,8}最便宜|最低.{0,6}最高|最高.{0,6}最低"
+    r"比.{1,12}?(?:多|少|贵|便宜)(?:几|多少)|差多少|差价|价差|相差|差距"
     r"|比.{1,12}?(?:多|少|贵|便宜)吗|平均(?:每\S{0,3})?(?:有)?(?:多少|几)(?:台|辆|部)"
-    r"|difference|\bspread between\b|\bprice spread\b|how (?:many|much) more|price range|range of prices"
+    r"|difference|\bspread between\b|\bprice spread\b|how (?:many|much) more"
     r"|average number of|on average how many|how many\b.{0,30}\bon average"
     r"|平均库龄|平均车龄|平均在库(?:时间|天数)|average age|avg age|mean age|average days? in stock"
-    r"|cheapest and (?:the )?(?:most expensive|priciest)|(?:most expensive|priciest) and (?:the )?cheapest"
-    r"|\bmin(?:imum)? and max(?:imum)?\b|\blowest and highest\b|\bhighest and lowest\b"
+)
+# The lowest and the highest value asked together ("最高价和最低价分别是多少", "price range of the
+# Model Y", "min and max price"): one query with MIN and MAX. The nouns alone ("价格区间") may also
+# name a filter ("in the 200-300k price range"), the extremes said together never do.
+SPAN_EXTREMES = re.compile(
+    r"最便宜.{0,8}最贵|最贵.{0,8}最便宜|最低.{0,8}最高|最高.{0,8}最低|最小.{0,6}最大|最大.{0,6}最小"
+    r"|(?:cheapest|lowest|min(?:imum)?)\b.{0,25}\band\b.{0,12}\b(?:most expensive|priciest|dearest|highest|max(?:imum)?)\b"
+    r"|(?:most expensive|priciest|dearest|highest|max(?:imum)?)\b.{0,25}\band\b.{0,12}\b(?:cheapest|lowest|min(?:imum)?)\b"
+    r"|\bmin(?:imum)?\s*(?:/|-|&)\s*max(?:imum)?\b|\bmax(?:imum)?\s*(?:/|-|&)\s*min(?:imum)?\b"
+)
+SPAN_NOUN = re.compile(
+    r"价格区间|价格范围|价位区间|价位范围|价格跨度|价格带|价格幅度|(?:价格|价位|价钱|售价|指导价)(?:从|在)?多少到多少"
+    r"|price range|range of (?:guide )?prices|prices? span|span of prices|\bprice bracket"
 )
 RANK = re.compile(r"排名|排行|排序|rank|ranking|sorted|sort|order")
 

@@ -202,6 +202,21 @@ def _months(scan: Scan) -> None:
         r"(?<![\d/.-])(\d{1,2})[-/](20\d\d)(?![\d/-])",
         _on(scan, lambda m: _month(int(m.group(2)), int(m.group(1)))),
     )
+
+    # before "June 2025" is read alone: "between March and June 2025" is one range in 2025
+    def month_span(m: re.Match[str]) -> D.Range | None:
+        """ "March to May", "sep-oct this year": the first month's start to the second's end."""
+        first, last = _MONTHS[m.group(1)], _MONTHS[m.group(2)]
+        year = _year_of(scan, m.group(3)) if m.group(3) else D.latest_past_month(today, last)
+        start = D.month_range(year if first <= last else year - 1, first)[0]
+        return start, D.month_range(year, last)[1]
+
+    scan.sub(
+        rf"(?:\bfrom\s+|\bbetween\s+)?\b{_MONTH}\.?\s*(?:-|–|~|/|to|through|till|until|and)\s*{_MONTH}\b\.?"
+        r"(?:\s*,?\s*(?:of\s+|in\s+)?(20\d\d|this year|last year))?",
+        _on(scan, month_span),
+    )
+
     scan.sub(
         rf"\b{_MONTH}\.?\s*,?\s*(20\d\d)\b",
         _on(scan, lambda m: D.month_range(int(m.group(2)), _MONTHS[m.group(1)])),
@@ -228,19 +243,6 @@ def _months(scan: Scan) -> None:
     scan.sub(  # "1 Sept", "the 3rd of March"
         rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?",
         _on(scan, lambda m: md(_MONTHS[m.group(2)], int(m.group(1)))),
-    )
-
-    def month_span(m: re.Match[str]) -> D.Range | None:
-        """ "March to May", "sep-oct this year": the first month's start to the second's end."""
-        first, last = _MONTHS[m.group(1)], _MONTHS[m.group(2)]
-        year = _year_of(scan, m.group(3)) if m.group(3) else D.latest_past_month(today, last)
-        start = D.month_range(year if first <= last else year - 1, first)[0]
-        return start, D.month_range(year, last)[1]
-
-    scan.sub(
-        rf"(?:\bfrom\s+|\bbetween\s+)?\b{_MONTH}\.?\s*(?:-|–|~|/|to|through|till|until|and)\s*{_MONTH}\b\.?"
-        r"(?:\s*,?\s*(20\d\d|this year|last year))?",
-        _on(scan, month_span),
     )
 
     def bare_month(m: re.Match[str]) -> D.Range | None:
@@ -321,6 +323,7 @@ def _combine(scan: Scan) -> None:
             prev = merged[-1]
             gap = scan.t[prev[1] : item[0]]
             if re.fullmatch(r"[\s\x01]*(?:到|至|-|~|～|—|to|until|till|and|和|与|through)[\s\x01]*", gap):
+                prev, item = _share_year(scan, prev, item)
                 low = prev[3][0]
                 high = item[3][-1]
                 merged[-1] = (prev[0], item[1], "between", [low, high])
@@ -330,3 +333,49 @@ def _combine(scan: Scan) -> None:
         if op == "between" and len(values) == 1:
             values = values * 2
         scan.add("intake_date", op, values)
+
+
+# A period that names no year of its own ("6月", "March", "Q3") beside one that does ("2025年3月",
+# "June 2025"): "2025年3月到6月", "from July to September 2025" are one range in the stated year.
+_YEAR_STATED = re.compile(
+    r"20\d\d|今年|去年|前年|本年|上一年|this\s+year|last\s+year|previous\s+year|prior\s+year|year before"
+)
+_RELATIVE = re.compile(r"上|本|这|当|last|this|previous|prior|current|今|昨|前天|week|周")
+_CALENDAR_PART = re.compile(rf"\d{{1,2}}\s*月|\b{_MONTH}\b|q\s*[1-4]|季度|quarter|半年|\bhalf\b")
+
+
+def _yearless(scan: Scan, span: DateSpan) -> bool:
+    text = scan.full[span[0] : span[1]]
+    return bool(_CALENDAR_PART.search(text)) and not (_YEAR_STATED.search(text) or _RELATIVE.search(text))
+
+
+def _shift_years(span: DateSpan, years: int) -> DateSpan:
+    values = [_add_years(date.fromisoformat(v), years).isoformat() for v in span[3]]
+    return span[0], span[1], span[2], values
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def _share_year(scan: Scan, first: DateSpan, second: DateSpan) -> tuple[DateSpan, DateSpan]:
+    """The two ends of a range, the one without a year placed in the other's (see above)."""
+    first_free, second_free = _yearless(scan, first), _yearless(scan, second)
+    if first_free and second_free and first[3][0] > second[3][-1]:
+        return _shift_years(first, -1), second  # "10-12月" in November: last October to December
+    if first_free == second_free:
+        return first, second
+    if second_free:
+        low = date.fromisoformat(first[3][0])
+        moved = _shift_years(second, low.year - date.fromisoformat(second[3][0]).year)
+        if date.fromisoformat(moved[3][-1]) < low:  # "2025年11月到2月": February of the next year
+            moved = _shift_years(moved, 1)
+        return first, moved
+    high = date.fromisoformat(second[3][-1])
+    moved = _shift_years(first, high.year - date.fromisoformat(first[3][-1]).year)
+    if date.fromisoformat(moved[3][0]) > high:  # "from November to February 2026": November 2025
+        moved = _shift_years(moved, -1)
+    return moved, second

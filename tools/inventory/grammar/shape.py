@@ -1,7 +1,7 @@
 """The last step of the grammar: what was recognised -> a QuerySpec of one shape.
 
 The shapes are tried in order and the first that fits decides: a lookup by id or VIN, stores as
-the subject, a count of distinct values, a threshold on counts, top-k groups, "which X has the
+the subject, a span (the lowest and the highest value together), a count of distinct values, a threshold on counts, top-k groups, "which X has the
 most", a grouped aggregate, a scalar aggregate, distinct values, and finally rows (a listing,
 ordered and limited when the question says so).
 """
@@ -89,6 +89,9 @@ def build(scan: Scan) -> Shaped:
         return Shaped(spec, True, True)
     if _store_subject(q, spec):
         return Shaped(spec, q.understood, True)
+    if not W.DIFFERENCE.search(q.r) and (W.SPAN_EXTREMES.search(q.r) or _span_noun(q)):
+        # the lowest and the highest together: one query, or asked about when the cars are wanted
+        return Shaped(spec, _span(q, spec), True)
     if (W.SHARE.search(q.r) and not q.group) or W.DIFFERENCE.search(q.r) or _best_row_per_group(q):
         # a share, a difference or a span of two results: asked about, never answered as one count
         return Shaped(spec, False, True)
@@ -194,6 +197,25 @@ def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
         if "city" in q.group:
             spec.group_by = ["city"]
             _group_order(spec, q.r)
+    return True
+
+
+def _span_noun(q: _Reading) -> bool:
+    """ "价格区间", "price range": a span asked for, unless a price filter names the range itself."""
+    return bool(W.SPAN_NOUN.search(q.r)) and not any(c.field == "guide_price" for c in q.conds)
+
+
+def _span(q: _Reading, spec: QuerySpec) -> bool:
+    """The lowest and the highest value in one query ("最高价和最低价", "price range of the Model Y").
+
+    "最便宜和最贵的车是哪两台" wants two cars, which no single query shape gives: False (asked about).
+    """
+    if (W.LISTING.search(q.r) or W.WHICH_ONES.search(q.r)) and not (
+        _search(_PRICE_ASKED, q.r) or q.metric or W.SPAN_NOUN.search(q.r)
+    ):
+        return False
+    spec.aggregate, spec.metric = "range", q.metric or "guide_price"
+    spec.group_by = q.group
     return True
 
 

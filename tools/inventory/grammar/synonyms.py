@@ -63,6 +63,8 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     # "x-5", "es-6": a model name typed with a hyphen
     (re.compile(r"\b([a-z]{1,2})-(\d{1,2}[a-z]?)\b"), r"\1\2"),
     # Days said by name: the start, middle and end of a month or the year, fixed-date holidays.
+    # "3到5月", "3-5月份": a span of months whose first month is said without its "月"
+    (re.compile(r"(?<![\d./-])(1[0-2]|0?[1-9])\s*(到|至|-|~|～|—)\s*(1[0-2]|0?[1-9])\s*(?=月)"), r"\1月\2\3"),
     (re.compile(r"(\d{1,2})\s*月\s*(?:初|上旬)"), r"\1月1日"),
     (re.compile(r"(\d{1,2})\s*月\s*(?:中旬|中)(?![国文])"), r"\1月15日"),
     (re.compile(r"(\d{1,2})\s*月\s*(?:底|末|下旬)"), r"\1月"),
