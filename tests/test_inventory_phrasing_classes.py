@@ -69,3 +69,95 @@ def test_a_span_per_group():
 )
 def test_a_range_takes_the_year_said_once(question, expected):
     assert conds(spec_of(question))["intake_date"] == ("between", expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("库里有多少个不同的品牌", "brand"),
+        ("宝马在售的有几种不同的颜色", "color"),
+        ("count of distinct models sold last year", "model"),
+        ("number of unique colours among the Teslas", "color"),
+        ("how many kinds of models does BYD have", "model"),
+    ],
+)
+def test_how_many_different_is_a_distinct_count(question, metric):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.metric, spec.group_by) == ("count_distinct", metric, [])
+
+
+def test_a_grouping_by_different_values_still_groups():
+    spec = spec_of("不同的品牌各有多少台")
+    assert (spec.aggregate, spec.group_by) == ("count", ["brand"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "成都所有奥迪的指导价之和",
+        "在库理想汽车加在一起值多少",
+        "how much are the reserved cars worth combined",
+        "what do all the unsold Audis add up to",
+    ],
+)
+def test_totals_add_up_the_guide_price(question):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.metric) == ("sum", "guide_price")
+
+
+@pytest.mark.parametrize(
+    ("question", "aggregate", "metric"),
+    [
+        ("海淀店最后一次到货是哪天", "max", "intake_date"),
+        ("第一次进小鹏是什么时候", "min", "intake_date"),
+        ("what date did the earliest Seal come in", "min", "intake_date"),
+        ("年款最老的是哪一年", "min", "model_year"),
+        ("what's the newest model year for Geely", "max", "model_year"),
+    ],
+)
+def test_the_earliest_or_latest_value_is_min_or_max(question, aggregate, metric):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.metric) == (aggregate, metric)
+
+
+@pytest.mark.parametrize(
+    "question", ["最早到店的那台奔驰是哪台", "which Volvo arrived first", "which BMW came in last"]
+)
+def test_the_car_with_the_earliest_or_latest_intake_is_one_row(question):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.order_by, spec.limit) == (None, "intake_date", 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "aggregate", "dim", "limit", "descending"),
+    [
+        ("均价最低的两个城市", "avg", "city", 2, False),
+        ("已售最多的四个品牌", "count", "brand", 4, True),
+        ("在库数量最少的三家门店", "count", "store", 3, False),
+        ("the 2 priciest models on average", "avg", "model", 2, True),
+        ("4 cheapest cities by average price", "avg", "city", 4, False),
+    ],
+)
+def test_top_groups_ranked_by_an_aggregate(question, aggregate, dim, limit, descending):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.group_by, spec.limit, spec.order_by, spec.descending) == (
+        aggregate,
+        [dim],
+        limit,
+        "value",
+        descending,
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "dim"),
+    [
+        ("list the body types with their counts", "body_type"),
+        ("which fuel types do the Audis come in, and how many of each", "fuel_type"),
+        ("在库蔚来的颜色及对应数量", "color"),
+        ("宝马有哪些车型和各自的台数", "model"),
+    ],
+)
+def test_a_dimension_with_its_count_is_a_grouped_count(question, dim):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.group_by) == ("count", [dim])

@@ -51,6 +51,15 @@ GROUP_PATTERNS = [
     ),
     re.compile(rf"\b(?:{dim_re()})[- ](?:wise|breakdown|distribution|split)\b"),
 ]
+# A dimension asked for with its count: "colours and how many of each", "颜色及对应数量".
+GROUP_PATTERNS.append(
+    re.compile(
+        rf"(?:{dim_re()})\b[^?？。]{{0,50}}?(?:how many (?:of|in|for) (?:each|every)|how many each"
+        rf"|with (?:their |the |a )?(?:counts?|numbers?|totals?|quantit(?:y|ies))\b"
+        rf"|and (?:their |the )?(?:counts?|numbers?|quantit(?:y|ies))\b|(?:count|number) (?:of|for|in) each)"
+        rf"|(?:{dim_re()})\s*(?:和|及|以及|与|跟|还有)\s*(?:对应的?|各自的?|相应的?|分别的?)?\s*(?:数量|台数|辆数|车辆数|库存数)"
+    )
+)
 # "by brand and status", "按品牌和颜色": a second dimension joined to the first
 SECOND_DIM = re.compile(rf"(?:\bby|\bper|按|按照)\s*(?:{dim_re()})\s*(?:and|&|,|和|与|、)\s*(?:{dim_re()})")
 PERIOD_WORDS = [
@@ -86,12 +95,14 @@ SUPERLATIVES: list[tuple[str, str, bool]] = [
     ),
     (r"年款最新|最新年款|newest model year|latest model year", "model_year", True),
     (
-        r"最新入库|最近入库|最新到店|最近到店|最新到货|最晚入库|最新进|最新到|最新的|最近到的|newest|latest|most recent(?:ly)?|arrived last",
+        r"最新入库|最近入库|最新到店|最近到店|最新到货|最晚入库|最新进|最新到|最新的|最近到的|newest|latest|most recent(?:ly)?|arrived last"
+        r"|(?:came|come|got) in last|(?:received|delivered) last",
         "intake_date",
         True,
     ),
     (
-        r"最早入库|最早到店|最早到货|最早的|最老的|库龄最长|在库时间最长|在库最久|放得最久|停放最久|库存最久|最久|oldest|earliest|longest",
+        r"最早入库|最早到店|最早到货|最早的|最老的|库龄最长|在库时间最长|在库最久|放得最久|停放最久|库存最久|最久|oldest|earliest|longest"
+        r"|最早进|最早到|最先入库|最先到|最先进|(?:came|come|got) in first|(?:arrived|received|delivered) first|first to (?:arrive|come in)",
         "intake_date",
         False,
     ),
@@ -109,6 +120,8 @@ SUM_WORDS = re.compile(
     r"总价值|总货值|货值|总价|总金额|总额|合计金额|价值总和|价格总和|总值|total value|total price|total worth|combined value"
     r"|combined price|sum of|total guide price|total of|worth in total|in total worth|how much .{0,30}worth|value of"
     r"|加起来|值多少钱?|一共值|总共值|库存价值|库存总值|total [a-z]+ value|(?:stock|inventory) value"
+    r"|总和|之和|加总|加在一起|合计金额|\bworth\b.{0,20}\b(?:altogether|all together|together|combined|in total|total)\b"
+    r"|\b(?:altogether|combined|total)\b.{0,12}\bworth\b|\badd(?:s|ed)? up\b|\bsum(?:med)? up\b|\bsummed\b"
 )
 MIN_WORDS = re.compile(
     r"最低的?(?:指导)?(?:价格|价|售价|报价)|起售价|起价|最便宜的价格|最便宜的多少钱|最低[^\d,，。?？]{0,4}多少|lowest (?:guide )?price|minimum (?:guide )?price|min price"
@@ -119,16 +132,30 @@ MAX_WORDS = re.compile(
     r"|top price|maximum|\bmax\b|highest"
 )
 TOP_DIM = re.compile(
-    rf"(?:前|top|哪)\s*{K_MASK}+\s*(?:个|名|家|款|种)?\s*(?:的)?\s*(?:{dim_re()})|(?:^|\s){K_MASK}+\s+(?:[a-z-]+\s+)?(?:{dim_re()})"
+    rf"(?:最|most|highest|lowest|least|fewest|largest|biggest|smallest|cheapest|priciest)[^{K_MASK}{MASK}]{{0,6}}?"
+    rf"{K_MASK}+\s*(?:个|名|家|款|种|座)\s*(?:的)?\s*(?:{dim_re()})"
+    rf"|(?:前|top|哪)\s*{K_MASK}+\s*(?:个|名|家|款|种)?\s*(?:的)?\s*(?:{dim_re()})|(?:^|\s){K_MASK}+\s+(?:[a-z-]+\s+)?(?:{dim_re()})"
 )
 VALUE_Q = re.compile(
     r"多少钱|价格是多少|价是多少|是多少|多少|how much|what is the|what's the|what was the|价格多少"
 )
+# The value of an extreme date or model year is asked ("最早入库的是哪天", "when did the newest Audi
+# arrive", "oldest model year"), not the car that has it ("最早入库的那台是哪台", "which one").
+DATE_ASKED = re.compile(r"哪天|哪一天|哪日|几号|什么时候|何时|日期|\bwhen\b|\bdates?\b|what day|which day")
+YEAR_ASKED = re.compile(r"哪年|哪一年|是多少|多少|是几|几几年|\bwhat\b|\bwhich\b|\?|？|$")
+CAR_ASKED = re.compile(
+    r"哪台|哪辆|哪部|哪一台|哪一辆|哪几台|哪几辆|哪些车|哪款车|什么车|车辆id|车号|编号|是哪个"
+    r"|\bwhich (?:cars?|vehicles?|ones?)\b|\bwhat (?:cars?|vehicles?)\b|\bids?\b|\bvins?\b|\blist\b|\bshow\b"
+)
+OLD_WORDS = re.compile(r"最老|最旧|最早|最低|oldest|earliest|lowest|\bmin")
+NEW_WORDS = re.compile(r"最新|最近|最晚|最高|newest|latest|most recent|highest|\bmax")
 METRICS = [("mileage_km", r"里程|公里|mileage|odometer|\bkm\b|kilomet"), ("model_year", r"年款|model year")]
 
 COUNT_DISTINCT = re.compile(
     rf"(?:多少|几)\s*(?:个|种|款|家|类)\s*(?:不同的?)?\s*(?:{dim_re()})?"
     rf"|how many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
+    rf"|\b(?:number|count|total)\s+of\s+(?:the\s+)?(?:different|distinct|unique|separate)\s+(?:{dim_re()})"
+    rf"|\bhow many\s+(?:kinds|types|sorts)\s+of\s+(?:{dim_re()})"
 )
 DISTINCT = re.compile(
     rf"(?:有)?(?:哪些|哪几种|哪几个|哪几款|什么样的|什么|何种)\s*(?:{dim_re()})"

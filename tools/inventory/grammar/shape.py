@@ -100,6 +100,7 @@ def build(scan: Scan) -> Shaped:
         _count_distinct,
         _count_having,
         _average_having,
+        _extreme_value,
         _top_groups,
         _which_most,
         _grouped,
@@ -250,8 +251,11 @@ def _compare(q: _Reading, spec: QuerySpec) -> bool:
 
 def _count_distinct(q: _Reading, spec: QuerySpec) -> bool:
     """A count of distinct values: "几种颜色", "how many models"."""
-    dim = W.dim_in(W.COUNT_DISTINCT.search(q.r))
-    if dim and not q.group:
+    found = W.COUNT_DISTINCT.search(q.r)
+    dim = W.dim_in(found)
+    # "几种不同的车型": "不同的车型" is not a grouping when a count of kinds comes before it
+    different = found is not None and _search(r"不同|different|distinct|unique", found.group(0))
+    if dim and (not q.group or (different and q.group == [dim])):
         if dim == "store" and not q.vehicle_filters and not q.conds:
             spec.subject = "stores"
             spec.aggregate = "count"
@@ -299,7 +303,10 @@ def _top_groups(q: _Reading, spec: QuerySpec) -> bool:
     _aggregate_for_group(spec, q)
     spec.group_by = [dim]
     spec.order_by = "value"
-    spec.descending = not (_search(W.FEWER, q.r) or W.ASC.search(q.r))
+    if spec.aggregate == "count":
+        spec.descending = not (_search(W.FEWER, q.r) or W.ASC.search(q.r))
+    else:  # "the 3 cheapest brands on average", "均价最高的三个品牌"
+        spec.descending = _group_desc(q) and not W.ASC.search(q.r)
     spec.limit = q.limit
     return True
 
@@ -344,6 +351,23 @@ def _grouped(q: _Reading, spec: QuerySpec) -> bool:
         if spec.order_by is None:
             spec.order_by, spec.descending = "value", True
     return True
+
+
+def _extreme_value(q: _Reading, spec: QuerySpec) -> bool:
+    """The earliest/latest intake date or model year asked as a value: MIN or MAX of that column."""
+    if q.limit or q.group or W.CAR_ASKED.search(q.r):
+        return False
+    old, new = W.OLD_WORDS.search(q.r), W.NEW_WORDS.search(q.r)
+    if not (old or new):
+        return False
+    oldest = old is not None and (new is None or old.start() <= new.start())
+    if q.metric == "model_year" and W.YEAR_ASKED.search(q.r):
+        spec.aggregate, spec.metric = ("min" if oldest else "max"), "model_year"
+        return True
+    if q.superlative and q.superlative[0] == "intake_date" and W.DATE_ASKED.search(q.r):
+        spec.aggregate, spec.metric = ("max" if q.superlative[1] else "min"), "intake_date"
+        return True
+    return False
 
 
 def _scalar_aggregate(q: _Reading, spec: QuerySpec) -> bool:

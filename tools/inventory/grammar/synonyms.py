@@ -74,6 +74,9 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"元旦"), "1月1日"),
     (re.compile(r"(?:五一|劳动节)(?!\d)"), "5月1日"),
     (re.compile(r"到现在|到目前为?止?|到今天|截至目前"), "至今"),
+    # "最近一次进蔚来", "第一次到货": the latest / earliest time, not a count of one
+    (re.compile(r"(?:最近|最后|上)\s*(?:一|1)\s*次"), "最新"),
+    (re.compile(r"(?:第|最早)\s*(?:一|1)\s*次"), "最早"),
     # "哪款车" asks for a model, as "哪款车型" does
     (re.compile(r"哪一?款车(?![型系])"), "哪款车型"),
 ]
