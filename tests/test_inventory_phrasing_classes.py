@@ -161,3 +161,49 @@ def test_top_groups_ranked_by_an_aggregate(question, aggregate, dim, limit, desc
 def test_a_dimension_with_its_count_is_a_grouped_count(question, dim):
     spec = spec_of(question)
     assert (spec.aggregate, spec.group_by) == ("count", [dim])
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "value"),
+    [
+        ("how many hybirds are reserved", "fuel_type", "hybrid"),
+        ("any eletric Audis?", "fuel_type", "electric"),
+        ("list the balck Passats", "color", "black"),
+        ("how many whte cars in Wuhan", "color", "white"),
+        ("silvre BMWs in stock", "color", "silver"),
+        ("how many hatchbakcs", "body_type", "hatchback"),
+        ("count the deisel trucks", "fuel_type", "diesel"),
+        ("how many MVPs do we have", "body_type", "mpv"),
+        ("avaliable Teslas", "status", "in_stock"),
+        ("电冻的SUV有几台", "fuel_type", "electric"),
+        ("柴由皮卡还有几台", "fuel_type", "diesel"),
+        ("兰色的宝马有哪些", "color", "blue"),
+        ("灰瑟的汉兰达", "color", "gray"),
+    ],
+)
+def test_a_misspelt_attribute_is_read(question, field, value):
+    assert (field, ("in", [value])) in conds(spec_of(question)).items()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which cars came back from the Pudong store",
+        "cars on sale at Tianhe",
+        "how many cars did we receive in May 2026",
+    ],
+)
+def test_everyday_words_are_not_read_as_attributes(question):
+    spec = spec_of(question)
+    assert not {"color", "fuel_type", "body_type"} & set(conds(spec))
+
+
+@pytest.mark.parametrize(("question", "unread"), [("百色的汉有几台", "百色"), ("深色的SUV有几台", "深色")])
+def test_an_unread_colour_is_asked_about(question, unread):
+    parsed = parse_question(question, today=TODAY)
+    assert parsed.spec is None and unread in parsed.unread
+
+
+def test_a_colour_the_stock_never_has_is_a_filter_that_finds_none():
+    assert conds(spec_of("绿色的车有几台"))["color"] == ("in", ["green"])
+    assert conds(spec_of("any yellow Model Ys?"))["color"] == ("in", ["yellow"])

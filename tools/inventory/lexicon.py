@@ -31,6 +31,32 @@ COLORS: dict[str, tuple[str, ...]] = {
     "red": ("红色", "red"),
     "blue": ("蓝色", "blue"),
 }
+# Colours the dealer's cars never have: read as a colour so that "绿色的车有几台" finds none instead of
+# dropping the word and counting every car (as OTHER_BRANDS does for brands).
+OTHER_COLORS: dict[str, tuple[str, ...]] = {
+    "green": ("绿色", "green"),
+    "yellow": ("黄色", "yellow"),
+    "orange": ("橙色", "橘色", "orange"),
+    "purple": ("紫色", "purple"),
+    "brown": ("棕色", "咖啡色", "brown"),
+    "gold": ("金色", "香槟色", "gold", "golden", "champagne"),
+    "pink": ("粉色", "粉红色", "pink"),
+}
+# Attribute words typed by sound ("电冻" for 电动): the homophone table covers their characters.
+SOUND_TYPED_ATTRIBUTES = (
+    "电动",
+    "混动",
+    "汽油",
+    "柴油",
+    "纯电",
+    "皮卡",
+    "白色",
+    "黑色",
+    "银色",
+    "灰色",
+    "红色",
+    "蓝色",
+)
 # One-character colours only count when followed by 的/色/车/款/漆, a separator or the end.
 SHORT_COLORS = {"白": "white", "黑": "black", "银": "silver", "灰": "gray", "红": "red", "蓝": "blue"}
 
@@ -207,6 +233,8 @@ def _attribute_aliases() -> list[Alias]:
     ):
         for value, words in table.items():
             out.extend(Alias(w, field, value) for w in words)
+    for value, words in OTHER_COLORS.items():
+        out.extend(Alias(w, "color", value) for w in words)
     out.extend(Alias(w, "status", "sold", negated=True) for w in NOT_SOLD)
     out.extend(Alias(w, "fuel_type", "nev") for w in NEV)
     return out

@@ -6,7 +6,7 @@ what it consumed so that later passes cannot read it twice:
     ids and VINs -> entities (brands, models, stores, cities; longest alias first) -> model years
     -> dates (explicit, quarters, halves, months, years, relative periods) -> durations ("库龄超过
     90天", "in the last 30 days") -> mileage -> top-k -> count thresholds -> prices -> attributes
-    (colours, body and fuel types, statuses; with negation)
+    (colours, body and fuel types, statuses; with negation) -> misspelt names -> misspelt attributes
 
 and finally decides the shape (aggregate, group-by, top-k, distinct values, lookup, listing) from
 the keywords left over. Only canonical catalogue values, numbers and dates leave this module: the
@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from tools.inventory.grammar import entities, quantities
+from tools.inventory.grammar.attribute_slips import attribute_slips
 from tools.inventory.grammar.durations import durations
 from tools.inventory.grammar.leftovers import unread
 from tools.inventory.grammar.misspellings import misspellings
@@ -90,6 +91,7 @@ def parse_question(question: str, *, today: date, previous: dict[str, Any] | Non
     entities.aliases(scan, ATTRIBUTE_ALIASES)
     entities.short_colors(scan)
     misspellings(scan)
+    attribute_slips(scan)
     leftovers = unread(scan)
     if leftovers:
         return Parsed(spec=None, understood=False, unread=leftovers)

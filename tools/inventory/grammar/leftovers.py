@@ -1,5 +1,8 @@
 """What the passes could not read but a question only says on purpose: numbers, months, negations.
 
+A colour word the passes did not read ("百色", typed for 白色 with the wrong tone; "深色", dark) is one
+too: "X色" is nearly always a colour, so an unread one is asked about rather than dropped.
+
 A number, a month name or a "not"/"不要" that no pass consumed is a condition the question states
 and the grammar did not understand. Answering without it would answer another question, so the
 parser reports these fragments and the agent asks the user to rephrase (`needs_info`) instead of
@@ -40,6 +43,11 @@ _ABSENT = re.compile(
 )
 
 
+# "X色" left unread: a colour the grammar did not recognise. Not the words in which 色 is no colour
+# (颜色 and 什么色 ask for one, 特色, 出色, 角色, 成色, 物色 ...), nor 色 before 系/彩/调.
+_UNREAD_COLOUR = re.compile(r"(?![颜车么啥特出角景成货本脸音夜声肤物各\x01])[\u4e00-\u9fff]色(?![系彩调])")
+
+
 # Holidays whose date moves with the lunar calendar: a period the grammar cannot place.
 _MOVABLE_DAYS = re.compile(r"春节|过年|中秋|端午|清明|元宵")
 
@@ -51,6 +59,7 @@ def unread(scan: Scan) -> list[str]:
     found += [m.group(0) for m in _MONTH_NAMES.finditer(text)]
     found += [m.group(0).rstrip(MASK).strip() for m in _ABSENT.finditer(scan.t)]
     found += [m.group(0) for m in _MOVABLE_DAYS.finditer(scan.t)]
+    found += [m.group(0) for m in _UNREAD_COLOUR.finditer(scan.t)]
     for m in _NEGATION.finditer(scan.t):
         after = scan.t[m.end() : m.end() + 12]
         if not _NEGATED_SOON.match(after) and not _NEGATION_OK.match(after) and K_MASK not in after:

@@ -51,7 +51,7 @@ def _names() -> dict[str, Alias]:
 
 
 @cache
-def _known_words() -> frozenset[str]:
+def known_words() -> frozenset[str]:
     """Words the grammar reads as keywords or attributes: never taken for a misspelled name."""
     # a word of a longer catalogue name ("shanhai" of "Shanhai Poer") is that name, not a slip
     sources = [a.text for a in ATTRIBUTE_ALIASES] + [a.text for a in ENTITY_ALIASES if " " in a.text]
@@ -67,7 +67,7 @@ def _known_words() -> frozenset[str]:
     return frozenset(re.findall(rf"[a-z]{{{MIN_LENGTH},}}", text)) | _EVERYDAY
 
 
-def _stems(word: str) -> list[str]:
+def stems(word: str) -> list[str]:
     stems = [word]
     for ending in ("'s", "s"):
         if word.endswith(ending) and len(word) - len(ending) >= MIN_LENGTH:
@@ -75,7 +75,7 @@ def _stems(word: str) -> list[str]:
     return stems
 
 
-def _one_slip(word: str, name: str, place: bool) -> bool:
+def one_slip(word: str, name: str, place: bool) -> bool:
     """True when one insertion, deletion, neighbour swap or (names of 6+ letters) substitution apart.
 
     Places take no substitution: other cities are one letter from ours ("nanning"/"nanjing").
@@ -107,7 +107,7 @@ def _homophones() -> dict[str, str]:
     return table
 
 
-def _typed_by_sound(window: str, name: str) -> bool:
+def typed_by_sound(window: str, name: str) -> bool:
     """One of `name`'s characters kept, the others its own or homophones (or, in 3+, one wrong)."""
     same = sum(a == b for a, b in zip(window, name, strict=True))
     if same == len(name) or same == 0:
@@ -134,7 +134,7 @@ def _sound_alike_name(window: str) -> Alias | None:
         for alias in index.get((len(window), i, char), ()):
             if alias.text not in seen:
                 seen.add(alias.text)
-                if _typed_by_sound(window, alias.text):
+                if typed_by_sound(window, alias.text):
                     return alias
     return None
 
@@ -162,16 +162,16 @@ def _chinese_slips(scan: Scan) -> None:
 def misspellings(scan: Scan) -> None:
     """Read unread words that are one slip from a catalogue name as that name."""
     _chinese_slips(scan)
-    names, known = _names(), _known_words()
+    names, known = _names(), known_words()
     for m in list(re.finditer(rf"(?<![a-z0-9'\-])[a-z][a-z'\-]{{{MIN_LENGTH - 1},}}(?![a-z0-9])", scan.t)):
         word = m.group(0)
-        if MASK in word or any(stem in known for stem in _stems(word)):
+        if MASK in word or any(stem in known for stem in stems(word)):
             continue
-        for stem in _stems(word):
+        for stem in stems(word):
             close = [
                 n
                 for n in difflib.get_close_matches(stem, names, n=3, cutoff=CUTOFF)
-                if _one_slip(stem, n, names[n].field in _PLACES)
+                if one_slip(stem, n, names[n].field in _PLACES)
             ]
             if not close:
                 continue
