@@ -207,3 +207,15 @@ def test_an_unread_colour_is_asked_about(question, unread):
 def test_a_colour_the_stock_never_has_is_a_filter_that_finds_none():
     assert conds(spec_of("绿色的车有几台"))["color"] == ("in", ["green"])
     assert conds(spec_of("any yellow Model Ys?"))["color"] == ("in", ["yellow"])
+
+
+def test_the_end_and_start_of_a_month_in_english():
+    assert conds(spec_of("arrivals from the start of June to the end of August 2025"))["intake_date"] == (
+        "between",
+        ["2025-06-01", "2025-08-31"],
+    )
+
+
+def test_more_ways_to_ask_for_distinct_counts_and_totals():
+    assert spec_of("奥迪有多少不同车型").aggregate == "count_distinct"
+    assert spec_of("combined price of the reserved NIOs").aggregate == "sum"

@@ -102,6 +102,7 @@ SUPERLATIVES: list[tuple[str, str, bool]] = [
     ),
     (
         r"最早入库|最早到店|最早到货|最早的|最老的|库龄最长|在库时间最长|在库最久|放得最久|停放最久|库存最久|最久|oldest|earliest|longest"
+        r"|\b(?:our|the) (?:very )?first\b(?!\s*(?:\d|\x02|quarter|half|week|month|year|time|of\b))"
         r"|最早进|最早到|最先入库|最先到|最先进|(?:came|come|got) in first|(?:arrived|received|delivered) first|first to (?:arrive|come in)",
         "intake_date",
         False,
@@ -121,6 +122,7 @@ SUM_WORDS = re.compile(
     r"|combined price|sum of|total guide price|total of|worth in total|in total worth|how much .{0,30}worth|value of"
     r"|加起来|值多少钱?|一共值|总共值|库存价值|库存总值|total [a-z]+ value|(?:stock|inventory) value"
     r"|总和|之和|加总|加在一起|合计金额|\bworth\b.{0,20}\b(?:altogether|all together|together|combined|in total|total)\b"
+    r"|\b(?:combined|summed|aggregate)\s+(?:guide\s+)?(?:prices?|value|msrp)\b"
     r"|\b(?:altogether|combined|total)\b.{0,12}\bworth\b|\badd(?:s|ed)? up\b|\bsum(?:med)? up\b|\bsummed\b"
 )
 MIN_WORDS = re.compile(
@@ -156,6 +158,7 @@ COUNT_DISTINCT = re.compile(
     rf"|how many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
     rf"|\b(?:number|count|total)\s+of\s+(?:the\s+)?(?:different|distinct|unique|separate)\s+(?:{dim_re()})"
     rf"|\bhow many\s+(?:kinds|types|sorts)\s+of\s+(?:{dim_re()})"
+    rf"|(?:多少|几)\s*(?:种|个|款)?\s*不同的?\s*(?:{dim_re()})"
 )
 DISTINCT = re.compile(
     rf"(?:有)?(?:哪些|哪几种|哪几个|哪几款|什么样的|什么|何种)\s*(?:{dim_re()})"

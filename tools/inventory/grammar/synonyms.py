@@ -16,6 +16,11 @@ _YY = r"(1[6-9]|2\d|3[0-5])"
 _NOT_BEFORE_YY = (
     r"(?<![\d.])(?<!前)(?<!第)(?<!近)(?<!几)(?<!过去)(?<!超过)(?<!多于)(?<!库龄)(?<!车龄)(?<!最近)"
 )
+# English month names (the period pass reads them; repeated here, which runs before it).
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # "24年进的" -> "2024年进的"; not "库龄超过2年", "近10年", "24年以上"
     (
@@ -69,6 +74,10 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"(\d{1,2})\s*月\s*(?:中旬|中)(?![国文])"), r"\1月15日"),
     (re.compile(r"(\d{1,2})\s*月\s*(?:底|末|下旬)"), r"\1月"),
     (re.compile(r"(?:今年)?年初"), "1月1日"),
+    # "the end of May", "the start of March", "mid-June": a month, its first day, its 15th
+    (re.compile(rf"\b(?:the\s+)?end\s+of\s+{_MONTH}\b"), r"\1"),
+    (re.compile(rf"\b(?:the\s+)?(?:start|beginning)\s+of\s+{_MONTH}\b"), r"\1 1"),
+    (re.compile(rf"\b(?:the\s+middle\s+of\s+|mid-?\s*){_MONTH}\b"), r"\1 15"),
     (re.compile(r"国庆节?"), "10月1日"),
     (re.compile(r"双(?:十一|11)"), "11月11日"),
     (re.compile(r"元旦"), "1月1日"),
