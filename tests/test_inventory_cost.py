@@ -138,3 +138,19 @@ def test_the_hostile_query_benchmark_refuses_or_bounds_every_query(tmp_path: Pat
     assert len(QUERIES) >= 30
     report = run(f"sqlite:///{tmp_path / 'stock.db'}", vehicles=VEHICLES)
     assert report["within_bound"] == report["total"], report["failures"]
+
+
+def test_calibration_is_not_bound_by_the_small_timeout_it_sets(stock: Engine):
+    """A busy machine may scan slower than a small statement timeout: the build must still work."""
+    executor = ReadOnlyExecutor(stock, timeout_s=0.000001)  # any real scan takes longer than this
+    seen: list[float] = []
+    scalar = executor.scalar
+
+    def recording(sql: str) -> object:
+        seen.append(executor.timeout_s)
+        return scalar(sql)
+
+    executor.scalar = recording  # type: ignore[method-assign]
+    guard = CostGuard.calibrated(executor, timeout_min_s=0.02, timeout_max_s=0.05)
+    assert seen and min(seen) >= 1.0  # every measurement ran under the calibration budget
+    assert guard.scan_s > 0 and 0.02 <= executor.timeout_s <= 0.05  # then the clock was set

@@ -32,6 +32,7 @@ from tools.inventory.shape_check import costly
 from tools.inventory.validate import ValidatedQuery
 
 _EQP = re.compile(r"^(SCAN|SEARCH) (\S+)(?: AS (\S+))?(.*)$")
+CALIBRATION_TIMEOUT_S = 30.0
 _SCAN_SQL = "SELECT max(length(model)) FROM vehicles"  # a real pass over every row
 
 
@@ -120,7 +121,13 @@ class CostGuard:
         timeout_min_s: float = 0.5,
         timeout_max_s: float = 5.0,
     ) -> CostGuard:
-        """Measure the tables and one full scan, and set the executor's statement timeout."""
+        """Measure the tables and one full scan, and set the executor's statement timeout.
+
+        The measurements run under a generous budget of their own (`CALIBRATION_TIMEOUT_S`): on a
+        busy machine one scan may take longer than a small statement timeout, and measuring the
+        clock must not fail because of the clock it is about to set.
+        """
+        executor.timeout_s = max(executor.timeout_s, CALIBRATION_TIMEOUT_S)
         table_rows = {
             t: int(executor.scalar(f"SELECT count(*) FROM {t}") or 0) for t in sorted(ALLOWED_TABLES)
         }
