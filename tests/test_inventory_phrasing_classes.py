@@ -219,3 +219,25 @@ def test_the_end_and_start_of_a_month_in_english():
 def test_more_ways_to_ask_for_distinct_counts_and_totals():
     assert spec_of("奥迪有多少不同车型").aggregate == "count_distinct"
     assert spec_of("combined price of the reserved NIOs").aggregate == "sum"
+
+
+@pytest.mark.parametrize(
+    ("question", "word"), [("how many Audi A8 in stock", "a8"), ("大众ID3有几台", "id3")]
+)
+def test_a_model_name_the_catalogue_lacks_is_asked_about(question, word):
+    parsed = parse_question(question, today=TODAY)
+    assert parsed.spec is None and word in parsed.unread
+
+
+@pytest.mark.parametrize(
+    ("question", "aggregate", "descending"),
+    [
+        ("do we have more Fords or Geelys in stock", "count", True),
+        ("丰田多还是本田多", "count", True),
+        ("is the Tang or the Song cheaper on average", "avg", False),
+    ],
+)
+def test_two_values_compared_with_or(question, aggregate, descending):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.limit, spec.descending) == (aggregate, 1, descending)
+    assert len(spec.group_by) == 1

@@ -1,5 +1,9 @@
 """What the passes could not read but a question only says on purpose: numbers, months, negations.
 
+A name with digits that no pass read ("Audi A4", "ID.3": models the dealer does not carry, or
+typed differently from the catalogue) is asked about too: dropped, "how many Audi A8s" would count
+every Audi. Its digits are not a number, so it is named once, as the whole word.
+
 A colour word the passes did not read ("百色", typed for 白色 with the wrong tone; "深色", dark) is one
 too: "X色" is nearly always a colour, so an unread one is asked about rather than dropped.
 
@@ -21,6 +25,8 @@ _NAMES_WITH_DIGITS = re.compile(
     r"4s\s*店|\b4s\b|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]+\d*\b|(?<![\d.])1\s*(?=台|辆|部|个|款)"
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A model-like name: letters then digits ("a8", "x7", "id3", "es9"); "4s" and units start with digits.
+_UNREAD_NAME = re.compile(r"(?<![a-z0-9.])[a-z]{1,3}\.?\d{1,3}[a-z]?(?![a-z0-9])")
 # The month names the period pass reads, but for "may" and "mar": as words they are a verb and a
 # noun far more often than a month, so left unread they say nothing.
 _MONTH_NAMES = re.compile(r"\b(?:" + "|".join(w for w in MONTH_WORDS if w not in ("may", "mar")) + r")\b")
@@ -60,6 +66,9 @@ def unread(scan: Scan) -> list[str]:
     found += [m.group(0).rstrip(MASK).strip() for m in _ABSENT.finditer(scan.t)]
     found += [m.group(0) for m in _MOVABLE_DAYS.finditer(scan.t)]
     found += [m.group(0) for m in _UNREAD_COLOUR.finditer(scan.t)]
+    names = [m.group(0) for m in _UNREAD_NAME.finditer(scan.t)]
+    # the digits of an unread name are named with it ("a8"), not again as a number ("8")
+    found = [f for f in found if not (f.isdigit() and any(f in n for n in names))] + names
     for m in _NEGATION.finditer(scan.t):
         after = scan.t[m.end() : m.end() + 12]
         if not _NEGATED_SOON.match(after) and not _NEGATION_OK.match(after) and K_MASK not in after:

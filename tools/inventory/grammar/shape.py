@@ -42,7 +42,11 @@ _NOT_A_SUM = r"总共(?!值)|一共(?!值)|总数"  # "how many in total" counts
 # Extra columns a listing shows when the question names them ("车架号和价格", "the VIN and price").
 _EXTRA_COLUMNS = ("vin", "body_type", "fuel_type", "mileage_km", "store", "city")
 # "宝马和奥迪哪个多", "BMW vs Audi, which has more": two named values compared on one measure.
-_WHICH_ONE = r"哪个|哪家|哪款|哪一个|哪种|哪一家|谁|\bwhich\b|\bwho\b"
+_WHICH_ONE = (
+    r"哪个|哪家|哪款|哪一个|哪种|哪一家|谁|还是|\bwhich\b|\bwho\b"
+    r"|\b(?:more|fewer|less|cheaper|pricier|dearer)\b[^?]{0,40}\bor\b"  # "are there more BMWs or Audis"
+    r"|\bor\b[^?]{0,40}\b(?:more|fewer|less|cheaper|pricier|dearer)\b"  # "is the Han or the Seal cheaper"
+)
 _CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher"
 _CMP_LESS = r"少|便宜|低|fewer|less|least|cheaper|lower"
 _CMP_PRICE = r"贵|便宜|价|expensive|pricier|cheaper|price|cost"
