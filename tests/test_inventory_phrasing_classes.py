@@ -241,3 +241,13 @@ def test_two_values_compared_with_or(question, aggregate, descending):
     spec = spec_of(question)
     assert (spec.aggregate, spec.limit, spec.descending) == (aggregate, 1, descending)
     assert len(spec.group_by) == 1
+
+
+def test_which_store_said_with_its_classifier_alone():
+    spec = spec_of("杭州哪家卖掉的车最多")
+    assert (spec.group_by, spec.limit, conds(spec)["city"]) == (["store"], 1, ("in", ["Hangzhou"]))
+
+
+def test_the_number_of_a_citys_stores_said_in_passing_is_no_condition():
+    spec = spec_of("成都两家店一共有多少台在库")
+    assert spec.aggregate == "count" and conds(spec)["city"] == ("in", ["Chengdu"])

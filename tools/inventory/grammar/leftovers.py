@@ -20,9 +20,10 @@ import re
 from tools.inventory.grammar.periods import MONTH_WORDS
 from tools.inventory.grammar.scan import K_MASK, MASK, Scan
 
-# Digits that are names ("4S店", an unknown model "A8") or "one car" ("平均一台车", read as 1台).
+# Digits that are names ("4S店") or "one car" ("平均一台车", read as 1台), and the number of a
+# place's stores said in passing ("上海三家店一共有多少台": the three Shanghai stores).
 _NAMES_WITH_DIGITS = re.compile(
-    r"4s\s*店|\b4s\b|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]+\d*\b|(?<![\d.])1\s*(?=台|辆|部|个|款)"
+    r"(?<=\x01)\s*\d\s*(?:家|个)\s*(?:门店|店|分店)|4s\s*店|\b4s\b|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]+\d*\b|(?<![\d.])1\s*(?=台|辆|部|个|款)"
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # A model-like name: letters then digits ("a8", "x7", "id3", "es9"); "4s" and units start with digits.

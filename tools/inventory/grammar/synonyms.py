@@ -86,6 +86,8 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     # "最近一次进蔚来", "第一次到货": the latest / earliest time, not a count of one
     (re.compile(r"(?:最近|最后|上)\s*(?:一|1)\s*次"), "最新"),
     (re.compile(r"(?:第|最早)\s*(?:一|1)\s*次"), "最早"),
+    # "哪家卖得最多": 家 counts stores, so "哪家" alone asks for a store
+    (re.compile(r"哪一?家(?!\s*(?:店|门店|分店|4s店|经销商|展厅))"), "哪家店"),
     # "哪款车" asks for a model, as "哪款车型" does
     (re.compile(r"哪一?款车(?![型系])"), "哪款车型"),
 ]
