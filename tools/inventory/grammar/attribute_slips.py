@@ -19,7 +19,7 @@ table is `tools/inventory/homophones.json`).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from tools.inventory.grammar.misspellings import known_words, stems, typed_by_sound
 from tools.inventory.grammar.scan import MASK, Match, Scan
@@ -42,6 +42,16 @@ def _words() -> dict[str, Alias]:
         for a in ATTRIBUTE_ALIASES
         if re.fullmatch(r"[a-z]{3,}", a.text) and not a.negated and a.context is None
     }
+
+
+@cache
+def _by_length() -> dict[int, list[tuple[str, Alias]]]:
+    """The attribute words by length: a slip changes the length by one letter at most."""
+    index: dict[int, list[tuple[str, Alias]]] = {}
+    for text, alias in _words().items():
+        for size in (len(text) - 1, len(text), len(text) + 1):
+            index.setdefault(size, []).append((text, alias))
+    return index
 
 
 def _swap_of(word: str, name: str) -> bool:
@@ -72,14 +82,15 @@ def _one_slip(word: str, name: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+@lru_cache(maxsize=4096)
 def _reading(word: str) -> Alias | None:
     """The attribute `word` was typed for, when exactly one value is one slip away."""
-    words, known = _words(), known_words()
+    words, known, by_length = _words(), known_words(), _by_length()
     for stem in stems(word) + ([word[:-1]] if word.endswith("s") and len(word) >= 4 else []):
         if stem in known or stem in _EVERYDAY or stem in words:
             return None
         # the attribute words are few (about sixty): every one is checked, no index needed
-        close = {a.value: a for n, a in words.items() if _one_slip(stem, n)}
+        close = {a.value: a for n, a in by_length.get(len(stem), ()) if _one_slip(stem, n)}
         if len(close) == 1:
             return next(iter(close.values()))
         if close:
@@ -102,18 +113,33 @@ def _latin_slips(scan: Scan) -> None:
 
 
 @cache
-def _sound_typed() -> dict[str, Alias]:
+def _sound_typed() -> dict[tuple[int, str], list[tuple[str, Alias]]]:
+    """(position, character) -> the sound-typed attribute words with that character there."""
     by_text = {a.text: a for a in ATTRIBUTE_ALIASES}
-    return {text: by_text[text] for text in SOUND_TYPED_ATTRIBUTES if text in by_text}
+    index: dict[tuple[int, str], list[tuple[str, Alias]]] = {}
+    for text in SOUND_TYPED_ATTRIBUTES:
+        if text in by_text:
+            for i, char in enumerate(text):
+                index.setdefault((i, char), []).append((text, by_text[text]))
+    return index
+
+
+def _sound_alike(window: str) -> Alias | None:
+    """The attribute word `window` was typed for: one character kept in place, the other a homophone."""
+    index = _sound_typed()
+    for i, char in enumerate(window):
+        for text, alias in index.get((i, char), ()):
+            if typed_by_sound(window, text):
+                return alias
+    return None
 
 
 def _chinese_slips(scan: Scan) -> None:
-    words = _sound_typed()
     for run in list(re.finditer(r"[\u4e00-\u9fff]{2,}", scan.t)):
         start = run.start()
         while start <= run.end() - 2:
             window = scan.t[start : start + 2]
-            alias = next((a for text, a in words.items() if typed_by_sound(window, text)), None)
+            alias = _sound_alike(window)
             if alias is None:
                 start += 1
                 continue
