@@ -39,6 +39,13 @@ def test_datasets_are_big_bilingual_and_well_formed():
     assert sum(c["lang"] == "zh" for c in paraphrase) * 2 == len(paraphrase)
     assert len({c["id"] for c in paraphrase}) == len(paraphrase)
     assert all(c["gold_sql"].lstrip().upper().startswith("SELECT") for c in paraphrase)
+    second = load(DATASETS["paraphrase2"])
+    assert len(second) >= 120 and not {c["question"] for c in second} & (
+        earlier | {c["question"] for c in paraphrase}
+    )
+    assert sum(c["lang"] == "zh" for c in second) * 2 == len(second)
+    assert len({c["id"] for c in second}) == len(second)
+    assert all(c["gold_sql"].lstrip().upper().startswith("SELECT") for c in second)
 
 
 def test_local_engine_reaches_the_accuracy_floor(tmp_path):
