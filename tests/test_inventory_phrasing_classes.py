@@ -251,3 +251,8 @@ def test_which_store_said_with_its_classifier_alone():
 def test_the_number_of_a_citys_stores_said_in_passing_is_no_condition():
     spec = spec_of("成都两家店一共有多少台在库")
     assert spec.aggregate == "count" and conds(spec)["city"] == ("in", ["Chengdu"])
+
+
+def test_a_one_character_model_before_a_distributive_word():
+    spec = spec_of("各种颜色的唐分别有多少")
+    assert conds(spec)["model"] == ("in", ["Tang"]) and spec.group_by == ["color"]

@@ -212,7 +212,7 @@ def _entity_aliases() -> list[Alias]:
                     # after a modifier and before the end of a phrase ("白色的汉？", "几台唐呢").
                     context = (
                         rf"比亚迪|byd|{text}\s*(ev|dm|plus|pro|系列)"
-                        rf"|(?:的|色|台|辆|部)\s*{text}(?=\s*(?:$|[?？!！,，。、和与或呢吗]|车|有|还|在|卖|多|几))"
+                        rf"|(?:的|色|台|辆|部)\s*{text}(?=\s*(?:$|[?？!！,，。、和与或呢吗]|车|有|还|在|卖|多|几|分别|各|一共|共|总|都|里|中))"
                     )
                 out.append(Alias(text.lower(), "model", model.name, context=context))
     for name, words in OTHER_BRANDS.items():
