@@ -256,3 +256,20 @@ def test_the_number_of_a_citys_stores_said_in_passing_is_no_condition():
 def test_a_one_character_model_before_a_distributive_word():
     spec = spec_of("各种颜色的唐分别有多少")
     assert conds(spec)["model"] == ("in", ["Tang"]) and spec.group_by == ["color"]
+
+
+@pytest.mark.parametrize(
+    ("question", "dim", "descending"),
+    [
+        ("库存总价值最高的城市", "city", True),
+        ("which store has the lowest total value of stock", "store", False),
+    ],
+)
+def test_the_group_with_the_largest_or_smallest_total(question, dim, descending):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.group_by, spec.limit, spec.descending) == ("sum", [dim], 1, descending)
+
+
+@pytest.mark.parametrize("question", ["最便宜的5台车加起来多少钱", "average mileage of the 20 newest cars"])
+def test_an_aggregate_of_the_top_rows_is_asked_about(question):
+    assert parse_question(question, today=TODAY).spec is None

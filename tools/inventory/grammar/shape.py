@@ -99,6 +99,8 @@ def build(scan: Scan) -> Shaped:
     if (W.SHARE.search(q.r) and not q.group) or W.DIFFERENCE.search(q.r) or _best_row_per_group(q):
         # a share, a difference or a span of two results: asked about, never answered as one count
         return Shaped(spec, False, True)
+    if q.limit and not q.group and _aggregate_of_top_rows(q):
+        return Shaped(spec, False, True)  # "the average price of the 10 priciest cars": no one query
     for shape in (
         _compare,
         _count_distinct,
@@ -203,6 +205,13 @@ def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
             spec.group_by = ["city"]
             _group_order(spec, q.r)
     return True
+
+
+def _aggregate_of_top_rows(q: _Reading) -> bool:
+    """An average or total of the top-k rows ("前10台最贵的车的平均价"), which needs a subquery."""
+    return bool(W.AVG_WORDS.search(q.r) or W.SUM_WORDS.search(q.r)) and not (
+        W.TOP_DIM.search(q.r) or W.dim_in(q.which) or _search(r"\b(?:by|per)\b|按|每", q.r)
+    )
 
 
 def _span_noun(q: _Reading) -> bool:
@@ -315,12 +324,18 @@ def _top_groups(q: _Reading, spec: QuerySpec) -> bool:
     return True
 
 
+_EXTREME = r"最高|最低|最大|最小|highest|lowest|largest|biggest|smallest"
+
+
 def _which_most(q: _Reading, spec: QuerySpec) -> bool:
-    """Which X has the most / the highest average ..."""
+    """Which X has the most / the highest average / the largest total ..."""
     dim = W.dim_in(q.which)
+    total = bool(W.SUM_WORDS.search(q.r)) and bool(_search(_EXTREME, q.r))
+    if dim is None and total:  # "总货值最高的品牌": the group with the largest total
+        dim = W.dim_in(_search(rf"(?:{_EXTREME})\s*(?:的)?\s*(?:{W.dim_re()})", q.r))
     if not (
         dim
-        and (_search(W.MORE + "|" + W.FEWER, q.r) or q.superlative or W.AVG_WORDS.search(q.r))
+        and (_search(W.MORE + "|" + W.FEWER, q.r) or q.superlative or W.AVG_WORDS.search(q.r) or total)
         and not q.ids
         and dim in _WHICH_DIMS
     ):
@@ -328,7 +343,10 @@ def _which_most(q: _Reading, spec: QuerySpec) -> bool:
     _aggregate_for_group(spec, q)
     spec.group_by = [dim]
     spec.order_by = "value"
-    spec.descending = not _search(W.FEWER, q.r) if spec.aggregate == "count" else _group_desc(q)
+    if spec.aggregate == "count":
+        spec.descending = not _search(W.FEWER, q.r)
+    else:
+        spec.descending = _group_desc(q) and not _search(r"最低|最小|lowest|smallest", q.r)
     spec.limit = q.limit or 1
     return True
 
