@@ -179,6 +179,7 @@ def test_a_dimension_with_its_count_is_a_grouped_count(question, dim):
         ("柴由皮卡还有几台", "fuel_type", "diesel"),
         ("兰色的宝马有哪些", "color", "blue"),
         ("灰瑟的汉兰达", "color", "gray"),
+        ("两箱车在库有几台", "body_type", "hatchback"),
     ],
 )
 def test_a_misspelt_attribute_is_read(question, field, value):
