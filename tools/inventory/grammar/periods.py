@@ -2,7 +2,8 @@
 
 Each period becomes a condition on intake_date, read with the words around it: "before P" is
 before P starts, "after P" after it ends, "since P" from its start, "until P" to its end; two
-periods joined by "到"/"to"/"and" become one range.
+periods joined by "到"/"to"/"and" become one range, a year said at one end only shared by both
+(`year_sharing`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, timedelta
 
 from tools.inventory import dates as D
 from tools.inventory.grammar.scan import DateSpan, Handler, Scan
+from tools.inventory.grammar.year_sharing import share_year
 from tools.inventory.spec import Op
 
 _MONTHS = {
@@ -323,7 +325,7 @@ def _combine(scan: Scan) -> None:
             prev = merged[-1]
             gap = scan.t[prev[1] : item[0]]
             if re.fullmatch(r"[\s\x01]*(?:到|至|-|~|～|—|to|until|till|and|和|与|through)[\s\x01]*", gap):
-                prev, item = _share_year(scan, prev, item)
+                prev, item = share_year(scan, prev, item)
                 low = prev[3][0]
                 high = item[3][-1]
                 merged[-1] = (prev[0], item[1], "between", [low, high])
@@ -333,49 +335,3 @@ def _combine(scan: Scan) -> None:
         if op == "between" and len(values) == 1:
             values = values * 2
         scan.add("intake_date", op, values)
-
-
-# A period that names no year of its own ("6月", "March", "Q3") beside one that does ("2025年3月",
-# "June 2025"): "2025年3月到6月", "from July to September 2025" are one range in the stated year.
-_YEAR_STATED = re.compile(
-    r"20\d\d|今年|去年|前年|本年|上一年|this\s+year|last\s+year|previous\s+year|prior\s+year|year before"
-)
-_RELATIVE = re.compile(r"上|本|这|当|last|this|previous|prior|current|今|昨|前天|week|周")
-_CALENDAR_PART = re.compile(rf"\d{{1,2}}\s*月|\b{_MONTH}\b|q\s*[1-4]|季度|quarter|半年|\bhalf\b")
-
-
-def _yearless(scan: Scan, span: DateSpan) -> bool:
-    text = scan.full[span[0] : span[1]]
-    return bool(_CALENDAR_PART.search(text)) and not (_YEAR_STATED.search(text) or _RELATIVE.search(text))
-
-
-def _shift_years(span: DateSpan, years: int) -> DateSpan:
-    values = [_add_years(date.fromisoformat(v), years).isoformat() for v in span[3]]
-    return span[0], span[1], span[2], values
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year + years, day=28)
-
-
-def _share_year(scan: Scan, first: DateSpan, second: DateSpan) -> tuple[DateSpan, DateSpan]:
-    """The two ends of a range, the one without a year placed in the other's (see above)."""
-    first_free, second_free = _yearless(scan, first), _yearless(scan, second)
-    if first_free and second_free and first[3][0] > second[3][-1]:
-        return _shift_years(first, -1), second  # "10-12月" in November: last October to December
-    if first_free == second_free:
-        return first, second
-    if second_free:
-        low = date.fromisoformat(first[3][0])
-        moved = _shift_years(second, low.year - date.fromisoformat(second[3][0]).year)
-        if date.fromisoformat(moved[3][-1]) < low:  # "2025年11月到2月": February of the next year
-            moved = _shift_years(moved, 1)
-        return first, moved
-    high = date.fromisoformat(second[3][-1])
-    moved = _shift_years(first, high.year - date.fromisoformat(first[3][-1]).year)
-    if date.fromisoformat(moved[3][0]) > high:  # "from November to February 2026": November 2025
-        moved = _shift_years(moved, -1)
-    return moved, second

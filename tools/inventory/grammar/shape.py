@@ -1,9 +1,11 @@
 """The last step of the grammar: what was recognised -> a QuerySpec of one shape.
 
 The shapes are tried in order and the first that fits decides: a lookup by id or VIN, stores as
-the subject, a span (the lowest and the highest value together), a count of distinct values, a threshold on counts, top-k groups, "which X has the
-most", a grouped aggregate, a scalar aggregate, distinct values, and finally rows (a listing,
-ordered and limited when the question says so).
+the subject, a span (the lowest and the highest value together), a comparison of named values, a
+count of distinct values, a threshold on counts or on an average, the earliest/latest value, top-k
+groups, "which X has the most", a grouped aggregate, a scalar aggregate, distinct values, and
+finally rows (a listing, ordered and limited when the question says so). The shapes that answer
+with values (span, earliest/latest) live in `value_shapes`.
 """
 
 from __future__ import annotations
@@ -13,16 +15,10 @@ from dataclasses import dataclass
 
 from tools.inventory.grammar import keywords as W
 from tools.inventory.grammar.conditions import conditions, values_by_field
+from tools.inventory.grammar.reading import PRICE_ASKED, Reading, search
 from tools.inventory.grammar.scan import K_MASK, MASK, Match, Scan
+from tools.inventory.grammar.value_shapes import aggregate_of_top_rows, extreme_value, span, span_noun
 from tools.inventory.spec import DEFAULT_LIST_COLUMNS, VEHICLE_COLUMNS, Condition, QuerySpec
-
-Superlative = tuple[str, bool]  # (column, descending)
-
-
-def _search(pattern: str, text: str) -> re.Match[str] | None:
-    """`re.search` with ASCII word boundaries: "价格top 3" has the word "top" (see scan._ascii)."""
-    return re.search(pattern, text, re.ASCII)
-
 
 _WHICH_DIMS = (
     "store",
@@ -50,7 +46,6 @@ _WHICH_ONE = (
 _CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher"
 _CMP_LESS = r"少|便宜|低|fewer|less|least|cheaper|lower"
 _CMP_PRICE = r"贵|便宜|价|expensive|pricier|cheaper|price|cost"
-_PRICE_ASKED = r"价格|价钱|多少钱|售价|\bprices?\b|\bcosts?\b|how much"
 # "平均价格超过40万的品牌": the threshold is on the average (HAVING), not on each car's price.
 _AVG_THEN_VALUE = re.compile(
     rf"(?:平均|均价|average|avg|mean)\s*(?:的)?\s*(?:指导价格|指导价|价格|售价|价|guide price|prices?)?"
@@ -65,27 +60,6 @@ class Shaped:
     explicit: bool  # the question itself named its shape (a follow-up then keeps it)
 
 
-@dataclass
-class _Reading:
-    """What the shape decisions look at: the masked text, the conditions and the keywords found."""
-
-    r: str  # the masked text
-    full: str
-    conds: list[Condition]
-    values: dict[str, list[Match]]
-    ids: list[Condition]
-    agg_words: bool
-    superlative: Superlative | None
-    order: Superlative | None  # an ordering said as a phrase ("从贵到便宜", "cheapest first")
-    which: re.Match[str] | None
-    group: list[str]
-    vehicle_filters: list[Condition]
-    metric: str | None
-    limit: int | None
-    count_having: Condition | None
-    understood: bool
-
-
 def build(scan: Scan) -> Shaped:
     q = _read(scan)
     spec = QuerySpec(conditions=q.conds)
@@ -93,20 +67,20 @@ def build(scan: Scan) -> Shaped:
         return Shaped(spec, True, True)
     if _store_subject(q, spec):
         return Shaped(spec, q.understood, True)
-    if not W.DIFFERENCE.search(q.r) and (W.SPAN_EXTREMES.search(q.r) or _span_noun(q)):
+    if not W.DIFFERENCE.search(q.r) and (W.SPAN_EXTREMES.search(q.r) or span_noun(q)):
         # the lowest and the highest together: one query, or asked about when the cars are wanted
-        return Shaped(spec, _span(q, spec), True)
+        return Shaped(spec, span(q, spec), True)
     if (W.SHARE.search(q.r) and not q.group) or W.DIFFERENCE.search(q.r) or _best_row_per_group(q):
         # a share, a difference or a span of two results: asked about, never answered as one count
         return Shaped(spec, False, True)
-    if q.limit and not q.group and _aggregate_of_top_rows(q):
+    if q.limit and not q.group and aggregate_of_top_rows(q):
         return Shaped(spec, False, True)  # "the average price of the 10 priciest cars": no one query
     for shape in (
         _compare,
         _count_distinct,
         _count_having,
         _average_having,
-        _extreme_value,
+        extreme_value,
         _top_groups,
         _which_most,
         _grouped,
@@ -118,7 +92,7 @@ def build(scan: Scan) -> Shaped:
     return Shaped(spec, q.understood, _rows(q, spec))
 
 
-def _read(scan: Scan) -> _Reading:
+def _read(scan: Scan) -> Reading:
     r = scan.t
     values = values_by_field(scan)
     conds = conditions(scan, values)
@@ -127,13 +101,13 @@ def _read(scan: Scan) -> _Reading:
         conds.append(Condition("status", "in", ["in_stock"]))
     order = None
     for pattern, column, descending in W.ORDER_PHRASES:
-        found = _search(pattern, r)
+        found = search(pattern, r)
         if found:
             order = (column, descending)
             r = r[: found.start()] + " " * (found.end() - found.start()) + r[found.end() :]
             break  # "cheapest first" orders the rows; it does not ask for the single cheapest
     agg_words = bool(W.COUNT_WORDS.search(r) or W.AVG_WORDS.search(r) or W.SUM_WORDS.search(r))
-    superlative = next(((f, d) for p, f, d in W.SUPERLATIVES if _search(p, r)), None)
+    superlative = next(((f, d) for p, f, d in W.SUPERLATIVES if search(p, r)), None)
     group = _group_dims(r, values, conds)
     # Understood when something besides a place was recognised ("上海的天气" is not an inventory question).
     signals = [
@@ -150,7 +124,7 @@ def _read(scan: Scan) -> _Reading:
         scan.count_having,
         any(c.field not in ("city", "store_id") for c in conds),
     ]
-    return _Reading(
+    return Reading(
         r=r,
         full=scan.full,
         conds=conds,
@@ -162,14 +136,14 @@ def _read(scan: Scan) -> _Reading:
         which=W.WHICH.search(r),
         group=group,
         vehicle_filters=[c for c in conds if c.field not in ("city", "store_id")],
-        metric=next((name for name, pattern in W.METRICS if _search(pattern, r)), None),
+        metric=next((name for name, pattern in W.METRICS if search(pattern, r)), None),
         limit=scan.limit,
         count_having=scan.count_having,
         understood=any(bool(x) for x in signals),
     )
 
 
-def _lookup(q: _Reading, spec: QuerySpec) -> bool:
+def _lookup(q: Reading, spec: QuerySpec) -> bool:
     """By id or VIN: words about the car ("还在库吗", "is it white?") ask for its columns."""
     if not q.ids or (q.agg_words and not W.VALUE_Q.search(q.r)):
         return False
@@ -181,13 +155,13 @@ def _lookup(q: _Reading, spec: QuerySpec) -> bool:
     return True
 
 
-def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
+def _store_subject(q: Reading, spec: QuerySpec) -> bool:
     """Stores as the subject: "上海有几家门店", "list the stores"."""
     subject = W.STORE_SUBJECT.search(q.r)
     if (
         not subject
         or q.vehicle_filters
-        or _search(r"车|辆|vehicles?|cars?", q.r.replace(subject.group(0), ""))
+        or search(r"车|辆|vehicles?|cars?", q.r.replace(subject.group(0), ""))
     ):
         return False
     spec.subject = "stores"
@@ -199,7 +173,7 @@ def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
     spec.conditions = [
         Condition("store_id", c.op, c.values) if c.field == "store_id" else c for c in spec.conditions
     ]
-    if _search(r"多少|几|how many|number|count|数", subject.group(0)):
+    if search(r"多少|几|how many|number|count|数", subject.group(0)):
         spec.aggregate = "count"
         if "city" in q.group:
             spec.group_by = ["city"]
@@ -207,37 +181,11 @@ def _store_subject(q: _Reading, spec: QuerySpec) -> bool:
     return True
 
 
-def _aggregate_of_top_rows(q: _Reading) -> bool:
-    """An average or total of the top-k rows ("前10台最贵的车的平均价"), which needs a subquery."""
-    return bool(W.AVG_WORDS.search(q.r) or W.SUM_WORDS.search(q.r)) and not (
-        W.TOP_DIM.search(q.r) or W.dim_in(q.which) or _search(r"\b(?:by|per)\b|按|每", q.r)
-    )
-
-
-def _span_noun(q: _Reading) -> bool:
-    """ "价格区间", "price range": a span asked for, unless a price filter names the range itself."""
-    return bool(W.SPAN_NOUN.search(q.r)) and not any(c.field == "guide_price" for c in q.conds)
-
-
-def _span(q: _Reading, spec: QuerySpec) -> bool:
-    """The lowest and the highest value in one query ("最高价和最低价", "price range of the Model Y").
-
-    "最便宜和最贵的车是哪两台" wants two cars, which no single query shape gives: False (asked about).
-    """
-    if (W.LISTING.search(q.r) or W.WHICH_ONES.search(q.r)) and not (
-        _search(_PRICE_ASKED, q.r) or q.metric or W.SPAN_NOUN.search(q.r)
-    ):
-        return False
-    spec.aggregate, spec.metric = "range", q.metric or "guide_price"
-    spec.group_by = q.group
-    return True
-
-
-def _compare(q: _Reading, spec: QuerySpec) -> bool:
+def _compare(q: Reading, spec: QuerySpec) -> bool:
     """Two or more named values compared: "宝马和奥迪哪个库存多" -> the one with the larger count."""
-    if q.ids or not _search(_WHICH_ONE, q.r):
+    if q.ids or not search(_WHICH_ONE, q.r):
         return False
-    more, less = _search(_CMP_MORE, q.r), _search(_CMP_LESS, q.r)
+    more, less = search(_CMP_MORE, q.r), search(_CMP_LESS, q.r)
     if not (more or less):
         return False
     field_name = next(
@@ -250,7 +198,7 @@ def _compare(q: _Reading, spec: QuerySpec) -> bool:
     )
     if field_name is None:
         return False
-    if _search(_CMP_PRICE, q.r) or W.AVG_WORDS.search(q.r):
+    if search(_CMP_PRICE, q.r) or W.AVG_WORDS.search(q.r):
         spec.aggregate, spec.metric = "avg", q.metric or "guide_price"
     else:
         spec.aggregate = "count"
@@ -262,12 +210,12 @@ def _compare(q: _Reading, spec: QuerySpec) -> bool:
     return True
 
 
-def _count_distinct(q: _Reading, spec: QuerySpec) -> bool:
+def _count_distinct(q: Reading, spec: QuerySpec) -> bool:
     """A count of distinct values: "几种颜色", "how many models"."""
     found = W.COUNT_DISTINCT.search(q.r)
     dim = W.dim_in(found)
     # "几种不同的车型": "不同的车型" is not a grouping when a count of kinds comes before it
-    different = found is not None and _search(r"不同|different|distinct|unique", found.group(0))
+    different = found is not None and search(r"不同|different|distinct|unique", found.group(0))
     if dim and (not q.group or (different and q.group == [dim])):
         if dim == "store" and not q.vehicle_filters and not q.conds:
             spec.subject = "stores"
@@ -281,13 +229,13 @@ def _count_distinct(q: _Reading, spec: QuerySpec) -> bool:
             spec.aggregate = "count_distinct"
             spec.metric = {"store": "store_id"}.get(dim, dim)
         return True
-    if _search(r"(?:几|多少)款(?!\s*车型)", q.r) and not q.group and "model" not in q.values:
+    if search(r"(?:几|多少)款(?!\s*车型)", q.r) and not q.group and "model" not in q.values:
         spec.aggregate, spec.metric = "count_distinct", "model"
         return True
     return False
 
 
-def _count_having(q: _Reading, spec: QuerySpec) -> bool:
+def _count_having(q: Reading, spec: QuerySpec) -> bool:
     """A threshold on counts: "超过100辆的品牌" -> a grouped count with HAVING."""
     if q.count_having is None:
         return False
@@ -296,7 +244,7 @@ def _count_having(q: _Reading, spec: QuerySpec) -> bool:
     return True
 
 
-def _average_having(q: _Reading, spec: QuerySpec) -> bool:
+def _average_having(q: Reading, spec: QuerySpec) -> bool:
     """A threshold on a group's average price: "平均价格超过40万的品牌" -> HAVING avg > 400000."""
     dim = (q.group[0] if q.group else None) or W.dim_in(q.which) or W.first_dim(q.r)
     prices = [c for c in q.conds if c.field == "guide_price"]
@@ -308,7 +256,7 @@ def _average_having(q: _Reading, spec: QuerySpec) -> bool:
     return True
 
 
-def _top_groups(q: _Reading, spec: QuerySpec) -> bool:
+def _top_groups(q: Reading, spec: QuerySpec) -> bool:
     """Top-k groups: "在库数量最多的前3个品牌", "top 3 brands by number of vehicles"."""
     dim = W.dim_in(W.TOP_DIM.search(q.r))
     if not (q.limit and dim and not q.ids):
@@ -317,7 +265,7 @@ def _top_groups(q: _Reading, spec: QuerySpec) -> bool:
     spec.group_by = [dim]
     spec.order_by = "value"
     if spec.aggregate == "count":
-        spec.descending = not (_search(W.FEWER, q.r) or W.ASC.search(q.r))
+        spec.descending = not (search(W.FEWER, q.r) or W.ASC.search(q.r))
     else:  # "the 3 cheapest brands on average", "均价最高的三个品牌"
         spec.descending = _group_desc(q) and not W.ASC.search(q.r)
     spec.limit = q.limit
@@ -327,15 +275,15 @@ def _top_groups(q: _Reading, spec: QuerySpec) -> bool:
 _EXTREME = r"最高|最低|最大|最小|highest|lowest|largest|biggest|smallest"
 
 
-def _which_most(q: _Reading, spec: QuerySpec) -> bool:
+def _which_most(q: Reading, spec: QuerySpec) -> bool:
     """Which X has the most / the highest average / the largest total ..."""
     dim = W.dim_in(q.which)
-    total = bool(W.SUM_WORDS.search(q.r)) and bool(_search(_EXTREME, q.r))
+    total = bool(W.SUM_WORDS.search(q.r)) and bool(search(_EXTREME, q.r))
     if dim is None and total:  # "总货值最高的品牌": the group with the largest total
-        dim = W.dim_in(_search(rf"(?:{_EXTREME})\s*(?:的)?\s*(?:{W.dim_re()})", q.r))
+        dim = W.dim_in(search(rf"(?:{_EXTREME})\s*(?:的)?\s*(?:{W.dim_re()})", q.r))
     if not (
         dim
-        and (_search(W.MORE + "|" + W.FEWER, q.r) or q.superlative or W.AVG_WORDS.search(q.r) or total)
+        and (search(W.MORE + "|" + W.FEWER, q.r) or q.superlative or W.AVG_WORDS.search(q.r) or total)
         and not q.ids
         and dim in _WHICH_DIMS
     ):
@@ -344,25 +292,25 @@ def _which_most(q: _Reading, spec: QuerySpec) -> bool:
     spec.group_by = [dim]
     spec.order_by = "value"
     if spec.aggregate == "count":
-        spec.descending = not _search(W.FEWER, q.r)
+        spec.descending = not search(W.FEWER, q.r)
     else:
-        spec.descending = _group_desc(q) and not _search(r"最低|最小|lowest|smallest", q.r)
+        spec.descending = _group_desc(q) and not search(r"最低|最小|lowest|smallest", q.r)
     spec.limit = q.limit or 1
     return True
 
 
-def _best_row_per_group(q: _Reading) -> bool:
+def _best_row_per_group(q: Reading) -> bool:
     """ "newest car at each store", "各品牌最贵的车是哪台": one row per group, which no shape expresses."""
     if not (q.group and q.superlative) or q.agg_words or W.AVG_WORDS.search(q.r):
         return False
-    return not (q.superlative[0] == "guide_price" and _search(_PRICE_ASKED, q.r))
+    return not (q.superlative[0] == "guide_price" and search(PRICE_ASKED, q.r))
 
 
-def _grouped(q: _Reading, spec: QuerySpec) -> bool:
+def _grouped(q: Reading, spec: QuerySpec) -> bool:
     if not q.group:
         return False
     _aggregate_for_group(spec, q)
-    price_asked = _search(_PRICE_ASKED, q.r) and not W.AVG_WORDS.search(q.r)
+    price_asked = search(PRICE_ASKED, q.r) and not W.AVG_WORDS.search(q.r)
     if q.superlative and q.superlative[0] == "guide_price" and price_asked:
         # "每个品牌最贵的车多少钱": each group's highest (lowest) price, not its average
         spec.aggregate, spec.metric = ("max" if q.superlative[1] else "min"), "guide_price"
@@ -375,30 +323,13 @@ def _grouped(q: _Reading, spec: QuerySpec) -> bool:
     return True
 
 
-def _extreme_value(q: _Reading, spec: QuerySpec) -> bool:
-    """The earliest/latest intake date or model year asked as a value: MIN or MAX of that column."""
-    if q.limit or q.group or W.CAR_ASKED.search(q.r):
-        return False
-    old, new = W.OLD_WORDS.search(q.r), W.NEW_WORDS.search(q.r)
-    if not (old or new):
-        return False
-    oldest = old is not None and (new is None or old.start() <= new.start())
-    if q.metric == "model_year" and W.YEAR_ASKED.search(q.r):
-        spec.aggregate, spec.metric = ("min" if oldest else "max"), "model_year"
-        return True
-    if q.superlative and q.superlative[0] == "intake_date" and W.DATE_ASKED.search(q.r):
-        spec.aggregate, spec.metric = ("max" if q.superlative[1] else "min"), "intake_date"
-        return True
-    return False
-
-
-def _scalar_aggregate(q: _Reading, spec: QuerySpec) -> bool:
+def _scalar_aggregate(q: Reading, spec: QuerySpec) -> bool:
     r, superlative, metric = q.r, q.superlative, q.metric
     value_q = bool(W.VALUE_Q.search(r))
     listing_of_best = bool(superlative and W.LISTING.search(r))  # "list the cheapest": rows, not a min
     if W.AVG_WORDS.search(r):
         spec.aggregate, spec.metric = "avg", metric or "guide_price"
-    elif W.SUM_WORDS.search(r) and not _search(_NOT_A_SUM, r):
+    elif W.SUM_WORDS.search(r) and not search(_NOT_A_SUM, r):
         spec.aggregate, spec.metric = "sum", metric or "guide_price"
     elif W.MAX_WORDS.search(r) and (value_q or not superlative) and not listing_of_best:
         spec.aggregate, spec.metric = "max", metric or "guide_price"
@@ -407,7 +338,7 @@ def _scalar_aggregate(q: _Reading, spec: QuerySpec) -> bool:
     elif (
         superlative
         and superlative[0] == "guide_price"
-        and _search(r"多少钱|价格是多少|what(?:'s| is) the price|how much", r)
+        and search(r"多少钱|价格是多少|what(?:'s| is) the price|how much", r)
         and not q.limit
     ):
         spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
@@ -418,7 +349,7 @@ def _scalar_aggregate(q: _Reading, spec: QuerySpec) -> bool:
     return bool(spec.aggregate)
 
 
-def _distinct_values(q: _Reading, spec: QuerySpec) -> bool:
+def _distinct_values(q: Reading, spec: QuerySpec) -> bool:
     """Distinct values: "有哪些颜色", "what models"."""
     dim = W.dim_in(W.DISTINCT.search(q.r))
     if not dim or q.superlative or q.limit:
@@ -433,11 +364,11 @@ def _distinct_values(q: _Reading, spec: QuerySpec) -> bool:
     return True
 
 
-def _rows(q: _Reading, spec: QuerySpec) -> bool:
+def _rows(q: Reading, spec: QuerySpec) -> bool:
     """Rows: top-k, ordered listings, plain listings. True when the question named this shape."""
     r = q.r
     explicit = False
-    cols = _columns(r) if _search(r"车辆id|汽车id|车id|\bids?\b|编号|vehicle ids?", r) else []
+    cols = _columns(r) if search(r"车辆id|汽车id|车id|\bids?\b|编号|vehicle ids?", r) else []
     spec.columns = (
         (["vehicle_id", *[c for c in cols if c != "vehicle_id"]]) if cols else list(DEFAULT_LIST_COLUMNS)
     )
@@ -453,12 +384,12 @@ def _rows(q: _Reading, spec: QuerySpec) -> bool:
         explicit = True
     else:
         order = W.ORDER_BY.search(r)
-        top = bool(_search(r"\btop\b|前\s*" + K_MASK, r))
+        top = bool(search(r"\btop\b|前\s*" + K_MASK, r))
         if order:
-            spec.order_by = next(f for f, p in W.ORDER_FIELDS if _search(p, order.group("field")))
+            spec.order_by = next(f for f, p in W.ORDER_FIELDS if search(p, order.group("field")))
             spec.descending = bool(W.DESC.search(r)) or (top and not W.ASC.search(r))
             explicit = True
-        elif q.limit and _search(r"\btop\b|前\s*\d", q.full):
+        elif q.limit and search(r"\btop\b|前\s*\d", q.full):
             spec.order_by, spec.descending = "guide_price", True
             explicit = True
         if q.limit:
@@ -470,30 +401,30 @@ def _rows(q: _Reading, spec: QuerySpec) -> bool:
     return explicit
 
 
-def _aggregate_for_group(spec: QuerySpec, q: _Reading) -> None:
+def _aggregate_for_group(spec: QuerySpec, q: Reading) -> None:
     r, superlative, metric = q.r, q.superlative, q.metric
     if W.AVG_WORDS.search(r) or (superlative and superlative[0] == "guide_price"):
         spec.aggregate, spec.metric = "avg", metric or "guide_price"
-    elif W.SUM_WORDS.search(r) and not _search(_NOT_A_SUM, r):
+    elif W.SUM_WORDS.search(r) and not search(_NOT_A_SUM, r):
         spec.aggregate, spec.metric = "sum", metric or "guide_price"
-    elif W.MAX_WORDS.search(r) and not _search(W.MORE, r):
+    elif W.MAX_WORDS.search(r) and not search(W.MORE, r):
         spec.aggregate, spec.metric = "max", metric or "guide_price"
-    elif W.MIN_WORDS.search(r) and not _search(W.FEWER, r):
+    elif W.MIN_WORDS.search(r) and not search(W.FEWER, r):
         spec.aggregate, spec.metric = "min", metric or "guide_price"
     else:
         spec.aggregate = "count"
 
 
-def _group_desc(q: _Reading) -> bool:
+def _group_desc(q: Reading) -> bool:
     if q.superlative:
         return q.superlative[1]
-    return not _search(r"最低|最少|lowest|least|cheapest|最便宜", q.r)
+    return not search(r"最低|最少|lowest|least|cheapest|最便宜", q.r)
 
 
 def _group_order(spec: QuerySpec, r: str) -> None:
-    if W.DESC.search(r) or _search(W.MORE, r):
+    if W.DESC.search(r) or search(W.MORE, r):
         spec.order_by, spec.descending = "value", True
-    elif W.ASC.search(r) or _search(W.FEWER, r):
+    elif W.ASC.search(r) or search(W.FEWER, r):
         spec.order_by, spec.descending = "value", False
     elif W.RANK.search(r):
         spec.order_by, spec.descending = "value", True
@@ -509,10 +440,10 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
     for m in W.SECOND_DIM.finditer(r):
         dims += [d for d in W.dims_in(m) if d not in dims]
     for period, words in W.PERIOD_WORDS:
-        if _search(words, r) and period not in dims:
+        if search(words, r) and period not in dims:
             dims.append(period)
     # "比亚迪和特斯拉各有多少辆", "BYD vs Tesla": several values of one field, compared
-    if _search(
+    if search(
         r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|compare|\bcounts\b|\btotals\b|\bbreakdown\b"
         r"|(?:how many|多少|几).{1,40}(?:\band\b|和)\s*(?:how many|多少|几)",
         r,
@@ -532,4 +463,4 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
 
 
 def _columns(r: str) -> list[str]:
-    return [name for name, pattern in W.COLUMN_WORDS if _search(pattern, r)]
+    return [name for name, pattern in W.COLUMN_WORDS if search(pattern, r)]
