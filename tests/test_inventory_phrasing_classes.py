@@ -274,3 +274,18 @@ def test_the_group_with_the_largest_or_smallest_total(question, dim, descending)
 @pytest.mark.parametrize("question", ["最便宜的5台车加起来多少钱", "average mileage of the 20 newest cars"])
 def test_an_aggregate_of_the_top_rows_is_asked_about(question):
     assert parse_question(question, today=TODAY).spec is None
+
+
+@pytest.mark.parametrize("question", ["在库车的售价合计是多少", "把成都所有宝马的价格加一下"])
+def test_prices_added_up_in_chinese(question):
+    assert spec_of(question).aggregate == "sum"
+
+
+def test_a_count_said_with_heji_stays_a_count():
+    assert spec_of("合计多少台已预订").aggregate == "count"
+
+
+@pytest.mark.parametrize(("question", "descending"), [("最早一台奥迪是哪台", False), ("最新两台蔚来", True)])
+def test_earliest_or_newest_before_a_number_of_cars(question, descending):
+    spec = spec_of(question)
+    assert (spec.order_by, spec.descending) == ("intake_date", descending)

@@ -96,13 +96,14 @@ SUPERLATIVES: list[tuple[str, str, bool]] = [
     (r"年款最新|最新年款|newest model year|latest model year", "model_year", True),
     (
         r"最新入库|最近入库|最新到店|最近到店|最新到货|最晚入库|最新进|最新到|最新的|最近到的|newest|latest|most recent(?:ly)?|arrived last"
-        r"|(?:came|come|got) in last|(?:received|delivered) last",
+        r"|(?:came|come|got) in last|(?:received|delivered) last|最新(?=\s*(?:1|一|\x02+)\s*(?:台|辆|部))",
         "intake_date",
         True,
     ),
     (
         r"最早入库|最早到店|最早到货|最早的|最老的|库龄最长|在库时间最长|在库最久|放得最久|停放最久|库存最久|最久|oldest|earliest|longest"
         r"|\b(?:our|the) (?:very )?first\b(?!\s*(?:\d|\x02|quarter|half|week|month|year|time|of\b))"
+        r"|最早(?=\s*(?:1|一|\x02+)?\s*(?:台|辆|部|批))"
         r"|最早进|最早到|最先入库|最先到|最先进|(?:came|come|got) in first|(?:arrived|received|delivered) first|first to (?:arrive|come in)",
         "intake_date",
         False,
@@ -121,6 +122,7 @@ SUM_WORDS = re.compile(
     r"总价值|总货值|货值|总价|总金额|总额|合计金额|价值总和|价格总和|总值|total value|total price|total worth|combined value"
     r"|combined price|sum of|total guide price|total of|worth in total|in total worth|how much .{0,30}worth|value of"
     r"|加起来|值多少钱?|一共值|总共值|库存价值|库存总值|total [a-z]+ value|(?:stock|inventory) value"
+    r"|(?:价格|指导价|售价|价钱|车价|金额)[^，,。？?]{0,4}(?:合计|总计|加总|加一下|加一加|相加)|加一下|加一加"
     r"|总和|之和|加总|加在一起|合计金额|\bworth\b.{0,20}\b(?:altogether|all together|together|combined|in total|total)\b"
     r"|\b(?:combined|summed|aggregate)\s+(?:guide\s+)?(?:prices?|value|msrp)\b"
     r"|\b(?:altogether|combined|total)\b.{0,12}\bworth\b|\badd(?:s|ed)? up\b|\bsum(?:med)? up\b|\bsummed\b"
