@@ -210,6 +210,13 @@ def _generic_sentence(columns: list[str], rows: list[list[Any]], zh: bool) -> st
     return f"查询返回 {n} 行：" if zh else f"The query returned {n} rows:"
 
 
+# The earliest and latest of a date or model year are said as such, not as "lowest"/"highest".
+_EXTREME_WORDS = {
+    "intake_date": (("最早的入库日期", "earliest intake date"), ("最近的入库日期", "latest intake date")),
+    "model_year": (("最早的年款", "oldest model year"), ("最新的年款", "newest model year")),
+}
+
+
 def _scalar_sentence(spec: QuerySpec, rows: list[list[Any]], cond: str, zh: bool) -> str:
     where_zh, where_en = _where(cond)
     noun_zh, noun_en = ("家门店", "stores") if spec.subject == "stores" else ("辆车", "vehicles")
@@ -241,6 +248,13 @@ def _scalar_sentence(spec: QuerySpec, rows: list[list[Any]], cond: str, zh: bool
             else f"No vehicles match{where_en}, so there is no {_AGG_EN[aggregate].format(m=m_en)}."
         )
     money = metric == "guide_price"
+    if aggregate in ("min", "max") and metric in _EXTREME_WORDS and value is not None:
+        zh_word, en_word = _EXTREME_WORDS[metric][aggregate == "max"]
+        return (
+            f"符合条件{where_zh}的车辆中，{zh_word}是 {_num(value)}。"
+            if zh
+            else f"The {en_word}{where_en} is {_num(value)}."
+        )
     if aggregate == "range" and rows and len(rows[0]) >= 2:
         low, high = _num(rows[0][-2], money), _num(value, money)
         unit = " 元" if money else ""
