@@ -240,3 +240,15 @@ def test_conditions_the_grammar_cannot_read_make_it_ask(db, question: str, langu
     assert answer.status == "needs_info"
     assert answer.sql is None
     assert unread in answer.reply
+
+
+def test_a_span_and_an_earliest_date_are_answered_and_said_in_words(db):
+    agent = agent_for(db)
+    span = agent.answer("Model Y的价格区间", "zh")
+    low = scalar(db, "SELECT MIN(guide_price) FROM vehicles WHERE model = 'Model Y'")
+    high = scalar(db, "SELECT MAX(guide_price) FROM vehicles WHERE model = 'Model Y'")
+    assert span.status == "completed" and span.rows == [[low, high]]
+    assert f"{low:,}" in span.reply and f"{high:,}" in span.reply
+    first = agent.answer("what's the earliest intake date", "en")
+    assert first.rows == [[scalar(db, "SELECT MIN(intake_date) FROM vehicles")]]
+    assert "earliest intake date" in first.reply
