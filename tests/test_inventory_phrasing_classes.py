@@ -156,6 +156,10 @@ def test_top_groups_ranked_by_an_aggregate(question, aggregate, dim, limit, desc
         ("which fuel types do the Audis come in, and how many of each", "fuel_type"),
         ("在库蔚来的颜色及对应数量", "color"),
         ("宝马有哪些车型和各自的台数", "model"),
+        ("what body types does Ford sell, and how many?", "body_type"),
+        ("蔚来有哪些车型？各有几台？", "model"),
+        ("brand counts for Chengdu", "brand"),
+        ("list the cities with their vehicle counts", "city"),
     ],
 )
 def test_a_dimension_with_its_count_is_a_grouped_count(question, dim):

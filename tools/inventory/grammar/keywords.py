@@ -60,6 +60,17 @@ GROUP_PATTERNS.append(
         rf"|(?:{dim_re()})\s*(?:和|及|以及|与|跟|还有)\s*(?:对应的?|各自的?|相应的?|分别的?)?\s*(?:数量|台数|辆数|车辆数|库存数)"
     )
 )
+# The values asked for, then how many of each: "which colours does the Seal come in, and how many?",
+# "特斯拉有哪些颜色，各多少台", "海豹都有什么颜色？分别几台？", "colour counts", "with their stock counts".
+GROUP_PATTERNS.append(
+    re.compile(
+        rf"\b(?:which|what)\s+(?:different\s+)?(?:{dim_re()})\b[^?]{{0,60}}?\bhow many\b"
+        rf"(?!\s+(?:different|distinct|unique|kinds?|types?|sorts?|{dim_re()})\b)"
+        rf"|(?:哪些|什么|哪几种|哪几个|哪几款)\s*(?:{dim_re()})[^。]{{0,12}}?(?:各|分别|各自)\s*(?:有|是)?\s*(?:多少|几)"
+        rf"|\b(?:{dim_re()})[- ](?:counts?|tallies|totals)\b"
+        rf"|\b(?:{dim_re()})\b[^?]{{0,20}}\bwith (?:their|its|the) (?:[a-z]+ )?(?:counts?|numbers?|totals?)\b"
+    )
+)
 # "by brand and status", "按品牌和颜色": a second dimension joined to the first
 SECOND_DIM = re.compile(rf"(?:\bby|\bper|按|按照)\s*(?:{dim_re()})\s*(?:and|&|,|和|与|、)\s*(?:{dim_re()})")
 PERIOD_WORDS = [
