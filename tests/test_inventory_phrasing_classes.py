@@ -293,3 +293,18 @@ def test_a_count_said_with_heji_stays_a_count():
 def test_earliest_or_newest_before_a_number_of_cars(question, descending):
     spec = spec_of(question)
     assert (spec.order_by, spec.descending) == ("intake_date", descending)
+
+
+@pytest.mark.parametrize(
+    ("question", "limit"), [("the last Geely we received", 1), ("the last 4 arrivals at Binjiang", 4)]
+)
+def test_the_last_cars_to_arrive(question, limit):
+    spec = spec_of(question)
+    assert (spec.order_by, spec.descending, spec.limit) == ("intake_date", True, limit)
+
+
+def test_more_ways_to_ask_for_a_span_or_a_total():
+    assert spec_of("how low and how high do Honda prices go").aggregate == "range"
+    assert spec_of("what's the spread of Audi prices").aggregate == "range"
+    assert spec_of("what are our reserved cars worth").aggregate == "sum"
+    assert spec_of("在库车里最早的是哪年入库的").metric == "intake_date"

@@ -107,13 +107,14 @@ SUPERLATIVES: list[tuple[str, str, bool]] = [
     (r"年款最新|最新年款|newest model year|latest model year", "model_year", True),
     (
         r"最新入库|最近入库|最新到店|最近到店|最新到货|最晚入库|最新进|最新到|最新的|最近到的|newest|latest|most recent(?:ly)?|arrived last"
-        r"|(?:came|come|got) in last|(?:received|delivered) last|最新(?=\s*(?:1|一|\x02+)\s*(?:台|辆|部))",
+        r"|(?:came|come|got) in last|(?:received|delivered) last|\b(?:last|latest) (?:intake|arrival|delivery)\b"
+        r"|\b(?:the|our) (?:very )?last\b(?!\s*(?:\d|\x01|week|month|year|quarter|time|few|couple|days?)\b)|最新(?=\s*(?:1|一|\x02+)\s*(?:台|辆|部))",
         "intake_date",
         True,
     ),
     (
         r"最早入库|最早到店|最早到货|最早的|最老的|库龄最长|在库时间最长|在库最久|放得最久|停放最久|库存最久|最久|oldest|earliest|longest"
-        r"|\b(?:our|the) (?:very )?first\b(?!\s*(?:\d|\x02|quarter|half|week|month|year|time|of\b))"
+        r"|\bfirst (?:intake|arrival|delivery)\b|\b(?:our|the) (?:very )?first\b(?!\s*(?:\d|\x02|quarter|half|week|month|year|time|of\b))"
         r"|最早(?=\s*(?:1|一|\x02+)?\s*(?:台|辆|部|批))"
         r"|最早进|最早到|最先入库|最先到|最先进|(?:came|come|got) in first|(?:arrived|received|delivered) first|first to (?:arrive|come in)",
         "intake_date",
@@ -136,6 +137,7 @@ SUM_WORDS = re.compile(
     r"|(?:价格|指导价|售价|价钱|车价|金额)[^，,。？?]{0,4}(?:合计|总计|加总|加一下|加一加|相加)|加一下|加一加"
     r"|总和|之和|加总|加在一起|合计金额|\bworth\b.{0,20}\b(?:altogether|all together|together|combined|in total|total)\b"
     r"|\b(?:combined|summed|aggregate)\s+(?:guide\s+)?(?:prices?|value|msrp)\b"
+    r"|\bwhat(?:'s| is| are| was| were)\b.{0,40}\bworth\b"
     r"|\b(?:altogether|combined|total)\b.{0,12}\bworth\b|\badd(?:s|ed)? up\b|\bsum(?:med)? up\b|\bsummed\b"
 )
 MIN_WORDS = re.compile(
@@ -156,7 +158,9 @@ VALUE_Q = re.compile(
 )
 # The value of an extreme date or model year is asked ("最早入库的是哪天", "when did the newest Audi
 # arrive", "oldest model year"), not the car that has it ("最早入库的那台是哪台", "which one").
-DATE_ASKED = re.compile(r"哪天|哪一天|哪日|几号|什么时候|何时|日期|\bwhen\b|\bdates?\b|what day|which day")
+DATE_ASKED = re.compile(
+    r"哪天|哪一天|哪日|几号|什么时候|何时|日期|哪年|哪一年|\bwhen\b|\bdates?\b|what day|which day|what year|which year"
+)
 YEAR_ASKED = re.compile(r"哪年|哪一年|是多少|多少|是几|几几年|\bwhat\b|\bwhich\b|\?|？|$")
 CAR_ASKED = re.compile(
     r"哪台|哪辆|哪部|哪一台|哪一辆|哪几台|哪几辆|哪些车|哪款车|什么车|车辆id|车号|编号|是哪个"
@@ -268,11 +272,12 @@ SPAN_EXTREMES = re.compile(
     r"最便宜.{0,8}最贵|最贵.{0,8}最便宜|最低.{0,8}最高|最高.{0,8}最低|最小.{0,6}最大|最大.{0,6}最小"
     r"|(?:cheapest|lowest|min(?:imum)?)\b.{0,25}\band\b.{0,12}\b(?:most expensive|priciest|dearest|highest|max(?:imum)?)\b"
     r"|(?:most expensive|priciest|dearest|highest|max(?:imum)?)\b.{0,25}\band\b.{0,12}\b(?:cheapest|lowest|min(?:imum)?)\b"
+    r"|\bhow low\b.{0,25}\bhow high\b|\bhow high\b.{0,25}\bhow low\b"
     r"|\bmin(?:imum)?\s*(?:/|-|&)\s*max(?:imum)?\b|\bmax(?:imum)?\s*(?:/|-|&)\s*min(?:imum)?\b"
 )
 SPAN_NOUN = re.compile(
     r"价格区间|价格范围|价位区间|价位范围|价格跨度|价格带|价格幅度|(?:价格|价位|价钱|售价|指导价)(?:从|在)?多少到多少"
-    r"|price range|range of (?:guide )?prices|prices? span|span of prices|\bprice bracket"
+    r"|price range|range of (?:guide )?prices|prices? span|span of prices|\bspread of (?:the )?(?:\S+\s+){0,3}prices\b|\bprice bracket"
 )
 RANK = re.compile(r"排名|排行|排序|rank|ranking|sorted|sort|order")
 

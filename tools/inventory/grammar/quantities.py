@@ -155,6 +155,9 @@ def top_k(scan: Scan) -> None:
     scan.sub(r"\b(?:show|list|give|display|find|get|pull up)\s+(?:me\s+)?(?:the\s+)?(?:first\s+)?(\d+)\b", k)
     scan.sub(r"\bfirst\s+(\d+)\b|\bwhich\s+(\d+)\b", k)
     scan.sub(
+        r"\blast\s+(\d+)\b(?!\s*(?:days?|weeks?|months?|years?|quarters?)\b)", k
+    )  # "the last 5 arrivals"
+    scan.sub(
         r"\b(\d{1,3})\s+(?:[a-z-]+\s+){0,2}?(?:cars|vehicles|ones|units|suvs|sedans|mpvs|trucks|pickups|hatchbacks|evs|brands|models|stores|cities)\b",
         k,
     )
