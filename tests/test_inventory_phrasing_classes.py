@@ -308,3 +308,23 @@ def test_more_ways_to_ask_for_a_span_or_a_total():
     assert spec_of("what's the spread of Audi prices").aggregate == "range"
     assert spec_of("what are our reserved cars worth").aggregate == "sum"
     assert spec_of("在库车里最早的是哪年入库的").metric == "intake_date"
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "values"),
+    [
+        ("how many cars are neither red nor blue", "color", ["red", "blue"]),
+        ("既不是汽油车也不是柴油车的有几台", "fuel_type", ["gasoline", "diesel"]),
+    ],
+)
+def test_neither_nor_excludes_both(question, field, values):
+    assert conds(spec_of(question))[field] == ("not_in", values)
+
+
+@pytest.mark.parametrize("question", ["SUVs cheaper than the Highlander", "比帕萨特便宜的车有几台"])
+def test_a_price_compared_with_a_named_car_is_asked_about(question):
+    assert parse_question(question, today=TODAY).spec is None
+
+
+def test_from_a_price_up():
+    assert conds(spec_of("sedans from 300k upwards"))["guide_price"] == ("ge", [300000])

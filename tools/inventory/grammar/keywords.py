@@ -262,6 +262,9 @@ DIFFERENCE = re.compile(
     r"比.{1,12}?(?:多|少|贵|便宜)(?:几|多少)|差多少|差价|价差|相差|差距"
     r"|比.{1,12}?(?:多|少|贵|便宜)吗|平均(?:每\S{0,3})?(?:有)?(?:多少|几)(?:台|辆|部)"
     r"|difference|\bspread between\b|\bprice spread\b|how (?:many|much) more"
+    # compared with a named car's price ("more expensive than the Camry", "比凯美瑞贵的车"): a subquery
+    rf"|\b(?:more expensive|cheaper|pricier|dearer|costlier|less expensive|newer|older)\s+than\s+(?:the\s+|a\s+|an\s+)?{MASK}"
+    rf"|比\s*{MASK}+\s*(?:还|更)?\s*(?:贵|便宜|新|旧)"
     r"|average number of|on average how many|how many\b.{0,30}\bon average"
     r"|平均库龄|平均车龄|平均在库(?:时间|天数)|average age|avg age|mean age|average days? in stock"
 )

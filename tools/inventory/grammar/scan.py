@@ -25,11 +25,11 @@ K_MASK = "\x02"  # a consumed top-k number: "前5个品牌" still reads as top-k
 _NEG_BEFORE = re.compile(
     r"(?:(?<!是)不是|不为|并非|非|除了|除去|除|排除|不包括|不含|不要|去掉"
     r"|不在|不算|不计|\bnot\s+(?:in|at|from|counting|including)|\boutside(?:\s+of)?|\bnot|\bnon|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\bbesides|\bapart\s+from"
-    r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
+    r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't|\bneither|既不是|既不)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
 )
 _NEG_STATUS = re.compile(r"(?:未|没有?被?|尚未|还没有?)\s*$")
 _NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计|excluded\b|not included\b)")
-CONJ = re.compile(r"^\s*(?:和|与|及|或|或者|、|,|/|and|or|nor|&)\s*$")
+CONJ = re.compile(r"^\s*(?:和|与|及|或|或者|、|,|/|and|or|nor|&|也不是|也不)\s*$")
 
 Handler = Callable[[re.Match[str]], bool]
 DateSpan = tuple[int, int, Op, list[str]]  # where a period was read, and its condition on intake_date

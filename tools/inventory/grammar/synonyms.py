@@ -62,6 +62,13 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"(?:卖|售)(?:完|光|空)了?(?=\s*(?:没有?|吗|么)?\s*[?？]?\s*$)"), "还剩"),
     (re.compile(r"(?:卖|售)(?:完|光|空)了?"), "已售"),  # "卖完的车": the cars sold
     (re.compile(r"\bsold out\b"), "any left"),
+    # "from 150k up", "150k upwards": the price and more
+    (
+        re.compile(
+            r"\bfrom\s+(\d[\d.]*\s*(?:k|w|grand|thousand|万|million)?)\s+(?:up|upwards?|and up|or more)\b"
+        ),
+        r"\1 and up",
+    ),
     # "a million", "half a million": numbers the price pass reads
     (re.compile(r"\bhalf (?:a )?million\b"), "0.5 million"),
     (re.compile(r"\b(?:a|one) (million|thousand|hundred thousand)\b"), r"1 \1"),
