@@ -328,3 +328,19 @@ def test_a_price_compared_with_a_named_car_is_asked_about(question):
 
 def test_from_a_price_up():
     assert conds(spec_of("sedans from 300k upwards"))["guide_price"] == ("ge", [300000])
+
+
+def test_a_ready_car_asked_with_youmeiyou_is_in_stock():
+    assert conds(spec_of("有没有现车的蔚来ES6"))["status"] == ("in", ["in_stock"])
+
+
+def test_recommending_a_few_models_is_a_listing_not_a_count():
+    assert spec_of("给我推荐几款混动SUV").aggregate is None
+
+
+@pytest.mark.parametrize(
+    ("question", "unread"), [("家用七座车有哪些", "七座"), ("how many 7 seat SUVs", "7 seat")]
+)
+def test_seats_are_asked_about(question, unread):
+    parsed = parse_question(question, today=TODAY)
+    assert parsed.spec is None and unread in parsed.unread

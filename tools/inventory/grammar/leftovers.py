@@ -4,6 +4,8 @@ A name with digits that no pass read ("Audi A4", "ID.3": models the dealer does 
 typed differently from the catalogue) is asked about too: dropped, "how many Audi A8s" would count
 every Audi. Its digits are not a number, so it is named once, as the whole word.
 
+Seats ("七座车", "7-seaters") are not in the stock's columns: asked about, not dropped.
+
 A colour word the passes did not read ("百色", typed for 白色 with the wrong tone; "深色", dark) is one
 too: "X色" is nearly always a colour, so an unread one is asked about rather than dropped.
 
@@ -55,6 +57,12 @@ _ABSENT = re.compile(
 _UNREAD_COLOUR = re.compile(r"(?![颜车么啥特出角景成货本脸音夜声肤物各\x01])[\u4e00-\u9fff]色(?![系彩调])")
 
 
+# Seats, which the stock does not record ("七座车", "7-seaters"): a condition it cannot check.
+_SEATS = re.compile(
+    r"(?:\d+|\x02+|[二两三四五六七八九])\s*(?:座|人座)|(?:\b\d+|\x02+)[- ]?seat(?:er)?s?\b|\bseven[- ]seat"
+)
+
+
 # Holidays whose date moves with the lunar calendar: a period the grammar cannot place.
 _MOVABLE_DAYS = re.compile(r"春节|过年|中秋|端午|清明|元宵")
 
@@ -67,6 +75,7 @@ def unread(scan: Scan) -> list[str]:
     found += [m.group(0).rstrip(MASK).strip() for m in _ABSENT.finditer(scan.t)]
     found += [m.group(0) for m in _MOVABLE_DAYS.finditer(scan.t)]
     found += [m.group(0) for m in _UNREAD_COLOUR.finditer(scan.t)]
+    found += [scan.full[m.start() : m.end()] for m in _SEATS.finditer(scan.t)]  # digits as typed
     names = [m.group(0) for m in _UNREAD_NAME.finditer(scan.t)]
     # the digits of an unread name are named with it ("a8"), not again as a number ("8")
     found = [f for f in found if not (f.isdigit() and any(f in n for n in names))] + names

@@ -27,7 +27,7 @@ _NEG_BEFORE = re.compile(
     r"|不在|不算|不计|\bnot\s+(?:in|at|from|counting|including)|\boutside(?:\s+of)?|\bnot|\bnon|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\bbesides|\bapart\s+from"
     r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't|\bneither|既不是|既不)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
 )
-_NEG_STATUS = re.compile(r"(?:未|没有?被?|尚未|还没有?)\s*$")
+_NEG_STATUS = re.compile(r"(?:未|(?<!有)没有?被?|尚未|还没有?)\s*$")  # "有没有现车" asks, it does not negate
 _NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计|excluded\b|not included\b)")
 CONJ = re.compile(r"^\s*(?:和|与|及|或|或者|、|,|/|and|or|nor|&|也不是|也不)\s*$")
 

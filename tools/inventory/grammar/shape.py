@@ -229,7 +229,11 @@ def _count_distinct(q: Reading, spec: QuerySpec) -> bool:
             spec.aggregate = "count_distinct"
             spec.metric = {"store": "store_id"}.get(dim, dim)
         return True
-    if search(r"(?:几|多少)款(?!\s*车型)", q.r) and not q.group and "model" not in q.values:
+    if (
+        search(r"(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?:几|多少)款(?!\s*车型)", q.r)
+        and not q.group
+        and "model" not in q.values
+    ):
         spec.aggregate, spec.metric = "count_distinct", "model"
         return True
     return False
