@@ -344,3 +344,15 @@ def test_recommending_a_few_models_is_a_listing_not_a_count():
 def test_seats_are_asked_about(question, unread):
     parsed = parse_question(question, today=TODAY)
     assert parsed.spec is None and unread in parsed.unread
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [("以售的奔驰有多少", "sold"), ("再库的大众有几台", "in_stock"), ("现在可以买的蔚来", "in_stock")],
+)
+def test_statuses_typed_by_sound_or_said_as_buying(question, status):
+    assert conds(spec_of(question))["status"] == ("in", [status])
+
+
+def test_by_selling_price_is_no_status():
+    assert "status" not in conds(spec_of("以售价排序的宝马"))

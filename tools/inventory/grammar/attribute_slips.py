@@ -11,7 +11,7 @@ so short a word is another word. Words the grammar uses and common words one sli
 attribute ("back" from black, "tuck" from truck) are never read as one.
 
 Chinese attribute words are typed by sound: a two-character window that keeps one character of
-"电动", "混动", "汽油", "柴油", "纯电", "皮卡" or a colour and has an exact homophone for the other
+"电动", "混动", "汽油", "柴油", "纯电", "皮卡", "两厢", "三厢", "已售", "在库" or a colour and has an exact homophone for the other
 ("电冻", "混洞", "气油", "兰色") is that word (`lexicon.SOUND_TYPED_ATTRIBUTES`; the homophone
 table is `tools/inventory/homophones.json`).
 """
@@ -134,12 +134,22 @@ def _sound_alike(window: str) -> Alias | None:
     return None
 
 
+# A sound-typed window is no attribute when its kept character starts another word: "以售价" is
+# "by selling price", not 已售; "放在裤子里" is in trousers.
+_WORD_AFTER = {"已售": "价", "在库": "子"}  # 售价; 裤子
+
+
 def _chinese_slips(scan: Scan) -> None:
     for run in list(re.finditer(r"[\u4e00-\u9fff]{2,}", scan.t)):
         start = run.start()
         while start <= run.end() - 2:
             window = scan.t[start : start + 2]
             alias = _sound_alike(window)
+            after = scan.t[start + 2 : start + 3]
+            if alias is not None and any(
+                typed_by_sound(window, text) and after == char for text, char in _WORD_AFTER.items()
+            ):
+                alias = None
             if alias is None:
                 start += 1
                 continue

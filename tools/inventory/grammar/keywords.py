@@ -252,7 +252,7 @@ STILL = re.compile(
 )
 # A customer buying: only cars still in stock can be sold to them.
 BUYING = re.compile(
-    r"想买|要买|购买|买一?辆|推荐|预算|能买|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
+    r"想买|要买|购买|买一?辆|推荐|预算|能买|可以买|马上提|现提|可提车|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
     r"|\blooking for\b|\bshopping for\b|\bin the market for\b"
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
