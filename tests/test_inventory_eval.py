@@ -46,6 +46,10 @@ def test_datasets_are_big_bilingual_and_well_formed():
     assert sum(c["lang"] == "zh" for c in second) * 2 == len(second)
     assert len({c["id"] for c in second}) == len(second)
     assert all(c["gold_sql"].lstrip().upper().startswith("SELECT") for c in second)
+    fresh2 = load(DATASETS["fresh2"])
+    seen = earlier | {c["question"] for c in paraphrase + second}
+    assert len(fresh2) >= 40 and not {c["question"] for c in fresh2} & seen
+    assert sum(c["lang"] == "zh" for c in fresh2) * 2 == len(fresh2)
 
 
 def test_local_engine_reaches_the_accuracy_floor(tmp_path):
