@@ -356,3 +356,10 @@ def test_statuses_typed_by_sound_or_said_as_buying(question, status):
 
 def test_by_selling_price_is_no_status():
     assert "status" not in conds(spec_of("以售价排序的宝马"))
+
+
+def test_a_half_year_named_as_in_reports():
+    assert conds(spec_of("how many Audis came in during H2 2025"))["intake_date"] == (
+        "between",
+        ["2025-07-01", "2025-12-31"],
+    )

@@ -172,6 +172,10 @@ def _quarters_and_halves(scan: Scan) -> None:
         r"\b(first|second)\s+half\s+(?:of\s+)?(20\d\d|this year|last year)?",
         _on(scan, lambda m: D.half_range(_year_of(scan, m.group(2)), 1 if m.group(1) == "first" else 2)),
     )
+    scan.sub(  # "H1 2025", "2025 H2", "2025年H1": a half named as in reports
+        r"(?:(20\d\d)\s*年?\s*)?(?<![a-z0-9])h([12])(?![a-z0-9])(?:\s*(?:of\s+)?(20\d\d))?",
+        _on(scan, lambda m: D.half_range(_year_of(scan, m.group(1) or m.group(3)), int(m.group(2)))),
+    )
     scan.sub(
         r"(?:本季度|这个季度|本季|当季|this quarter|current quarter)",
         _on(scan, lambda m: D.quarter_range(today.year, D.quarter_of(today))),
