@@ -45,6 +45,10 @@ Rules:
 - Listings: SELECT vehicle_id, brand, model, model_year, color, guide_price, intake_date, status unless the
   question names columns; order ties by vehicle_id. Group by store with stores.name, by city with stores.city.
 - Join stores only when a city or store is involved: vehicles.store_id = stores.store_id.
+- "how many different X" is COUNT(DISTINCT X); "total value / 加起来多少钱" is SUM(guide_price); the
+  earliest/latest intake date or model year asked as a value is MIN/MAX; "price range / 最高价和最低价" is
+  MIN and MAX in one row; "top 3 brands by average price" groups, orders by the aggregate and limits.
+- A year said once in a range applies to both ends: "between March and June 2025", "2025年3月到6月".
 
 Examples:
 Q: 在库的比亚迪有几辆？
