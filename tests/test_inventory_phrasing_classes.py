@@ -121,7 +121,8 @@ def test_the_earliest_or_latest_value_is_min_or_max(question, aggregate, metric)
 
 
 @pytest.mark.parametrize(
-    "question", ["最早到店的那台奔驰是哪台", "which Volvo arrived first", "which BMW came in last"]
+    "question",
+    ["最早到店的那台奔驰是哪台", "which Volvo arrived first", "which BMW came in last", "最后一台丰田是哪台"],
 )
 def test_the_car_with_the_earliest_or_latest_intake_is_one_row(question):
     spec = spec_of(question)

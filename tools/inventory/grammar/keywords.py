@@ -108,7 +108,7 @@ SUPERLATIVES: list[tuple[str, str, bool]] = [
     (
         r"最新入库|最近入库|最新到店|最近到店|最新到货|最晚入库|最新进|最新到|最新的|最近到的|newest|latest|most recent(?:ly)?|arrived last"
         r"|(?:came|come|got) in last|(?:received|delivered) last|\b(?:last|latest) (?:intake|arrival|delivery)\b"
-        r"|\b(?:the|our) (?:very )?last\b(?!\s*(?:\d|\x01|week|month|year|quarter|time|few|couple|days?)\b)|最新(?=\s*(?:1|一|\x02+)\s*(?:台|辆|部))",
+        r"|\b(?:the|our) (?:very )?last\b(?!\s*(?:\d|\x01|week|month|year|quarter|time|few|couple|days?)\b)|(?:最新|最后)(?=\s*(?:1|一|\x02+)\s*(?:台|辆|部))|最后(?:入库|到店|到货|进)",
         "intake_date",
         True,
     ),
