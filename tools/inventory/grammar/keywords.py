@@ -71,6 +71,20 @@ GROUP_PATTERNS.append(
         rf"|\b(?:{dim_re()})\b[^?]{{0,20}}\bwith (?:their|its|the) (?:[a-z]+ )?(?:counts?|numbers?|totals?)\b"
     )
 )
+# "rank the brands by their total", "sort the cities by ...": each group, ranked
+GROUP_PATTERNS.append(
+    re.compile(
+        rf"\b(?:rank|order|sort|arrange)\s+(?:all\s+)?(?:the\s+|our\s+|your\s+)?(?:{dim_re()})\b[^?]{{0,40}}?\bby\b"
+        rf"|(?:给|把|将)\s*(?:各个?|所有|每个)?\s*(?:{dim_re()})\s*(?:按|排)"
+    )
+)
+# A grouping by a period or a name ordered by its label: "in month order", "按月份顺序"
+LABEL_ORDER = re.compile(
+    r"\bin (?:month|quarter|year|date|time|chronological|calendar|alphabetical)(?:ly)? order\b|\bchronologically\b"
+    r"|\b(?:sorted|ordered|sort|order|arranged)\s+by\s+(?:the\s+)?(?:months?|quarters?|years?|dates?|periods?)\b"
+    r"|\b(?:months?|quarters?|years?|periods?)\s+in\s+(?:order|sequence)\b|\bin order of (?:month|quarter|year)\b"
+    r"|按\s*(?:月份|月|季度|年份|年|时间|日期)\s*(?:的)?\s*(?:顺序|先后|排序|排列|排)|(?:月份|季度|年份|时间)\s*(?:顺序|先后)"
+)
 # "by brand and status", "按品牌和颜色": a second dimension joined to the first
 SECOND_DIM = re.compile(rf"(?:\bby|\bper|按|按照)\s*(?:{dim_re()})\s*(?:and|&|,|和|与|、)\s*(?:{dim_re()})")
 PERIOD_WORDS = [
@@ -82,6 +96,8 @@ WHICH = re.compile(
     rf"(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家|哪些|哪一|哪|什么|\bwhich|\bwhat)\s*(?:的)?\s*(?:{dim_re()})"
     rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|(?:最常见|最多|最少|最大|最小)的\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
+    # "which of our Beijing stores", "which Shanghai store": the stores of a named city
+    rf"|\bwhich\s+(?:(?:one\s+)?of\s+(?:our|the|your|its)\s+)?{MASK}+\s*(?P<store__w1>stores?|dealerships?|showrooms?|branch(?:es)?|shops?|outlets?|locations?)\b"
 )
 SUPERLATIVES: list[tuple[str, str, bool]] = [
     (
@@ -114,6 +130,7 @@ SUPERLATIVES: list[tuple[str, str, bool]] = [
     ),
     (
         r"最早入库|最早到店|最早到货|最早的|最老的|库龄最长|在库时间最长|在库最久|放得最久|停放最久|库存最久|最久|oldest|earliest|longest"
+        r"|(?:时间|天数)最长|最早(?=\s*(?:是|在)?\s*(?:什么时候|哪天|哪一天|何时|几号))"
         r"|\bfirst (?:intake|arrival|delivery)\b|\b(?:our|the) (?:very )?first\b(?!\s*(?:\d|\x02|quarter|half|week|month|year|time|of\b))"
         r"|最早(?=\s*(?:1|一|\x02+)?\s*(?:台|辆|部|批))"
         r"|最早进|最早到|最先入库|最先到|最先进|(?:came|come|got) in first|(?:arrived|received|delivered) first|first to (?:arrive|come in)",
@@ -176,11 +193,15 @@ COUNT_DISTINCT = re.compile(
     rf"|\b(?:number|count|total)\s+of\s+(?:the\s+)?(?:different|distinct|unique|separate)\s+(?:{dim_re()})"
     rf"|\bhow many\s+(?:kinds|types|sorts)\s+of\s+(?:{dim_re()})"
     rf"|(?:多少|几)\s*(?:种|个|款)?\s*不同的?\s*(?:{dim_re()})"
+    # "how many different Toyota models", "number of distinct BMW models": a named value between
+    rf"|\b(?:how many|number of|count of)\s+(?:different|distinct|unique)\s+{MASK}+\s*(?:{dim_re()})"
 )
 DISTINCT = re.compile(
     rf"(?:有)?(?:哪些|哪几种|哪几个|哪几款|什么样的|什么|何种)\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:都)?(?:有哪些|有什么|有哪几种|是什么|有几种|都有啥|有啥)"
     rf"|\b(?:what|which|list(?: all)?(?: the)?|show(?: me)?(?: all)?(?: the)?)\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
+    # "which Toyota models are SUVs", "丰田有哪些混动车型": the models of a named brand
+    rf"|\b(?:what|which)\s+{MASK}+\s*(?P<model__d1>models)\b(?!\s*years?)|(?:哪些|哪几款|哪几个|什么)\s*{MASK}+\s*(?:的)?\s*(?P<model__d2>车型|车系|(?<={MASK})型)"
 )
 LISTING = re.compile(
     r"列出|列一下|列举|显示|展示|给我看|看看|看一下|查看|查一下|查询|找出|找一下|筛选|有哪些|哪些车|哪几辆|哪几台|哪几部|哪辆|哪台|哪一辆"
@@ -219,23 +240,29 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
     (
         r"从贵到便宜|由贵到便宜|从贵到低|(?:价格|价钱|售价|指导价)\s*(?:从高到低|由高到低|降序)"
         r"|(?:priciest|most expensive|highest[- ]priced|expensive|highest price)(?: ones?)? first"
-        r"|price,? high(?:est)? to low(?:est)?",
+        r"|price,? high(?:est)? to low(?:est)?|(?:最贵|贵)的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
         "guide_price",
         True,
     ),
     (
         r"从便宜到贵|由便宜到贵|(?:价格|价钱|售价|指导价)\s*(?:从低到高|由低到高|升序)"
         r"|(?:cheapest|least expensive|lowest[- ]priced|cheap|lowest price)(?: ones?)? first"
-        r"|price,? low(?:est)? to high(?:est)?",
+        r"|price,? low(?:est)? to high(?:est)?|(?:最便宜|便宜)的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
         "guide_price",
         False,
     ),
     (
-        r"(?:newest|latest|most recent|recent)(?: ones?| arrivals?)? first|从新到旧|最新的在前",
+        r"(?:newest|latest|most recent|recent)(?: ones?| arrivals?| intakes?| intake dates?)? first|从新到旧|最新的在前"
+        r"|(?:入库|到店|到货|进店)?(?:最新|最近|最晚|新|晚)(?:入库|到店|到货|进|来)?的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
         "intake_date",
         True,
     ),
-    (r"(?:oldest|earliest)(?: ones?| arrivals?)? first|从旧到新|最早的在前", "intake_date", False),
+    (
+        r"(?:oldest|earliest)(?: ones?| arrivals?| intakes?| intake dates?)? first|从旧到新|最早的在前"
+        r"|(?:入库|到店|到货|进店)?(?:最早|最先|最旧|早)(?:入库|到店|到货|进|来)?的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
+        "intake_date",
+        False,
+    ),
     (r"(?:highest|most) mileage first|里程从高到低|里程由高到低", "mileage_km", True),
     (r"(?:lowest|least) mileage first|里程从低到高|里程由低到高", "mileage_km", False),
 ]
@@ -247,13 +274,16 @@ EXISTS = re.compile(
 WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 # "还有几台", "still have", "left": the stock that is still there, unless a status is named.
 STILL = re.compile(
-    r"还有\s*(?:几|多少|\d|没有)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
+    r"还有\s*(?:几|多少|\d|没有?|吗|嘛|么|货|现车)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
     r"|\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
 )
 # A customer buying: only cars still in stock can be sold to them.
 BUYING = re.compile(
     r"想买|要买|购买|买一?辆|推荐|预算|能买|可以买|马上提|现提|可提车|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
     r"|\blooking for\b|\bshopping for\b|\bin the market for\b"
+    # a customer's request relayed by staff: what can be shown or offered to them is stock
+    r"|客户|顾客|客人|买家|\b(?:customer|client|buyer|shopper|prospect)s?\b"
+    r"|\b(?:can|could) (?:we|i|you) (?:offer|show|sell)\b|\b(?:to offer|on offer)\b|\bwhat are (?:my|the|his|her|their) options\b"
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
 SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%")
@@ -282,7 +312,13 @@ SPAN_NOUN = re.compile(
     r"价格区间|价格范围|价位区间|价位范围|价格跨度|价格带|价格幅度|(?:价格|价位|价钱|售价|指导价)(?:从|在)?多少到多少"
     r"|price range|range of (?:guide )?prices|prices? span|span of prices|\bspread of (?:the )?(?:\S+\s+){0,3}prices\b|\bprice bracket"
 )
-RANK = re.compile(r"排名|排行|排序|rank|ranking|sorted|sort|order")
+# "哪个多，各有几台", "which has more, and how many each": every group compared is wanted
+EACH_COUNT = re.compile(
+    rf"(?:各|分别|各自)\s*(?:有|是|卖了|卖出|进了|{MASK}+)?\s*(?:多少|几)|(?:多少|几)\s*(?:台|辆)?\s*(?:各|分别)"
+    r"|\bhow many (?:each|of each|apiece|for each|respectively)\b|\b(?:each|both) (?:have|has|had|got)\b"
+    r"|\b(?:counts|numbers) for (?:both|each)\b|\bhow many (?:does|do|did) each\b"
+)
+RANK = re.compile(r"排名|排行|排序|排个序|排一下|排一排|rank|ranking|sorted|sort|order")
 
 COLUMN_WORDS: list[tuple[str, str]] = [
     ("vehicle_id", r"车辆id|汽车id|车id|\bids?\b|编号|车号|vehicle ids?"),

@@ -96,7 +96,7 @@ def _read(scan: Scan) -> Reading:
     r = scan.t
     values = values_by_field(scan)
     conds = conditions(scan, values)
-    if not any(c.field == "status" for c in conds) and (W.STILL.search(r) or W.BUYING.search(r)):
+    if not any(c.field == "status" for c in conds) and (W.STILL.search(r) or W.BUYING.search(scan.full)):
         # "还有几台", "how many are left", "我想买一辆...": the cars still in stock
         conds.append(Condition("status", "in", ["in_stock"]))
     order = None
@@ -206,7 +206,8 @@ def _compare(q: Reading, spec: QuerySpec) -> bool:
     # the comparative said first decides ("哪个少" / "which has more, fewer or ...")
     spec.order_by = "value"
     spec.descending = more is not None and (less is None or more.start() <= less.start())
-    spec.limit = 1
+    # "which has more, and how many each": both groups answer it, the larger first
+    spec.limit = None if W.EACH_COUNT.search(q.r) else 1
     return True
 
 
@@ -426,6 +427,8 @@ def _group_desc(q: Reading) -> bool:
 
 
 def _group_order(spec: QuerySpec, r: str) -> None:
+    if W.LABEL_ORDER.search(r):
+        return  # "in month order": the groups in the order of their labels (the compiler's default)
     if W.DESC.search(r) or search(W.MORE, r):
         spec.order_by, spec.descending = "value", True
     elif W.ASC.search(r) or search(W.FEWER, r):

@@ -46,6 +46,10 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     ),
     # "how many did we sell": the cars sold
     (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:sell|sold)\b"), "sold"),
+    # "how many did Pudong sell", "which one sells more": a store or a car named as the seller
+    (re.compile(r"\b(?:did|do|does|has|have|had) ([a-z]+(?: [a-z]+)?) (?:sell|sold)\b"), r"\1 sold"),
+    # "哪个卖得多": more sold, not more stock
+    (re.compile(r"卖(?:得|的)\s*(?:更|比较)?\s*(多(?!少)|少)"), r"已售\1"),
     # "20来万" (about 200k), "20多万" (200k and some: up to the next ten)
     (re.compile(r"(\d+)\s*来\s*万"), r"\1万左右"),
     (
