@@ -161,3 +161,48 @@ def test_the_earliest_date_asked_after_a_brand_is_a_value():
 def test_still_there_asks_about_stock():
     spec = spec_of("灰色的海豹还有没")
     assert spec.aggregate == "count" and conds(spec)["status"] == ("in", ["in_stock"])
+
+
+@pytest.mark.parametrize(
+    ("question", "aggregate"),
+    [
+        ("avreage mileage of the demo Civics", "avg"),
+        ("the maxmum guide price of a Highlander", "max"),
+        ("minimun price we ask for a Fit", "min"),
+        ("tottal value of the reserved Audis", "sum"),
+    ],
+)
+def test_a_misspelt_aggregate_word_keeps_the_aggregate(question, aggregate):
+    assert spec_of(question).aggregate == aggregate
+
+
+def test_a_misspelt_distinct_count_is_still_distinct():
+    spec = spec_of("how many diffrent colours does the Tang come in")
+    assert (spec.aggregate, spec.metric) == ("count_distinct", "color")
+
+
+@pytest.mark.parametrize("word", ["expansive", "slowest", "tonal"])
+def test_everyday_words_near_a_shape_word_stay_words(word):
+    from tools.inventory.grammar.keyword_slips import read_shape_slips
+
+    assert read_shape_slips(f"the {word} one") == f"the {word} one"
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "value"),
+    [
+        ("how many Camrry sedans are reserved", "model", "Camry"),
+        ("list the Odysey MPVs", "model", "Odyssey"),
+        ("how many cars are in stock in Hangzhuo", "city", "Hangzhou"),
+        ("sold BMWs in Shenzhan", "city", "Shenzhen"),
+        ("杭洲有几台在库的宝马", "city", "Hangzhou"),
+    ],
+)
+def test_misspelt_names_and_cities_are_read(question, field, value):
+    assert conds(spec_of(question))[field] == ("in", [value])
+
+
+@pytest.mark.parametrize("question", ["how many cars in Nanning", "cars in Chengde"])
+def test_real_cities_one_letter_from_ours_are_not_ours(question):
+    parsed = parse_question(question, today=TODAY)
+    assert parsed.spec is None or "city" not in conds(parsed.spec)

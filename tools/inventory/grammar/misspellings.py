@@ -15,7 +15,8 @@ unread characters as long as a brand or model name is read as that name when eve
 the name's own or sounds exactly like it, tone included ("奔弛" for 奔驰, "海报" for 海豹; the
 table `tools/inventory/homophones.json` is built from pypinyin by scripts/build_homophones.py),
 with at least one character the name's own; in names of three or more characters one character
-may also be simply wrong ("特斯垃" for 特斯拉). Places are left alone.
+may also be simply wrong ("特斯垃" for 特斯拉). City names are read the same way ("广洲"); store
+names, many of them everyday words ("高新"/"高薪"), are left alone.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from tools.inventory.grammar.scan import MASK, Match, Scan
 from tools.inventory.lexicon import ATTRIBUTE_ALIASES, ENTITY_ALIASES, Alias
 
 _PLACES = ("city", "store_id")
+# Real cities one letter from one of ours: a wrong letter in a place name is not read for these.
+_OTHER_CITIES = frozenset({"nanning", "chengde"})
 _HOMOPHONES = Path(__file__).resolve().parents[1] / "homophones.json"
 MIN_LENGTH = 5  # shorter words are too close to too many others ("audi"/"audio", "seal"/"sell")
 CUTOFF = 0.75  # difflib's ratio for a candidate; the slip rule below decides
@@ -76,28 +79,40 @@ def stems(word: str) -> list[str]:
 
 
 def one_slip(word: str, name: str, place: bool) -> bool:
-    """True when one insertion, deletion, neighbour swap or (names of 6+ letters) substitution apart.
+    """True when one insertion, deletion, neighbour swap or (names of 6+ letters) substitution apart,
+    or when a name's doubled letter was typed on another letter.
 
-    Places take no substitution: other cities are one letter from ours ("nanning"/"nanjing").
+    Places of fewer than seven letters take no substitution ("wuhai" is a city, not Wuhan), nor do the
+    real cities one letter from ours ("nanning"/"nanjing", "chengde"/"chengdu").
     """
     if word == name or abs(len(word) - len(name)) > 1:
         return False
     if len(word) == len(name):
         diff = [i for i, (a, b) in enumerate(zip(word, name, strict=True)) if a != b]
-        if len(diff) == 2 and diff[1] == diff[0] + 1:
-            return word[diff[0]] == name[diff[1]] and word[diff[1]] == name[diff[0]]  # swapped
-        return len(diff) == 1 and len(name) >= 6 and not place
+        if len(diff) == 2 and word[diff[0]] == name[diff[1]] and word[diff[1]] == name[diff[0]]:
+            return diff[1] == diff[0] + 1  # swapped with its neighbour
+        wrong_letter_ok = (len(name) >= 6 and not place) or (len(name) >= 7 and word not in _OTHER_CITIES)
+        return (len(diff) == 1 and wrong_letter_ok) or _double_moved(word, name)
     short, long = sorted((word, name), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+def _undoubled(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1]}
+
+
+def _double_moved(word: str, name: str) -> bool:
+    """The doubled letter typed on another letter ("corrola" for "corolla"): one slip, not two."""
+    return len(name) >= 6 and bool(_undoubled(word) & _undoubled(name))
+
+
 @cache
 def _chinese_names() -> list[Alias]:
-    """Chinese brand and model names of two or more characters."""
+    """Chinese brand, model and city names of two or more characters."""
     return [
         a
         for a in ENTITY_ALIASES
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,}", a.text) and a.field not in _PLACES and a.context is None
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,}", a.text) and a.field != "store_id" and a.context is None
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from switchboard.text import normalize
+from tools.inventory.grammar.keyword_slips import read_shape_slips
 from tools.inventory.grammar.synonyms import rewrite
 
 _CN_DIGIT = {
@@ -69,4 +70,4 @@ def prepare(question: str) -> str:
     text = _convert_cn_numbers(text)
     text = re.sub(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", lambda m: _EN_NUMBERS[m.group(1)], text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 300,000 -> 300000
-    return rewrite(text)
+    return rewrite(read_shape_slips(text))
