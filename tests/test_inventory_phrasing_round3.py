@@ -206,3 +206,38 @@ def test_misspelt_names_and_cities_are_read(question, field, value):
 def test_real_cities_one_letter_from_ours_are_not_ours(question):
     parsed = parse_question(question, today=TODAY)
     assert parsed.spec is None or "city" not in conds(parsed.spec)
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "year"),
+    [
+        ("Hondas whose model year is after 2025", "gt", 2025),
+        ("how many NIOs have a model year prior to 2026", "lt", 2026),
+        ("BMWs with model year at least 2026", "ge", 2026),
+        ("年款晚于2025的特斯拉有几台", "gt", 2025),
+        ("年款为2026及以后的吉利", "ge", 2026),
+        ("2025款之后的宋有多少", "gt", 2025),
+    ],
+)
+def test_a_model_year_compared_with_a_year(question, op, year):
+    found = conds(spec_of(question))
+    assert found["model_year"] == (op, [year]) and "intake_date" not in found
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "day"),
+    [
+        ("cars received after Christmas 2025 (25 Dec)", "gt", "2025-12-25"),
+        ("Fords taken in since Labour Day 2026 (1 May)", "ge", "2026-05-01"),
+        ("2026年元旦(1月1日)以来到店的车", "ge", "2026-01-01"),
+    ],
+)
+def test_a_holiday_with_its_date_in_parentheses(question, op, day):
+    assert conds(spec_of(question))["intake_date"] == (op, [day])
+
+
+def test_listing_the_cars_sold_is_no_request_to_sell():
+    from tools.inventory.guard import screen
+
+    assert screen("把卖掉的海豹都列出来").verdict == "ok"
+    assert screen("把这台海豹卖掉").verdict == "modify"

@@ -21,6 +21,10 @@ _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_HOLIDAYS = (
+    r"国庆节?|双(?:十一|11)|元旦|五一|劳动节|\bnational day\b|\bnew year'?s(?: day)?\b"
+    r"|\bsingles'? ?day\b|\bdouble (?:11|eleven)\b|\blabou?r day\b|\bmay day\b|\bchristmas(?: day)?\b"
+)
 _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # "24年进的" -> "2024年进的"; not "库龄超过2年", "近10年", "24年以上"
     (
@@ -89,6 +93,17 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(rf"\b(?:the\s+)?end\s+of\s+{_MONTH}\b"), r"\1"),
     (re.compile(rf"\b(?:the\s+)?(?:start|beginning)\s+of\s+{_MONTH}\b"), r"\1 1"),
     (re.compile(rf"\b(?:the\s+middle\s+of\s+|mid-?\s*){_MONTH}\b"), r"\1 15"),
+    # A holiday with its date in parentheses ("National Day 2025 (Oct 1)", "国庆（10月1日）"): the
+    # holiday says the day, the parentheses repeat it
+    (
+        re.compile(rf"({_HOLIDAYS})(\s*(?:20\d\d)?\s*(?:年)?)\s*[(（][^()（）]{{1,24}}[)）]"),
+        r"\1\2",
+    ),
+    (re.compile(r"\bnational day\b(?:\s+holidays?)?"), "october 1"),
+    (re.compile(r"\bnew year'?s(?: day)?\b"), "january 1"),
+    (re.compile(r"\bsingles'? ?day\b|\bdouble (?:11|eleven)\b"), "november 11"),
+    (re.compile(r"\b(?:labou?r day|may day)\b"), "may 1"),
+    (re.compile(r"\bchristmas(?: day)?\b"), "december 25"),
     (re.compile(r"国庆节?"), "10月1日"),
     (re.compile(r"双(?:十一|11)"), "11月11日"),
     (re.compile(r"元旦"), "1月1日"),
