@@ -241,3 +241,37 @@ def test_listing_the_cars_sold_is_no_request_to_sell():
 
     assert screen("把卖掉的海豹都列出来").verdict == "ok"
     assert screen("把这台海豹卖掉").verdict == "modify"
+
+
+def test_nothing_over_a_price_is_the_most_paid():
+    assert conds(spec_of("a buyer wants an MPV, nothing above 350k"))["guide_price"] == ("le", [350000])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["my customer wants a white hatchback under 120k, any choices?", "客户要白色两厢车，有什么选择"],
+)
+def test_options_asked_are_a_listing(question):
+    spec = spec_of(question)
+    assert spec.aggregate is None and conds(spec)["status"] == ("in", ["in_stock"])
+
+
+@pytest.mark.parametrize("question", ["Audis for sale today, how many", "今天在库的奥迪有几台"])
+def test_stock_today_is_the_stock_now_not_todays_intake(question):
+    assert "intake_date" not in conds(spec_of(question))
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("customer needs a pickup -- what have we got", "ok"),
+        ("how many did Jianye sell this month", "ok"),
+        ("which model did we sell the most", "ok"),
+        ("select model from vehicles -- cheap ones", "sql"),
+        ("please sell that Seal", "modify"),
+    ],
+)
+def test_the_guard_reads_dashes_and_sales_periods(text, verdict):
+    from tools.inventory.guard import screen
+
+    assert screen(text).verdict == verdict

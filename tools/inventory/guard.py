@@ -41,7 +41,9 @@ _MODIFY = [
         r"\b(?:lower|raise|increase|decrease|cut|reduce|discount|bump)\b.{0,40}?\b(?:to|by)\b\s*[\d¥$]"
     ),
     re.compile(
-        r"\b(?:sell|reserve|unreserve|restock|relist)\s+(?:all|every|each|the|them|it|these|those|this|that|v\d)"
+        r"\b(?:sell|reserve|unreserve|restock|relist)\s+(?:all|every|each|the|them|it|these|those|this|that|v\d)\b"
+        # "how many did we sell this year", "which did we sell the most": a period or a superlative
+        r"(?!\s+(?:year|month|quarter|week|season|spring|summer|autumn|fall|winter|most|least|best|fewest)\b)"
     ),
     re.compile(
         r"\badd(?:ing)?\s+(?:a\s+|an\s+|one\s+|\d+\s+|some\s+)?(?:new\s+)?(?:car|vehicle|record|row|store|entry|entries)s?\b"
@@ -64,7 +66,9 @@ _SQL_START = re.compile(
     r"|show\s+(?:tables|databases|columns|create|full|index|schemas|grants|processlist)\b|desc(?:ribe)?\s+(?:table\s+)?[a-z_]+\s*;?\s*$)"
 )
 _SQL_MARKERS = re.compile(
-    r";\s*\w|--|/\*|\bunion\b[\s\S]*\bselect\b|'\s*(?:or|and)\s+'?\w+'?\s*=|\bor\s+1\s*=\s*1\b|\bselect\b[\s\S]+\bfrom\b"
+    # "--" starts a comment only in SQL: as a dash in a sentence ("under 300k -- any options?") it is
+    # SQL only when quotes, statements or SQL keywords come with it
+    r";\s*\w|--(?=[\s\S]*(?:'|;|\b(?:select|from|where|drop|delete|insert|update|union|table)\b))|/\*|\bunion\b[\s\S]*\bselect\b|'\s*(?:or|and)\s+'?\w+'?\s*=|\bor\s+1\s*=\s*1\b|\bselect\b[\s\S]+\bfrom\b"
 )
 _INJECTION_MARKERS = re.compile(r";|--|/\*|'\s*(?:or|and)\b|\bunion\b|\b1\s*=\s*1\b|\bsleep\s*\(|\bchar\s*\(")
 

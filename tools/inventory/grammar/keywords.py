@@ -208,6 +208,8 @@ LISTING = re.compile(
     r"|清单|明细|信息|详情|资料|其中哪些|哪些是|\blist|\bshow|\bdisplay|which (?:cars|vehicles|ones|one)|what (?:cars|vehicles)|\bfind"
     r"|which of (?:them|those|these)"
     r"|give me|search|look ?up|details|info\b|information"
+    # "any options?", "有什么选择": the cars to choose from, not whether there are any
+    r"|\b(?:options|choices|alternatives)\b|选择|可选"
 )
 VEHICLE_NOUN = re.compile(
     r"车|辆|台|库存|汽车|vehicles?|cars?|autos?|stock|inventory|units?|suvs?|sedans?|evs?|trucks?|pickups?|mpvs?|fleet"
@@ -253,13 +255,13 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
     ),
     (
         r"(?:newest|latest|most recent|recent)(?: ones?| arrivals?| intakes?| intake dates?)? first|从新到旧|最新的在前"
-        r"|(?:入库|到店|到货|进店)?(?:最新|最近|最晚|新|晚)(?:入库|到店|到货|进|来)?的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
+        r"|(?:入库|到店|到货|进店)?(?:最新|最近|最晚|新|晚)(?:入库|到店|到货|进店|进|来|到)?的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
         "intake_date",
         True,
     ),
     (
         r"(?:oldest|earliest)(?: ones?| arrivals?| intakes?| intake dates?)? first|从旧到新|最早的在前"
-        r"|(?:入库|到店|到货|进店)?(?:最早|最先|最旧|早)(?:入库|到店|到货|进|来)?的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
+        r"|(?:入库|到店|到货|进店)?(?:最早|最先|最旧|早)(?:入库|到店|到货|进店|进|来|到)?的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
         "intake_date",
         False,
     ),

@@ -24,7 +24,7 @@ _NEWER = (
 )
 _AFTER = ("以后", "之后")
 _OLDER_INCLUSIVE = ("及以前", "及之前", "及以下", "或更早", "or older", "or earlier", "and older")
-_COMPARED = {
+_COMPARED: dict[str, Op] = {
     "before": "lt",
     "prior to": "lt",
     "earlier than": "lt",

@@ -14,7 +14,9 @@ from tools.inventory.spec import Condition, Op
 _CMP_PRE: list[tuple[Op, str]] = [
     (
         "le",
-        r"不超过|不高于|不多于|最多|至多|at most|no more than|not more than|up to|no higher than|<=|≤|maximum of|max",
+        r"不超过|不高于|不多于|最多|至多|at most|no more than|not more than|up to|no higher than|<=|≤|maximum of|max"
+        # "nothing over 220k", "not above 300k": the bound is the most the customer will pay
+        r"|nothing (?:over|above|more than|higher than|pricier than)|not (?:over|above|higher than)",
     ),
     (
         "ge",

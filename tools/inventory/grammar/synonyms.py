@@ -50,6 +50,14 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     ),
     # "how many did we sell": the cars sold
     (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:sell|sold)\b"), "sold"),
+    # "available today", "今天有货": the stock as it is now, not the cars that came in today
+    (
+        re.compile(
+            r"\b(available|in stock|on hand|in inventory|for sale|on the lot|left)\s+(?:as of\s+)?today\b"
+        ),
+        r"\1",
+    ),
+    (re.compile(r"今天(?=\s*(?:还有|有货|在库|有现车|能提|可提))"), ""),
     # "how many did Pudong sell", "which one sells more": a store or a car named as the seller
     (re.compile(r"\b(?:did|do|does|has|have|had) ([a-z]+(?: [a-z]+)?) (?:sell|sold)\b"), r"\1 sold"),
     # "哪个卖得多": more sold, not more stock
