@@ -275,3 +275,20 @@ def test_the_guard_reads_dashes_and_sales_periods(text, verdict):
     from tools.inventory.guard import screen
 
     assert screen(text).verdict == verdict
+
+
+def test_a_price_then_tops_is_the_most_paid():
+    assert conds(spec_of("SUVs, 250k tops"))["guide_price"] == ("le", [250000])
+
+
+def test_instock_typed_as_one_word():
+    assert conds(spec_of("instock Audis"))["status"] == ("in", ["in_stock"])
+
+
+def test_how_many_models_of_a_named_brand_counts_models():
+    spec = spec_of("how many Geely models are there")
+    assert (spec.aggregate, spec.metric) == ("count_distinct", "model")
+
+
+def test_new_year_with_a_year_is_january_the_first():
+    assert conds(spec_of("Hondas taken in before New Year 2026"))["intake_date"] == ("lt", ["2026-01-01"])

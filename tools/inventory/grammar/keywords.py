@@ -193,8 +193,10 @@ COUNT_DISTINCT = re.compile(
     rf"|\b(?:number|count|total)\s+of\s+(?:the\s+)?(?:different|distinct|unique|separate)\s+(?:{dim_re()})"
     rf"|\bhow many\s+(?:kinds|types|sorts)\s+of\s+(?:{dim_re()})"
     rf"|(?:多少|几)\s*(?:种|个|款)?\s*不同的?\s*(?:{dim_re()})"
-    # "how many different Toyota models", "number of distinct BMW models": a named value between
+    # "how many different Toyota models", "how many BMW models": a named value between ("number of"
+    # a named value's models needs the word "different", as "number of Tesla models" may count cars)
     rf"|\b(?:how many|number of|count of)\s+(?:different|distinct|unique)\s+{MASK}+\s*(?:{dim_re()})"
+    rf"|\bhow many\s+{MASK}+\s*(?:{dim_re()})"
 )
 DISTINCT = re.compile(
     rf"(?:有)?(?:哪些|哪几种|哪几个|哪几款|什么样的|什么|何种)\s*(?:{dim_re()})"

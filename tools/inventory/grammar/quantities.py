@@ -32,7 +32,10 @@ _CMP_PRE: list[tuple[Op, str]] = [
     ),
 ]
 _CMP_POST: list[tuple[Op, str]] = [
-    ("le", r"及以下|或以下|以下|以内|之内|内|or less|or below|or under|and under|and below|or fewer|max"),
+    (
+        "le",
+        r"及以下|或以下|以下|以内|之内|内|or less|or below|or under|and under|and below|or fewer|max|tops|at (?:the )?most",
+    ),
     ("ge", r"及以上|或以上|以上|起|or more|or above|and up|and above|\+|plus|or higher"),
 ]
 _CMP_PRE_RE = "|".join(p for _, p in _CMP_PRE)

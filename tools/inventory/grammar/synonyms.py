@@ -22,7 +22,7 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _HOLIDAYS = (
-    r"国庆节?|双(?:十一|11)|元旦|五一|劳动节|\bnational day\b|\bnew year'?s(?: day)?\b"
+    r"国庆节?|双(?:十一|11)|元旦|五一|劳动节|\bnational day\b|\bnew year(?:'?s)?(?: day)?\b"
     r"|\bsingles'? ?day\b|\bdouble (?:11|eleven)\b|\blabou?r day\b|\bmay day\b|\bchristmas(?: day)?\b"
 )
 _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
@@ -50,6 +50,9 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     ),
     # "how many did we sell": the cars sold
     (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:sell|sold)\b"), "sold"),
+    # "instock", "onhand": typed as one word
+    (re.compile(r"\binstock\b"), "in stock"),
+    (re.compile(r"\bonhand\b"), "on hand"),
     # "available today", "今天有货": the stock as it is now, not the cars that came in today
     (
         re.compile(
@@ -108,7 +111,7 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         r"\1\2",
     ),
     (re.compile(r"\bnational day\b(?:\s+holidays?)?"), "october 1"),
-    (re.compile(r"\bnew year'?s(?: day)?\b"), "january 1"),
+    (re.compile(r"\bnew year'?s day\b|\bnew year(?:'?s)?(?=\s*(?:20\d\d|\())"), "january 1"),
     (re.compile(r"\bsingles'? ?day\b|\bdouble (?:11|eleven)\b"), "november 11"),
     (re.compile(r"\b(?:labou?r day|may day)\b"), "may 1"),
     (re.compile(r"\bchristmas(?: day)?\b"), "december 25"),
