@@ -49,6 +49,14 @@ Rules:
   earliest/latest intake date or model year asked as a value is MIN/MAX; "price range / 最高价和最低价" is
   MIN and MAX in one row; "top 3 brands by average price" groups, orders by the aggregate and limits.
 - A year said once in a range applies to both ends: "between March and June 2025", "2025年3月到6月".
+- A customer's request relayed by staff ("client wants ...", "客户要...") is in_stock and keeps every clause.
+  "newest/oldest first", "便宜的排前面" order all matching rows (no LIMIT); "the car longest in stock /
+  在库时间最长的" is the one in_stock row with the earliest intake_date.
+- "which has more, and how many each / 各有几台" returns every group compared; "which Toyota models are
+  SUVs" is SELECT DISTINCT model; "which of our Beijing stores has the most" groups by stores.name within
+  that city, top 1; "rank the brands by total price" is a per-brand SUM ordered descending; "in month
+  order / 按月份顺序" orders the groups by their label.
+- "model year before 2026 / 年款早于2026" compares model_year, not intake_date; "2025 or 2026 model year" is IN.
 
 Examples:
 Q: 在库的比亚迪有几辆？
