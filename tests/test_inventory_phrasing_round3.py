@@ -292,3 +292,31 @@ def test_how_many_models_of_a_named_brand_counts_models():
 
 def test_new_year_with_a_year_is_january_the_first():
     assert conds(spec_of("Hondas taken in before New Year 2026"))["intake_date"] == ("lt", ["2026-01-01"])
+
+
+@pytest.mark.parametrize(
+    "question", ["which SUV has sat on our lot the longest", "the Accord that's been in inventory longest"]
+)
+def test_time_on_the_lot_is_stock(question):
+    spec = spec_of(question)
+    assert conds(spec)["status"] == ("in", ["in_stock"]) and (spec.order_by, spec.limit) == ("intake_date", 1)
+
+
+def test_has_not_been_sold_is_unsold():
+    assert conds(spec_of("Passats that haven't been sold yet"))["status"] == ("not_in", ["sold"])
+
+
+@pytest.mark.parametrize(
+    "question", ["how many sorts of Honda models do we carry", "number of NIO models we have reserved"]
+)
+def test_kinds_of_a_brands_models_are_counted_distinct(question):
+    assert (spec_of(question).aggregate, spec_of(question).metric) == ("count_distinct", "model")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"), [("rice", True), ("totals", True), ("vaule", False), ("county", True)]
+)
+def test_shape_word_slips_keep_the_first_letter_and_everyday_words(text, kept):
+    from tools.inventory.grammar.keyword_slips import read_shape_slips
+
+    assert (read_shape_slips(text) == text) is kept

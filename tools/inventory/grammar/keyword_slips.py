@@ -27,9 +27,31 @@ _SHAPE_WORDS = (
     "lowest",
     "earliest",
     "quantity",
+    "value",
+    "price",
+    "number",
+    "count",
+    "newest",
+    "oldest",
+    "latest",
 )
 # Real words one slip from a shape word (plurals of the shape words are read as the word itself).
-_EVERYDAY = frozenset({"tonal", "lowes", "slowest", "expansive", "maximus", "minimus"})
+_EVERYDAY = frozenset(
+    {"tonal", "lowes", "slowest", "expansive", "maximus", "minimus", "county", "latent", "boldest", "coldest"}
+    | {
+        "pride",
+        "prize",
+        "prime",
+        "valve",
+        "values",
+        "prices",
+        "counts",
+        "numbers",
+        "valued",
+        "priced",
+        "averaged",
+    }
+)
 _WORD = re.compile(r"(?<![a-z0-9'\-])[a-z]{4,}(?![a-z0-9])")
 
 
@@ -48,9 +70,14 @@ def one_slip(word: str, name: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _reading(word: str) -> str | None:
-    if word in _SHAPE_WORDS or word in _EVERYDAY:
-        return None
-    found = {name for name in _SHAPE_WORDS if one_slip(word, name)}
+    if word in _SHAPE_WORDS or word in _EVERYDAY or word.endswith("s") and word[:-1] in _SHAPE_WORDS:
+        return None  # a shape word, an everyday word, or a plural ("totals") the patterns read
+    # the first letter is kept, or swapped with the second: "rice" is no slip of "price"
+    found = {
+        name
+        for name in _SHAPE_WORDS
+        if one_slip(word, name) and (word[0] == name[0] or word[:2] == name[1::-1])
+    }
     return found.pop() if len(found) == 1 else None
 
 

@@ -196,7 +196,8 @@ COUNT_DISTINCT = re.compile(
     # "how many different Toyota models", "how many BMW models": a named value between ("number of"
     # a named value's models needs the word "different", as "number of Tesla models" may count cars)
     rf"|\b(?:how many|number of|count of)\s+(?:different|distinct|unique)\s+{MASK}+\s*(?:{dim_re()})"
-    rf"|\bhow many\s+{MASK}+\s*(?:{dim_re()})"
+    rf"|\b(?:how many|number of)\s+(?:(?:separate|kinds? of|types? of|sorts? of)\s+)?{MASK}+\s*(?:{dim_re()})"
+    rf"|\bhow many\s+(?:separate|kinds? of|types? of|sorts? of)\s+(?:{dim_re()})"
 )
 DISTINCT = re.compile(
     rf"(?:有)?(?:哪些|哪几种|哪几个|哪几款|什么样的|什么|何种)\s*(?:{dim_re()})"
@@ -280,6 +281,14 @@ WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 STILL = re.compile(
     r"还有\s*(?:几|多少|\d|没有?|吗|嘛|么|货|现车)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
     r"|\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
+)
+# Time spent in stock ("sitting the longest", "on the lot longest", "压库最久"): only a car still
+# there has been waiting; a sold one has left.
+TIME_IN_STOCK = re.compile(
+    r"\b(?:sitting|sat|waiting|waited|been (?:here|with us|around|on (?:the|our) lot|in (?:stock|inventory))"
+    r"|on (?:the|our) lot|in (?:stock|inventory))\b[^?.!]{0,30}\blongest\b"
+    r"|\blongest\b[^?.!]{0,20}\b(?:on (?:the|our) lot|in (?:stock|inventory)|unsold|without (?:selling|being sold))\b"
+    r"|放得?最久|压库最久|压得最久|库龄最长|停放最久|库存最久|在库(?:时间|天数)最长"
 )
 # A customer buying: only cars still in stock can be sold to them.
 BUYING = re.compile(

@@ -96,7 +96,9 @@ def _read(scan: Scan) -> Reading:
     r = scan.t
     values = values_by_field(scan)
     conds = conditions(scan, values)
-    if not any(c.field == "status" for c in conds) and (W.STILL.search(r) or W.BUYING.search(scan.full)):
+    if not any(c.field == "status" for c in conds) and (
+        W.STILL.search(r) or W.BUYING.search(scan.full) or W.TIME_IN_STOCK.search(scan.full)
+    ):
         # "还有几台", "how many are left", "我想买一辆...": the cars still in stock
         conds.append(Condition("status", "in", ["in_stock"]))
     order = None

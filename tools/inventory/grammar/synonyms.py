@@ -50,6 +50,13 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     ),
     # "how many did we sell": the cars sold
     (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:sell|sold)\b"), "sold"),
+    # "hasn't been sold", "not yet sold": unsold
+    (
+        re.compile(
+            r"\b(?:has|have|had)(?:n't| not) (?:yet )?been sold\b|\bnot (?:yet )?been sold\b|\bnot yet sold\b"
+        ),
+        "unsold",
+    ),
     # "instock", "onhand": typed as one word
     (re.compile(r"\binstock\b"), "in stock"),
     (re.compile(r"\bonhand\b"), "on hand"),
