@@ -320,3 +320,28 @@ def test_shape_word_slips_keep_the_first_letter_and_everyday_words(text, kept):
     from tools.inventory.grammar.keyword_slips import read_shape_slips
 
     assert (read_shape_slips(text) == text) is kept
+
+
+def test_sells_more_is_sold():
+    spec = spec_of("does the Golf or the Lavida sell better?")
+    assert conds(spec)["status"] == ("in", ["sold"]) and spec.descending
+
+
+def test_which_is_best_and_each_count_gives_every_group():
+    spec = spec_of("哪个品牌的预订最多？各品牌分别有几台？")
+    assert (spec.group_by, spec.limit, spec.descending) == (["brand"], None, True)
+
+
+def test_how_many_each_after_a_comparison_is_not_fewer():
+    spec = spec_of("吉利和长城哪家卖得好，各卖了多少台")
+    assert spec.descending and spec.limit is None
+
+
+def test_a_list_of_a_brands_models():
+    spec = spec_of("show me the Audi models that come as SUVs")
+    assert spec.distinct and spec.columns == ["model"]
+
+
+def test_groups_then_ranked_by():
+    spec = spec_of("cities ranked by average price of unsold cars")
+    assert (spec.group_by, spec.aggregate, spec.order_by) == (["city"], "avg", "value")

@@ -75,6 +75,7 @@ GROUP_PATTERNS.append(
 GROUP_PATTERNS.append(
     re.compile(
         rf"\b(?:rank|order|sort|arrange)\s+(?:all\s+)?(?:the\s+|our\s+|your\s+)?(?:{dim_re()})\b[^?]{{0,40}}?\bby\b"
+        rf"|\b(?:{dim_re()})\s+(?:ranked|sorted|ordered|arranged)\s+by\b"
         rf"|(?:给|把|将)\s*(?:各个?|所有|每个)?\s*(?:{dim_re()})\s*(?:按|排)"
     )
 )
@@ -204,7 +205,7 @@ DISTINCT = re.compile(
     rf"|(?:{dim_re()})\s*(?:都)?(?:有哪些|有什么|有哪几种|是什么|有几种|都有啥|有啥)"
     rf"|\b(?:what|which|list(?: all)?(?: the)?|show(?: me)?(?: all)?(?: the)?)\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
     # "which Toyota models are SUVs", "丰田有哪些混动车型": the models of a named brand
-    rf"|\b(?:what|which)\s+{MASK}+\s*(?P<model__d1>models)\b(?!\s*years?)|(?:哪些|哪几款|哪几个|什么)\s*{MASK}+\s*(?:的)?\s*(?P<model__d2>车型|车系|(?<={MASK})型)"
+    rf"|\b(?:what|which|list(?: all)?(?: the| our| your)?|show(?: me)?(?: all)?(?: the| our| your)?)\s+{MASK}+\s*(?P<model__d1>models)\b(?!\s*years?)|(?:哪些|哪几款|哪几个|什么)\s*{MASK}+\s*(?:的)?\s*(?P<model__d2>车型|车系|(?<={MASK})型)"
 )
 LISTING = re.compile(
     r"列出|列一下|列举|显示|展示|给我看|看看|看一下|查看|查一下|查询|找出|找一下|筛选|有哪些|哪些车|哪几辆|哪几台|哪几部|哪辆|哪台|哪一辆"

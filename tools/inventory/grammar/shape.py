@@ -44,7 +44,7 @@ _WHICH_ONE = (
     r"|\bor\b[^?]{0,40}\b(?:more|fewer|less|cheaper|pricier|dearer)\b"  # "is the Han or the Seal cheaper"
 )
 _CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher"
-_CMP_LESS = r"少|便宜|低|fewer|less|least|cheaper|lower"
+_CMP_LESS = r"(?<!多)少|便宜|低|fewer|less|least|cheaper|lower"  # "各多少台" asks a count, not fewer
 _CMP_PRICE = r"贵|便宜|价|expensive|pricier|cheaper|price|cost"
 # "平均价格超过40万的品牌": the threshold is on the average (HAVING), not on each car's price.
 _AVG_THEN_VALUE = re.compile(
@@ -302,7 +302,8 @@ def _which_most(q: Reading, spec: QuerySpec) -> bool:
         spec.descending = not search(W.FEWER, q.r)
     else:
         spec.descending = _group_desc(q) and not search(r"最低|最小|lowest|smallest", q.r)
-    spec.limit = q.limit or 1
+    # "哪个城市最多？各城市分别多少台": every group, the largest first
+    spec.limit = q.limit or (None if W.EACH_COUNT.search(q.r) else 1)
     return True
 
 

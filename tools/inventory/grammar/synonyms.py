@@ -72,6 +72,11 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"\b(?:did|do|does|has|have|had) ([a-z]+(?: [a-z]+)?) (?:sell|sold)\b"), r"\1 sold"),
     # "哪个卖得多": more sold, not more stock
     (re.compile(r"卖(?:得|的)\s*(?:更|比较)?\s*(多(?!少)|少)"), r"已售\1"),
+    (re.compile(r"卖(?:得|的)\s*(?:更|比较)?\s*好"), "已售多"),
+    (
+        re.compile(r"\bsells? (more|better|less|fewer|worse)\b"),
+        lambda m: "sold " + {"better": "more", "worse": "fewer"}.get(m.group(1), m.group(1)),
+    ),
     # "20来万" (about 200k), "20多万" (200k and some: up to the next ten)
     (re.compile(r"(\d+)\s*来\s*万"), r"\1万左右"),
     (
