@@ -345,3 +345,18 @@ def test_a_list_of_a_brands_models():
 def test_groups_then_ranked_by():
     spec = spec_of("cities ranked by average price of unsold cars")
     assert (spec.group_by, spec.aggregate, spec.order_by) == (["city"], "avg", "value")
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        ("Teslas taken in during the first week of June 2026", ["2026-06-01", "2026-06-07"]),
+        ("2025年12月第一周到店的车", ["2025-12-01", "2025-12-07"]),
+    ],
+)
+def test_the_first_week_of_a_month(question, days):
+    assert conds(spec_of(question))["intake_date"] == ("between", days)
+
+
+def test_units_moved_are_sold():
+    assert conds(spec_of("how many SUVs have we shifted this year"))["status"] == ("in", ["sold"])

@@ -68,6 +68,8 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         r"\1",
     ),
     (re.compile(r"今天(?=\s*(?:还有|有货|在库|有现车|能提|可提))"), ""),
+    # "how many units did we move / shift": sales talk for selling
+    (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:move|moved|shift|shifted)\b"), "sold"),
     # "how many did Pudong sell", "which one sells more": a store or a car named as the seller
     (re.compile(r"\b(?:did|do|does|has|have|had) ([a-z]+(?: [a-z]+)?) (?:sell|sold)\b"), r"\1 sold"),
     # "哪个卖得多": more sold, not more stock
@@ -112,6 +114,10 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"(\d{1,2})\s*月\s*(?:中旬|中)(?![国文])"), r"\1月15日"),
     (re.compile(r"(\d{1,2})\s*月\s*(?:底|末|下旬)"), r"\1月"),
     (re.compile(r"(?:今年)?年初"), "1月1日"),
+    # "the first week of October", "the last week of May": days 1-7, days 24 to the month's end
+    (re.compile(rf"\b(?:the\s+)?first\s+week\s+of\s+{_MONTH}\b"), r"from \1 1 to \1 7"),
+    (re.compile(rf"\b(?:the\s+)?(?:second|2nd)\s+week\s+of\s+{_MONTH}\b"), r"from \1 8 to \1 14"),
+    (re.compile(r"(\d{1,2})\s*月\s*(?:第一周|第1周|头一周|前一周)"), r"\1月1日到\1月7日"),
     # "the end of May", "the start of March", "mid-June": a month, its first day, its 15th
     (re.compile(rf"\b(?:the\s+)?end\s+of\s+{_MONTH}\b"), r"\1"),
     (re.compile(rf"\b(?:the\s+)?(?:start|beginning)\s+of\s+{_MONTH}\b"), r"\1 1"),
