@@ -360,3 +360,16 @@ def test_the_first_week_of_a_month(question, days):
 
 def test_units_moved_are_sold():
     assert conds(spec_of("how many SUVs have we shifted this year"))["status"] == ("in", ["sold"])
+
+
+@pytest.mark.parametrize(
+    ("question", "column", "descending"),
+    [
+        ("reserved Civics with the latest ones at the top", "intake_date", True),
+        ("客户想看在库的唐，便宜的先列", "guide_price", False),
+        ("所有卖掉的海豚，入库早的靠前", "intake_date", False),
+    ],
+)
+def test_rows_put_first_or_at_the_top(question, column, descending):
+    spec = spec_of(question)
+    assert (spec.order_by, spec.descending, spec.limit) == (column, descending, None)

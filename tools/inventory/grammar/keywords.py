@@ -242,30 +242,32 @@ ASC = re.compile(
     r"从低到高|从小到大|由低到高|升序|正序|从旧到新|从远到近|asc(?:ending)?|low(?:est)? to high(?:est)?|lowest first|oldest first|cheapest first|smallest first|从少到多"
 )
 # Orderings said as a phrase, with no "按/by" before the key: (pattern, column, descending).
+# "排前面", "放第一", "先列", "靠前": the rows named go first
+_FRONT = r"(?:(?:排|放|在|列)\s*(?:最?前面?|第一|最?上面)|靠前|先列|先排|先看|优先)"
 ORDER_PHRASES: list[tuple[str, str, bool]] = [
     (
         r"从贵到便宜|由贵到便宜|从贵到低|(?:价格|价钱|售价|指导价)\s*(?:从高到低|由高到低|降序)"
-        r"|(?:priciest|most expensive|highest[- ]priced|expensive|highest price)(?: ones?)? first"
-        r"|price,? high(?:est)? to low(?:est)?|(?:最贵|贵)的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
+        r"|(?:priciest|most expensive|highest[- ]priced|expensive|highest price)(?: ones?)? (?:first|at the top|on top)"
+        rf"|price,? high(?:est)? to low(?:est)?|(?:最贵|贵)的?\s*{_FRONT}",
         "guide_price",
         True,
     ),
     (
         r"从便宜到贵|由便宜到贵|(?:价格|价钱|售价|指导价)\s*(?:从低到高|由低到高|升序)"
-        r"|(?:cheapest|least expensive|lowest[- ]priced|cheap|lowest price)(?: ones?)? first"
-        r"|price,? low(?:est)? to high(?:est)?|(?:最便宜|便宜)的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
+        r"|(?:cheapest|least expensive|lowest[- ]priced|cheap|lowest price)(?: ones?)? (?:first|at the top|on top)"
+        rf"|price,? low(?:est)? to high(?:est)?|(?:最便宜|便宜)的?\s*{_FRONT}",
         "guide_price",
         False,
     ),
     (
-        r"(?:newest|latest|most recent|recent)(?: ones?| arrivals?| intakes?| intake dates?)? first|从新到旧|最新的在前"
-        r"|(?:入库|到店|到货|进店)?(?:最新|最近|最晚|新|晚)(?:入库|到店|到货|进店|进|来|到)?的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
+        r"(?:newest|latest|most recent|recent)(?: ones?| arrivals?| intakes?| intake dates?)? (?:first|at the top|on top)|从新到旧|最新的在前"
+        rf"|(?:入库|到店|到货|进店)?(?:最新|最近|最晚|新|晚)(?:入库|到店|到货|进店|进|来|到)?的?\s*{_FRONT}",
         "intake_date",
         True,
     ),
     (
-        r"(?:oldest|earliest)(?: ones?| arrivals?| intakes?| intake dates?)? first|从旧到新|最早的在前"
-        r"|(?:入库|到店|到货|进店)?(?:最早|最先|最旧|早)(?:入库|到店|到货|进店|进|来|到)?的?\s*(?:排|放|在)\s*(?:最?前面?|第一)",
+        r"(?:oldest|earliest)(?: ones?| arrivals?| intakes?| intake dates?)? (?:first|at the top|on top)|从旧到新|最早的在前"
+        rf"|(?:入库|到店|到货|进店)?(?:最早|最先|最旧|早)(?:入库|到店|到货|进店|进|来|到)?的?\s*{_FRONT}",
         "intake_date",
         False,
     ),
