@@ -373,3 +373,30 @@ def test_units_moved_are_sold():
 def test_rows_put_first_or_at_the_top(question, column, descending):
     spec = spec_of(question)
     assert (spec.order_by, spec.descending, spec.limit) == (column, descending, None)
+
+
+def test_a_single_character_model_joined_to_a_sibling():
+    assert conds(spec_of("唐和宋哪个在库多"))["model"] == ("in", ["Tang", "Song"])
+
+
+def test_put_in_front_with_zai():
+    spec = spec_of("在库的秦，贵的排在前面")
+    assert (spec.order_by, spec.descending) == ("guide_price", True)
+
+
+def test_demo_before_a_name_is_a_demonstrator():
+    assert conds(spec_of("list the demo Audis"))["mileage_km"] == ("ge", [500])
+
+
+def test_what_you_have_right_now_is_stock():
+    assert conds(spec_of("how many SUVs have you got at Panyu at the moment"))["status"] == (
+        "in",
+        ["in_stock"],
+    )
+
+
+def test_a_semicolon_in_a_sentence_is_no_sql():
+    from tools.inventory.guard import screen
+
+    assert screen("client wants a red sedan; budget 200k").verdict == "ok"
+    assert screen("select 1; delete from vehicles").verdict != "ok"

@@ -68,7 +68,7 @@ _SQL_START = re.compile(
 _SQL_MARKERS = re.compile(
     # "--" starts a comment only in SQL: as a dash in a sentence ("under 300k -- any options?") it is
     # SQL only when quotes, statements or SQL keywords come with it
-    r";\s*\w|--(?=[\s\S]*(?:'|;|\b(?:select|from|where|drop|delete|insert|update|union|table)\b))|/\*|\bunion\b[\s\S]*\bselect\b|'\s*(?:or|and)\s+'?\w+'?\s*=|\bor\s+1\s*=\s*1\b|\bselect\b[\s\S]+\bfrom\b"
+    r";\s*(?:select|with|drop|delete|insert|update|create|alter|pragma|attach|detach|vacuum|replace|begin|commit)\b|--(?=[\s\S]*(?:'|;|\b(?:select|from|where|drop|delete|insert|update|union|table)\b))|/\*|\bunion\b[\s\S]*\bselect\b|'\s*(?:or|and)\s+'?\w+'?\s*=|\bor\s+1\s*=\s*1\b|\bselect\b[\s\S]+\bfrom\b"
 )
 _INJECTION_MARKERS = re.compile(r";|--|/\*|'\s*(?:or|and)\b|\bunion\b|\b1\s*=\s*1\b|\bsleep\s*\(|\bchar\s*\(")
 

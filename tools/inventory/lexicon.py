@@ -213,10 +213,15 @@ def _entity_aliases() -> list[Alias]:
                 context = _CONTEXT.get(text.lower())
                 if len(text) == 1:
                     # 汉/唐/宋/秦: next to the brand or a powertrain suffix, or named on its own
-                    # after a modifier and before the end of a phrase ("白色的汉？", "几台唐呢").
+                    # after a modifier and before the end of a phrase ("白色的汉？", "几台唐呢"),
+                    # or joined to another of the brand's models ("海豹和汉哪个多", "汉与唐").
+                    siblings = "|".join(
+                        re.escape(n) for m in brand.models for n in m.zh if m is not model and len(n) > 0
+                    )
                     context = (
                         rf"比亚迪|byd|{text}\s*(ev|dm|plus|pro|系列)"
                         rf"|(?:的|色|台|辆|部)\s*{text}(?=\s*(?:$|[?？!！,，。、和与或呢吗]|车|有|还|在|卖|多|几|分别|各|一共|共|总|都|里|中))"
+                        rf"|(?:{siblings})\s*(?:和|与|跟|或|还是|、)\s*{text}|{text}\s*(?:和|与|跟|或|还是|、)\s*(?:{siblings})"
                     )
                 out.append(Alias(text.lower(), "model", model.name, context=context))
     for name, words in OTHER_BRANDS.items():

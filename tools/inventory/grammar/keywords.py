@@ -243,7 +243,7 @@ ASC = re.compile(
 )
 # Orderings said as a phrase, with no "按/by" before the key: (pattern, column, descending).
 # "排前面", "放第一", "先列", "靠前": the rows named go first
-_FRONT = r"(?:(?:排|放|在|列)\s*(?:最?前面?|第一|最?上面)|靠前|先列|先排|先看|优先)"
+_FRONT = r"(?:(?:(?:排|放|列)\s*在?|在)\s*(?:最?前面?|第一|最?上面)|靠前|先列|先排|先看|优先)"
 ORDER_PHRASES: list[tuple[str, str, bool]] = [
     (
         r"从贵到便宜|由贵到便宜|从贵到低|(?:价格|价钱|售价|指导价)\s*(?:从高到低|由高到低|降序)"
@@ -284,6 +284,9 @@ WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 STILL = re.compile(
     r"还有\s*(?:几|多少|\d|没有?|吗|嘛|么|货|现车)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
     r"|\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
+    # "how many do you have at Yizhuang right now": what is there now is the stock
+    r"|\b(?:have|has|got|carry|carrying)\b[^?.!]{0,40}\b(?:right now|currently|at the moment|at present|as of now)\b"
+    r"|\b(?:currently|right now)\b[^?.!]{0,20}\b(?:have|has|got|carry)\b"
 )
 # Time spent in stock ("sitting the longest", "on the lot longest", "压库最久"): only a car still
 # there has been waiting; a sold one has left.

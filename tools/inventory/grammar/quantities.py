@@ -127,7 +127,8 @@ def mileage(scan: Scan) -> None:
         return True
 
     scan.sub(r"零里程|0里程|zero[- ]mileage|zero km|0 km|零公里", zero)
-    scan.sub(r"试驾车|展车|demo cars?|demonstrators?|demo vehicles?|ex-demo", demo)
+    # "demo Geelys", "the demos": in this stock "demo" always names a demonstrator
+    scan.sub(r"试驾车|展车|demo cars?|demonstrators?|demo vehicles?|ex-demo|\bdemos?\b", demo)
 
 
 def top_k(scan: Scan) -> None:
