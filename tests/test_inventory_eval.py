@@ -50,6 +50,16 @@ def test_datasets_are_big_bilingual_and_well_formed():
     seen = earlier | {c["question"] for c in paraphrase + second}
     assert len(fresh2) >= 40 and not {c["question"] for c in fresh2} & seen
     assert sum(c["lang"] == "zh" for c in fresh2) * 2 == len(fresh2)
+    # the third round: no question repeated from an earlier set, ids unique, every gold a SELECT
+    later = [load(DATASETS[name]) for name in ("paraphrase3", "fresh3", "fresh4", "fresh5")]
+    seen |= {c["question"] for c in fresh2}
+    for cases in later:
+        questions = {c["question"] for c in cases}
+        assert len(questions) == len(cases) and not questions & seen
+        assert len({c["id"] for c in cases}) == len(cases)
+        assert all(c["gold_sql"].lstrip().upper().startswith("SELECT") for c in cases)
+        assert sum(c["lang"] == "en" for c in cases) * 2 >= len(cases)  # English the weaker side
+        seen |= questions
 
 
 def test_local_engine_reaches_the_accuracy_floor(tmp_path):
