@@ -400,3 +400,31 @@ def test_a_semicolon_in_a_sentence_is_no_sql():
 
     assert screen("client wants a red sedan; budget 200k").verdict == "ok"
     assert screen("select 1; delete from vehicles").verdict != "ok"
+
+
+def test_periods_ascending_are_in_label_order():
+    spec = spec_of("reserved cars per quarter in 2025, quarters ascending")
+    assert spec.group_by == ["intake_quarter"] and spec.order_by is None
+
+
+def test_both_counts_after_a_comparison():
+    spec = spec_of("Civic or Corolla, which sold more? both numbers please")
+    assert spec.group_by == ["model"] and spec.limit is None
+
+
+def test_a_dimension_by_an_aggregate_groups():
+    spec = spec_of("cities by average price, sold cars only")
+    assert (spec.group_by, spec.aggregate) == (["city"], "avg")
+
+
+def test_a_holiday_named_after_its_date_is_one_condition():
+    spec = spec_of("Fords received after Dec 25 2025 (Christmas)")
+    assert [(c.field, c.op, c.values) for c in spec.conditions if c.field == "intake_date"] == [
+        ("intake_date", "gt", ["2025-12-25"])
+    ]
+
+
+def test_which_misspelt_and_im_after_a():
+    spec = spec_of("whihc store in Wuhan has the most BYDs")
+    assert (spec.group_by, spec.limit) == (["store"], 1)
+    assert conds(spec_of("we're after a red Golf under 150k"))["status"] == ("in", ["in_stock"])

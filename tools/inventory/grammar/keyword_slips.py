@@ -34,10 +34,24 @@ _SHAPE_WORDS = (
     "newest",
     "oldest",
     "latest",
+    "which",
 )
 # Real words one slip from a shape word (plurals of the shape words are read as the word itself).
 _EVERYDAY = frozenset(
-    {"tonal", "lowes", "slowest", "expansive", "maximus", "minimus", "county", "latent", "boldest", "coldest"}
+    {
+        "tonal",
+        "lowes",
+        "slowest",
+        "expansive",
+        "maximus",
+        "minimus",
+        "county",
+        "latent",
+        "boldest",
+        "coldest",
+        "witch",
+        "whichever",
+    }
     | {
         "pride",
         "prize",

@@ -76,6 +76,8 @@ GROUP_PATTERNS.append(
     re.compile(
         rf"\b(?:rank|order|sort|arrange)\s+(?:all\s+)?(?:the\s+|our\s+|your\s+)?(?:{dim_re()})\b[^?]{{0,40}}?\bby\b"
         rf"|\b(?:{dim_re()})\s+(?:ranked|sorted|ordered|arranged)\s+by\b"
+        # "brands by total value", "cities by average price": a dimension measured by an aggregate
+        rf"|(?:^|[,.;:!?]\s*)(?:{dim_re()})\s+by\s+(?:the\s+|their\s+)?(?:total|average|avg|mean|sum|number|count|value|max|min|combined)\b"
         rf"|(?:给|把|将)\s*(?:各个?|所有|每个)?\s*(?:{dim_re()})\s*(?:按|排)"
     )
 )
@@ -85,6 +87,7 @@ LABEL_ORDER = re.compile(
     r"|\b(?:sorted|ordered|sort|order|arranged)\s+by\s+(?:the\s+)?(?:months?|quarters?|years?|dates?|periods?)\b"
     r"|\b(?:months?|quarters?|years?|periods?)\s+in\s+(?:order|sequence)\b|\bin order of (?:month|quarter|year)\b"
     r"|按\s*(?:月份|月|季度|年份|年|时间|日期)\s*(?:的)?\s*(?:顺序|先后|排序|排列|排)|(?:月份|季度|年份|时间)\s*(?:顺序|先后)"
+    r"|\b(?:months?|quarters?|years?|dates?)\s+(?:ascending|asc|in ascending order|oldest first|earliest first)\b"
 )
 # "by brand and status", "按品牌和颜色": a second dimension joined to the first
 SECOND_DIM = re.compile(rf"(?:\bby|\bper|按|按照)\s*(?:{dim_re()})\s*(?:and|&|,|和|与|、)\s*(?:{dim_re()})")
@@ -302,6 +305,7 @@ BUYING = re.compile(
     r"|\blooking for\b|\bshopping for\b|\bin the market for\b"
     # a customer's request relayed by staff: what can be shown or offered to them is stock
     r"|客户|顾客|客人|买家|\b(?:customer|client|buyer|shopper|prospect)s?\b"
+    r"|\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|they'?re) (?:after|hunting for|shopping around for) (?:a|an|some|the)\b"
     r"|\b(?:can|could) (?:we|i|you) (?:offer|show|sell)\b|\b(?:to offer|on offer)\b|\bwhat are (?:my|the|his|her|their) options\b"
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
@@ -336,6 +340,7 @@ EACH_COUNT = re.compile(
     rf"(?:各|分别|各自)\s*(?:有|是|卖了|卖出|进了|{MASK}+)?\s*(?:多少|几)|(?:多少|几)\s*(?:台|辆)?\s*(?:各|分别)"
     r"|\bhow many (?:each|of each|apiece|for each|respectively)\b|\b(?:each|both) (?:have|has|had|got)\b"
     r"|\b(?:counts|numbers) for (?:both|each)\b|\bhow many (?:does|do|did) each\b"
+    r"|\b(?:both|the two|all the|each one's|their) (?:counts|numbers|totals)\b|\b(?:both|each) (?:count|number)\b"
 )
 RANK = re.compile(r"排名|排行|排序|排个序|排一下|排一排|rank|ranking|sorted|sort|order")
 

@@ -128,6 +128,8 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         re.compile(rf"({_HOLIDAYS})(\s*(?:20\d\d)?\s*(?:年)?)\s*[(（][^()（）]{{1,24}}[)）]"),
         r"\1\2",
     ),
+    # "Oct 1 2026 (National Day)": the date said, the holiday named again in parentheses
+    (re.compile(rf"\s*[(（]\s*(?:{_HOLIDAYS})\s*(?:20\d\d\s*年?)?\s*[)）]"), ""),
     (re.compile(r"\bnational day\b(?:\s+holidays?)?"), "october 1"),
     (re.compile(r"\bnew year'?s day\b|\bnew year(?:'?s)?(?=\s*(?:20\d\d|\())"), "january 1"),
     (re.compile(r"\bsingles'? ?day\b|\bdouble (?:11|eleven)\b"), "november 11"),
