@@ -428,3 +428,17 @@ def test_which_misspelt_and_im_after_a():
     spec = spec_of("whihc store in Wuhan has the most BYDs")
     assert (spec.group_by, spec.limit) == (["store"], 1)
     assert conds(spec_of("we're after a red Golf under 150k"))["status"] == ("in", ["in_stock"])
+
+
+def test_the_dimension_then_how_many_kinds():
+    spec = spec_of("在库的吉利车型一共有几个")
+    assert (spec.aggregate, spec.metric) == ("count_distinct", "model")
+
+
+def test_which_models_said_with_kuan():
+    spec = spec_of("长城有哪几款皮卡")
+    assert spec.distinct and spec.columns == ["model"]
+
+
+def test_a_model_year_named_after_nianjuan():
+    assert conds(spec_of("年款2026及以后的海豚"))["model_year"] == ("ge", [2026])

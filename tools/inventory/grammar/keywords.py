@@ -197,6 +197,8 @@ COUNT_DISTINCT = re.compile(
     rf"|\b(?:number|count|total)\s+of\s+(?:the\s+)?(?:different|distinct|unique|separate)\s+(?:{dim_re()})"
     rf"|\bhow many\s+(?:kinds|types|sorts)\s+of\s+(?:{dim_re()})"
     rf"|(?:多少|几)\s*(?:种|个|款)?\s*不同的?\s*(?:{dim_re()})"
+    # "车型有几个", "颜色有多少种": the dimension first, then how many kinds
+    rf"|(?:{dim_re()})\s*(?:一共|总共|共)?\s*(?:有)?\s*(?:几|多少)\s*(?:个|种|款|类)(?!\s*(?:车|台|辆))"
     # "how many different Toyota models", "how many BMW models": a named value between ("number of"
     # a named value's models needs the word "different", as "number of Tesla models" may count cars)
     rf"|\b(?:how many|number of|count of)\s+(?:different|distinct|unique)\s+{MASK}+\s*(?:{dim_re()})"
@@ -209,6 +211,8 @@ DISTINCT = re.compile(
     rf"|\b(?:what|which|list(?: all)?(?: the)?|show(?: me)?(?: all)?(?: the)?)\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
     # "which Toyota models are SUVs", "丰田有哪些混动车型": the models of a named brand
     rf"|\b(?:what|which|list(?: all)?(?: the| our| your)?|show(?: me)?(?: all)?(?: the| our| your)?)\s+{MASK}+\s*(?P<model__d1>models)\b(?!\s*years?)|(?:哪些|哪几款|哪几个|什么)\s*{MASK}+\s*(?:的)?\s*(?P<model__d2>车型|车系|(?<={MASK})型)"
+    # "小鹏有哪几款SUV": 款 counts models
+    rf"|(?P<model__d3>哪几款|哪些款)"
 )
 LISTING = re.compile(
     r"列出|列一下|列举|显示|展示|给我看|看看|看一下|查看|查一下|查询|找出|找一下|筛选|有哪些|哪些车|哪几辆|哪几台|哪几部|哪辆|哪台|哪一辆"

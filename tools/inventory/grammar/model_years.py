@@ -100,7 +100,7 @@ def model_years(scan: Scan) -> None:
     scan.sub(
         r"(20\d\d)\s*(?:年款|款)|model[- ]?years?\s*(?:of\s+|is\s+|=\s*)?(20\d\d)|\bmy\s?(20\d\d)\b"
         r"|(20\d\d)\s+model[- ]?years?|\b(20\d\d)\s+models?\b|\b(20\d\d)(?=\s*" + MASK + ")"
-        r"|年款\s*(?:在|是|为)\s*(20\d\d)\s*(?:年|款)?",
+        r"|年款\s*(?:在|是|为)?\s*(20\d\d)\s*(?:年|款)?",
         single,
     )
 

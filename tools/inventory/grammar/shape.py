@@ -233,7 +233,7 @@ def _count_distinct(q: Reading, spec: QuerySpec) -> bool:
             spec.metric = {"store": "store_id"}.get(dim, dim)
         return True
     if (
-        search(r"(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?:几|多少)款(?!\s*车型)", q.r)
+        search(r"(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?<!哪)(?:几|多少)款(?!\s*车型)", q.r)
         and not q.group
         and "model" not in q.values
     ):
