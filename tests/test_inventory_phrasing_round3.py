@@ -442,3 +442,39 @@ def test_which_models_said_with_kuan():
 
 def test_a_model_year_named_after_nianjuan():
     assert conds(spec_of("年款2026及以后的海豚"))["model_year"] == ("ge", [2026])
+
+
+def test_sales_staff_are_no_sold_status_and_cant_go_above_is_at_most():
+    spec = spec_of("salesman asking: a couple wants a grey MPV, they can't spend more than 350k")
+    found = conds(spec)
+    assert found["status"] == ("in", ["in_stock"]) and found["guide_price"] == ("le", [350000])
+
+
+def test_a_walk_in_is_a_customer():
+    assert conds(spec_of("any red hatchbacks for a walk-in under 120k?"))["status"] == ("in", ["in_stock"])
+
+
+def test_the_earliest_period_first_orders_the_periods():
+    spec = spec_of("BYD intake per month in 2026, earliest month first")
+    assert spec.group_by == ["intake_month"] and spec.order_by is None and spec.limit is None
+
+
+def test_model_years_listed_after_the_words():
+    assert conds(spec_of("model years 2025 or 2027 Fords"))["model_year"] == ("in", [2025, 2027])
+
+
+@pytest.mark.parametrize(
+    ("question", "expect"),
+    [
+        ("列出在库的秦，最便宜的排第一", ("guide_price", False, None)),
+        ("销量排第一的颜色", ("value", True, 1)),
+    ],
+)
+def test_first_place_said_in_chinese(question, expect):
+    spec = spec_of(question)
+    assert (spec.order_by, spec.descending, spec.limit) == expect
+
+
+def test_ranked_said_as_pai_ge_ming():
+    spec = spec_of("按在库数量给各门店排个名")
+    assert (spec.group_by, spec.order_by, spec.descending) == (["store"], "value", True)

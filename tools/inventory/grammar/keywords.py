@@ -81,6 +81,11 @@ GROUP_PATTERNS.append(
         rf"|(?:给|把|将)\s*(?:各个?|所有|每个)?\s*(?:{dim_re()})\s*(?:按|排)"
     )
 )
+# "earliest quarter first", "最早的月份排前面": the periods in order, said with a superlative
+LABEL_ORDER_EXTREME = re.compile(
+    r"\b(?:earliest|oldest|first)\s+(?:month|quarter|year|period)s?\s+(?:first|at the top|on top)\b"
+    r"|(?:最早|早)的?\s*(?:月份|月|季度|年份|年)\s*(?:排|放|在)\s*(?:最?前面?|第\s*(?:一|1))"
+)
 # A grouping by a period or a name ordered by its label: "in month order", "按月份顺序"
 LABEL_ORDER = re.compile(
     r"\bin (?:month|quarter|year|date|time|chronological|calendar|alphabetical)(?:ly)? order\b|\bchronologically\b"
@@ -250,7 +255,7 @@ ASC = re.compile(
 )
 # Orderings said as a phrase, with no "按/by" before the key: (pattern, column, descending).
 # "排前面", "放第一", "先列", "靠前": the rows named go first
-_FRONT = r"(?:(?:(?:排|放|列)\s*在?|在)\s*(?:最?前面?|第一|最?上面)|靠前|先列|先排|先看|优先)"
+_FRONT = r"(?:(?:(?:排|放|列)\s*在?|在)\s*(?:最?前面?|第\s*(?:一|1)|最?上面)|靠前|先列|先排|先看|优先)"
 ORDER_PHRASES: list[tuple[str, str, bool]] = [
     (
         r"从贵到便宜|由贵到便宜|从贵到低|(?:价格|价钱|售价|指导价)\s*(?:从高到低|由高到低|降序)"
@@ -310,6 +315,9 @@ BUYING = re.compile(
     # a customer's request relayed by staff: what can be shown or offered to them is stock
     r"|客户|顾客|客人|买家|\b(?:customer|client|buyer|shopper|prospect)s?\b"
     r"|\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|they'?re) (?:after|hunting for|shopping around for) (?:a|an|some|the)\b"
+    r"|\bwalk-?ins?\b"
+    r"|\b(?:lady|gentleman|guy|man|woman|couple|family|someone|somebody|he|she|they)\s+(?:wants?|needs?|is looking|would like|is after|asks? for|asking for)\b"
+    r"|\bwhat (?:do|can|could) (?:we|you) (?:have|offer|show) (?:for|to) (?:her|him|them)\b"
     r"|\b(?:can|could) (?:we|i|you) (?:offer|show|sell)\b|\b(?:to offer|on offer)\b|\bwhat are (?:my|the|his|her|their) options\b"
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
@@ -346,7 +354,7 @@ EACH_COUNT = re.compile(
     r"|\b(?:counts|numbers) for (?:both|each)\b|\bhow many (?:does|do|did) each\b"
     r"|\b(?:both|the two|all the|each one's|their) (?:counts|numbers|totals)\b|\b(?:both|each) (?:count|number)\b"
 )
-RANK = re.compile(r"排名|排行|排序|排个序|排一下|排一排|rank|ranking|sorted|sort|order")
+RANK = re.compile(r"排名|排行|排序|排个序|排个名|排下名|排一下|排一排|rank|ranking|sorted|sort|order")
 
 COLUMN_WORDS: list[tuple[str, str]] = [
     ("vehicle_id", r"车辆id|汽车id|车id|\bids?\b|编号|车号|vehicle ids?"),

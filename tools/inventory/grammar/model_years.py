@@ -79,6 +79,11 @@ def model_years(scan: Scan) -> None:
         return True
 
     scan.sub(r"20\d\d(?:\s*(?:,|and|or|和|与|及|、)\s*20\d\d)+\s*(?:年款|款|model[- ]?years?)", listed)
+    # "model year 2026 or 2027", "年款2025或2026": the years after the words
+    scan.sub(
+        r"(?:model[- ]?years?|年款)\s*(?:of\s+|is\s+|在|是|为)?\s*20\d\d(?:\s*(?:,|and|or|和|与|及|或|、)\s*20\d\d)+",
+        listed,
+    )
 
     def compared(m: re.Match[str]) -> bool:
         word, year = m.group(1) or m.group(3), int(m.group(2) or m.group(4))

@@ -16,7 +16,9 @@ _CMP_PRE: list[tuple[Op, str]] = [
         "le",
         r"不超过|不高于|不多于|最多|至多|at most|no more than|not more than|up to|no higher than|<=|≤|maximum of|max"
         # "nothing over 220k", "not above 300k": the bound is the most the customer will pay
-        r"|nothing (?:over|above|more than|higher than|pricier than)|not (?:over|above|higher than)",
+        r"|nothing (?:over|above|more than|higher than|pricier than)|not (?:over|above|higher than)"
+        r"|(?:can'?t|cannot|won'?t|will not|doesn'?t want to|don'?t want to) (?:go |spend |pay )?(?:above|over|more than|beyond)"
+        r"|(?:can'?t|cannot|won'?t) exceed",
     ),
     (
         "ge",

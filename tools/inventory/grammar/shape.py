@@ -101,6 +101,9 @@ def _read(scan: Scan) -> Reading:
     ):
         # "还有几台", "how many are left", "我想买一辆...": the cars still in stock
         conds.append(Condition("status", "in", ["in_stock"]))
+    label_first = W.LABEL_ORDER_EXTREME.search(r)
+    if label_first:  # "earliest quarter first" orders the groups; it asks for no earliest car
+        r = r[: label_first.start()] + " in date order " + r[label_first.end() :]
     order = None
     for pattern, column, descending in W.ORDER_PHRASES:
         found = search(pattern, r)

@@ -68,6 +68,17 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         r"\1",
     ),
     (re.compile(r"今天(?=\s*(?:还有|有货|在库|有现车|能提|可提))"), ""),
+    # "销量排第一的品牌": the one sold most
+    (re.compile(r"(?:销量|销售量?|卖得)\s*(?:排|排名)\s*第\s*(?:一|1)\s*(?:位|名)?(?!\d)"), "已售最多"),
+    # "排第一", "放第1位": put first (a place in the order, not a number of cars)
+    (re.compile(r"(排|放|列)\s*在?\s*第\s*(?:一|1)\s*(?:位|个)?(?!\d)"), r"\1最前"),
+    # "sales floor", "salesman": where and who sells, not the cars sold
+    (
+        re.compile(
+            r"\bsales\s*(?:floor|team|staff|desk|reps?|people|person|manager|consultants?|advisors?)\b|\bsales(?:man|men|woman|women|person|people)\b|销售顾问|销售员|销售经理"
+        ),
+        "staff",
+    ),
     # "how many units did we move / shift": sales talk for selling
     (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:move|moved|shift|shifted)\b"), "sold"),
     # "how many did Pudong sell", "which one sells more": a store or a car named as the seller
