@@ -478,3 +478,24 @@ def test_first_place_said_in_chinese(question, expect):
 def test_ranked_said_as_pai_ge_ming():
     spec = spec_of("按在库数量给各门店排个名")
     assert (spec.group_by, spec.order_by, spec.descending) == (["store"], "value", True)
+
+
+@pytest.mark.parametrize(
+    "question", ["Hondas sold 2025, by quarter", "intake per month, 2025, in month order"]
+)
+def test_a_year_in_staff_shorthand(question):
+    assert conds(spec_of(question))["intake_date"] == ("between", ["2025-01-01", "2025-12-31"])
+
+
+def test_count_distinct_said_as_a_command():
+    spec = spec_of("count distinct models of sold Fords")
+    assert (spec.aggregate, spec.metric) == ("count_distinct", "model")
+
+
+def test_the_two_ends_of_a_price_span_are_asked_about():
+    parsed = parse_question("which are the least and most expensive Hondas", today=TODAY)
+    assert parsed.spec is None
+
+
+def test_id_like_is_a_customer():
+    assert conds(spec_of("he'd like a silver sedan below 200k"))["status"] == ("in", ["in_stock"])

@@ -201,6 +201,7 @@ COUNT_DISTINCT = re.compile(
     rf"|how many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
     rf"|\b(?:number|count|total)\s+of\s+(?:the\s+)?(?:different|distinct|unique|separate)\s+(?:{dim_re()})"
     rf"|\bhow many\s+(?:kinds|types|sorts)\s+of\s+(?:{dim_re()})"
+    rf"|\bcount\s+(?:the\s+|of\s+)?(?:different|distinct|unique)\s+(?:{dim_re()})"
     rf"|(?:多少|几)\s*(?:种|个|款)?\s*不同的?\s*(?:{dim_re()})"
     # "车型有几个", "颜色有多少种": the dimension first, then how many kinds
     rf"|(?:{dim_re()})\s*(?:一共|总共|共)?\s*(?:有)?\s*(?:几|多少)\s*(?:个|种|款|类)(?!\s*(?:车|台|辆))"
@@ -316,6 +317,7 @@ BUYING = re.compile(
     r"|客户|顾客|客人|买家|\b(?:customer|client|buyer|shopper|prospect)s?\b"
     r"|\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|they'?re) (?:after|hunting for|shopping around for) (?:a|an|some|the)\b"
     r"|\bwalk-?ins?\b"
+    r"|\b(?:he|she|they|i|we)'d (?:like|love|prefer)\b|\b(?:he|she|they) would (?:like|love|prefer)\b"
     r"|\b(?:lady|gentleman|guy|man|woman|couple|family|someone|somebody|he|she|they)\s+(?:wants?|needs?|is looking|would like|is after|asks? for|asking for)\b"
     r"|\bwhat (?:do|can|could) (?:we|you) (?:have|offer|show) (?:for|to) (?:her|him|them)\b"
     r"|\b(?:can|could) (?:we|i|you) (?:offer|show|sell)\b|\b(?:to offer|on offer)\b|\bwhat are (?:my|the|his|her|their) options\b"
@@ -341,6 +343,7 @@ SPAN_EXTREMES = re.compile(
     r"|(?:cheapest|lowest|min(?:imum)?)\b.{0,25}\band\b.{0,12}\b(?:most expensive|priciest|dearest|highest|max(?:imum)?)\b"
     r"|(?:most expensive|priciest|dearest|highest|max(?:imum)?)\b.{0,25}\band\b.{0,12}\b(?:cheapest|lowest|min(?:imum)?)\b"
     r"|\bhow low\b.{0,25}\bhow high\b|\bhow high\b.{0,25}\bhow low\b"
+    r"|\b(?:most and least|least and most) expensive\b|\b(?:cheapest and (?:the )?priciest|priciest and (?:the )?cheapest)\b"
     r"|\bmin(?:imum)?\s*(?:/|-|&)\s*max(?:imum)?\b|\bmax(?:imum)?\s*(?:/|-|&)\s*min(?:imum)?\b"
 )
 SPAN_NOUN = re.compile(

@@ -282,6 +282,14 @@ def _years(scan: Scan) -> None:
     scan.sub(r"\bbetween\s+(?P<d>20\d\d)\b(?=\s+and\s+20\d\d)", _on(scan, year))
     # the year before the intake word: "2025 intakes", "the 2024 arrivals"
     scan.sub(r"\b(?P<d>20\d\d)\b(?=\s+(?:intakes?|arrivals?|deliveries|receipts)\b)", _on(scan, year))
+    # the year after the intake or sale word ("intake 2026", "sold 2025"), or standing alone between
+    # commas ("sold per quarter, 2025, ..."): staff shorthand for "in 2026"
+    scan.sub(
+        r"\b(?:intakes?|arrivals?|arrived|received|sold|sales|deliveries|delivered|taken in|took in|came in)"
+        r"\s*,?\s*(?P<d>20\d\d)\b(?!\s*(?:model|款|年款|or|and|to|-))",
+        _on(scan, year),
+    )
+    scan.sub(r"(?:^|[,;])\s*(?P<d>20\d\d)\s*(?=[,;.?!]|$)", _on(scan, year))
     scan.sub(r"\band\s+(?P<d>20\d\d)\b", _on(scan, second_year))
 
 
