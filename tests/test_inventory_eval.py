@@ -51,7 +51,9 @@ def test_datasets_are_big_bilingual_and_well_formed():
     assert len(fresh2) >= 40 and not {c["question"] for c in fresh2} & seen
     assert sum(c["lang"] == "zh" for c in fresh2) * 2 == len(fresh2)
     # the third round: no question repeated from an earlier set, ids unique, every gold a SELECT
-    later = [load(DATASETS[name]) for name in ("paraphrase3", "fresh3", "fresh4", "fresh5")]
+    later = [
+        load(DATASETS[name]) for name in ("paraphrase3", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
+    ]
     seen |= {c["question"] for c in fresh2}
     for cases in later:
         questions = {c["question"] for c in cases}

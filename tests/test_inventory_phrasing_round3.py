@@ -499,3 +499,17 @@ def test_the_two_ends_of_a_price_span_are_asked_about():
 
 def test_id_like_is_a_customer():
     assert conds(spec_of("he'd like a silver sedan below 200k"))["status"] == ("in", ["in_stock"])
+
+
+def test_where_the_customer_is_is_no_condition():
+    spec = spec_of("client at desk 4 wants a blue SUV under 260k")
+    assert set(conds(spec)) == {"color", "body_type", "guide_price", "status"}
+
+
+def test_a_maximum_budget_is_at_most():
+    assert conds(spec_of("top budget 180k, any hatchbacks?"))["guide_price"] == ("le", [180000])
+
+
+def test_price_low_first_in_chinese():
+    spec = spec_of("在库的宋，价格低的排前面")
+    assert (spec.order_by, spec.descending, spec.limit) == ("guide_price", False, None)

@@ -261,14 +261,14 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
     (
         r"从贵到便宜|由贵到便宜|从贵到低|(?:价格|价钱|售价|指导价)\s*(?:从高到低|由高到低|降序)"
         r"|(?:priciest|most expensive|highest[- ]priced|expensive|highest price)(?: ones?)? (?:first|at the top|on top)"
-        rf"|price,? high(?:est)? to low(?:est)?|(?:最贵|贵)的?\s*{_FRONT}",
+        rf"|price,? high(?:est)? to low(?:est)?|(?:最贵|贵|(?:价格|价钱|售价|指导价|价)\s*(?:最高|高))的?\s*{_FRONT}",
         "guide_price",
         True,
     ),
     (
         r"从便宜到贵|由便宜到贵|(?:价格|价钱|售价|指导价)\s*(?:从低到高|由低到高|升序)"
         r"|(?:cheapest|least expensive|lowest[- ]priced|cheap|lowest price)(?: ones?)? (?:first|at the top|on top)"
-        rf"|price,? low(?:est)? to high(?:est)?|(?:最便宜|便宜)的?\s*{_FRONT}",
+        rf"|price,? low(?:est)? to high(?:est)?|(?:最便宜|便宜|(?:价格|价钱|售价|指导价|价)\s*(?:最低|低))的?\s*{_FRONT}",
         "guide_price",
         False,
     ),

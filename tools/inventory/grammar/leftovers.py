@@ -25,6 +25,8 @@ from tools.inventory.grammar.scan import K_MASK, MASK, Scan
 # Digits that are names ("4S店") or "one car" ("平均一台车", read as 1台), and the number of a
 # place's stores said in passing ("上海三家店一共有多少台": the three Shanghai stores).
 _NAMES_WITH_DIGITS = re.compile(
+    # "customer on line 2", "the lady at desk 3": where the person is, no condition on the cars
+    r"\b(?:on |at )?(?:line|desk|counter|window|booth|table|extension|ext\.?)\s*#?\d{1,3}\b|"
     r"(?<=\x01)\s*\d\s*(?:家|个)\s*(?:门店|店|分店)|4s\s*店|\b4s\b|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]+\d*\b|(?<![\d.])1\s*(?=台|辆|部|个|款)"
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -70,6 +70,8 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"今天(?=\s*(?:还有|有货|在库|有现车|能提|可提))"), ""),
     # "销量排第一的品牌": the one sold most
     (re.compile(r"(?:销量|销售量?|卖得)\s*(?:排|排名)\s*第\s*(?:一|1)\s*(?:位|名)?(?!\d)"), "已售最多"),
+    # "max budget 250k", "maximum budget of 300k": a budget's upper bound
+    (re.compile(r"\b(?:max(?:imum)?|top|upper) budget(?: of| is|:)?"), "budget at most"),
     # "排第一", "放第1位": put first (a place in the order, not a number of cars)
     (re.compile(r"(排|放|列)\s*在?\s*第\s*(?:一|1)\s*(?:位|个)?(?!\d)"), r"\1最前"),
     # "sales floor", "salesman": where and who sells, not the cars sold
