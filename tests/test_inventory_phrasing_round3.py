@@ -513,3 +513,8 @@ def test_a_maximum_budget_is_at_most():
 def test_price_low_first_in_chinese():
     spec = spec_of("在库的宋，价格低的排前面")
     assert (spec.order_by, spec.descending, spec.limit) == ("guide_price", False, None)
+
+
+def test_a_named_seller_of_several_words():
+    spec = spec_of("how many Seals did the Futian store sell this year")
+    assert conds(spec)["status"] == ("in", ["sold"]) and conds(spec)["store_id"] == ("in", ["S08"])

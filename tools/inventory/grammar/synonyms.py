@@ -84,7 +84,7 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     # "how many units did we move / shift": sales talk for selling
     (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:move|moved|shift|shifted)\b"), "sold"),
     # "how many did Pudong sell", "which one sells more": a store or a car named as the seller
-    (re.compile(r"\b(?:did|do|does|has|have|had) ([a-z]+(?: [a-z]+)?) (?:sell|sold)\b"), r"\1 sold"),
+    (re.compile(r"\b(?:did|do|does|has|have|had) ([a-z]+(?: [a-z]+){0,3}?) (?:sell|sold)\b"), r"\1 sold"),
     # "哪个卖得多": more sold, not more stock
     (re.compile(r"卖(?:得|的)\s*(?:更|比较)?\s*(多(?!少)|少)"), r"已售\1"),
     (re.compile(r"卖(?:得|的)\s*(?:更|比较)?\s*好"), "已售多"),
