@@ -5,25 +5,11 @@ earliest and latest values, top-k groups, misspelt attribute words, a dimension 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from tests.inventory_phrasing import TODAY, conds, spec_of
 from tools.inventory.compiler import compile_spec
 from tools.inventory.parse import parse_question
-from tools.inventory.spec import QuerySpec
-
-TODAY = date(2026, 11, 15)
-
-
-def spec_of(question: str) -> QuerySpec:
-    parsed = parse_question(question, today=TODAY)
-    assert parsed.spec is not None, (question, parsed.unread)
-    return parsed.spec
-
-
-def conds(spec: QuerySpec) -> dict[str, tuple[str, list]]:
-    return {c.field: (c.op, c.values) for c in spec.conditions}
 
 
 @pytest.mark.parametrize(
