@@ -26,7 +26,8 @@ SEARCH = ("POST", "/search")
 # Travel questions the documents do not answer: `knowledge_base/travel-documents.md` says to check
 # transit visas in general, not what Japan asks of a passenger who leaves the airport.
 TRANSIT_EN = "Can I leave Tokyo Narita airport during a long layover without a Japanese visa?"
-VISA_ZH = "去日本旅游需要签证吗"
+# The documents now answer "去日本旅游需要签证吗" (travel-documents: visas are the traveller's to check).
+VISA_ZH = "日本单次旅游签证能停留几天"
 NOT_TRAVEL = "How do I reset the password of my email account?"
 
 

@@ -4,7 +4,7 @@
     python -m training evaluate intent [--show-errors]       # the router's dev split (make router-eval)
     python -m training evaluate guards|injection|social|abuse [--show-errors]
     python -m training tune intent                           # cross-validated hyper-parameter grid
-    python -m training tune knowledge                        # the knowledge agent's relevance decision
+    python -m training tune knowledge [--write]              # the knowledge agent's relevance decision
 
 `build` is what `make install` runs: it trains only what changed (see `training.builder`) and
 prints one line per model. `evaluate` builds what it evaluates first (nothing when it is current),
@@ -72,7 +72,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     if args.model == "knowledge":
         from training import knowledge
 
-        knowledge.tune()
+        knowledge.tune(write=args.write)
         return 0
     from training import intent_report
 
@@ -98,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(run=_cmd_evaluate)
     tune = sub.add_parser("tune", help="cross-validate the hyper-parameter grid on the train split")
     tune.add_argument("model", choices=["intent", "knowledge"])
+    tune.add_argument("--write", action="store_true", help="knowledge: write the fitted relevance model")
     tune.set_defaults(run=_cmd_tune)
     return parser
 

@@ -1,7 +1,8 @@
 """The local engine: retrieve, decide whether the documents hold the answer, answer extractively.
 
-Relevance: the best passage's `Features.relevance` must reach `RELEVANCE_THRESHOLD`, otherwise the
-reply is "not in the documents" plus the closest topics, never a guess. The extractive answer
+Relevance: the relevance model (`tools.knowledge.relevance`, a logistic model over retrieval features
+fitted by `python -m training tune knowledge`) must judge the best passage's document to hold the
+answer, otherwise the reply is "not in the documents" plus the closest topics, never a guess. The extractive answer
 quotes whole sentences of the best passage(s) verbatim, chosen by sentence cosine and concept
 coverage, so every number it states is in a cited passage by construction.
 """
@@ -12,14 +13,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from tools.knowledge.chunking import Chunk
 from tools.knowledge.fusion import coverage
 from tools.knowledge.index import Hit, KnowledgeIndex
 from tools.knowledge.query import Query, rewrite
+from tools.knowledge.relevance import Candidate, features, load_model
 from tools.knowledge.tokenize import tokenize
 
-# Chosen on evals/knowledge/questions.jsonl (the margin between the best unanswerable and the
-# worst answerable question there); checked on the fresh questions of fresh.jsonl.
+# A second passage, and the passages the LLM engine is shown, must still reach this relevance
+# (coverage + 0.25·z); whether anything is answered at all is the relevance model's decision.
 RELEVANCE_THRESHOLD = 1.26
 MAX_PASSAGES = 2
 SECOND_PASSAGE_MARGIN = 0.1  # a second passage must be almost as relevant as the first ...
@@ -50,6 +54,7 @@ class Retrieval:
     query: Query
     hits: list[Hit]  # reranked, best first
     found: bool
+    probability: float = 0.0  # the relevance model's P(the best passage's document answers)
 
     @property
     def relevance(self) -> float:
@@ -68,8 +73,26 @@ def retrieve(index: KnowledgeIndex, question: str, language: str, k: int = 10) -
     """Hybrid search for the rewritten question and the relevance decision."""
     query = rewrite(question, language)
     hits = index.search(query, "hybrid", k=k)
-    found = bool(hits) and hits[0].features.relevance >= RELEVANCE_THRESHOLD
-    return Retrieval(query, hits, found)
+    if not hits:
+        return Retrieval(query, hits, False)
+    model = load_model()
+    probability = model.probability(decision_features(index, query, hits))
+    return Retrieval(query, hits, probability >= model.threshold, probability)
+
+
+def decision_features(index: KnowledgeIndex, query: Query, hits: list[Hit]) -> np.ndarray:
+    """The relevance model's features of a ranked list of hits."""
+    candidates = [
+        Candidate(
+            doc_id=h.chunk.doc_id,
+            search_text=h.chunk.search_text,
+            coverage=h.features.coverage,
+            dense_z=h.features.dense_z,
+            relevance=h.features.relevance,
+        )
+        for h in hits
+    ]
+    return features(query, candidates, index.sparse.idf)
 
 
 def passage_of(hit: Hit) -> Passage:
