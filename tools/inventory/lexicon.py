@@ -196,7 +196,17 @@ NOT_SOLD = (
 # "New energy" vehicles are electric or plug-in/extended-range hybrids.
 NEV = ("新能源", "new energy", "nev")
 # "库存信息" is "the inventory", not "in stock": these phrases are masked before statuses are read.
-NEUTRAL = ("库存信息", "库存数据", "库存表", "库存记录", "库存清单", "库存明细", "库存系统", "库存数据库")
+NEUTRAL = (
+    "库存信息",
+    "库存数据",
+    "库存表",
+    "库存记录",
+    "库存清单",
+    "库存明细",
+    "库存系统",
+    "库存数据库",
+    "数据库",  # "数据库里有多少车": 库里 here is the database, not the stock
+)
 
 
 # English model names that are also everyday words need their brand nearby.
@@ -213,14 +223,15 @@ def _entity_aliases() -> list[Alias]:
                 context = _CONTEXT.get(text.lower())
                 if len(text) == 1:
                     # 汉/唐/宋/秦: next to the brand or a powertrain suffix, or named on its own
-                    # after a modifier and before the end of a phrase ("白色的汉？", "几台唐呢"),
+                    # after a modifier or at a phrase's start and before the end of a phrase or a
+                    # verb ("白色的汉？", "几台唐呢", "宋有多少台是混动的"),
                     # or joined to another of the brand's models ("海豹和汉哪个多", "汉与唐").
                     siblings = "|".join(
                         re.escape(n) for m in brand.models for n in m.zh if m is not model and len(n) > 0
                     )
                     context = (
                         rf"比亚迪|byd|{text}\s*(ev|dm|plus|pro|系列)"
-                        rf"|(?:的|色|台|辆|部)\s*{text}(?=\s*(?:$|[?？!！,，。、和与或呢吗]|车|有|还|在|卖|多|几|分别|各|一共|共|总|都|里|中))"
+                        rf"|(?:的|色|台|辆|部|^|[,，。?？!！:：]|现在|目前)\s*{text}(?=\s*(?:$|[?？!！,，。、和与或呢吗]|车|有|还|在|卖|多|几|分别|各|一共|共|总|都|里|中))"
                         rf"|(?:{siblings})\s*(?:和|与|跟|或|还是|、)\s*{text}|{text}\s*(?:和|与|跟|或|还是|、)\s*(?:{siblings})"
                     )
                 out.append(Alias(text.lower(), "model", model.name, context=context))

@@ -154,6 +154,9 @@ COUNT_WORDS = re.compile(
     r"多少辆|多少台|多少部|多少个|(?<!哪)(?:几辆|几台|几部|几个)|数量|数目|总数|总量|多少车|有多少|多少(?!钱)|台数|辆数|计数"
     r"|入库量|进货量|到货量|销售量|(?<=\x01)量"
     r"|how many|number of|count|total number|tally|quantity"
+    # "total Model Ys in Beijing", "BYDs altogether": a total of cars (a total of prices says so, and
+    # is read first: "total value", "worth in total")
+    r"|\btotal\b(?!\s+(?:value|price|worth|cost|guide|msrp))|\baltogether\b"
 )
 AVG_WORDS = re.compile(r"平均|均价|avg|average|mean")
 SUM_WORDS = re.compile(
@@ -321,6 +324,13 @@ BUYING = re.compile(
     r"|\b(?:lady|gentleman|guy|man|woman|couple|family|someone|somebody|he|she|they)\s+(?:wants?|needs?|is looking|would like|is after|asks? for|asking for)\b"
     r"|\bwhat (?:do|can|could) (?:we|you) (?:have|offer|show) (?:for|to) (?:her|him|them)\b"
     r"|\b(?:can|could) (?:we|i|you) (?:offer|show|sell)\b|\b(?:to offer|on offer)\b|\bwhat are (?:my|the|his|her|their) options\b"
+    # the customer speaking: "I want a gas SUV", "we need a bigger car", "我不想花超过...", "想要一台MPV"
+    r"|\b(?:i|we)\s+(?:really\s+|just\s+|kinda\s+)?(?:want|need|wanna)\s+(?:a|an|one|some|something|to (?:buy|get|purchase|find|pick up))\b"
+    r"(?!\s+(?:list|report|count|breakdown|summary|table|number|total|overview|tally)\b)"
+    r"|\b(?:i|we)(?:'m|'re| am| are)?\s+(?:thinking (?:of|about)|planning (?:on|to)|hoping to|about to|trying to)\s+(?:buy|get|purchase|pick up|buying|getting|purchasing)\b"
+    r"|\b(?:i|we)\b[^.?!]{0,30}\b(?:pay|spend|afford)\b|\bwhat (?:can|could|should) (?:i|we) (?:get|buy|look at|consider|choose|afford)\b"
+    r"|\bfor (?:me|my (?:wife|husband|family|son|daughter|kids?|mom|dad|mother|father|parents|partner))\b"
+    r"|想要|想入手|打算买|准备买|想换|入手|提车|(?:需要|要|来|选|挑)\s*(?:一|1)\s*(?:台|辆|部)|帮我(?:挑|选)|适合我"
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
 SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%")

@@ -25,7 +25,9 @@ K_MASK = "\x02"  # a consumed top-k number: "前5个品牌" still reads as top-k
 _NEG_BEFORE = re.compile(
     r"(?:(?<!是)不是|不为|并非|非|除了|除去|除|排除|不包括|不含|不要|去掉"
     r"|不在|不算|不计|\bnot\s+(?:in|at|from|counting|including)|\boutside(?:\s+of)?|\bnot|\bnon|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\bbesides|\bapart\s+from"
-    r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't|\bneither|既不是|既不)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
+    r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't|\bwasn't|\bweren't|\bneither|既不是|既不"
+    # "SUVs that don't run on gas", "which doesn't use diesel"
+    r"|\b(?:don't|doesn't|didn't|do not|does not|did not)\s+(?:run|use|take|burn|have|come)\s*(?:on|in|with)?)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
 )
 _NEG_STATUS = re.compile(r"(?:未|(?<!有)没有?被?|尚未|还没有?)\s*$")  # "有没有现车" asks, it does not negate
 _NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计|excluded\b|not included\b)")
@@ -58,6 +60,8 @@ class Scan:
         self.dates: list[DateSpan] = []
         self.limit: int | None = None
         self.count_having: Condition | None = None
+        # "包括已经卖掉的", "sold ones included", "every status": no condition on the status at all
+        self.every_status = False
         self.intake_context = bool(
             re.search(
                 r"入库|接车|到店|到货|进店|进货|收车|入店|上架|received|arrived|arrival|intake|came in|stocked|delivered|added",

@@ -35,6 +35,10 @@ _WHICH_DIMS = (
     "intake_year",
 )
 _NOT_A_SUM = r"总共(?!值)|一共(?!值)|总数"  # "how many in total" counts, it does not add up prices
+# "南京两家店加起来有多少台", "how many cars do the two stores have combined": the cars are added up,
+# not their prices; money asked for ("加起来一共多少钱", "worth") makes it a total of prices.
+_CARS_COUNTED = r"(?:多少|几)\s*(?:台|辆|部)|\bhow many\b|\bnumber of\b|\bcount\b"
+_MONEY = r"钱|价|值|金额|\bworth\b|\bvalue\b|\bprices?\b|\bcosts?\b|\bmsrp\b|\byuan\b|\brmb\b|元"
 # Extra columns a listing shows when the question names them ("车架号和价格", "the VIN and price").
 _EXTRA_COLUMNS = ("vin", "body_type", "fuel_type", "mileage_km", "store", "city")
 # "宝马和奥迪哪个多", "BMW vs Audi, which has more": two named values compared on one measure.
@@ -96,7 +100,9 @@ def _read(scan: Scan) -> Reading:
     r = scan.t
     values = values_by_field(scan)
     conds = conditions(scan, values)
-    if not any(c.field == "status" for c in conds) and (
+    if scan.every_status:  # "包括已经卖掉的", "sold ones included": every car, whatever its status
+        conds = [c for c in conds if c.field != "status"]
+    elif not any(c.field == "status" for c in conds) and (
         W.STILL.search(r) or W.BUYING.search(scan.full) or W.TIME_IN_STOCK.search(scan.full)
     ):
         # "还有几台", "how many are left", "我想买一辆...": the cars still in stock
@@ -222,6 +228,13 @@ def _count_distinct(q: Reading, spec: QuerySpec) -> bool:
     dim = W.dim_in(found)
     # "几种不同的车型": "不同的车型" is not a grouping when a count of kinds comes before it
     different = found is not None and search(r"不同|different|distinct|unique", found.group(0))
+    others = [g for g in q.group if g != dim]
+    if dim and len(others) == 1 and dim not in ("intake_month", "intake_quarter", "intake_year"):
+        # "每个品牌分别有多少个不同车型", "how many models does each brand carry": per group
+        spec.aggregate, spec.group_by = "count_distinct", others
+        spec.metric = {"store": "store_id"}.get(dim, dim)
+        _group_order(spec, q.r)
+        return True
     if dim and (not q.group or (different and q.group == [dim])):
         if dim == "store" and not q.vehicle_filters and not q.conds:
             spec.subject = "stores"
@@ -340,7 +353,7 @@ def _scalar_aggregate(q: Reading, spec: QuerySpec) -> bool:
     listing_of_best = bool(superlative and W.LISTING.search(r))  # "list the cheapest": rows, not a min
     if W.AVG_WORDS.search(r):
         spec.aggregate, spec.metric = "avg", metric or "guide_price"
-    elif W.SUM_WORDS.search(r) and not search(_NOT_A_SUM, r):
+    elif _sums(r):
         spec.aggregate, spec.metric = "sum", metric or "guide_price"
     elif W.MAX_WORDS.search(r) and (value_q or not superlative) and not listing_of_best:
         spec.aggregate, spec.metric = "max", metric or "guide_price"
@@ -416,7 +429,7 @@ def _aggregate_for_group(spec: QuerySpec, q: Reading) -> None:
     r, superlative, metric = q.r, q.superlative, q.metric
     if W.AVG_WORDS.search(r) or (superlative and superlative[0] == "guide_price"):
         spec.aggregate, spec.metric = "avg", metric or "guide_price"
-    elif W.SUM_WORDS.search(r) and not search(_NOT_A_SUM, r):
+    elif _sums(r):
         spec.aggregate, spec.metric = "sum", metric or "guide_price"
     elif W.MAX_WORDS.search(r) and not search(W.MORE, r):
         spec.aggregate, spec.metric = "max", metric or "guide_price"
@@ -424,6 +437,13 @@ def _aggregate_for_group(spec: QuerySpec, q: Reading) -> None:
         spec.aggregate, spec.metric = "min", metric or "guide_price"
     else:
         spec.aggregate = "count"
+
+
+def _sums(r: str) -> bool:
+    """A total of prices: a sum word, with money asked for or no count of cars asked instead."""
+    if not W.SUM_WORDS.search(r):
+        return False
+    return bool(search(_MONEY, r)) or not search(f"{_NOT_A_SUM}|{_CARS_COUNTED}", r)
 
 
 def _group_desc(q: Reading) -> bool:
@@ -458,7 +478,7 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
     # "比亚迪和特斯拉各有多少辆", "BYD vs Tesla": several values of one field, compared
     if search(
         r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|compare|\bcounts\b|\btotals\b|\bbreakdown\b"
-        r"|(?:how many|多少|几).{1,40}(?:\band\b|和)\s*(?:how many|多少|几)",
+        r"|(?:how many|多少|几)[^?？。!！]{1,90}?(?:\band\b|\bor\b|和|还是|,|，)\s*(?:how many|多少|几)",
         r,
     ):
         for field_name, ms in values.items():

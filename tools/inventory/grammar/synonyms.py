@@ -26,6 +26,19 @@ _HOLIDAYS = (
     r"|\bsingles'? ?day\b|\bdouble (?:11|eleven)\b|\blabou?r day\b|\bmay day\b|\bchristmas(?: day)?\b"
 )
 _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    # "isn’t", "we’d like": a curly apostrophe typed for the straight one; "arent", "dont": a
+    # negation typed without it
+    (re.compile(r"(?<=[a-z])[’‘`´](?=[a-z])"), "'"),
+    (
+        re.compile(
+            r"\b(aren|isn|don|doesn|didn|wasn|weren|hasn|haven|hadn|won|can|shouldn|wouldn|couldn)t\b"
+        ),
+        r"\1't",
+    ),
+    # "brand-new cars", "a brand new SUV": new, not a question about brands
+    (re.compile(r"\bbrand[- ]?new\b"), "new"),
+    # "2026款或者更新的": "或者" is "或" ("or newer", "or older")
+    (re.compile(r"或者\s*(?=更新|更早|更晚|更旧)"), "或"),
     # "24年进的" -> "2024年进的"; not "库龄超过2年", "近10年", "24年以上"
     (
         re.compile(_NOT_BEFORE_YY + _YY + r"(?=\s*年(?!\s*(?:以上|以内|之内|内|多|左右|以来的库龄|半)))"),

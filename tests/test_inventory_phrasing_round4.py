@@ -1,0 +1,220 @@
+"""The grammar on the fourth round of question classes (fresh8, an outside author's phrasing), each
+tested on phrases that are not the set's own: every status asked for ("including the sold ones"),
+added-up cars counted rather than priced, groups of models with their brand, distinct counts per
+group, prices kept under a bound said with a negation ("别超过", "rather not spend more than"), the
+customer speaking for themself, negations typed without an apostrophe, "brand-new", "或者更新的"
+model years, several counts asked one after the other, "数据库" (not the stock).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.inventory_phrasing import conds, spec_of
+from tools.inventory.compiler import compile_spec
+from tools.inventory.guard import screen
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many Audis have we ever had, including the sold ones?",
+        "Count every Tiguan regardless of status",
+        "total Model Ys in Beijing, sold or not",
+        "how many cars do we have right now, sold units included",
+        "number of Geelys across all statuses",
+        "广州有多少台比亚迪，卖掉的也算上",
+        "连同已售的，去年进了多少台宝马",
+        "不管卖没卖，深圳一共有多少辆车",
+        "所有状态的特斯拉一共多少台",
+    ],
+)
+def test_every_status_asked_for_drops_the_status(question):
+    spec = spec_of(question)
+    assert "status" not in conds(spec)
+    assert spec.aggregate == "count" and not spec.group_by
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many BMWs not counting sold ones", "不包括已售的，奥迪有几台", "除了卖掉的，大众还有几台"],
+)
+def test_excluding_the_sold_ones_still_excludes_them(question):
+    assert conds(spec_of(question))["status"][0] in ("not_in", "in")
+    assert conds(spec_of(question))["status"] != ("in", ["sold"])
+
+
+def test_every_status_is_not_a_grouping_but_by_status_is():
+    assert spec_of("how many cars for each status").group_by == ["status"]
+    assert spec_of("每种状态各有几台").group_by == ["status"]
+
+
+@pytest.mark.parametrize(
+    ("question", "aggregate"),
+    [
+        ("成都两家店加起来一共几台汉兰达", "count"),
+        ("除了广州，别的城市加在一起还有多少辆在库的车", "count"),
+        ("how many SUVs do the Shenzhen stores have combined", "count"),
+        ("深圳福田店在库的车价格加起来一共多少钱", "sum"),
+        ("what are the reserved Teslas worth combined", "sum"),
+        ("北京的宝马加起来值多少钱", "sum"),
+    ],
+)
+def test_added_up_cars_are_counted_and_added_up_prices_summed(question, aggregate):
+    spec = spec_of(question)
+    assert spec.aggregate == aggregate and not spec.group_by
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the 5 models with the most cars in stock",
+        "哪些车型在库超过30台",
+        "count by model",
+        "which model has the most reserved cars",
+    ],
+)
+def test_model_groups_also_show_the_brand(question):
+    spec = spec_of(question)
+    assert "model" in spec.group_by
+    sql = compile_spec(spec)
+    assert "vehicles.brand" in sql.split("FROM")[0] and "GROUP BY vehicles.model, vehicles.brand" in sql
+
+
+def test_model_groups_still_break_ties_by_the_model():
+    sql = compile_spec(spec_of("top 3 models by number of cars"))
+    assert "vehicle_count DESC, vehicles.model ASC, vehicles.brand ASC" in sql
+
+
+@pytest.mark.parametrize(
+    ("question", "group", "metric"),
+    [
+        ("how many different models does each brand have", "brand", "model"),
+        ("number of distinct colours per model", "model", "color"),
+        ("每家门店分别有几种不同的品牌", "store", "brand"),
+        ("各个城市有多少种车型", "city", "model"),
+        ("每个品牌有几款车型", "brand", "model"),
+    ],
+)
+def test_a_distinct_count_per_group(question, group, metric):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.group_by, spec.metric) == ("count_distinct", [group], metric)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "想买台SUV，价钱不要超过25万，有哪些",
+        "预算不能高于30万的混动车有哪些",
+        "轿车，最好别超过18万",
+        "we'd prefer not to spend more than 280k on an SUV, options?",
+        "I don't want to pay over 200k for a sedan",
+        "need a hatchback, can't go past 150k",
+        "SUVs not to exceed 300k",
+        "a sedan within 220k please",
+    ],
+)
+def test_an_upper_bound_said_with_a_negation_is_at_most(question):
+    found = conds(spec_of(question))
+    assert found["guide_price"][0] == "le"
+    assert found.get("status", ("in", ["in_stock"])) == ("in", ["in_stock"])
+
+
+def test_keeping_under_a_price_is_below_it():
+    assert conds(spec_of("looking for an EV, trying to keep it under 260k"))["guide_price"] == (
+        "lt",
+        [260000],
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I want a white sedan below 200k",
+        "we need a bigger car, an MPV maybe, what's around?",
+        "I'm thinking of buying a hybrid SUV",
+        "what could I get for 150k",
+        "something for my wife, a red hatchback",
+        "老婆想要一台白色的SUV，有哪些",
+        "帮我挑一台20万以内的轿车",
+        "想入手一台混动车，有什么推荐",
+    ],
+)
+def test_the_customer_speaking_for_themself_is_stock(question):
+    assert conds(spec_of(question))["status"] == ("in", ["in_stock"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many BMWs do you have in Shanghai",
+        "I want a list of all reserved Audis",
+        "I need a count of the Toyotas",
+    ],
+)
+def test_a_request_for_a_list_or_a_count_is_no_customer(question):
+    assert conds(spec_of(question)).get("status") in (None, ("in", ["reserved"]))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many SUVs that arent hybrid",
+        "cars that werent sold in Beijing, how many",
+        "list the sedans that aren’t white",
+        "SUVs which dont run on gas",
+    ],
+)
+def test_negations_typed_without_an_apostrophe_or_with_a_curly_one(question):
+    found = conds(spec_of(question))
+    assert any(op == "not_in" for op, _ in found.values()), found
+
+
+def test_brand_new_is_not_a_question_about_brands():
+    spec = spec_of("how many brand new SUVs with zero mileage do we have")
+    assert spec.aggregate == "count" and spec.metric is None
+    assert conds(spec)["mileage_km"] == ("between", [0, 0])
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "year"),
+    [
+        ("要2025款或者更新的SUV", "ge", 2025),
+        ("纯电车，2026年或更新的", "ge", 2026),
+        ("hybrids, 2025 or newer", "ge", 2025),
+        ("sedans 2025 and older", "le", 2025),
+        ("2025款或者更旧的轿车有几台", "le", 2025),
+    ],
+)
+def test_newer_or_older_than_a_year_is_a_model_year(question, op, year):
+    assert conds(spec_of(question))["model_year"] == (op, [year])
+
+
+def test_newer_is_no_request_to_update_but_updating_still_is():
+    assert screen("2026款或者更新的车有哪些").verdict == "ok"
+    assert screen("有没有更新一点的车型").verdict == "ok"
+    for request in ("更新所有宝马的价格", "把状态更新为已售", "帮我更新一下数据"):
+        assert screen(request).verdict == "modify", request
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("of the Teslas in stock, how many are white and how many are black?", "color"),
+        ("how many Passats are in Hangzhou, and how many in Nanjing", "city"),
+        ("唐有多少台是混动的，多少台是纯电的", "fuel_type"),
+    ],
+)
+def test_several_counts_asked_one_after_another_are_groups(question, field):
+    spec = spec_of(question)
+    assert spec.aggregate == "count" and spec.group_by == [field]
+
+
+@pytest.mark.parametrize("question", ["数据库里一共有多少台宝马", "系统数据库中的特斯拉有几辆"])
+def test_the_database_is_not_the_stock(question):
+    assert "status" not in conds(spec_of(question))
+
+
+def test_a_place_s_stores_counted_in_passing_in_english():
+    spec = spec_of("how many Camrys do the two Nanjing stores have")
+    assert conds(spec)["city"] == ("in", ["Nanjing"]) and spec.aggregate == "count"
