@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.inventory_phrasing import conds, spec_of
+from tests.inventory_phrasing import TODAY, conds, spec_of
 from tools.inventory.compiler import compile_spec
 from tools.inventory.guard import screen
+from tools.inventory.parse import parse_question
 
 
 @pytest.mark.parametrize(
@@ -218,3 +219,82 @@ def test_the_database_is_not_the_stock(question):
 def test_a_place_s_stores_counted_in_passing_in_english():
     spec = spec_of("how many Camrys do the two Nanjing stores have")
     assert conds(spec)["city"] == ("in", ["Nanjing"]) and spec.aggregate == "count"
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "value"),
+    [
+        ("how many Audi A6 are reserved", "model", "A6L"),
+        ("奥迪Q5还有几台", "model", "Q5L"),
+        ("any A4 in Wuhan?", "model", "A4L"),
+        ("宝马三系在库多少", "model", "3 Series"),
+        ("how many bimmers in Shenzhen", "brand", "BMW"),
+        ("RAV 4 hybrids under 250k", "model", "RAV4"),
+    ],
+)
+def test_names_people_use_for_the_catalogue_s_models(question, field, value):
+    assert conds(spec_of(question))[field] == ("in", [value])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["已经付了定金的宝马有几台", "交了订金的车都列出来", "how many cars have a deposit paid on them"],
+)
+def test_a_deposit_paid_is_reserved(question):
+    assert conds(spec_of(question))["status"] == ("in", ["reserved"])
+
+
+def test_which_few_places_is_not_a_count_of_places():
+    spec = spec_of("途观在哪几个门店有")
+    assert spec.aggregate is None and spec.columns == ["store"] and spec.distinct
+
+
+@pytest.mark.parametrize("question", ["median price of SUVs", "宝马价格的中位数是多少"])
+def test_statistics_the_grammar_does_not_compute_are_asked_about(question):
+    assert not parse_question(question, today=TODAY).understood
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many Golfs are sitting in the Hangzhou stores",
+        "how many Seals at the moment in Shenzhen",
+        "目前有几台帕萨特",
+        "现在店里有多少辆途观",
+    ],
+)
+def test_what_is_there_now_is_stock(question):
+    assert conds(spec_of(question))["status"] == ("in", ["in_stock"])
+
+
+def test_a_named_status_wins_over_now():
+    assert conds(spec_of("how many cars are currently reserved in Wuhan"))["status"] == ("in", ["reserved"])
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        ("# of Camrys sold", ("in", ["sold"])),
+        ("no. of hybrids in stok", ("in", ["in_stock"])),
+        ("how mnay Civics are availble", ("in", ["in_stock"])),
+        ("qty of reserved Teslas", ("in", ["reserved"])),
+    ],
+)
+def test_count_words_typed_short_or_misspelt(question, status):
+    spec = spec_of(question)
+    assert spec.aggregate == "count" and conds(spec)["status"] == status
+
+
+@pytest.mark.parametrize(
+    "question", ["how many Fords that came in last year haven't sold", "Passats we didn't sell, how many"]
+)
+def test_not_sold_said_with_the_verb(question):
+    assert conds(spec_of(question))["status"] == ("not_in", ["sold"])
+
+
+@pytest.mark.parametrize(
+    "question", ["cars sold per store this year, best first", "各品牌在库数量，多的排前面"]
+)
+def test_the_largest_group_first(question):
+    spec = spec_of(question)
+    assert (spec.order_by, spec.descending) == ("value", True)

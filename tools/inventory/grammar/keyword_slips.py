@@ -35,6 +35,11 @@ _SHAPE_WORDS = (
     "oldest",
     "latest",
     "which",
+    # "how mnay", "in stok", "availble": the count word and the stock words
+    "many",
+    "stock",
+    "available",
+    "inventory",
 )
 # Real words one slip from a shape word (plurals of the shape words are read as the word itself).
 _EVERYDAY = frozenset(
@@ -51,6 +56,10 @@ _EVERYDAY = frozenset(
         "coldest",
         "witch",
         "whichever",
+        "manly",
+        "mangy",
+        "stocky",
+        "stocks",
     }
     | {
         "pride",

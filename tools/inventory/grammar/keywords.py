@@ -200,7 +200,7 @@ NEW_WORDS = re.compile(r"最新|最近|最晚|最高|newest|latest|most recent|h
 METRICS = [("mileage_km", r"里程|公里|mileage|odometer|\bkm\b|kilomet"), ("model_year", r"年款|model year")]
 
 COUNT_DISTINCT = re.compile(
-    rf"(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?:多少|几)\s*(?:个|种|款|家|类)\s*(?:不同的?)?\s*(?:{dim_re()})?"
+    rf"(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?<!哪)(?:多少|几)\s*(?:个|种|款|家|类)\s*(?:不同的?)?\s*(?:{dim_re()})?"
     rf"|how many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
     rf"|\b(?:number|count|total)\s+of\s+(?:the\s+)?(?:different|distinct|unique|separate)\s+(?:{dim_re()})"
     rf"|\bhow many\s+(?:kinds|types|sorts)\s+of\s+(?:{dim_re()})"
@@ -253,6 +253,7 @@ ORDER_FIELDS = [
 ]
 DESC = re.compile(
     r"从高到低|从大到小|由高到低|降序|倒序|从新到旧|从近到远|由近及远|最新的在前|desc(?:ending)?|high(?:est)? to low(?:est)?|highest first|newest first|most recent first|largest first|most first|从多到少"
+    r"|\b(?:best|top|biggest|most) (?:ones? )?first\b|\b(?:biggest|largest|most) to (?:smallest|least|fewest)\b|多的(?:排|放)?(?:在)?前面?"
 )
 ASC = re.compile(
     r"从低到高|从小到大|由低到高|升序|正序|从旧到新|从远到近|asc(?:ending)?|low(?:est)? to high(?:est)?|lowest first|oldest first|cheapest first|smallest first|从少到多"
@@ -303,6 +304,9 @@ STILL = re.compile(
     # "how many do you have at Yizhuang right now": what is there now is the stock
     r"|\b(?:have|has|got|carry|carrying)\b[^?.!]{0,40}\b(?:right now|currently|at the moment|at present|as of now)\b"
     r"|\b(?:currently|right now)\b[^?.!]{0,20}\b(?:have|has|got|carry)\b"
+    # "cars sitting in our Guangzhou stores right now", "目前有多少台宝马": what is there now
+    r"|\b(?:right now|currently|at the moment|at present|as of now|as we speak)\b|\bsitting\b"
+    r"|(?:现在|目前|当前|眼下|此刻)\s*(?:还|都|店里|库里)?\s*(?:有|剩|在)"
 )
 # Time spent in stock ("sitting the longest", "on the lot longest", "压库最久"): only a car still
 # there has been waiting; a sold one has left.
@@ -333,6 +337,10 @@ BUYING = re.compile(
     r"|想要|想入手|打算买|准备买|想换|入手|提车|(?:需要|要|来|选|挑)\s*(?:一|1)\s*(?:台|辆|部)|帮我(?:挑|选)|适合我"
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
+# Statistics no aggregate of the grammar computes ("median price", "中位数"): asked about, not guessed.
+OTHER_STATISTICS = re.compile(
+    r"中位数|中位|众数|方差|标准差|\bmedian\b|\bstandard deviation\b|\bvariance\b|\bstd ?dev\b"
+)
 SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%")
 # Differences and spans between two results: no single query of the grammar answers them either.
 DIFFERENCE = re.compile(

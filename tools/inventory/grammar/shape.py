@@ -74,7 +74,12 @@ def build(scan: Scan) -> Shaped:
     if not W.DIFFERENCE.search(q.r) and (W.SPAN_EXTREMES.search(q.r) or span_noun(q)):
         # the lowest and the highest together: one query, or asked about when the cars are wanted
         return Shaped(spec, span(q, spec), True)
-    if (W.SHARE.search(q.r) and not q.group) or W.DIFFERENCE.search(q.r) or _best_row_per_group(q):
+    if (
+        (W.SHARE.search(q.r) and not q.group)
+        or W.DIFFERENCE.search(q.r)
+        or W.OTHER_STATISTICS.search(q.r)
+        or _best_row_per_group(q)
+    ):
         # a share, a difference or a span of two results: asked about, never answered as one count
         return Shaped(spec, False, True)
     if q.limit and not q.group and aggregate_of_top_rows(q):

@@ -70,6 +70,16 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         ),
         "unsold",
     ),
+    # "# of Teslas sold", "no. of SUVs", "qty of BMWs": the number of
+    (re.compile(r"(?:#|\bno\.?|\bnum|\bqty|\bcnt)\s*(?:of\b)"), "number of"),
+    (re.compile(r"\b(?:qty|cnt)\b"), "count"),
+    # "haven't sold", "didn't sell", "still unsold": not sold (yet)
+    (
+        re.compile(
+            r"\b(?:has|have|had|did)(?:n't| not) (?:yet )?(?:been )?(?:sold|sell)\b(?! (?:any|a|an|one|many|much)\b)"
+        ),
+        "unsold",
+    ),
     # "instock", "onhand": typed as one word
     (re.compile(r"\binstock\b"), "in stock"),
     (re.compile(r"\bonhand\b"), "on hand"),
