@@ -298,3 +298,62 @@ def test_not_sold_said_with_the_verb(question):
 def test_the_largest_group_first(question):
     spec = spec_of(question)
     assert (spec.order_by, spec.descending) == ("value", True)
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("what came in last Friday", ("between", ["2026-11-13", "2026-11-13"])),
+        ("SUVs received since Monday", ("ge", ["2026-11-09"])),
+        ("how many cars arrived on Sunday", ("between", ["2026-11-15", "2026-11-15"])),
+        ("上周三到了几台车", ("between", ["2026-11-04", "2026-11-04"])),
+        ("周二以来入库的奥迪", ("ge", ["2026-11-10"])),
+        ("星期五进的车有哪些", ("between", ["2026-11-13", "2026-11-13"])),
+    ],
+)
+def test_days_of_the_week(question, condition):
+    assert conds(spec_of(question))["intake_date"] == condition
+
+
+@pytest.mark.parametrize("question", ["最近两周一共到了几台", "每周一进几台车"])
+def test_weeks_counted_are_no_weekday(question):
+    found = conds(spec_of(question)).get("intake_date")
+    assert found is None or found[0] == "ge"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do you have a grey Tiguan?",
+        "Hi, does your store carry the Li Auto MEGA?",
+        "Is the Odyssey available at Minhang?",
+        "are any of the NIO ES8s reserved?",
+    ],
+)
+def test_whether_there_is_one_is_a_count(question):
+    assert spec_of(question).aggregate == "count"
+
+
+def test_whether_there_is_one_then_list_them_lists():
+    assert spec_of("do you have a red Accord? show me").aggregate is None
+
+
+def test_interested_in_a_car_is_a_customer():
+    assert conds(spec_of("I'm interested in a hybrid Accord, any in Jiading?"))["status"] == (
+        "in",
+        ["in_stock"],
+    )
+
+
+def test_named_cars_left_are_stock():
+    assert conds(spec_of("are there Dolphins left in Panyu?"))["status"] == ("in", ["in_stock"])
+
+
+def test_two_models_of_two_brands_compare_the_models():
+    spec = spec_of("奔驰GLC和宝马X3哪个贵")
+    assert spec.group_by == ["model"] and spec.limit == 1
+
+
+def test_grouped_sales_ranked_by_a_trailing_pai():
+    spec = spec_of("今年的销量按城市排")
+    assert (spec.group_by, spec.order_by, spec.descending) == (["city"], "value", True)

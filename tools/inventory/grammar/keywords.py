@@ -294,13 +294,16 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
 # "有没有灰色的P7", "any grey P7s?": asks whether there are any, answered with how many.
 EXISTS = re.compile(
     r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|(?:吗|么|有?(?<!是)不|没有?)\s*[?？]?\s*$|\bany\b|\bis there\b|\bare there\b"
+    # "do you have a white Camry?", "is the Fit available in Guangzhou?": whether there is one
+    r"|(?:^|[,.!?]\s*)(?:do|does)\s+(?:you|we|they|u|(?:your|the|this|our)\s+(?:\x01+\s+)?(?:store|shop|dealership|showroom|branch|place))(?:\s+guys)?\s+(?:still\s+)?(?:have|carry|stock|got)\b(?!\s+(?:more|fewer|less)\b)"
+    r"|(?:^|[,.!?]\s*)(?:is|are)\s+(?:the\s+|a\s+|an\s+|any\s+|your\s+)?\x01[^?,.!]{0,60}[?？]\s*$"
 )
 # ... unless the question asks which ones ("Which red Model 3s do we have?")
 WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 # "还有几台", "still have", "left": the stock that is still there, unless a status is named.
 STILL = re.compile(
     r"还有\s*(?:几|多少|\d|没有?|吗|嘛|么|货|现车)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
-    r"|\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
+    r"|(?:\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)|\x01)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
     # "how many do you have at Yizhuang right now": what is there now is the stock
     r"|\b(?:have|has|got|carry|carrying)\b[^?.!]{0,40}\b(?:right now|currently|at the moment|at present|as of now)\b"
     r"|\b(?:currently|right now)\b[^?.!]{0,20}\b(?:have|has|got|carry)\b"
@@ -319,7 +322,7 @@ TIME_IN_STOCK = re.compile(
 # A customer buying: only cars still in stock can be sold to them.
 BUYING = re.compile(
     r"想买|要买|购买|买一?辆|推荐|预算|能买|可以买|马上提|现提|可提车|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
-    r"|\blooking for\b|\bshopping for\b|\bin the market for\b"
+    r"|\blooking for\b|\bshopping for\b|\bin the market for\b|\binterested in (?:a|an|the|buying|getting|some)\b"
     # a customer's request relayed by staff: what can be shown or offered to them is stock
     r"|客户|顾客|客人|买家|\b(?:customer|client|buyer|shopper|prospect)s?\b"
     r"|\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|they'?re) (?:after|hunting for|shopping around for) (?:a|an|some|the)\b"
@@ -375,7 +378,10 @@ EACH_COUNT = re.compile(
     r"|\b(?:counts|numbers) for (?:both|each)\b|\bhow many (?:does|do|did) each\b"
     r"|\b(?:both|the two|all the|each one's|their) (?:counts|numbers|totals)\b|\b(?:both|each) (?:count|number)\b"
 )
-RANK = re.compile(r"排名|排行|排序|排个序|排个名|排下名|排一下|排一排|rank|ranking|sorted|sort|order")
+RANK = re.compile(
+    r"排名|排行|排序|排个序|排个名|排下名|排一下|排一排|rank|ranking|sorted|sort|order"
+    r"|(?:按|按照)\s*\x01*\S{0,4}\s*排(?=\s*(?:下|列)?\s*[?？。!！]*\s*$)"  # "销量按品牌排"
+)
 
 COLUMN_WORDS: list[tuple[str, str]] = [
     ("vehicle_id", r"车辆id|汽车id|车id|\bids?\b|编号|车号|vehicle ids?"),

@@ -204,14 +204,16 @@ def _compare(q: Reading, spec: QuerySpec) -> bool:
     more, less = search(_CMP_MORE, q.r), search(_CMP_LESS, q.r)
     if not (more or less):
         return False
-    field_name = next(
-        (
-            f
-            for f, ms in q.values.items()
-            if f not in ("vehicle_id", "vin", "status") and len({m.value for m in ms if not m.negated}) > 1
-        ),
-        None,
-    )
+    compared = [
+        f
+        for f, ms in q.values.items()
+        if f not in ("vehicle_id", "vin", "status") and len({m.value for m in ms if not m.negated}) > 1
+    ]
+    # "宝马X3和奥迪Q5L哪个便宜": the models are compared (their brands come with them)
+    for general, specific in (("brand", "model"), ("city", "store_id")):
+        if general in compared and specific in compared:
+            compared.remove(general)
+    field_name = compared[0] if compared else None
     if field_name is None:
         return False
     if search(_CMP_PRICE, q.r) or W.AVG_WORDS.search(q.r):
