@@ -357,3 +357,35 @@ def test_two_models_of_two_brands_compare_the_models():
 def test_grouped_sales_ranked_by_a_trailing_pai():
     spec = spec_of("今年的销量按城市排")
     assert (spec.group_by, spec.order_by, spec.descending) == (["city"], "value", True)
+
+
+def test_a_distribution_of_a_dimension_is_a_grouping():
+    spec = spec_of("what's the breakdown of body types among reserved cars")
+    assert (spec.aggregate, spec.group_by) == ("count", ["body_type"])
+
+
+def test_across_all_stores_is_every_store_together():
+    assert not spec_of("how many Passats across all stores").group_by
+
+
+def test_how_much_in_money_is_a_total():
+    spec = spec_of("how much inventory do we hold in Chengdu in yuan")
+    assert (spec.aggregate, spec.metric) == ("sum", "guide_price")
+
+
+@pytest.mark.parametrize(
+    ("question", "aggregate"), [("奥迪最贵的一台多少钱", "max"), ("cheapest Tang, how much?", "min")]
+)
+def test_the_price_of_the_one_extreme_car(question, aggregate):
+    assert spec_of(question).aggregate == aggregate
+
+
+@pytest.mark.parametrize(
+    "question", ["帮我数一下广州的黑色SUV", "数数杭州有几台高尔夫", "清点一下已预订的宝马"]
+)
+def test_counting_said_as_a_verb(question):
+    assert spec_of(question).aggregate == "count"
+
+
+def test_left_unsold_is_unsold():
+    assert conds(spec_of("去年进的车还剩几台没卖出去"))["status"] == ("not_in", ["sold"])

@@ -49,7 +49,11 @@ GROUP_PATTERNS = [
     re.compile(
         rf"\b(?:by|per|for each|for every|each|every|across|grouped by|group by|broken down by|break(?:ing)? ?down by|split by|according to)(?:\s+|-)(?:the\s+|their\s+|its\s+)?(?:{MASK}+\s*)?(?:{dim_re()})\b"
     ),
-    re.compile(rf"\b(?:{dim_re()})[- ](?:wise|breakdown|distribution|split)\b"),
+    re.compile(rf"\b(?:{dim_re()})[- ](?:wise|breakdown|distribution|split|mix)\b"),
+    # "the distribution of colours among sold cars", "a breakdown of stock across brands"
+    re.compile(
+        rf"\b(?:distribution|breakdown|split|mix|spread)\s+(?:of\s+(?:the\s+)?|by\s+|across\s+(?:the\s+)?)(?:{dim_re()})\b"
+    ),
 ]
 # A dimension asked for with its count: "colours and how many of each", "颜色及对应数量".
 GROUP_PATTERNS.append(
@@ -152,7 +156,7 @@ FEWER = r"最少|最小|fewest|least|smallest|lowest (?:number|count)|\bbottom\b
 
 COUNT_WORDS = re.compile(
     r"多少辆|多少台|多少部|多少个|(?<!哪)(?:几辆|几台|几部|几个)|数量|数目|总数|总量|多少车|有多少|多少(?!钱)|台数|辆数|计数"
-    r"|入库量|进货量|到货量|销售量|(?<=\x01)量"
+    r"|入库量|进货量|到货量|销售量|(?<=\x01)量|数一下|数数|数一数|清点"
     r"|how many|number of|count|total number|tally|quantity"
     # "total Model Ys in Beijing", "BYDs altogether": a total of cars (a total of prices says so, and
     # is read first: "total value", "worth in total")
@@ -168,6 +172,7 @@ SUM_WORDS = re.compile(
     r"|\b(?:combined|summed|aggregate)\s+(?:guide\s+)?(?:prices?|value|msrp)\b"
     r"|\bwhat(?:'s| is| are| was| were)\b.{0,40}\bworth\b"
     r"|\b(?:altogether|combined|total)\b.{0,12}\bworth\b|\badd(?:s|ed)? up\b|\bsum(?:med)? up\b|\bsummed\b"
+    r"|\bhow much\b.{0,40}\b(?:in (?:yuan|rmb|cny|money|value|money terms)|money-?wise|value-?wise)\b"
 )
 MIN_WORDS = re.compile(
     r"最低的?(?:指导)?(?:价格|价|售价|报价)|起售价|起价|最便宜的价格|最便宜的多少钱|最低[^\d,，。?？]{0,4}多少|lowest (?:guide )?price|minimum (?:guide )?price|min price"

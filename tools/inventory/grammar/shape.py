@@ -107,6 +107,9 @@ def _read(scan: Scan) -> Reading:
     conds = conditions(scan, values)
     if scan.every_status:  # "包括已经卖掉的", "sold ones included": every car, whatever its status
         conds = [c for c in conds if c.field != "status"]
+    elif any(c.field == "status" and c.op == "not_in" and c.values == ["sold"] for c in conds):
+        # "还剩多少没卖": the unsold ones; "还剩" says no more than that
+        conds = [c for c in conds if not (c.field == "status" and c.op == "in" and c.values == ["in_stock"])]
     elif not any(c.field == "status" for c in conds) and (
         W.STILL.search(r) or W.BUYING.search(scan.full) or W.TIME_IN_STOCK.search(scan.full)
     ):
@@ -370,7 +373,7 @@ def _scalar_aggregate(q: Reading, spec: QuerySpec) -> bool:
         superlative
         and superlative[0] == "guide_price"
         and search(r"多少钱|价格是多少|what(?:'s| is) the price|how much", r)
-        and not q.limit
+        and (q.limit or 1) == 1  # "最便宜的一台多少钱": the one car's price
     ):
         spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
     elif W.COUNT_WORDS.search(r) and not superlative:
