@@ -389,3 +389,38 @@ def test_counting_said_as_a_verb(question):
 
 def test_left_unsold_is_unsold():
     assert conds(spec_of("去年进的车还剩几台没卖出去"))["status"] == ("not_in", ["sold"])
+
+
+@pytest.mark.parametrize(
+    "question", ["stock count for Geely in Chengdu", "our stock of Hondas in Panyu", "本田的存货有多少"]
+)
+def test_stock_said_alone_is_in_stock(question):
+    assert conds(spec_of(question))["status"] == ("in", ["in_stock"])
+
+
+def test_the_stock_value_is_a_total_of_the_stock():
+    spec = spec_of("what is the total stock value in Nanjing")
+    assert (spec.aggregate, conds(spec)["status"]) == ("sum", ("in", ["in_stock"]))
+
+
+@pytest.mark.parametrize(
+    ("question", "model"),
+    [
+        ("how many Priuses do we have", "Prius"),
+        ("速腾还有几台", "Sagitar"),
+        ("any Jettas in Wuhan?", "Jetta"),
+    ],
+)
+def test_models_the_dealer_does_not_stock_find_none(question, model):
+    assert conds(spec_of(question))["model"] == ("in", [model])
+
+
+@pytest.mark.parametrize(
+    ("question", "model"), [("Geely Monjaro count", "Xingyue L"), ("Atlas SUVs", "Boyue")]
+)
+def test_export_names_of_the_catalogue_s_models(question, model):
+    assert conds(spec_of(question))["model"] == ("in", [model])
+
+
+def test_abbreviated_periods():
+    assert conds(spec_of("Civics sold this yr"))["intake_date"] == ("between", ["2026-01-01", "2026-12-31"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tools.inventory.catalog import BRANDS, CITIES, OTHER_BRANDS, STORES
+from tools.inventory.catalog import BRANDS, CITIES, OTHER_BRANDS, OTHER_MODELS, STORES
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Alias:
     value: str
     negated: bool = False  # the phrase itself negates ("unsold" = status not sold)
     context: str | None = None  # a regex that must also match the question (short Chinese names)
+    exact: bool = False  # read only as typed, never behind a misspelling (models the dealer lacks)
 
 
 # Colours, body and fuel types, statuses: canonical value -> phrases.
@@ -136,12 +137,15 @@ STATUSES: dict[str, tuple[str, ...]] = {
         "库中",
         "压库",
         "积压",
+        "存货",
         "还剩",
         "剩余",
         "剩下",
         "remaining",
         "in stock",
         "in-stock",
+        "out of stock",  # "is the Seal out of stock?" asks what is left
+        "stock",  # "stock count", "our stock of BYDs": what 库存 says, the cars still for sale
         "available",
         "on hand",
         "on the lot",
@@ -250,6 +254,8 @@ def _entity_aliases() -> list[Alias]:
                 out.append(Alias(text.lower(), "model", model.name, context=context))
     for name, words in OTHER_BRANDS.items():
         out.extend(Alias(w.lower(), "brand", name) for w in words)
+    for name, words in OTHER_MODELS.items():
+        out.extend(Alias(w.lower(), "model", name, exact=True) for w in words)
     for city, words in CITIES.items():
         out.extend(Alias(w.lower(), "city", city) for w in (city, *words))
     for store in STORES:

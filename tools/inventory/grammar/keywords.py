@@ -160,7 +160,7 @@ COUNT_WORDS = re.compile(
     r"|how many|number of|count|total number|tally|quantity"
     # "total Model Ys in Beijing", "BYDs altogether": a total of cars (a total of prices says so, and
     # is read first: "total value", "worth in total")
-    r"|\btotal\b(?!\s+(?:value|price|worth|cost|guide|msrp))|\baltogether\b"
+    r"|\btotal\b(?!\s+(?:\x01+\s*)?(?:value|price|worth|cost|guide|msrp))|\baltogether\b"
 )
 AVG_WORDS = re.compile(r"平均|均价|avg|average|mean")
 SUM_WORDS = re.compile(
@@ -173,6 +173,7 @@ SUM_WORDS = re.compile(
     r"|\bwhat(?:'s| is| are| was| were)\b.{0,40}\bworth\b"
     r"|\b(?:altogether|combined|total)\b.{0,12}\bworth\b|\badd(?:s|ed)? up\b|\bsum(?:med)? up\b|\bsummed\b"
     r"|\bhow much\b.{0,40}\b(?:in (?:yuan|rmb|cny|money|value|money terms)|money-?wise|value-?wise)\b"
+    r"|\btotal\s+\x01+\s*(?:value|worth)\b|\x01\s*value\b"  # "total stock value" ("stock" read)
 )
 MIN_WORDS = re.compile(
     r"最低的?(?:指导)?(?:价格|价|售价|报价)|起售价|起价|最便宜的价格|最便宜的多少钱|最低[^\d,，。?？]{0,4}多少|lowest (?:guide )?price|minimum (?:guide )?price|min price"

@@ -80,6 +80,10 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         ),
         "unsold",
     ),
+    # "this yr", "last mth", "past 2 wks": abbreviated periods
+    (re.compile(r"\byrs?\b"), lambda m: "years" if m.group(0).endswith("s") else "year"),
+    (re.compile(r"\bmths?\b"), lambda m: "months" if m.group(0).endswith("s") else "month"),
+    (re.compile(r"\bwks?\b"), lambda m: "weeks" if m.group(0).endswith("s") else "week"),
     # "instock", "onhand": typed as one word
     (re.compile(r"\binstock\b"), "in stock"),
     (re.compile(r"\bonhand\b"), "on hand"),
