@@ -424,3 +424,48 @@ def test_export_names_of_the_catalogue_s_models(question, model):
 
 def test_abbreviated_periods():
     assert conds(spec_of("Civics sold this yr"))["intake_date"] == ("between", ["2026-01-01", "2026-12-31"])
+
+
+def test_cars_gone_through_a_store_are_every_car_it_had():
+    assert "status" not in conds(spec_of("how many Audis have gone through the Binjiang store"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many SUVs haven't found a buyer",
+        "Tiguans nobody has bought yet",
+        "cars no one has purchased, how many",
+    ],
+)
+def test_no_buyer_yet_is_unsold(question):
+    assert conds(spec_of(question))["status"] == ("not_in", ["sold"])
+
+
+def test_nobody_is_no_body_type():
+    spec = spec_of("list the Golfs nobody has bought yet")
+    assert "body_type" not in (spec.columns or [])
+
+
+@pytest.mark.parametrize(
+    ("question", "fuel"), [("SUVs that run on electricity", "electric"), ("gas-electric sedans", "hybrid")]
+)
+def test_more_powertrain_words(question, fuel):
+    assert conds(spec_of(question))["fuel_type"] == ("in", [fuel])
+
+
+@pytest.mark.parametrize("question", ["what's the typical price of a Tiguan", "途观一般多少钱"])
+def test_a_typical_price_is_the_average(question):
+    assert spec_of(question).aggregate == "avg"
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("which Fords are from 2025", ("between", ["2025-01-01", "2025-12-31"])),
+        ("cars from March to May 2026", ("between", ["2026-03-01", "2026-05-31"])),
+        ("intakes since 2026", ("ge", ["2026-01-01"])),
+    ],
+)
+def test_from_a_period_is_that_period_and_since_is_from_its_start(question, condition):
+    assert conds(spec_of(question))["intake_date"] == condition

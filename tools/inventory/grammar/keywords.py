@@ -13,7 +13,7 @@ from tools.inventory.grammar.scan import K_MASK, MASK
 
 _DIMS: list[tuple[str, str]] = [
     ("model_year", r"年款|model[- ]years?"),
-    ("body_type", r"车身类型|车身形式|车型类别|车辆类型|车身|body[- ]types?|body[- ]styles?|body"),
+    ("body_type", r"车身类型|车身形式|车型类别|车辆类型|车身|body[- ]types?|body[- ]styles?|(?<![a-z])body"),
     (
         "fuel_type",
         r"燃料类型|燃油类型|能源类型|动力类型|动力形式|燃料|能源|动力|fuel[- ]types?|fuel|powertrains?|energy[- ]types?",
@@ -162,7 +162,9 @@ COUNT_WORDS = re.compile(
     # is read first: "total value", "worth in total")
     r"|\btotal\b(?!\s+(?:\x01+\s*)?(?:value|price|worth|cost|guide|msrp))|\baltogether\b"
 )
-AVG_WORDS = re.compile(r"平均|均价|avg|average|mean")
+AVG_WORDS = re.compile(
+    r"平均|均价|avg|average|mean|\btypical(?:ly)?\b|\busual(?:ly)?\b|一般(?:要|卖)?多少钱|通常(?:要|卖)?多少钱"
+)
 SUM_WORDS = re.compile(
     r"总价值|总货值|货值|总价|总金额|总额|合计金额|价值总和|价格总和|总值|total value|total price|total worth|combined value"
     r"|combined price|sum of|total guide price|total of|worth in total|in total worth|how much .{0,30}worth|value of"
@@ -395,7 +397,7 @@ COLUMN_WORDS: list[tuple[str, str]] = [
     ("brand", r"品牌|牌子|\bbrands?\b|\bmakes?\b"),
     ("model", r"车型|型号|\bmodels?\b(?!\s*year)"),
     ("model_year", r"年款|model year"),
-    ("body_type", r"车身|body"),
+    ("body_type", r"车身|(?<![a-z])body"),
     ("fuel_type", r"燃料|动力|能源|\bfuel|powertrain"),
     ("color", r"颜色|什么色|colou?rs?"),
     (

@@ -95,7 +95,9 @@ def _range_op(scan: Scan, begin: int, finish: int, rng: D.Range) -> None:
         op, values = "lt", [start.isoformat()]
     elif re.search(r"(?:after|later\s+than|晚于)\s*$", before):
         op, values = "gt", [end.isoformat()]
-    elif re.search(r"(?:since|starting(?:\s+from)?|自从|自|从|from)\s*$", before):
+    # "cars from 2025" are that year's; "from March" alone is March ("from March to June" is a range,
+    # joined below)
+    elif re.search(r"(?:since|starting(?:\s+from)?|自从|自|从)\s*$", before):
         op, values = "ge", [start.isoformat()]
     elif re.search(r"(?:until|till|through|up\s+to|截至|截止到?|直到|到)\s*$", before):
         op, values = "le", [end.isoformat()]

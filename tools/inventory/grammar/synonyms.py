@@ -84,6 +84,16 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"\byrs?\b"), lambda m: "years" if m.group(0).endswith("s") else "year"),
     (re.compile(r"\bmths?\b"), lambda m: "months" if m.group(0).endswith("s") else "month"),
     (re.compile(r"\bwks?\b"), lambda m: "weeks" if m.group(0).endswith("s") else "week"),
+    # "cars that have gone through the Wuhan stores": every car they had, not the ones "gone" (sold)
+    (re.compile(r"\b(?:gone|went|go|goes|come|came|passed|pass|moved) through\b"), "passed through"),
+    # "haven't found a buyer", "nobody has bought yet": unsold
+    (
+        re.compile(
+            r"\b(?:has|have|had|did)(?:n't| not) (?:yet )?(?:found|got|gotten|had|attracted) (?:a |any )?buyers?\b"
+            r"|\b(?:nobody|no one|no-one) (?:has |have |had )?(?:yet )?(?:bought|purchased|taken)\b(?: yet)?"
+        ),
+        "unsold",
+    ),
     # "instock", "onhand": typed as one word
     (re.compile(r"\binstock\b"), "in stock"),
     (re.compile(r"\bonhand\b"), "on hand"),
