@@ -469,3 +469,38 @@ def test_a_typical_price_is_the_average(question):
 )
 def test_from_a_period_is_that_period_and_since_is_from_its_start(question, condition):
     assert conds(spec_of(question))["intake_date"] == condition
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "已售的车平均在库多少天",
+        "on average how long do SUVs stay in stock",
+        "指导价高于平均价的宝马",
+        "cars priced above the average",
+        "第二贵的车是哪台",
+    ],
+)
+def test_questions_no_single_query_shape_answers_are_asked_about(question):
+    assert (
+        not parse_question(question, today=TODAY).understood or parse_question(question, today=TODAY).unread
+    )
+
+
+def test_a_negation_after_joined_values_covers_them_all():
+    assert conds(spec_of("红色和蓝色之外的思域有几台"))["color"] == ("not_in", ["red", "blue"])
+
+
+@pytest.mark.parametrize(
+    ("question", "limit"),
+    [("销量倒数第一的城市", 1), ("库存倒数两名的品牌", 2), ("bottom 2 cities by number of sold cars", 2)],
+)
+def test_the_bottom_of_a_ranking_is_the_fewest(question, limit):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.descending, spec.limit) == ("count", False, limit)
+
+
+@pytest.mark.parametrize("question", ["最受欢迎的车型是哪款", "most popular colour this year"])
+def test_most_popular_is_most_sold(question):
+    spec = spec_of(question)
+    assert conds(spec)["status"] == ("in", ["sold"]) and spec.limit == 1 and spec.descending

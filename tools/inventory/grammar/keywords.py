@@ -363,6 +363,9 @@ DIFFERENCE = re.compile(
     rf"|比\s*{MASK}+\s*(?:还|更)?\s*(?:贵|便宜|新|旧)"
     r"|average number of|on average how many|how many\b.{0,30}\bon average"
     r"|平均库龄|平均车龄|平均在库(?:时间|天数)|average age|avg age|mean age|average days? in stock"
+    r"|平均\s*(?:在库|库龄|压库|放了?|停了?|\x01+)\s*(?:了)?\s*(?:多少天|几天|多久|多长时间)|\bhow long\b.{0,40}\bon average\b|\bon average\b.{0,20}\bhow long\b|\baverage (?:time|days?|age)\b"
+    # a price compared with the average ("指导价低于均价的车", "cars priced above average"): a subquery
+    r"|(?:低于|高于|超过|不到|below|above|under|over|less than|more than|higher than|lower than)\s*(?:the\s+)?(?:平均价格?|平均水平|均价|average|mean|avg)"
 )
 # The lowest and the highest value asked together ("最高价和最低价分别是多少", "price range of the
 # Model Y", "min and max price"): one query with MIN and MAX. The nouns alone ("价格区间") may also

@@ -30,7 +30,7 @@ _NEG_BEFORE = re.compile(
     r"|\b(?:don't|doesn't|didn't|do not|does not|did not)\s+(?:run|use|take|burn|have|come)\s*(?:on|in|with)?)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
 )
 _NEG_STATUS = re.compile(r"(?:未|(?<!有)没有?被?|尚未|还没有?)\s*$")  # "有没有现车" asks, it does not negate
-_NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计|excluded\b|not included\b)")
+NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计|excluded\b|not included\b)")
 CONJ = re.compile(r"^\s*(?:和|与|及|或|或者|、|,|/|and|or|nor|&|也不是|也不)\s*$")
 
 Handler = Callable[[re.Match[str]], bool]
@@ -89,7 +89,7 @@ class Scan:
 
     def negated(self, start: int, end: int, field_name: str) -> bool:
         before = self.t[max(0, start - 16) : start]
-        if _NEG_BEFORE.search(before) or _NEG_AFTER.match(self.t[end : end + 16]):
+        if _NEG_BEFORE.search(before) or NEG_AFTER.match(self.t[end : end + 16]):
             return True
         if field_name == "status" and _NEG_STATUS.search(before):
             return True

@@ -54,6 +54,14 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         "已售最多",
     ),
     (re.compile(r"卖(?:得|的)最(?:差|少)|最难卖|销量最(?:低|差|少)"), "已售最少"),
+    # "最受欢迎", "most popular": what sells most
+    (re.compile(r"最受欢迎|最热门|最抢手|人气最高"), "已售最多"),
+    (re.compile(r"\bmost (?:popular|in[- ]demand|wanted|sought[- ]after)\b"), "most sold"),
+    (re.compile(r"\bleast popular\b"), "least sold"),
+    # "倒数第一" (last in the ranking), "倒数三名" (the bottom three): the fewest
+    (re.compile(r"倒数\s*第?\s*(?:一|1)\s*(?:名|位)?(?!\d)"), "最少"),
+    (re.compile(r"倒数\s*(?:前\s*)?(\d+)\s*(?:名|位|个)?"), r"最少的前\1个"),
+    (re.compile(r"\bbottom\s+(\d+)\b"), r"fewest top \1"),
     (
         re.compile(
             r"\b(?:best|top)[- ]?sell(?:ing|ers?)\b|\bbiggest[- ]sellers?\b|\bsells? (?:the )?(?:most|best)\b"
