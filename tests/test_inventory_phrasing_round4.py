@@ -504,3 +504,30 @@ def test_the_bottom_of_a_ranking_is_the_fewest(question, limit):
 def test_most_popular_is_most_sold(question):
     spec = spec_of(question)
     assert conds(spec)["status"] == ("in", ["sold"]) and spec.limit == 1 and spec.descending
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "we need 3 SUVs for our company, hybrids under 300k, which could we get?",
+        "公司要买两台皮卡，柴油的，有哪些",
+        "a family of 5, looking for an MPV under 350k",
+        "I have 2 kids and want a hybrid SUV",
+    ],
+)
+def test_numbers_in_the_customer_s_story_are_no_conditions(question):
+    spec = spec_of(question)
+    assert spec.limit is None and conds(spec)["status"] == ("in", ["in_stock"])
+
+
+def test_any_x_is_fine_asks_nothing():
+    spec = spec_of("looking for an SUV under 200k in Wuhan, any colour is fine")
+    assert spec.aggregate is None and "color" not in conds(spec)
+
+
+@pytest.mark.parametrize(
+    "question", ["the cheapest MPV I could drive home today", "今天就能提走的海豹有哪些"]
+)
+def test_driving_home_today_is_stock_not_today_s_intake(question):
+    found = conds(spec_of(question))
+    assert found["status"] == ("in", ["in_stock"]) and "intake_date" not in found

@@ -301,7 +301,9 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
 ]
 # "有没有灰色的P7", "any grey P7s?": asks whether there are any, answered with how many.
 EXISTS = re.compile(
-    r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|(?:吗|么|有?(?<!是)不|没有?)\s*[?？]?\s*$|\bany\b|\bis there\b|\bare there\b"
+    r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|(?:吗|么|有?(?<!是)不|没有?)\s*[?？]?\s*$|\bis there\b|\bare there\b"
+    # "any red ones?"; not "any fuel type is fine" (no condition at all)
+    r"|\bany\b(?!\s+(?:\S+\s+){0,2}(?:is|are|would|will|works|'s)\s+(?:be\s+)?(?:fine|ok|okay|good|great|do)\b)"
     # "do you have a white Camry?", "is the Fit available in Guangzhou?": whether there is one
     r"|(?:^|[,.!?]\s*)(?:do|does)\s+(?:you|we|they|u|(?:your|the|this|our)\s+(?:\x01+\s+)?(?:store|shop|dealership|showroom|branch|place))(?:\s+guys)?\s+(?:still\s+)?(?:have|carry|stock|got)\b(?!\s+(?:more|fewer|less)\b)"
     r"|(?:^|[,.!?]\s*)(?:is|are)\s+(?:the\s+|a\s+|an\s+|any\s+|your\s+)?\x01[^?,.!]{0,60}[?？]\s*$"
@@ -340,12 +342,13 @@ BUYING = re.compile(
     r"|\bwhat (?:do|can|could) (?:we|you) (?:have|offer|show) (?:for|to) (?:her|him|them)\b"
     r"|\b(?:can|could) (?:we|i|you) (?:offer|show|sell)\b|\b(?:to offer|on offer)\b|\bwhat are (?:my|the|his|her|their) options\b"
     # the customer speaking: "I want a gas SUV", "we need a bigger car", "我不想花超过...", "想要一台MPV"
-    r"|\b(?:i|we)\s+(?:really\s+|just\s+|kinda\s+)?(?:want|need|wanna)\s+(?:a|an|one|some|something|to (?:buy|get|purchase|find|pick up))\b"
+    r"|\b(?:i|we)\s+(?:really\s+|just\s+|kinda\s+)?(?:want|need|wanna)\s+(?:a|an|one|some|something|\d{1,2}|to (?:buy|get|purchase|find|pick up))\b"
     r"(?!\s+(?:list|report|count|breakdown|summary|table|number|total|overview|tally)\b)"
     r"|\b(?:i|we)(?:'m|'re| am| are)?\s+(?:thinking (?:of|about)|planning (?:on|to)|hoping to|about to|trying to)\s+(?:buy|get|purchase|pick up|buying|getting|purchasing)\b"
-    r"|\b(?:i|we)\b[^.?!]{0,30}\b(?:pay|spend|afford)\b|\bwhat (?:can|could|should) (?:i|we) (?:get|buy|look at|consider|choose|afford)\b"
+    r"|\b(?:i|we)\b[^.?!]{0,30}\b(?:pay|spend|afford)\b|\b(?:what|which(?: ones?)?) (?:can|could|should) (?:i|we) (?:get|buy|look at|consider|choose|afford)\b"
     r"|\bfor (?:me|my (?:wife|husband|family|son|daughter|kids?|mom|dad|mother|father|parents|partner))\b"
-    r"|想要|想入手|打算买|准备买|想换|入手|提车|(?:需要|要|来|选|挑)\s*(?:一|1)\s*(?:台|辆|部)|帮我(?:挑|选)|适合我"
+    r"|\b(?:and|but|so|also)\s+(?:really\s+)?(?:want|need)s?\s+(?:a|an|one|some)\b"
+    r"|想要|想入手|打算买|准备买|想换|入手|提车|(?:能|可以|马上|直接)\s*(?:提走?|开走|开回家)|(?:需要|要|来|选|挑)\s*(?:一|1)\s*(?:台|辆|部)|帮我(?:挑|选)|适合我"
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
 # Statistics no aggregate of the grammar computes ("median price", "中位数"): asked about, not guessed.

@@ -173,7 +173,9 @@ def top_k(scan: Scan) -> None:
     scan.sub(
         r"\blast\s+(\d+)\b(?!\s*(?:days?|weeks?|months?|years?|quarters?)\b)", k
     )  # "the last 5 arrivals"
+    # "show me 5 SUVs"; not "we need two pickups" (how many the customer buys, not how many to show)
     scan.sub(
+        r"(?<!need )(?<!needs )(?<!want )(?<!wants )(?<!buy )(?<!buying )(?<!purchase )(?<!order )(?<!get )"
         r"\b(\d{1,3})\s+(?:[a-z-]+\s+){0,2}?(?:cars|vehicles|ones|units|suvs|sedans|mpvs|trucks|pickups|hatchbacks|evs|brands|models|stores|cities)\b",
         k,
     )

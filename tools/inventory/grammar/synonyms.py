@@ -112,7 +112,14 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         ),
         r"\1",
     ),
-    (re.compile(r"今天(?=\s*(?:还有|有货|在库|有现车|能提|可提))"), ""),
+    (re.compile(r"今天(?=\s*(?:就)?\s*(?:还有|有货|在库|有现车|能提|可提|能开走|开回家|提走))"), ""),
+    # "a car I could drive home today": one in stock now, not one that came in today
+    (
+        re.compile(
+            r"\b(?:drive|take|bring|pick)\s+(?:it\s+|one\s+)?(?:home|away|off|up)\s+(?:with\s+)?(?:today|right away|now)\b"
+        ),
+        "available",
+    ),
     # "销量排第一的品牌": the one sold most
     (re.compile(r"(?:销量|销售量?|卖得)\s*(?:排|排名)\s*第\s*(?:一|1)\s*(?:位|名)?(?!\d)"), "已售最多"),
     # "max budget 250k", "maximum budget of 300k": a budget's upper bound
