@@ -531,3 +531,30 @@ def test_any_x_is_fine_asks_nothing():
 def test_driving_home_today_is_stock_not_today_s_intake(question):
     found = conds(spec_of(question))
     assert found["status"] == ("in", ["in_stock"]) and "intake_date" not in found
+
+
+def test_each_one_of_a_dimension_counted():
+    spec = spec_of("show the Shenzhen stores and how many SUVs each one has")
+    assert (spec.aggregate, spec.group_by) == ("count", ["store"])
+
+
+@pytest.mark.parametrize(
+    ("question", "descending"),
+    [
+        ("which Nanjing store has more Camrys", True),
+        ("哪个城市的奥迪更少", False),
+        ("which colour has fewer reserved cars", False),
+    ],
+)
+def test_a_comparative_with_one_dimension_asks_for_the_extreme(question, descending):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.limit, spec.descending) == ("count", 1, descending)
+
+
+def test_bigger_compares_two_named_values():
+    spec = spec_of("which is larger, the Hangzhou or the Chengdu stock?")
+    assert (spec.group_by, spec.limit, spec.descending) == (["city"], 1, True)
+
+
+def test_bi_yi_xia_compares_the_named_values():
+    assert spec_of("天河店和番禺店比一下已售数量").group_by == ["store"]

@@ -75,6 +75,12 @@ GROUP_PATTERNS.append(
         rf"|\b(?:{dim_re()})\b[^?]{{0,20}}\bwith (?:their|its|the) (?:[a-z]+ )?(?:counts?|numbers?|totals?)\b"
     )
 )
+# "list the stores in Guangzhou and how many cars each has": each one of the dimension, counted
+GROUP_PATTERNS.append(
+    re.compile(
+        rf"(?:{dim_re()})\b[^?？。]{{0,50}}?\bhow many\b[^?？。]{{0,25}}\beach(?:\s+one)?\s+(?:has|have|had|holds?|got|carries|stocks)\b"
+    )
+)
 # "rank the brands by their total", "sort the cities by ...": each group, ranked
 GROUP_PATTERNS.append(
     re.compile(

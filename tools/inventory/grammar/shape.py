@@ -47,8 +47,8 @@ _WHICH_ONE = (
     r"|\b(?:more|fewer|less|cheaper|pricier|dearer)\b[^?]{0,40}\bor\b"  # "are there more BMWs or Audis"
     r"|\bor\b[^?]{0,40}\b(?:more|fewer|less|cheaper|pricier|dearer)\b"  # "is the Han or the Seal cheaper"
 )
-_CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher"
-_CMP_LESS = r"(?<!多)少|便宜|低|fewer|less|least|cheaper|lower"  # "各多少台" asks a count, not fewer
+_CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher|bigger|larger|greater"
+_CMP_LESS = r"(?<!多)少|便宜|低|fewer|less|least|cheaper|lower|smaller"  # "各多少台" asks a count, not fewer
 _CMP_PRICE = r"贵|便宜|价|expensive|pricier|cheaper|price|cost"
 # "平均价格超过40万的品牌": the threshold is on the average (HAVING), not on each car's price.
 _AVG_THEN_VALUE = re.compile(
@@ -306,6 +306,8 @@ def _top_groups(q: Reading, spec: QuerySpec) -> bool:
 
 
 _EXTREME = r"最高|最低|最大|最小|highest|lowest|largest|biggest|smallest"
+_MORE_THAN_OTHERS = r"\bmore\b(?!\s+than)|更多|较多|比较多|多一些|多一点"
+_FEWER_THAN_OTHERS = r"\b(?:fewer|less)\b(?!\s+than)|更少|较少|比较少|少一些|少一点"
 
 
 def _which_most(q: Reading, spec: QuerySpec) -> bool:
@@ -314,9 +316,17 @@ def _which_most(q: Reading, spec: QuerySpec) -> bool:
     total = bool(W.SUM_WORDS.search(q.r)) and bool(search(_EXTREME, q.r))
     if dim is None and total:  # "总货值最高的品牌": the group with the largest total
         dim = W.dim_in(search(rf"(?:{_EXTREME})\s*(?:的)?\s*(?:{W.dim_re()})", q.r))
+    # "which store in Chengdu has more SUVs": with no second value named, the comparative asks for the most
+    comparative = search(_MORE_THAN_OTHERS + "|" + _FEWER_THAN_OTHERS, q.r)
     if not (
         dim
-        and (search(W.MORE + "|" + W.FEWER, q.r) or q.superlative or W.AVG_WORDS.search(q.r) or total)
+        and (
+            search(W.MORE + "|" + W.FEWER, q.r)
+            or comparative
+            or q.superlative
+            or W.AVG_WORDS.search(q.r)
+            or total
+        )
         and not q.ids
         and dim in _WHICH_DIMS
     ):
@@ -325,7 +335,7 @@ def _which_most(q: Reading, spec: QuerySpec) -> bool:
     spec.group_by = [dim]
     spec.order_by = "value"
     if spec.aggregate == "count":
-        spec.descending = not search(W.FEWER, q.r)
+        spec.descending = not search(W.FEWER + "|" + _FEWER_THAN_OTHERS, q.r)
     else:
         spec.descending = _group_desc(q) and not search(r"最低|最小|lowest|smallest", q.r)
     # "哪个城市最多？各城市分别多少台": every group, the largest first
@@ -487,7 +497,7 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
             dims.append(period)
     # "比亚迪和特斯拉各有多少辆", "BYD vs Tesla": several values of one field, compared
     if search(
-        r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|compare|\bcounts\b|\btotals\b|\bbreakdown\b"
+        r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|比一下|比一比|比比|compare|\bcounts\b|\btotals\b|\bbreakdown\b"
         r"|(?:how many|多少|几)[^?？。!！]{1,90}?(?:\band\b|\bor\b|和|还是|,|，)\s*(?:how many|多少|几)",
         r,
     ):
