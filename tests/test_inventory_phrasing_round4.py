@@ -558,3 +558,30 @@ def test_bigger_compares_two_named_values():
 
 def test_bi_yi_xia_compares_the_named_values():
     assert spec_of("天河店和番禺店比一下已售数量").group_by == ["store"]
+
+
+@pytest.mark.parametrize(
+    ("question", "bound"),
+    [
+        ("预算二十五万，想要台混动SUV", 250000),
+        ("my budget is 180k, a white sedan", 180000),
+        ("I can spend 300k on an MPV", 300000),
+    ],
+)
+def test_a_budget_said_as_one_figure_is_the_most_the_customer_pays(question, bound):
+    assert conds(spec_of(question))["guide_price"] == ("le", [bound])
+
+
+def test_a_budget_around_a_figure_stays_around_it():
+    assert conds(spec_of("budget around 200k, hybrid sedan"))["guide_price"] == (
+        "between",
+        [180000, 220000.0],
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [("理想的均价多少，蔚来呢", "brand"), ("how many Seals in Wuhan, and what about Nanjing?", "city")],
+)
+def test_the_same_asked_again_of_a_second_value_groups(question, field):
+    assert spec_of(question).group_by == [field]

@@ -204,6 +204,12 @@ def _tidy(value: float) -> int | float:
     return int(value) if value == int(value) else round(value, 2)
 
 
+_BUDGET = re.compile(
+    r"(?:预算|budget|can spend|to spend|spend up to|willing to spend|can afford|afford|手头有|手里有|能花|最多花)"
+    r"[^\d,，。;；?？]{0,12}$"
+)
+
+
 def prices(scan: Scan) -> None:
     price_context = bool(
         re.search(_PRICE_WORDS + r"|[¥￥]|元|块|rmb|cny|yuan|贵|便宜|expensive|cheap", scan.full)
@@ -248,6 +254,9 @@ def prices(scan: Scan) -> None:
             scan.add("guide_price", "between", [_tidy(value * 0.9), _tidy(value * 1.1)])
         elif op:
             scan.add("guide_price", op, [_tidy(value)])
+        elif _BUDGET.search(scan.t[max(0, m.start("n") - 30) : m.start("n")]):
+            # "预算30万", "my budget is 250k", "I can spend 200k": what the customer can pay at most
+            scan.add("guide_price", "le", [_tidy(value)])
         elif value % 10_000:
             scan.add("guide_price", "between", [_tidy(value), _tidy(value)])
         else:  # a round figure ("20万") means about that much

@@ -498,6 +498,8 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
     # "比亚迪和特斯拉各有多少辆", "BYD vs Tesla": several values of one field, compared
     if search(
         r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|比一下|比一比|比比|compare|\bcounts\b|\btotals\b|\bbreakdown\b"
+        # "宝马的均价是多少，奔驰呢", "the average for BMW, and what about Audi?": the same asked of each
+        r"|[,，]\s*(?:那|还有)?\s*\x01+\s*(?:的)?\s*呢|\b(?:what|how) about\b"
         r"|(?:how many|多少|几)[^?？。!！]{1,90}?(?:\band\b|\bor\b|和|还是|,|，)\s*(?:how many|多少|几)",
         r,
     ):
