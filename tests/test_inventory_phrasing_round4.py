@@ -585,3 +585,33 @@ def test_a_budget_around_a_figure_stays_around_it():
 )
 def test_the_same_asked_again_of_a_second_value_groups(question, field):
     assert spec_of(question).group_by == [field]
+
+
+@pytest.mark.parametrize(
+    "question", ["Tesla revenue this year", "宝马的销售额是多少", "total turnover in Wuhan"]
+)
+def test_revenue_is_the_total_of_the_cars_sold(question):
+    spec = spec_of(question)
+    assert (spec.aggregate, conds(spec)["status"]) == ("sum", ("in", ["sold"]))
+
+
+@pytest.mark.parametrize(
+    ("question", "dim", "descending"),
+    [("our best quarter for sales", "intake_quarter", True), ("the weakest city for sales", "city", False)],
+)
+def test_the_best_or_worst_group_for_sales(question, dim, descending):
+    spec = spec_of(question)
+    assert (spec.group_by, spec.limit, spec.descending, conds(spec)["status"]) == (
+        [dim],
+        1,
+        descending,
+        ("in", ["sold"]),
+    )
+
+
+def test_sales_are_not_for_sale():
+    assert conds(spec_of("which month had the most sales"))["status"] == ("in", ["sold"])
+
+
+def test_year_to_date_is_this_year():
+    assert conds(spec_of("SUVs sold YTD"))["intake_date"] == ("between", ["2026-01-01", "2026-12-31"])

@@ -300,11 +300,17 @@ _NO_YEAR_BEFORE = r"(?<!year's )(?<!year )(?<!years )(?<!年)(?<!年的)(?<!\d{4
 _NO_YEAR_AFTER = r"(?!\s*(?:of\s+)?(?:20\d\d|this year|last year|年))"
 
 
+# Phrases whose plural is another word: "best month for sales" is not "for sale" (in stock).
+_NO_PLURAL = {"for sale"}
+
+
 def alias_pattern(text: str) -> re.Pattern[str]:
     """Chinese phrases match anywhere; Latin ones on word boundaries (plural -s/-es allowed)."""
     escaped = re.escape(text).replace(r"\ ", r"[\s\-]?")
     if text in _QUARTER_LIKE:
         return re.compile(rf"(?<![a-z0-9]){_NO_YEAR_BEFORE}{escaped}(?:'s|s|es)?(?![a-z0-9]){_NO_YEAR_AFTER}")
+    if text in _NO_PLURAL:
+        return re.compile(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
     if re.search(r"[a-z0-9]", text):
         return re.compile(rf"(?<![a-z0-9]){escaped}(?:'s|s|es)?(?![a-z0-9])")
     return re.compile(escaped)

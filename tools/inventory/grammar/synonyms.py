@@ -58,6 +58,20 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"最受欢迎|最热门|最抢手|人气最高"), "已售最多"),
     (re.compile(r"\bmost (?:popular|in[- ]demand|wanted|sought[- ]after)\b"), "most sold"),
     (re.compile(r"\bleast popular\b"), "least sold"),
+    # "our best month for sales", "the top store for sales": the one with the most sold
+    (
+        re.compile(r"\b(?:best|top|strongest|biggest)\s+([a-z]+)\s+(?:for|in|by)\s+sales\b"),
+        r"which \1 has the most sold",
+    ),
+    (
+        re.compile(r"\b(?:worst|weakest|slowest)\s+([a-z]+)\s+(?:for|in|by)\s+sales\b"),
+        r"which \1 has the least sold",
+    ),
+    # revenue is what the cars sold were worth: "Tesla revenue", "销售额"
+    (re.compile(r"\b(?:sales\s+)?(?:revenue|turnover|takings)\b"), "sold value"),
+    (re.compile(r"销售额|营业额|营收|销售收入|销售总额"), "已售总价"),
+    # "YTD", "year to date", "so far this year": this year
+    (re.compile(r"\bytd\b|\byear[- ]to[- ]date\b|\bso far this year\b"), "this year"),
     # "倒数第一" (last in the ranking), "倒数三名" (the bottom three): the fewest
     (re.compile(r"倒数\s*第?\s*(?:一|1)\s*(?:名|位)?(?!\d)"), "最少"),
     (re.compile(r"倒数\s*(?:前\s*)?(\d+)\s*(?:名|位|个)?"), r"最少的前\1个"),
