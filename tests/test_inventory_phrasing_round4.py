@@ -615,3 +615,17 @@ def test_sales_are_not_for_sale():
 
 def test_year_to_date_is_this_year():
     assert conds(spec_of("SUVs sold YTD"))["intake_date"] == ("between", ["2026-01-01", "2026-12-31"])
+
+
+@pytest.mark.parametrize(
+    ("question", "order_by", "limit"),
+    [("里程 最高 的车", "mileage_km", 1), ("奥迪 最新 入库 的 一台", "intake_date", 1)],
+)
+def test_spaced_chinese_fragments_read_as_phrases(question, order_by, limit):
+    spec = spec_of(question)
+    assert (spec.order_by, spec.limit) == (order_by, limit)
+
+
+def test_a_spaced_ranking_of_stores_groups():
+    spec = spec_of("成都 门店 库存 排名")
+    assert (spec.group_by, spec.order_by, spec.descending) == (["store"], "value", True)

@@ -45,7 +45,10 @@ GROUP_PATTERNS = [
     re.compile(
         rf"(?:每个|每一个|每1个|每家|每种|每款|每一种|每类|每|各个|各家|各种|各款|各|不同)\s*(?:的)?\s*(?:{dim_re()})"
     ),
-    re.compile(rf"(?:{dim_re()})\s*(?:分布|占比|构成|维度|排名|排行|统计)"),
+    # "颜色分布", "门店库存排名" (what is ranked may sit between: 库存, 数量, 销量)
+    re.compile(
+        rf"(?:{dim_re()})\s*(?:的)?\s*(?:\x01+|数量|台数|销量)?\s*(?:分布|占比|构成|维度|排名|排行|统计)"
+    ),
     re.compile(
         rf"\b(?:by|per|for each|for every|each|every|across|grouped by|group by|broken down by|break(?:ing)? ?down by|split by|according to)(?:\s+|-)(?:the\s+|their\s+|its\s+)?(?:{MASK}+\s*)?(?:{dim_re()})\b"
     ),
