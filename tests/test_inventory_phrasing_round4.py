@@ -629,3 +629,22 @@ def test_spaced_chinese_fragments_read_as_phrases(question, order_by, limit):
 def test_a_spaced_ranking_of_stores_groups():
     spec = spec_of("成都 门店 库存 排名")
     assert (spec.group_by, spec.order_by, spec.descending) == (["store"], "value", True)
+
+
+@pytest.mark.parametrize("question", ["do you sell Hondas?", "what kinds of SUVs do you sell"])
+def test_what_the_dealer_sells_is_its_range_not_its_sales(question):
+    assert "status" not in conds(spec_of(question))
+
+
+def test_how_many_the_dealer_sells_is_its_sales():
+    assert conds(spec_of("how many Tiguans do we sell in Hangzhou"))["status"] == ("in", ["sold"])
+
+
+@pytest.mark.parametrize("question", ["how many kinds of MPVs do we carry", "有几种皮卡", "几款混动车在库"])
+def test_kinds_of_cars_are_models(question):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.metric) == ("count_distinct", "model")
+
+
+def test_recommending_a_few_models_is_no_count():
+    assert spec_of("推荐几款轿车").aggregate is None

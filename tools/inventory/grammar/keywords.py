@@ -217,7 +217,11 @@ NEW_WORDS = re.compile(r"最新|最近|最晚|最高|newest|latest|most recent|h
 METRICS = [("mileage_km", r"里程|公里|mileage|odometer|\bkm\b|kilomet"), ("model_year", r"年款|model year")]
 
 COUNT_DISTINCT = re.compile(
-    rf"(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?<!哪)(?:多少|几)\s*(?:个|种|款|家|类)\s*(?:不同的?)?\s*(?:{dim_re()})?"
+    # "how many kinds of SUVs", "有几种SUV", "几款电车": kinds of cars are models (first: the
+    # pattern after it would read "几种" with no dimension)
+    rf"\bhow many\s+(?:kinds?|types?|sorts?)\s+of\s+(?P<model__k1>\x01+|cars|vehicles)"
+    rf"|(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?<!哪)(?:几|多少)\s*(?:种|款)\s*(?:不同的?)?\s*(?P<model__k2>\x01+|车)"
+    rf"|(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?<!哪)(?:多少|几)\s*(?:个|种|款|家|类)\s*(?:不同的?)?\s*(?:{dim_re()})?"
     rf"|how many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
     rf"|\b(?:number|count|total)\s+of\s+(?:the\s+)?(?:different|distinct|unique|separate)\s+(?:{dim_re()})"
     rf"|\bhow many\s+(?:kinds|types|sorts)\s+of\s+(?:{dim_re()})"

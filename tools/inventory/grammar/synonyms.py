@@ -25,6 +25,14 @@ _HOLIDAYS = (
     r"国庆节?|双(?:十一|11)|元旦|五一|劳动节|\bnational day\b|\bnew year(?:'?s)?(?: day)?\b"
     r"|\bsingles'? ?day\b|\bdouble (?:11|eleven)\b|\blabou?r day\b|\bmay day\b|\bchristmas(?: day)?\b"
 )
+
+
+def _present_selling(m: re.Match[str]) -> str:
+    """ "how many do we sell a month" counts sales; "what do you sell", "do you sell BMWs" the range."""
+    counted = re.search(r"\b(?:how many|how much|number of|count)\b|多少|几", m.string[: m.start()])
+    return "sold" if counted else "carry"
+
+
 _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # "isn’t", "we’d like": a curly apostrophe typed for the straight one; "arent", "dont": a
     # negation typed without it
@@ -84,7 +92,9 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         "most sold",
     ),
     # "how many did we sell": the cars sold
-    (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:sell|sold)\b"), "sold"),
+    # ... but "what kinds of cars do you sell?", "do you sell Audis?" ask what the dealer carries
+    (re.compile(r"\b(?:did|have|has|had) (?:we|you|they|i) (?:sell|sold)\b"), "sold"),
+    (re.compile(r"\b(?:do|does) (?:we|you|they|i) sell\b"), _present_selling),
     # "hasn't been sold", "not yet sold": unsold
     (
         re.compile(
