@@ -648,3 +648,25 @@ def test_kinds_of_cars_are_models(question):
 
 def test_recommending_a_few_models_is_no_count():
     assert spec_of("推荐几款轿车").aggregate is None
+
+
+@pytest.mark.parametrize(
+    ("question", "vehicle"),
+    [
+        ("tell me about vehicle 456", "V00456"),
+        ("car id 88 price", "V00088"),
+        ("vehicle #1234 status", "V01234"),
+        ("123号车在哪个店", "V00123"),
+    ],
+)
+def test_an_id_said_without_its_v(question, vehicle):
+    assert conds(spec_of(question))["vehicle_id"] == ("in", [vehicle])
+
+
+def test_a_year_after_car_is_no_id():
+    assert "vehicle_id" not in conds(spec_of("is there a car 2026 model in white"))
+
+
+def test_the_mileage_of_one_car():
+    spec = spec_of("how many km does V00010 have")
+    assert spec.aggregate is None and "mileage_km" in (spec.columns or [])

@@ -33,7 +33,20 @@ def ids(scan: Scan) -> None:
         scan.matches.append(Match("vehicle_id", f"V{int(m.group(1)):05d}", m.start(), m.end()))
         return True
 
+    def vid_groups(m: re.Match[str]) -> bool:
+        number = next(g for g in m.groups() if g)
+        scan.matches.append(Match("vehicle_id", f"V{int(number):05d}", m.start(), m.end()))
+        return True
+
     scan.sub(r"(?<![a-z0-9])v\s*-?\s*0*(\d{1,7})(?![0-9])(?!\s*(?:级|class|-class))", vid)
+    # "vehicle #456", "car id 88", "vehicle 1234", "456号车": an id said without its V
+    scan.sub(
+        r"\b(?:vehicle|car|unit)\s*(?:id|#|no\.|number)\s*:?\s*0*(\d{1,7})\b"
+        r"|\b(?:vehicle|car)\s+(?!20[0-3]\d\b)0*(\d{3,7})\b"  # not a year ("a car 2026 model")
+        r"(?!\s*(?:k\b|km|w\b|万|元|cars|vehicles|units|%|mile|kilomet|yuan|rmb|grand|thousand|million))"
+        r"|(?:车辆|车)\s*(?:编号|id|#)\s*:?\s*0*(\d{1,7})|(?<![\d.])0*(\d{1,7})\s*号车",
+        lambda m: vid_groups(m),
+    )
 
     def vin(m: re.Match[str]) -> bool:
         scan.matches.append(Match("vin", m.group(0).upper(), m.start(), m.end()))

@@ -201,6 +201,7 @@ TOP_DIM = re.compile(
 )
 VALUE_Q = re.compile(
     r"多少钱|价格是多少|价是多少|是多少|多少|how much|what is the|what's the|what was the|价格多少"
+    r"|how many (?:km|kms|kilomet|miles)|多少公里"
 )
 # The value of an extreme date or model year is asked ("最早入库的是哪天", "when did the newest Audi
 # arrive", "oldest model year"), not the car that has it ("最早入库的那台是哪台", "which one").
