@@ -670,3 +670,54 @@ def test_a_year_after_car_is_no_id():
 def test_the_mileage_of_one_car():
     spec = spec_of("how many km does V00010 have")
     assert spec.aggregate is None and "mileage_km" in (spec.columns or [])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "how many Camrys came in in Sepetmber 2026",
+            ("intake_date", ("between", ["2026-09-01", "2026-09-30"])),
+        ),
+        ("Passats with zero milaege", ("mileage_km", ("between", [0, 0]))),
+        ("how many SUVs exculding BYD", ("brand", ("not_in", ["BYD"]))),
+        ("average price of non-gasloine SUVs", ("fuel_type", ("not_in", ["gasoline"]))),
+    ],
+)
+def test_words_other_passes_read_typed_with_a_slip(question, expected):
+    field, condition = expected
+    assert conds(spec_of(question))[field] == condition
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [("coluors of the Han and how many of each", "color"), ("quatrerly sales for 2025", "intake_quarter")],
+)
+def test_misspelt_plurals_and_periods_still_group(question, group):
+    assert spec_of(question).group_by == [group]
+
+
+def test_best_selling_misspelt_after_a_hyphen():
+    spec = spec_of("our best-selilng model in Wuhan")
+    assert conds(spec)["status"] == ("in", ["sold"]) and spec.limit == 1
+
+
+@pytest.mark.parametrize("question", ["特斯拉都有啥颜色", "蔚来有啥车型"])
+def test_sha_is_shenme(question):
+    spec = spec_of(question)
+    assert spec.distinct and spec.aggregate is None
+
+
+@pytest.mark.parametrize("question", ["深圳的特斯拉有货吗，谢谢", "any white Seals left? thanks!"])
+def test_thanks_at_the_end_change_nothing(question):
+    assert spec_of(question).aggregate == "count"
+
+
+def test_sticker_price_is_the_price():
+    spec = spec_of("total sticker price of the reserved Audis")
+    assert (spec.aggregate, spec.metric) == ("sum", "guide_price")
+
+
+def test_what_chengdu_store_is_which_store():
+    spec = spec_of("what Chengdu store has the most hybrids")
+    assert (spec.group_by, spec.limit) == (["store"], 1)

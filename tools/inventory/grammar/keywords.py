@@ -119,7 +119,7 @@ WHICH = re.compile(
     rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|(?:最常见|最多|最少|最大|最小)的\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
     # "which of our Beijing stores", "which Shanghai store": the stores of a named city
-    rf"|\bwhich\s+(?:(?:one\s+)?of\s+(?:our|the|your|its)\s+)?{MASK}+\s*(?P<store__w1>stores?|dealerships?|showrooms?|branch(?:es)?|shops?|outlets?|locations?)\b"
+    rf"|\b(?:which|what)\s+(?:(?:one\s+)?of\s+(?:our|the|your|its)\s+)?{MASK}+\s*(?P<store__w1>stores?|dealerships?|showrooms?|branch(?:es)?|shops?|outlets?|locations?)\b"
 )
 SUPERLATIVES: list[tuple[str, str, bool]] = [
     (
@@ -165,7 +165,7 @@ FEWER = r"最少|最小|fewest|least|smallest|lowest (?:number|count)|\bbottom\b
 
 COUNT_WORDS = re.compile(
     r"多少辆|多少台|多少部|多少个|(?<!哪)(?:几辆|几台|几部|几个)|数量|数目|总数|总量|多少车|有多少|多少(?!钱)|台数|辆数|计数"
-    r"|入库量|进货量|到货量|销售量|(?<=\x01)量|数一下|数数|数一数|清点"
+    r"|入库量|进货量|到货量|销售量|(?<=\x01)量|数一下|数数|数一数|清点|(?:车|车子|车辆)数(?!据)"
     r"|how many|number of|count|total number|tally|quantity"
     # "total Model Ys in Beijing", "BYDs altogether": a total of cars (a total of prices says so, and
     # is read first: "total value", "worth in total")
@@ -260,7 +260,7 @@ STORE_SUBJECT = re.compile(
     r"(?:多少|几)\s*(?:家|个)\s*(?:门店|店|展厅|经销商|4s店|分店)|how many (?:stores|dealerships|showrooms|branches|locations|shops|outlets)"
     r"|门店数|store count|number of (?:stores|dealerships|showrooms|branches)"
     r"|(?:门店|店铺|分店|展厅|4s店)\s*(?:有|一共|共|总共)?\s*(?:多少|几)\s*(?:家|个)"
-    r"|(?:列出|所有|全部|有哪些|哪些|list|show|all)\s*(?:the\s+|all\s+|of\s+|your\s+|our\s+)*(?:的)?\s*(?:门店|店铺|分店|展厅|stores|dealerships|showrooms|branches|shops)"
+    r"|(?:列出|所有|全部|有哪些|哪些|list|show|all)\s*(?:the\s+|all\s+|of\s+|your\s+|our\s+)*(?:的)?\s*(?:门店|店铺|分店|展厅|店(?![里内])|stores|dealerships|showrooms|branches|shops)"
 )
 ORDER_BY = re.compile(
     r"(?:按|按照|根据|以|\bby|sorted by|sort by|order(?:ed)? by|ranked by|rank by|rank(?:ed)? on)\s*(?:the\s+)?"
@@ -315,7 +315,7 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
 ]
 # "有没有灰色的P7", "any grey P7s?": asks whether there are any, answered with how many.
 EXISTS = re.compile(
-    r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|(?:吗|么|有?(?<!是)不|没有?)\s*[?？]?\s*$|\bis there\b|\bare there\b"
+    r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|(?:吗|(?<!什)么|有?(?<!是)不|没有?)\s*[?？]?\s*$|\bis there\b|\bare there\b"
     # "any red ones?"; not "any fuel type is fine" (no condition at all)
     r"|\bany\b(?!\s+(?:\S+\s+){0,2}(?:is|are|would|will|works|'s)\s+(?:be\s+)?(?:fine|ok|okay|good|great|do)\b)"
     # "do you have a white Camry?", "is the Fit available in Guangzhou?": whether there is one
@@ -431,7 +431,7 @@ COLUMN_WORDS: list[tuple[str, str]] = [
     ),
     (
         "store",
-        r"门店|哪个店|哪家店|店名|在哪|哪里|\bstores?\b|\bdealers?\b|showroom|\bwhere\b|location|branch",
+        r"门店|哪个店|哪家店|店名|在哪|哪里|\bstores?\b|\bdealers?\b|\bdealerships?\b|showroom|\bwhere\b|location|branch",
     ),
     ("city", r"城市|在哪|哪里|\bcit(?:y|ies)\b|\bwhere\b"),
     ("mileage_km", r"里程|公里|mileage|odometer|\bkm\b"),

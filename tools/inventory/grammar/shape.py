@@ -43,7 +43,7 @@ _MONEY = r"钱|价|值|金额|\bworth\b|\bvalue\b|\bprices?\b|\bcosts?\b|\bmsrp\
 _EXTRA_COLUMNS = ("vin", "body_type", "fuel_type", "mileage_km", "store", "city")
 # "宝马和奥迪哪个多", "BMW vs Audi, which has more": two named values compared on one measure.
 _WHICH_ONE = (
-    r"哪个|哪家|哪款|哪一个|哪种|哪一家|谁|还是|\bwhich\b|\bwho\b"
+    r"哪个|哪家|哪款|哪一个|哪种|哪一家|谁|还是|\bwhich\b|\bwho\b|\bwhat\s+(?:has|have|had|sells?|sold|is|costs?)\b"
     r"|\b(?:more|fewer|less|cheaper|pricier|dearer)\b[^?]{0,40}\bor\b"  # "are there more BMWs or Audis"
     r"|\bor\b[^?]{0,40}\b(?:more|fewer|less|cheaper|pricier|dearer)\b"  # "is the Han or the Seal cheaper"
 )

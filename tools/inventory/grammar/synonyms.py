@@ -34,6 +34,14 @@ def _present_selling(m: re.Match[str]) -> str:
 
 
 _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    # "有货吗，谢谢", "any left? thanks!": thanks at the end say nothing about the cars
+    (
+        re.compile(
+            r"[\s,，.。!！]*(?:谢谢(?:你|您|啦|了)?|多谢|麻烦(?:你|您)?了|辛苦了"
+            r"|(?<![a-z])(?:thanks(?: a lot| so much)?|thank you(?: so much)?|thx|ty|cheers|many thanks))[\s!！.。~]*$"
+        ),
+        "",
+    ),
     # "isn’t", "we’d like": a curly apostrophe typed for the straight one; "arent", "dont": a
     # negation typed without it
     (re.compile(r"(?<=[a-z])[’‘`´](?=[a-z])"), "'"),
@@ -126,6 +134,11 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         ),
         "unsold",
     ),
+    # "啥" is colloquial "什么": "都有啥颜色", "有啥车", "啥时候到的"
+    (re.compile(r"啥"), "什么"),
+    # "sticker price", "list price", "MSRP", "标价": the guide price
+    (re.compile(r"\b(?:sticker|list|listed|retail|asking|official|showroom)\s+prices?\b|\bmsrp\b"), "price"),
+    (re.compile(r"标价|官方价|官方售价"), "价格"),
     # "instock", "onhand": typed as one word
     (re.compile(r"\binstock\b"), "in stock"),
     (re.compile(r"\bonhand\b"), "on hand"),
