@@ -721,3 +721,25 @@ def test_sticker_price_is_the_price():
 def test_what_chengdu_store_is_which_store():
     spec = spec_of("what Chengdu store has the most hybrids")
     assert (spec.group_by, spec.limit) == (["store"], 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("上上个月卖了几台宝马", ("between", ["2026-09-01", "2026-09-30"])),
+        ("cars received the month before last", ("between", ["2026-09-01", "2026-09-30"])),
+        ("上上周到的车", ("between", ["2026-10-26", "2026-11-01"])),
+        ("how many arrived last weekend", ("between", ["2026-11-07", "2026-11-08"])),
+        ("这周末到了几台", ("between", ["2026-11-14", "2026-11-15"])),
+        ("intakes in the last fortnight", ("ge", ["2026-11-01"])),
+        ("Teslas sold since the start of the year", ("ge", ["2026-01-01"])),
+    ],
+)
+def test_more_periods_named_relative_to_today(question, condition):
+    assert conds(spec_of(question))["intake_date"] == condition
+
+
+@pytest.mark.parametrize("question", ["去年全年的销量", "宝马今年的销量是多少"])
+def test_xiaoliang_is_the_number_sold(question):
+    spec = spec_of(question)
+    assert (spec.aggregate, conds(spec)["status"]) == ("count", ("in", ["sold"]))

@@ -336,7 +336,23 @@ def _named_periods(scan: Scan) -> None:
     """Periods named relative to today: today, yesterday, this/last week, month, year, weekdays."""
     today = scan.today
     _weekdays(scan)
+    monday = D.week_range(today)[0]
     named: list[tuple[str, Callable[[], D.Range]]] = [
+        # before "last month" / "last week" / "去年", which they contain
+        (
+            r"上上个?月|\bthe month before last\b",
+            lambda: D.month_range(D.add_months(today, -2).year, D.add_months(today, -2).month),
+        ),
+        (r"上上个?(?:星期|周)|\bthe week before last\b", lambda: D.week_range(today - timedelta(days=14))),
+        (r"大前年", lambda: D.year_range(today.year - 3)),
+        (
+            r"上(?:个)?周末|\blast weekend\b|\bthe weekend before\b",
+            lambda: (monday - timedelta(days=2), monday - timedelta(days=1)),
+        ),
+        (
+            r"(?:这个?|本)周末|\bthis (?:past )?weekend\b",
+            lambda: (monday + timedelta(days=5), monday + timedelta(days=6)),
+        ),
         (r"今天|今日|\btoday\b", lambda: (today, today)),
         (r"昨天|昨日|\byesterday\b", lambda: (today - timedelta(days=1),) * 2),
         (r"(?<!大)前天|the day before yesterday", lambda: (today - timedelta(days=2),) * 2),

@@ -139,6 +139,15 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     # "sticker price", "list price", "MSRP", "标价": the guide price
     (re.compile(r"\b(?:sticker|list|listed|retail|asking|official|showroom)\s+prices?\b|\bmsrp\b"), "price"),
     (re.compile(r"标价|官方价|官方售价"), "价格"),
+    # "the last fortnight": two weeks
+    (re.compile(r"\b(?:a|one|the last|the past|last|past)?\s*fortnight\b"), " the last 2 weeks"),
+    # "since the start of the year", "from the beginning of this month": since this year / month
+    (
+        re.compile(
+            r"\b(since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?(year|month|quarter)\b"
+        ),
+        r"\1 this \2",
+    ),
     # "instock", "onhand": typed as one word
     (re.compile(r"\binstock\b"), "in stock"),
     (re.compile(r"\bonhand\b"), "on hand"),
@@ -163,6 +172,8 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"\b(?:max(?:imum)?|top|upper) budget(?: of| is|:)?"), "budget at most"),
     # "排第一", "放第1位": put first (a place in the order, not a number of cars)
     (re.compile(r"(排|放|列)\s*在?\s*第\s*(?:一|1)\s*(?:位|个)?(?!\d)"), r"\1最前"),
+    # "2025年的销量", "销量按品牌排": the number sold (销量 is a quantity, not only a status)
+    (re.compile(r"销量(?!最|排第)"), "已售数量"),
     # "sales floor", "salesman": where and who sells, not the cars sold
     (
         re.compile(
