@@ -743,3 +743,23 @@ def test_more_periods_named_relative_to_today(question, condition):
 def test_xiaoliang_is_the_number_sold(question):
     spec = spec_of(question)
     assert (spec.aggregate, conds(spec)["status"]) == ("count", ("in", ["sold"]))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many cars are awaiting pickup in Wuhan", "待提车的车有几台", "which Golfs are on reservation"],
+)
+def test_waiting_for_the_buyer_is_reserved(question):
+    assert conds(spec_of(question))["status"] == ("in", ["reserved"])
+
+
+def test_on_the_floor_is_in_stock():
+    assert conds(spec_of("how many Dolphins are on the showroom floor"))["status"] == ("in", ["in_stock"])
+
+
+def test_what_portion_is_a_share_asked_about():
+    assert not parse_question("what portion of our stock is electric", today=TODAY).understood
+
+
+def test_cars_we_have_moved_are_sold():
+    assert conds(spec_of("Civics we've moved this month"))["status"] == ("in", ["sold"])

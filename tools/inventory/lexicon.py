@@ -150,6 +150,8 @@ STATUSES: dict[str, tuple[str, ...]] = {
         "in stock",
         "in-stock",
         "out of stock",  # "is the Seal out of stock?" asks what is left
+        "on the showroom floor",
+        "on the floor",
         "stock",  # "stock count", "our stock of BYDs": what 库存 says, the cars still for sale
         "available",
         "on hand",
@@ -184,6 +186,17 @@ STATUSES: dict[str, tuple[str, ...]] = {
         "deposit paid",
         "deposit",
         "deposits",
+        # waiting for the buyer to collect it
+        "reservation",
+        "waiting to be picked up",
+        "waiting for pickup",
+        "awaiting pickup",
+        "awaiting collection",
+        "awaiting delivery",
+        "待提车",
+        "待交车",
+        "待交付",
+        "等待提车",
     ),
     "sold": (
         "已售出",

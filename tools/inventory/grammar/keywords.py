@@ -369,7 +369,10 @@ BUYING = re.compile(
 OTHER_STATISTICS = re.compile(
     r"中位数|中位|众数|方差|标准差|\bmedian\b|\bstandard deviation\b|\bvariance\b|\bstd ?dev\b"
 )
-SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%")
+SHARE = re.compile(
+    r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%"
+    r"|\b(?:portion|fraction)\b|\bwhat part of\b|\bhow much of (?:the|our)\b"
+)
 # Differences and spans between two results: no single query of the grammar answers them either.
 DIFFERENCE = re.compile(
     r"比.{1,12}?(?:多|少|贵|便宜)(?:几|多少)|差多少|差价|价差|相差|差距"

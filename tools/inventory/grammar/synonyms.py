@@ -182,7 +182,12 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         "staff",
     ),
     # "how many units did we move / shift": sales talk for selling
-    (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:move|moved|shift|shifted)\b"), "sold"),
+    (
+        re.compile(
+            r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:move|moved|shift|shifted)\b|\b(?:we|you|they|i)'ve (?:moved|shifted)\b"
+        ),
+        "sold",
+    ),
     # "how many did Pudong sell", "which one sells more": a store or a car named as the seller
     (re.compile(r"\b(?:did|do|does|has|have|had) ([a-z]+(?: [a-z]+){0,3}?) (?:sell|sold)\b"), r"\1 sold"),
     # "哪个卖得多": more sold, not more stock
