@@ -763,3 +763,18 @@ def test_what_portion_is_a_share_asked_about():
 
 def test_cars_we_have_moved_are_sold():
     assert conds(spec_of("Civics we've moved this month"))["status"] == ("in", ["sold"])
+
+
+@pytest.mark.parametrize(
+    "question", ["帮我看看广州有没有白色的途观", "can you check if there are any blue Civics in Panyu"]
+)
+def test_checking_whether_there_are_any_is_a_count(question):
+    assert spec_of(question).aggregate == "count"
+
+
+def test_checking_then_listing_lists():
+    assert spec_of("查一下有没有红色的汉，列出来").aggregate is None
+
+
+def test_buying_a_car_for_someone_is_a_customer():
+    assert conds(spec_of("想给爸妈买台MPV，30万以内"))["status"] == ("in", ["in_stock"])

@@ -322,6 +322,8 @@ EXISTS = re.compile(
     r"|(?:^|[,.!?]\s*)(?:do|does)\s+(?:you|we|they|u|(?:your|the|this|our)\s+(?:\x01+\s+)?(?:store|shop|dealership|showroom|branch|place))(?:\s+guys)?\s+(?:still\s+)?(?:have|carry|stock|got)\b(?!\s+(?:more|fewer|less)\b)"
     r"|(?:^|[,.!?]\s*)(?:is|are)\s+(?:the\s+|a\s+|an\s+|any\s+|your\s+)?\x01[^?,.!]{0,60}[?？]\s*$"
 )
+# "帮我看看有没有", "can you check if there are any": looking is checking whether there are any
+LISTING_WEAK = re.compile(r"看看|看一下|看下|查一下|查下|查查|帮我查|\bcheck\b|\bsee if\b|\bfind out\b")
 # ... unless the question asks which ones ("Which red Model 3s do we have?")
 WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 # "还有几台", "still have", "left": the stock that is still there, unless a status is named.
@@ -345,7 +347,7 @@ TIME_IN_STOCK = re.compile(
 )
 # A customer buying: only cars still in stock can be sold to them.
 BUYING = re.compile(
-    r"想买|要买|购买|买一?辆|推荐|预算|能买|可以买|马上提|现提|可提车|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
+    r"想买|要买|购买|买\s*(?:一|1)?\s*(?:辆|台|部|个)|推荐|预算|能买|可以买|马上提|现提|可提车|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
     r"|\blooking for\b|\bshopping for\b|\bin the market for\b|\binterested in (?:a|an|the|buying|getting|some)\b"
     # a customer's request relayed by staff: what can be shown or offered to them is stock
     r"|客户|顾客|客人|买家|\b(?:customer|client|buyer|shopper|prospect)s?\b"

@@ -388,7 +388,7 @@ def _scalar_aggregate(q: Reading, spec: QuerySpec) -> bool:
         spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
     elif W.COUNT_WORDS.search(r) and not superlative:
         spec.aggregate = "count"
-    elif W.EXISTS.search(r) and not (superlative or q.order or W.LISTING.search(r) or W.WHICH_ONES.search(r)):
+    elif W.EXISTS.search(r) and not (superlative or q.order or _lists(r) or W.WHICH_ONES.search(r)):
         spec.aggregate = "count"  # "有没有灰色的P7": whether there are any, and how many
     return bool(spec.aggregate)
 
@@ -457,6 +457,11 @@ def _aggregate_for_group(spec: QuerySpec, q: Reading) -> None:
         spec.aggregate, spec.metric = "min", metric or "guide_price"
     else:
         spec.aggregate = "count"
+
+
+def _lists(r: str) -> bool:
+    """A listing cue besides "look/check" ("帮我看看有没有" checks whether there are any)."""
+    return any(not W.LISTING_WEAK.fullmatch(m.group(0)) for m in W.LISTING.finditer(r))
 
 
 def _sums(r: str) -> bool:
