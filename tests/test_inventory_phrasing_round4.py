@@ -778,3 +778,21 @@ def test_checking_then_listing_lists():
 
 def test_buying_a_car_for_someone_is_a_customer():
     assert conds(spec_of("想给爸妈买台MPV，30万以内"))["status"] == ("in", ["in_stock"])
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "value"),
+    [
+        ("SUVs that aren't from Geely", "brand", "Geely"),
+        ("everything but the Audis in Wuhan", "brand", "Audi"),
+        ("hatchbacks, no electrics", "fuel_type", "electric"),
+        ("how many Hondas, leaving out the Civic", "model", "Civic"),
+        ("不是在上海的特斯拉有几台", "city", "Shanghai"),
+    ],
+)
+def test_more_negation_forms(question, field, value):
+    assert conds(spec_of(question))[field] == ("not_in", [value])
+
+
+def test_but_alone_negates_nothing():
+    assert conds(spec_of("I want a BMW but in white"))["color"] == ("in", ["white"])

@@ -27,7 +27,11 @@ _NEG_BEFORE = re.compile(
     r"|不在|不算|不计|\bnot\s+(?:in|at|from|counting|including)|\boutside(?:\s+of)?|\bnot|\bnon|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\bbesides|\bapart\s+from"
     r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't|\bwasn't|\bweren't|\bneither|既不是|既不"
     # "SUVs that don't run on gas", "which doesn't use diesel"
-    r"|\b(?:don't|doesn't|didn't|do not|does not|did not)\s+(?:run|use|take|burn|have|come)\s*(?:on|in|with)?)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
+    r"|\b(?:don't|doesn't|didn't|do not|does not|did not)\s+(?:run|use|take|burn|have|come)\s*(?:on|in|with)?"
+    # "everything but the Teslas", "sedans, no hybrids", "leaving out the Camry"
+    r"|\b(?:everything|anything|all|any)\s+but|\bno|\bleaving\s+out|\bleave\s+out|\bminus|\bsave\s+for)"
+    # "SUVs that aren't from BYD", "不是在北京的": a preposition between the negation and the value
+    r"\s*-?\s*(?:(?:from|in|at|by|made\s+by|built\s+by|of)\s+|在|从|来自|是)?(?:the\s+|a\s+|an\s+|any\s+)?$"
 )
 _NEG_STATUS = re.compile(r"(?:未|(?<!有)没有?被?|尚未|还没有?)\s*$")  # "有没有现车" asks, it does not negate
 NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计|excluded\b|not included\b)")
@@ -88,7 +92,7 @@ class Scan:
             pos = m.end()
 
     def negated(self, start: int, end: int, field_name: str) -> bool:
-        before = self.t[max(0, start - 16) : start]
+        before = self.t[max(0, start - 24) : start]
         if _NEG_BEFORE.search(before) or NEG_AFTER.match(self.t[end : end + 16]):
             return True
         if field_name == "status" and _NEG_STATUS.search(before):
