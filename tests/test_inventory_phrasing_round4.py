@@ -54,6 +54,7 @@ def test_every_status_is_not_a_grouping_but_by_status_is():
     ("question", "aggregate"),
     [
         ("成都两家店加起来一共几台汉兰达", "count"),
+        ("白色和黑色的途观加起来有多少", "count"),
         ("除了广州，别的城市加在一起还有多少辆在库的车", "count"),
         ("how many SUVs do the Shenzhen stores have combined", "count"),
         ("深圳福田店在库的车价格加起来一共多少钱", "sum"),

@@ -37,7 +37,7 @@ _WHICH_DIMS = (
 _NOT_A_SUM = r"总共(?!值)|一共(?!值)|总数"  # "how many in total" counts, it does not add up prices
 # "南京两家店加起来有多少台", "how many cars do the two stores have combined": the cars are added up,
 # not their prices; money asked for ("加起来一共多少钱", "worth") makes it a total of prices.
-_CARS_COUNTED = r"(?:多少|几)\s*(?:台|辆|部)|\bhow many\b|\bnumber of\b|\bcount\b"
+_CARS_COUNTED = r"(?:多少|几)\s*(?:台|辆|部)|有\s*多少(?!钱)|\bhow many\b|\bnumber of\b|\bcount\b"
 _MONEY = r"钱|价|值|金额|\bworth\b|\bvalue\b|\bprices?\b|\bcosts?\b|\bmsrp\b|\byuan\b|\brmb\b|元"
 # Extra columns a listing shows when the question names them ("车架号和价格", "the VIN and price").
 _EXTRA_COLUMNS = ("vin", "body_type", "fuel_type", "mileage_km", "store", "city")
