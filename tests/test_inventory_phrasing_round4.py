@@ -1,9 +1,12 @@
-"""The grammar on the fourth round of question classes (fresh8, an outside author's phrasing), each
-tested on phrases that are not the set's own: every status asked for ("including the sold ones"),
-added-up cars counted rather than priced, groups of models with their brand, distinct counts per
-group, prices kept under a bound said with a negation ("别超过", "rather not spend more than"), the
-customer speaking for themself, negations typed without an apostrophe, "brand-new", "或者更新的"
-model years, several counts asked one after the other, "数据库" (not the stock).
+"""The grammar on the fourth round of question classes (fresh8, an outside author's phrasing, then our
+own paraphrases and perturbations of the sets), each tested on phrases that are not the sets' own:
+every status asked for ("including the sold ones"), added-up cars counted rather than priced, groups
+of models with their brand, distinct counts per group, upper bounds said with a negation ("别超过",
+"rather not spend more than") and budgets, the customer speaking for themself, negations typed
+without an apostrophe and more negation forms, "brand-new", "或者更新的" model years, several counts
+asked one after the other, "数据库", "stock" alone, what is there now, existence questions, days of
+the week and more named periods, names people use for the catalogue's models, misspelt keywords,
+revenue, ids without their V, spaced Chinese fragments.
 """
 
 from __future__ import annotations
