@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from tools.inventory.grammar import keywords as W
+from tools.inventory.grammar.comparison import compare
 from tools.inventory.grammar.conditions import conditions, values_by_field
 from tools.inventory.grammar.reading import PRICE_ASKED, Reading, search
 from tools.inventory.grammar.scan import K_MASK, MASK, Match, Scan
@@ -41,15 +42,6 @@ _CARS_COUNTED = r"(?:多少|几)\s*(?:台|辆|部)|有\s*多少(?!钱)|\bhow man
 _MONEY = r"钱|价|值|金额|\bworth\b|\bvalue\b|\bprices?\b|\bcosts?\b|\bmsrp\b|\byuan\b|\brmb\b|元"
 # Extra columns a listing shows when the question names them ("车架号和价格", "the VIN and price").
 _EXTRA_COLUMNS = ("vin", "body_type", "fuel_type", "mileage_km", "store", "city")
-# "宝马和奥迪哪个多", "BMW vs Audi, which has more": two named values compared on one measure.
-_WHICH_ONE = (
-    r"哪个|哪家|哪款|哪一个|哪种|哪一家|谁|还是|\bwhich\b|\bwho\b|\bwhat\s+(?:has|have|had|sells?|sold|is|costs?)\b"
-    r"|\b(?:more|fewer|less|cheaper|pricier|dearer)\b[^?]{0,40}\bor\b"  # "are there more BMWs or Audis"
-    r"|\bor\b[^?]{0,40}\b(?:more|fewer|less|cheaper|pricier|dearer)\b"  # "is the Han or the Seal cheaper"
-)
-_CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher|bigger|larger|greater"
-_CMP_LESS = r"(?<!多)少|便宜|低|fewer|less|least|cheaper|lower|smaller"  # "各多少台" asks a count, not fewer
-_CMP_PRICE = r"贵|便宜|价|expensive|pricier|cheaper|price|cost"
 # "平均价格超过40万的品牌": the threshold is on the average (HAVING), not on each car's price.
 _AVG_THEN_VALUE = re.compile(
     rf"(?:平均|均价|average|avg|mean)\s*(?:的)?\s*(?:指导价格|指导价|价格|售价|价|guide price|prices?)?"
@@ -85,7 +77,7 @@ def build(scan: Scan) -> Shaped:
     if q.limit and not q.group and aggregate_of_top_rows(q):
         return Shaped(spec, False, True)  # "the average price of the 10 priciest cars": no one query
     for shape in (
-        _compare,
+        compare,
         _count_distinct,
         _count_having,
         _average_having,
@@ -197,38 +189,6 @@ def _store_subject(q: Reading, spec: QuerySpec) -> bool:
         if "city" in q.group:
             spec.group_by = ["city"]
             _group_order(spec, q.r)
-    return True
-
-
-def _compare(q: Reading, spec: QuerySpec) -> bool:
-    """Two or more named values compared: "宝马和奥迪哪个库存多" -> the one with the larger count."""
-    if q.ids or not search(_WHICH_ONE, q.r):
-        return False
-    more, less = search(_CMP_MORE, q.r), search(_CMP_LESS, q.r)
-    if not (more or less):
-        return False
-    compared = [
-        f
-        for f, ms in q.values.items()
-        if f not in ("vehicle_id", "vin", "status") and len({m.value for m in ms if not m.negated}) > 1
-    ]
-    # "宝马X3和奥迪Q5L哪个便宜": the models are compared (their brands come with them)
-    for general, specific in (("brand", "model"), ("city", "store_id")):
-        if general in compared and specific in compared:
-            compared.remove(general)
-    field_name = compared[0] if compared else None
-    if field_name is None:
-        return False
-    if search(_CMP_PRICE, q.r) or W.AVG_WORDS.search(q.r):
-        spec.aggregate, spec.metric = "avg", q.metric or "guide_price"
-    else:
-        spec.aggregate = "count"
-    spec.group_by = ["store" if field_name == "store_id" else field_name]
-    # the comparative said first decides ("哪个少" / "which has more, fewer or ...")
-    spec.order_by = "value"
-    spec.descending = more is not None and (less is None or more.start() <= less.start())
-    # "which has more, and how many each": both groups answer it, the larger first
-    spec.limit = None if W.EACH_COUNT.search(q.r) else 1
     return True
 
 
