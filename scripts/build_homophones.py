@@ -35,7 +35,7 @@ def _common(char: str) -> bool:
 def build() -> dict[str, str]:
     """Character of a Chinese name -> the common characters that sound the same (itself excluded)."""
     readings: dict[str, set[str]] = {}
-    words = [a.text for a in ENTITY_ALIASES] + list(SOUND_TYPED_ATTRIBUTES)
+    words = [a.text for a in ENTITY_ALIASES if not a.exact] + list(SOUND_TYPED_ATTRIBUTES)
     for text in words:
         if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", text):
             continue

@@ -52,7 +52,8 @@ def test_datasets_are_big_bilingual_and_well_formed():
     assert sum(c["lang"] == "zh" for c in fresh2) * 2 == len(fresh2)
     # the third round: no question repeated from an earlier set, ids unique, every gold a SELECT
     later = [
-        load(DATASETS[name]) for name in ("paraphrase3", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
+        load(DATASETS[name])
+        for name in ("paraphrase3", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
     ]
     seen |= {c["question"] for c in fresh2}
     for cases in later:
@@ -60,6 +61,8 @@ def test_datasets_are_big_bilingual_and_well_formed():
         assert len(questions) == len(cases) and not questions & seen
         assert len({c["id"] for c in cases}) == len(cases)
         assert all(c["gold_sql"].lstrip().upper().startswith("SELECT") for c in cases)
+        assert all(c.get("alt_sql", "SELECT").lstrip().upper().startswith("SELECT") for c in cases)
+        assert all(c.get("ambiguous") for c in cases if "alt_sql" in c)
         assert sum(c["lang"] == "en" for c in cases) * 2 >= len(cases)  # English the weaker side
         seen |= questions
 
@@ -75,3 +78,26 @@ def test_local_engine_reaches_the_accuracy_floor(tmp_path):
     engine.dispose()
     report = evaluate(load(DATASETS["main"]), path)
     assert report["accuracy"] >= 0.95 and report["accuracy_zh"] >= 0.9 and report["accuracy_en"] >= 0.9
+
+
+def test_an_ambiguous_case_passes_on_its_second_reading(tmp_path):
+    from evals.inventory.__main__ import evaluate
+    from tools.db import make_engine
+    from tools.inventory.seed import seed_inventory
+
+    path = tmp_path / "eval.db"
+    engine = make_engine(f"sqlite:///{path}")
+    seed_inventory(engine, 500)
+    engine.dispose()
+    count = "SELECT COUNT(*) FROM vehicles WHERE brand = 'BYD'"
+    wrong = "SELECT COUNT(*) FROM vehicles WHERE brand = 'Tesla'"
+    question = {"lang": "en", "question": "how many BYDs", "ordered": False}
+    cases = [
+        {**question, "id": "a", "gold_sql": wrong, "alt_sql": count, "ambiguous": True},
+        {**question, "id": "b", "gold_sql": wrong},
+        {**question, "id": "c", "gold_sql": count, "alt_sql": wrong, "ambiguous": True},
+    ]
+    results = {r["id"]: r for r in evaluate(cases, path)["results"]}
+    assert (results["a"]["passed"], results["a"]["alt_reading"]) == (True, True)
+    assert not results["b"]["passed"]
+    assert (results["c"]["passed"], results["c"]["alt_reading"]) == (True, False)

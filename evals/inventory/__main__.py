@@ -3,7 +3,9 @@
 Seeds a fresh SQLite database with the default 5,000 vehicles (deterministic), asks every
 question through `InventoryAgent.answer` (follow-ups carry the previous turn's state), runs the
 agent's final SQL and the gold SQL on the same database and compares the result sets
-(`evals.inventory.compare`). Relative dates are resolved against a fixed "today".
+(`evals.inventory.compare`). Relative dates are resolved against a fixed "today". A case marked
+ambiguous may carry `alt_sql`, a second reading its author also accepts (fresh8); the report says
+which cases passed on it (`alt_reading`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ DATASETS = {
     "fresh5": HERE / "fresh5.jsonl",
     "fresh6": HERE / "fresh6.jsonl",
     "fresh7": HERE / "fresh7.jsonl",
+    "fresh8": HERE / "fresh8.jsonl",
 }
 EVAL_TODAY = date(2026, 11, 15)
 
@@ -61,11 +64,16 @@ def evaluate(cases: list[dict[str, Any]], db_path: Path, *, engine: str = "local
         answer = agent.answer(case["question"], case["lang"], previous)
         elapsed = (time.perf_counter() - started) * 1000
         gold = conn.execute(case["gold_sql"]).fetchall()
-        passed, error = False, None
+        # an ambiguous question ("ambiguous": true) also accepts its second reading, `alt_sql`
+        alt = conn.execute(case["alt_sql"]).fetchall() if case.get("alt_sql") else None
+        passed, error, by_alt = False, None, False
         if answer.status == "completed" and answer.sql:
             try:
                 pred = conn.execute(answer.sql).fetchall()
-                passed = results_match(gold, pred, ordered=bool(case.get("ordered")))
+                ordered = bool(case.get("ordered"))
+                passed = results_match(gold, pred, ordered=ordered)
+                if not passed and alt is not None:
+                    passed = by_alt = results_match(alt, pred, ordered=ordered)
             except sqlite3.Error as exc:
                 error = str(exc)
         else:
@@ -79,6 +87,7 @@ def evaluate(cases: list[dict[str, Any]], db_path: Path, *, engine: str = "local
                 "status": answer.status,
                 "sql": answer.sql,
                 "gold_sql": case["gold_sql"],
+                "alt_reading": by_alt,
                 "error": error,
                 "attempts": len(answer.attempts),
                 "latency_ms": round(elapsed, 2),
@@ -108,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dataset",
         action="append",
-        help="main, fresh, holdout, paraphrase, paraphrase2, fresh2, paraphrase3, fresh3, fresh4, fresh5, fresh6, fresh7 or a JSONL path (repeatable; default: main, fresh, holdout)",
+        help="main, fresh, holdout, paraphrase, paraphrase2, fresh2, paraphrase3, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8 or a JSONL path (repeatable; default: main, fresh, holdout)",
     )
     parser.add_argument(
         "--vehicles", type=int, default=5000, help="size of the seeded database (default 5000)"

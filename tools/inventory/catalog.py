@@ -84,7 +84,7 @@ BRANDS: tuple[BrandInfo, ...] = (
         (
             _m("Camry", "sedan", {G: 6, H: 4}, 171800, 264800, 5, zh=("凯美瑞",)),
             _m("Corolla", "sedan", {G: 6, H: 4}, 109800, 159800, 5, zh=("卡罗拉",)),
-            _m("RAV4", "suv", {G: 5, H: 5}, 175800, 263800, 5, zh=("荣放",)),
+            _m("RAV4", "suv", {G: 5, H: 5}, 175800, 263800, 5, zh=("荣放",), en=("rav 4",)),
             _m("Highlander", "suv", {G: 4, H: 6}, 269800, 349800, 3, zh=("汉兰达",)),
             _m("Sienna", "mpv", {H: 1}, 309800, 409800, 2, zh=("赛那",)),
         ),
@@ -132,12 +132,21 @@ BRANDS: tuple[BrandInfo, ...] = (
     BrandInfo(
         "BMW",
         ("宝马",),
-        ("bmw",),
+        ("bmw", "bimmer", "beemer"),
         6,
         "LBV",
         (
-            _m("3 Series", "sedan", {G: 1}, 299800, 409800, 5, zh=("3系",), en=("3-series", "3er")),
-            _m("5 Series", "sedan", {G: 7, H: 3}, 439800, 559800, 4, zh=("5系",), en=("5-series", "5er")),
+            _m("3 Series", "sedan", {G: 1}, 299800, 409800, 5, zh=("3系", "三系"), en=("3-series", "3er")),
+            _m(
+                "5 Series",
+                "sedan",
+                {G: 7, H: 3},
+                439800,
+                559800,
+                4,
+                zh=("5系", "五系"),
+                en=("5-series", "5er"),
+            ),
             _m("X3", "suv", {G: 1}, 399800, 489800, 4),
             _m("X5", "suv", {G: 7, H: 3}, 699800, 809800, 2),
             _m("iX3", "suv", {E: 1}, 399800, 449800, 2),
@@ -164,9 +173,9 @@ BRANDS: tuple[BrandInfo, ...] = (
         6,
         "LFV",
         (
-            _m("A4L", "sedan", {G: 1}, 321800, 401800, 5),
-            _m("A6L", "sedan", {G: 8, H: 2}, 427800, 658800, 4),
-            _m("Q5L", "suv", {G: 1}, 395800, 524800, 4),
+            _m("A4L", "sedan", {G: 1}, 321800, 401800, 5, en=("a4",)),
+            _m("A6L", "sedan", {G: 8, H: 2}, 427800, 658800, 4, en=("a6",)),
+            _m("Q5L", "suv", {G: 1}, 395800, 524800, 4, en=("q5",)),
             _m("Q4 e-tron", "suv", {E: 1}, 279800, 349800, 2, en=("q4 etron", "q4")),
         ),
     ),
@@ -178,8 +187,17 @@ BRANDS: tuple[BrandInfo, ...] = (
         "L6T",
         (
             _m("Emgrand", "sedan", {G: 1}, 69800, 99800, 5, zh=("帝豪",)),
-            _m("Boyue", "suv", {G: 1}, 99800, 159800, 4, zh=("博越",)),
-            _m("Xingyue L", "suv", {G: 6, H: 4}, 139800, 189800, 3, zh=("星越l", "星越"), en=("xingyue",)),
+            _m("Boyue", "suv", {G: 1}, 99800, 159800, 4, zh=("博越",), en=("atlas",)),
+            _m(
+                "Xingyue L",
+                "suv",
+                {G: 6, H: 4},
+                139800,
+                189800,
+                3,
+                zh=("星越l", "星越"),
+                en=("xingyue", "monjaro"),
+            ),
             _m("Galaxy L7", "suv", {H: 1}, 138800, 173800, 3, zh=("银河l7",), en=("galaxy",)),
         ),
     ),
@@ -342,3 +360,43 @@ COLOR_WEIGHTS = {"white": 30, "black": 24, "silver": 10, "gray": 16, "red": 8, "
 def brand_of_model() -> dict[str, str]:
     """Model name -> brand name."""
     return {m.name: b.name for b in BRANDS for m in b.models}
+
+
+# Models of the carried brands that the dealer does not stock, by the names people use (Chinese and
+# English; none a common English word, none with digits, which the leftovers pass asks about): read
+# as a model so that "how many Priuses" finds none instead of dropping the name and counting every car.
+OTHER_MODELS: dict[str, tuple[str, ...]] = {
+    "Prius": ("普锐斯", "prius", "priuses"),
+    "Crown": ("皇冠",),
+    "Land Cruiser": ("兰德酷路泽", "陆地巡洋舰", "land cruiser"),
+    "Alphard": ("埃尔法", "alphard"),
+    "Yaris": ("雅力士", "致炫", "yaris"),
+    "Levin": ("雷凌", "levin"),
+    "Avalon": ("亚洲龙", "avalon"),
+    "Frontlander": ("锋兰达", "frontlander", "corolla cross"),
+    "Elysion": ("艾力绅", "elysion"),
+    "Vezel": ("缤智", "vezel"),
+    "Crider": ("凌派", "crider"),
+    "Integra": ("型格", "integra"),
+    "Jetta": ("捷达", "jetta"),
+    "Sagitar": ("速腾", "sagitar"),
+    "Magotan": ("迈腾", "magotan"),
+    "Bora": ("宝来", "bora"),
+    "Touareg": ("途锐", "touareg"),
+    "Teramont": ("途昂", "teramont"),
+    "Tayron": ("探岳", "tayron"),
+    "T-Roc": ("探歌", "t-roc", "troc"),
+    "Maybach": ("迈巴赫", "maybach"),
+    "G-Class": ("大g", "g级", "g-class", "g class", "g wagon", "g-wagon"),
+    "S-Class": ("s级", "s-class", "s class"),
+    "Seagull": ("海鸥", "seagull"),
+    "Mustang": ("野马", "mustang"),
+    "Focus": ("福克斯",),
+    "Edge": ("锐界",),
+    "Escape": ("锐际",),
+    "Kuga": ("kuga",),
+    "Coolray": ("缤越", "coolray"),
+    "Preface": ("星瑞",),
+    "Wingle": ("风骏", "wingle"),
+    "Cybertruck": ("cybertruck",),
+}

@@ -123,6 +123,14 @@ def _aggregates(spec: QuerySpec) -> list[ColumnElement[Any]]:
     return [value.label(f"{prefix}_{metric}")]
 
 
+def _shown_dims(group_by: list[str]) -> list[str]:
+    """The grouping columns: a model also shows its brand ("Seal, BYD"), after it, so that a model is
+    known by its maker and ties still break by the model first."""
+    if "model" in group_by and "brand" not in group_by:
+        return [*group_by, "brand"]
+    return list(group_by)
+
+
 def build_select(spec: QuerySpec) -> Select[Any]:
     """The SQLAlchemy Core statement for `spec`."""
     if spec.subject == "stores":
@@ -134,18 +142,19 @@ def build_select(spec: QuerySpec) -> Select[Any]:
     if spec.aggregate:
         aggs = _aggregates(spec)
         agg = aggs[0]  # the one a HAVING or an ordering by value is on
-        groups = [_column(g) for g in spec.group_by]
+        dims = _shown_dims(spec.group_by)
+        groups = [_column(g) for g in dims]
         stmt = select(*groups, *aggs).select_from(source)
         if where:
             stmt = stmt.where(and_(*where))
         if groups:
-            stmt = stmt.group_by(*[_raw(g) for g in spec.group_by])
+            stmt = stmt.group_by(*[_raw(g) for g in dims])
             if spec.having:
                 stmt = stmt.having(_condition(spec.having, agg.element))
         order = []
         if spec.order_by == "value":
             order.append(agg.desc() if spec.descending else agg.asc())
-        order.extend(_raw(g).asc() for g in spec.group_by)
+        order.extend(_raw(g).asc() for g in dims)
         if groups and order:
             stmt = stmt.order_by(*order)
         return stmt.limit(spec.limit) if spec.limit else stmt

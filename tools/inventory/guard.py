@@ -16,8 +16,9 @@ from typing import Literal
 Verdict = Literal["ok", "modify", "other_table", "injection", "sql"]
 
 _MODIFY = [
+    # "2026款或更新的", "更新一点的车型": newer, not a request to update
     re.compile(
-        r"删除|删掉|删了|删去|删光|清空|清除|移除|销毁|抹掉|抹去|插入|录入|写入|更新|修改|更改|篡改|改价|降价|涨价|调价"
+        r"删除|删掉|删了|删去|删光|清空|清除|移除|销毁|抹掉|抹去|插入|录入|写入|(?<![或及比还])更新(?!的|一点|一些|些|款)|修改|更改|篡改|改价|降价|涨价|调价"
         r"|重置|截断|建表|删表|丢弃|作废|注销|改掉|改一下|全部改|都改|批量改|改动"
     ),
     # "把卖掉的朗逸列出来" reads the cars sold ("卖掉的" names them), "把清单给我" reads a list

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tools.inventory.catalog import BRANDS, CITIES, OTHER_BRANDS, STORES
+from tools.inventory.catalog import BRANDS, CITIES, OTHER_BRANDS, OTHER_MODELS, STORES
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Alias:
     value: str
     negated: bool = False  # the phrase itself negates ("unsold" = status not sold)
     context: str | None = None  # a regex that must also match the question (short Chinese names)
+    exact: bool = False  # read only as typed, never behind a misspelling (models the dealer lacks)
 
 
 # Colours, body and fuel types, statuses: canonical value -> phrases.
@@ -95,6 +96,8 @@ FUEL_TYPES: dict[str, tuple[str, ...]] = {
         "增程式",
         "增程",
         "hybrid",
+        "gas-electric",
+        "petrol-electric",
         "phev",
         "plug-in hybrid",
         "plug-in",
@@ -113,6 +116,9 @@ FUEL_TYPES: dict[str, tuple[str, ...]] = {
         "电车",
         "electric vehicle",
         "electric",
+        "electricity",
+        "battery-powered",
+        "battery powered",
         "bev",
         "ev",
         "battery electric",
@@ -136,12 +142,17 @@ STATUSES: dict[str, tuple[str, ...]] = {
         "库中",
         "压库",
         "积压",
+        "存货",
         "还剩",
         "剩余",
         "剩下",
         "remaining",
         "in stock",
         "in-stock",
+        "out of stock",  # "is the Seal out of stock?" asks what is left
+        "on the showroom floor",
+        "on the floor",
+        "stock",  # "stock count", "our stock of BYDs": what 库存 says, the cars still for sale
         "available",
         "on hand",
         "on the lot",
@@ -162,6 +173,30 @@ STATUSES: dict[str, tuple[str, ...]] = {
         "reserved",
         "on hold",
         "booked",
+        # a deposit paid holds the car for its buyer
+        "交了定金",
+        "付了定金",
+        "交定金",
+        "已交定金",
+        "已付定金",
+        "定金",
+        "订金",
+        "已下定",
+        "已下订",
+        "deposit paid",
+        "deposit",
+        "deposits",
+        # waiting for the buyer to collect it
+        "reservation",
+        "waiting to be picked up",
+        "waiting for pickup",
+        "awaiting pickup",
+        "awaiting collection",
+        "awaiting delivery",
+        "待提车",
+        "待交车",
+        "待交付",
+        "等待提车",
     ),
     "sold": (
         "已售出",
@@ -196,7 +231,17 @@ NOT_SOLD = (
 # "New energy" vehicles are electric or plug-in/extended-range hybrids.
 NEV = ("新能源", "new energy", "nev")
 # "库存信息" is "the inventory", not "in stock": these phrases are masked before statuses are read.
-NEUTRAL = ("库存信息", "库存数据", "库存表", "库存记录", "库存清单", "库存明细", "库存系统", "库存数据库")
+NEUTRAL = (
+    "库存信息",
+    "库存数据",
+    "库存表",
+    "库存记录",
+    "库存清单",
+    "库存明细",
+    "库存系统",
+    "库存数据库",
+    "数据库",  # "数据库里有多少车": 库里 here is the database, not the stock
+)
 
 
 # English model names that are also everyday words need their brand nearby.
@@ -213,19 +258,22 @@ def _entity_aliases() -> list[Alias]:
                 context = _CONTEXT.get(text.lower())
                 if len(text) == 1:
                     # 汉/唐/宋/秦: next to the brand or a powertrain suffix, or named on its own
-                    # after a modifier and before the end of a phrase ("白色的汉？", "几台唐呢"),
+                    # after a modifier or at a phrase's start and before the end of a phrase or a
+                    # verb ("白色的汉？", "几台唐呢", "宋有多少台是混动的"),
                     # or joined to another of the brand's models ("海豹和汉哪个多", "汉与唐").
                     siblings = "|".join(
                         re.escape(n) for m in brand.models for n in m.zh if m is not model and len(n) > 0
                     )
                     context = (
                         rf"比亚迪|byd|{text}\s*(ev|dm|plus|pro|系列)"
-                        rf"|(?:的|色|台|辆|部)\s*{text}(?=\s*(?:$|[?？!！,，。、和与或呢吗]|车|有|还|在|卖|多|几|分别|各|一共|共|总|都|里|中))"
+                        rf"|(?:的|色|台|辆|部|^|[,，。?？!！:：]|现在|目前)\s*{text}(?=\s*(?:$|[?？!！,，。、和与或呢吗]|车|有|还|在|卖|多|几|分别|各|一共|共|总|都|里|中))"
                         rf"|(?:{siblings})\s*(?:和|与|跟|或|还是|、)\s*{text}|{text}\s*(?:和|与|跟|或|还是|、)\s*(?:{siblings})"
                     )
                 out.append(Alias(text.lower(), "model", model.name, context=context))
     for name, words in OTHER_BRANDS.items():
         out.extend(Alias(w.lower(), "brand", name) for w in words)
+    for name, words in OTHER_MODELS.items():
+        out.extend(Alias(w.lower(), "model", name, exact=True) for w in words)
     for city, words in CITIES.items():
         out.extend(Alias(w.lower(), "city", city) for w in (city, *words))
     for store in STORES:
@@ -265,11 +313,17 @@ _NO_YEAR_BEFORE = r"(?<!year's )(?<!year )(?<!years )(?<!年)(?<!年的)(?<!\d{4
 _NO_YEAR_AFTER = r"(?!\s*(?:of\s+)?(?:20\d\d|this year|last year|年))"
 
 
+# Phrases whose plural is another word: "best month for sales" is not "for sale" (in stock).
+_NO_PLURAL = {"for sale"}
+
+
 def alias_pattern(text: str) -> re.Pattern[str]:
     """Chinese phrases match anywhere; Latin ones on word boundaries (plural -s/-es allowed)."""
     escaped = re.escape(text).replace(r"\ ", r"[\s\-]?")
     if text in _QUARTER_LIKE:
         return re.compile(rf"(?<![a-z0-9]){_NO_YEAR_BEFORE}{escaped}(?:'s|s|es)?(?![a-z0-9]){_NO_YEAR_AFTER}")
+    if text in _NO_PLURAL:
+        return re.compile(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
     if re.search(r"[a-z0-9]", text):
         return re.compile(rf"(?<![a-z0-9]){escaped}(?:'s|s|es)?(?![a-z0-9])")
     return re.compile(escaped)

@@ -32,6 +32,7 @@ _EVERYDAY = frozenset(
 )
 _SHORT = re.compile(r"(?<![a-z0-9'\-])[a-z]{3,4}(?![a-z0-9])")
 _LONG = re.compile(r"(?<![a-z0-9'\-])[a-z][a-z'\-]{3,}(?![a-z0-9])")
+_AFTER_NON = re.compile(r"(?<=\bnon-)[a-z]{4,}(?![a-z0-9\-])")  # "non-gasloine": the word after "non-"
 
 
 @cache
@@ -99,7 +100,7 @@ def _reading(word: str) -> Alias | None:
 
 
 def _latin_slips(scan: Scan) -> None:
-    for pattern in (_LONG, _SHORT):
+    for pattern in (_LONG, _SHORT, _AFTER_NON):
         for m in list(pattern.finditer(scan.t)):
             word = m.group(0)
             if MASK in word or word in _EVERYDAY:

@@ -6,7 +6,7 @@ electric and hybrid, two point values of one field mean either of them, and repe
 
 from __future__ import annotations
 
-from tools.inventory.grammar.scan import CONJ, Match, Scan
+from tools.inventory.grammar.scan import CONJ, NEG_AFTER, Match, Scan
 from tools.inventory.spec import Condition
 
 
@@ -18,6 +18,16 @@ def values_by_field(scan: Scan) -> dict[str, list[Match]]:
         if chain and chain[-1].negated and not m.negated and CONJ.match(scan.t[chain[-1].end : m.start]):
             m.negated = True  # "apart from white and black": the second one too
         values.setdefault(m.field, []).append(m)
+    for chain in values.values():
+        # "白色和黑色以外": a negation said after the last value covers the ones joined before it
+        for earlier, later in reversed(list(zip(chain, chain[1:], strict=False))):
+            if (
+                later.negated
+                and not earlier.negated
+                and NEG_AFTER.match(scan.t[later.end : later.end + 16])
+                and CONJ.match(scan.t[earlier.end : later.start])
+            ):
+                earlier.negated = True
     return values
 
 

@@ -7,6 +7,24 @@ import re
 from tools.inventory.grammar.scan import MASK, Match, Scan, consume
 from tools.inventory.lexicon import NEUTRAL, PATTERNS, SHORT_COLORS, Alias
 
+_SOLD = r"(?:已经|已)?(?:卖掉|卖出去?|售出|已售|卖了|成交)"
+_SOLD_EN = r"sold(?:[- ]off)?"
+# The question counts every car whatever its status ("包括已经卖掉的", "连卖掉的也算", "sold ones
+# included", "regardless of status"): no status condition, and no in-stock reading of "还有",
+# "currently" or a customer's words. "by status", "每种状态" still group.
+EVERY_STATUS = re.compile(
+    rf"(?<![不包])(?:包括|包含|含|算上|连同?|加上)\s*{_SOLD}\s*(?:的|了的)?\s*(?:车辆?|那些|在内)?\s*(?:也|都)?\s*(?:算上?|算进去|在内|一起算)?"
+    rf"|{_SOLD}\s*(?:的|了的)\s*(?:车辆?)?\s*(?:也|都)\s*(?:算上?|算进去|包括在内|计入|要算)"
+    r"|(?:不管|不论|无论|不分)\s*(?:是否|有没有|卖没卖|卖了没|售出与否|什么|啥)?\s*(?:卖出|售出|卖掉|卖)?\s*(?:状态|卖没卖|与否|没卖)"
+    r"|(?:所有|全部|任何|各种)\s*状态\s*(?:的|都算|都包括|都要)?"
+    rf"|\b(?:the\s+)?{_SOLD_EN}\s+(?:ones|cars|units|vehicles|stock)\s+(?:included|too|as well|also)\b"
+    rf"|(?<!\bnot\s)\b(?:including|incl\.?|counting|plus)\s+(?:the\s+|any\s+|those\s+)?(?:ones\s+(?:already\s+)?(?:that\s+(?:were|are|have been)\s+)?)?(?:already\s+)?{_SOLD_EN}\b(?:\s+(?:ones|cars|units|vehicles|stock))?"
+    r"|\b(?:whether\s+)?sold\s+or\s+(?:not|unsold)\b"
+    r"|\b(?:regardless\s+of|irrespective\s+of|no\s+matter(?:\s+what)?)\s+(?:the\s+|their\s+|its\s+)?status\b"
+    r"|\bwhatever\s+(?:the|their|its)\s+status\b|\bno matter what status\b"
+    r"|(?<!\bfor\s)(?<!\bper\s)(?<!\bby\s)\b(?:(?:of|in|across|with)\s+)?(?:every|all|any)\s+status(?:es)?(?:\s+included)?\b(?!\s+(?:separately|each))"
+)
+
 
 def ids(scan: Scan) -> None:
     """Vehicle ids ("V00042", "v 42") and VINs; also masks phrases that only name the inventory itself."""
@@ -15,7 +33,20 @@ def ids(scan: Scan) -> None:
         scan.matches.append(Match("vehicle_id", f"V{int(m.group(1)):05d}", m.start(), m.end()))
         return True
 
+    def vid_groups(m: re.Match[str]) -> bool:
+        number = next(g for g in m.groups() if g)
+        scan.matches.append(Match("vehicle_id", f"V{int(number):05d}", m.start(), m.end()))
+        return True
+
     scan.sub(r"(?<![a-z0-9])v\s*-?\s*0*(\d{1,7})(?![0-9])(?!\s*(?:级|class|-class))", vid)
+    # "vehicle #456", "car id 88", "vehicle 1234", "456号车": an id said without its V
+    scan.sub(
+        r"\b(?:vehicle|car|unit)\s*(?:id|#|no\.|number)\s*:?\s*0*(\d{1,7})\b"
+        r"|\b(?:vehicle|car)\s+(?!20[0-3]\d\b)0*(\d{3,7})\b"  # not a year ("a car 2026 model")
+        r"(?!\s*(?:k\b|km|w\b|万|元|cars|vehicles|units|%|mile|kilomet|yuan|rmb|grand|thousand|million))"
+        r"|(?:车辆|车)\s*(?:编号|id|#)\s*:?\s*0*(\d{1,7})|(?<![\d.])0*(\d{1,7})\s*号车",
+        lambda m: vid_groups(m),
+    )
 
     def vin(m: re.Match[str]) -> bool:
         scan.matches.append(Match("vin", m.group(0).upper(), m.start(), m.end()))
@@ -24,6 +55,12 @@ def ids(scan: Scan) -> None:
     scan.sub(r"(?<![a-z0-9])[a-hj-npr-z0-9]{17}(?![a-z0-9])", vin)
     for phrase in NEUTRAL:
         scan.sub(re.escape(phrase), consume)
+
+    def every_status(_m: re.Match[str]) -> bool:
+        scan.every_status = True
+        return True
+
+    scan.sub(EVERY_STATUS, every_status)
 
 
 def aliases(scan: Scan, table: list[Alias]) -> None:

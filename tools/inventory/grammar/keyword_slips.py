@@ -1,4 +1,4 @@
-"""Misspelt shape words: "avrage", "maximun", "totl", "diffrent" read as the words they were typed for.
+"""Misspelt shape words: "avrage", "maximun", "totl", "diffrent", "Sepetmber" read as the words they were typed for.
 
 A question whose aggregate word is misspelt would otherwise lose its shape and list rows ("avrage
 price of X" answered with every X). Before any pass runs, each Latin word one slip from one of the
@@ -35,6 +35,47 @@ _SHAPE_WORDS = (
     "oldest",
     "latest",
     "which",
+    # "how mnay", "in stok", "availble": the count word and the stock words
+    "many",
+    "stock",
+    "available",
+    "inventory",
+    # words other passes read ("milaege", "exculding", "Sepetmber", "quatrerly", "lonegst", "recnetly")
+    "mileage",
+    "excluding",
+    "except",
+    "respectively",
+    "separately",
+    "quarterly",
+    "monthly",
+    "yearly",
+    "weekly",
+    "longest",
+    "recently",
+    "recent",
+    "vehicle",
+    "intake",
+    "customer",
+    "earlier",
+    "between",
+    "colour",
+    "color",
+    "selling",
+    "quarter",
+    "calendar",
+    "national",
+    "option",
+    "arrival",
+    "showroom",
+    "january",
+    "february",
+    "march",
+    "april",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 # Real words one slip from a shape word (plurals of the shape words are read as the word itself).
 _EVERYDAY = frozenset(
@@ -51,6 +92,20 @@ _EVERYDAY = frozenset(
         "coldest",
         "witch",
         "whichever",
+        "manly",
+        "mangy",
+        "resent",
+        "weakly",
+        "marc",
+        "marsh",
+        "augusta",
+        "customs",
+        "intakes",
+        "vehicles",
+        "colours",
+        "colors",
+        "stocky",
+        "stocks",
     }
     | {
         "pride",
@@ -66,7 +121,9 @@ _EVERYDAY = frozenset(
         "averaged",
     }
 )
-_WORD = re.compile(r"(?<![a-z0-9'\-])[a-z]{4,}(?![a-z0-9])")
+# a word, also after a hyphen ("best-selilng"), not inside a model code ("x-5") or after an apostrophe
+_SAME_WORD = {"color": "colour"}
+_WORD = re.compile(r"(?<![a-z0-9'])(?<![0-9]-)[a-z]{4,}(?![a-z0-9])")
 
 
 def one_slip(word: str, name: str) -> bool:
@@ -84,6 +141,15 @@ def one_slip(word: str, name: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _reading(word: str) -> str | None:
+    found = _singular_reading(word)
+    if found is None and word.endswith("s") and len(word) > 5 and word not in _EVERYDAY:
+        # a plural typed with a slip ("coluors", "vehciles", "optoins"): the plural of the word
+        singular = _singular_reading(word[:-1])
+        return singular + "s" if singular else None
+    return found
+
+
+def _singular_reading(word: str) -> str | None:
     if word in _SHAPE_WORDS or word in _EVERYDAY or word.endswith("s") and word[:-1] in _SHAPE_WORDS:
         return None  # a shape word, an everyday word, or a plural ("totals") the patterns read
     # the first letter is kept, or swapped with the second: "rice" is no slip of "price"
@@ -92,6 +158,7 @@ def _reading(word: str) -> str | None:
         for name in _SHAPE_WORDS
         if one_slip(word, name) and (word[0] == name[0] or word[:2] == name[1::-1])
     }
+    found = {_SAME_WORD.get(name, name) for name in found}  # "coluor" is one slip from both spellings
     return found.pop() if len(found) == 1 else None
 
 

@@ -13,7 +13,7 @@ from tools.inventory.grammar.scan import K_MASK, MASK
 
 _DIMS: list[tuple[str, str]] = [
     ("model_year", r"年款|model[- ]years?"),
-    ("body_type", r"车身类型|车身形式|车型类别|车辆类型|车身|body[- ]types?|body[- ]styles?|body"),
+    ("body_type", r"车身类型|车身形式|车型类别|车辆类型|车身|body[- ]types?|body[- ]styles?|(?<![a-z])body"),
     (
         "fuel_type",
         r"燃料类型|燃油类型|能源类型|动力类型|动力形式|燃料|能源|动力|fuel[- ]types?|fuel|powertrains?|energy[- ]types?",
@@ -45,11 +45,18 @@ GROUP_PATTERNS = [
     re.compile(
         rf"(?:每个|每一个|每1个|每家|每种|每款|每一种|每类|每|各个|各家|各种|各款|各|不同)\s*(?:的)?\s*(?:{dim_re()})"
     ),
-    re.compile(rf"(?:{dim_re()})\s*(?:分布|占比|构成|维度|排名|排行|统计)"),
+    # "颜色分布", "门店库存排名" (what is ranked may sit between: 库存, 数量, 销量)
+    re.compile(
+        rf"(?:{dim_re()})\s*(?:的)?\s*(?:\x01+|数量|台数|销量)?\s*(?:分布|占比|构成|维度|排名|排行|统计)"
+    ),
     re.compile(
         rf"\b(?:by|per|for each|for every|each|every|across|grouped by|group by|broken down by|break(?:ing)? ?down by|split by|according to)(?:\s+|-)(?:the\s+|their\s+|its\s+)?(?:{MASK}+\s*)?(?:{dim_re()})\b"
     ),
-    re.compile(rf"\b(?:{dim_re()})[- ](?:wise|breakdown|distribution|split)\b"),
+    re.compile(rf"\b(?:{dim_re()})[- ](?:wise|breakdown|distribution|split|mix)\b"),
+    # "the distribution of colours among sold cars", "a breakdown of stock across brands"
+    re.compile(
+        rf"\b(?:distribution|breakdown|split|mix|spread)\s+(?:of\s+(?:the\s+)?|by\s+|across\s+(?:the\s+)?)(?:{dim_re()})\b"
+    ),
 ]
 # A dimension asked for with its count: "colours and how many of each", "颜色及对应数量".
 GROUP_PATTERNS.append(
@@ -69,6 +76,12 @@ GROUP_PATTERNS.append(
         rf"|(?:哪些|什么|哪几种|哪几个|哪几款)\s*(?:{dim_re()})[^。]{{0,12}}?(?:各|分别|各自)\s*(?:有|是)?\s*(?:多少|几)"
         rf"|\b(?:{dim_re()})[- ](?:counts?|tallies|totals)\b"
         rf"|\b(?:{dim_re()})\b[^?]{{0,20}}\bwith (?:their|its|the) (?:[a-z]+ )?(?:counts?|numbers?|totals?)\b"
+    )
+)
+# "list the stores in Guangzhou and how many cars each has": each one of the dimension, counted
+GROUP_PATTERNS.append(
+    re.compile(
+        rf"(?:{dim_re()})\b[^?？。]{{0,50}}?\bhow many\b[^?？。]{{0,25}}\beach(?:\s+one)?\s+(?:has|have|had|holds?|got|carries|stocks)\b"
     )
 )
 # "rank the brands by their total", "sort the cities by ...": each group, ranked
@@ -106,7 +119,7 @@ WHICH = re.compile(
     rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|(?:最常见|最多|最少|最大|最小)的\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
     # "which of our Beijing stores", "which Shanghai store": the stores of a named city
-    rf"|\bwhich\s+(?:(?:one\s+)?of\s+(?:our|the|your|its)\s+)?{MASK}+\s*(?P<store__w1>stores?|dealerships?|showrooms?|branch(?:es)?|shops?|outlets?|locations?)\b"
+    rf"|\b(?:which|what)\s+(?:(?:one\s+)?of\s+(?:our|the|your|its)\s+)?{MASK}+\s*(?P<store__w1>stores?|dealerships?|showrooms?|branch(?:es)?|shops?|outlets?|locations?)\b"
 )
 SUPERLATIVES: list[tuple[str, str, bool]] = [
     (
@@ -152,10 +165,15 @@ FEWER = r"最少|最小|fewest|least|smallest|lowest (?:number|count)|\bbottom\b
 
 COUNT_WORDS = re.compile(
     r"多少辆|多少台|多少部|多少个|(?<!哪)(?:几辆|几台|几部|几个)|数量|数目|总数|总量|多少车|有多少|多少(?!钱)|台数|辆数|计数"
-    r"|入库量|进货量|到货量|销售量|(?<=\x01)量"
+    r"|入库量|进货量|到货量|销售量|(?<=\x01)量|数一下|数数|数一数|清点|(?:车|车子|车辆)数(?!据)"
     r"|how many|number of|count|total number|tally|quantity"
+    # "total Model Ys in Beijing", "BYDs altogether": a total of cars (a total of prices says so, and
+    # is read first: "total value", "worth in total")
+    r"|\btotal\b(?!\s+(?:\x01+\s*)?(?:value|price|worth|cost|guide|msrp))|\baltogether\b"
 )
-AVG_WORDS = re.compile(r"平均|均价|avg|average|mean")
+AVG_WORDS = re.compile(
+    r"平均|均价|avg|average|mean|\btypical(?:ly)?\b|\busual(?:ly)?\b|一般(?:要|卖)?多少钱|通常(?:要|卖)?多少钱"
+)
 SUM_WORDS = re.compile(
     r"总价值|总货值|货值|总价|总金额|总额|合计金额|价值总和|价格总和|总值|total value|total price|total worth|combined value"
     r"|combined price|sum of|total guide price|total of|worth in total|in total worth|how much .{0,30}worth|value of"
@@ -165,6 +183,8 @@ SUM_WORDS = re.compile(
     r"|\b(?:combined|summed|aggregate)\s+(?:guide\s+)?(?:prices?|value|msrp)\b"
     r"|\bwhat(?:'s| is| are| was| were)\b.{0,40}\bworth\b"
     r"|\b(?:altogether|combined|total)\b.{0,12}\bworth\b|\badd(?:s|ed)? up\b|\bsum(?:med)? up\b|\bsummed\b"
+    r"|\bhow much\b.{0,40}\b(?:in (?:yuan|rmb|cny|money|value|money terms)|money-?wise|value-?wise)\b"
+    r"|\btotal\s+\x01+\s*(?:value|worth)\b|\x01\s*value\b"  # "total stock value" ("stock" read)
 )
 MIN_WORDS = re.compile(
     r"最低的?(?:指导)?(?:价格|价|售价|报价)|起售价|起价|最便宜的价格|最便宜的多少钱|最低[^\d,，。?？]{0,4}多少|lowest (?:guide )?price|minimum (?:guide )?price|min price"
@@ -181,6 +201,7 @@ TOP_DIM = re.compile(
 )
 VALUE_Q = re.compile(
     r"多少钱|价格是多少|价是多少|是多少|多少|how much|what is the|what's the|what was the|价格多少"
+    r"|how many (?:km|kms|kilomet|miles)|多少公里"
 )
 # The value of an extreme date or model year is asked ("最早入库的是哪天", "when did the newest Audi
 # arrive", "oldest model year"), not the car that has it ("最早入库的那台是哪台", "which one").
@@ -197,7 +218,11 @@ NEW_WORDS = re.compile(r"最新|最近|最晚|最高|newest|latest|most recent|h
 METRICS = [("mileage_km", r"里程|公里|mileage|odometer|\bkm\b|kilomet"), ("model_year", r"年款|model year")]
 
 COUNT_DISTINCT = re.compile(
-    rf"(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?:多少|几)\s*(?:个|种|款|家|类)\s*(?:不同的?)?\s*(?:{dim_re()})?"
+    # "how many kinds of SUVs", "有几种SUV", "几款电车": kinds of cars are models (first: the
+    # pattern after it would read "几种" with no dimension)
+    rf"\bhow many\s+(?:kinds?|types?|sorts?)\s+of\s+(?P<model__k1>\x01+|cars|vehicles)"
+    rf"|(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?<!哪)(?:几|多少)\s*(?:种|款)\s*(?:不同的?)?\s*(?P<model__k2>\x01+|车)"
+    rf"|(?<!推荐)(?<!给我)(?<!挑)(?<!选)(?<!来)(?<!哪)(?:多少|几)\s*(?:个|种|款|家|类)\s*(?:不同的?)?\s*(?:{dim_re()})?"
     rf"|how many\s+(?:different\s+|distinct\s+|unique\s+)?(?:{dim_re()})"
     rf"|\b(?:number|count|total)\s+of\s+(?:the\s+)?(?:different|distinct|unique|separate)\s+(?:{dim_re()})"
     rf"|\bhow many\s+(?:kinds|types|sorts)\s+of\s+(?:{dim_re()})"
@@ -235,7 +260,7 @@ STORE_SUBJECT = re.compile(
     r"(?:多少|几)\s*(?:家|个)\s*(?:门店|店|展厅|经销商|4s店|分店)|how many (?:stores|dealerships|showrooms|branches|locations|shops|outlets)"
     r"|门店数|store count|number of (?:stores|dealerships|showrooms|branches)"
     r"|(?:门店|店铺|分店|展厅|4s店)\s*(?:有|一共|共|总共)?\s*(?:多少|几)\s*(?:家|个)"
-    r"|(?:列出|所有|全部|有哪些|哪些|list|show|all)\s*(?:the\s+|all\s+|of\s+|your\s+|our\s+)*(?:的)?\s*(?:门店|店铺|分店|展厅|stores|dealerships|showrooms|branches|shops)"
+    r"|(?:列出|所有|全部|有哪些|哪些|list|show|all)\s*(?:the\s+|all\s+|of\s+|your\s+|our\s+)*(?:的)?\s*(?:门店|店铺|分店|展厅|店(?![里内])|stores|dealerships|showrooms|branches|shops)"
 )
 ORDER_BY = re.compile(
     r"(?:按|按照|根据|以|\bby|sorted by|sort by|order(?:ed)? by|ranked by|rank by|rank(?:ed)? on)\s*(?:the\s+)?"
@@ -250,6 +275,7 @@ ORDER_FIELDS = [
 ]
 DESC = re.compile(
     r"从高到低|从大到小|由高到低|降序|倒序|从新到旧|从近到远|由近及远|最新的在前|desc(?:ending)?|high(?:est)? to low(?:est)?|highest first|newest first|most recent first|largest first|most first|从多到少"
+    r"|\b(?:best|top|biggest|most) (?:ones? )?first\b|\b(?:biggest|largest|most) to (?:smallest|least|fewest)\b|多的(?:排|放)?(?:在)?前面?"
 )
 ASC = re.compile(
     r"从低到高|从小到大|由低到高|升序|正序|从旧到新|从远到近|asc(?:ending)?|low(?:est)? to high(?:est)?|lowest first|oldest first|cheapest first|smallest first|从少到多"
@@ -289,17 +315,27 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
 ]
 # "有没有灰色的P7", "any grey P7s?": asks whether there are any, answered with how many.
 EXISTS = re.compile(
-    r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|(?:吗|么|有?(?<!是)不|没有?)\s*[?？]?\s*$|\bany\b|\bis there\b|\bare there\b"
+    r"有没有|有无|是否有|有[^,，。?？]{0,8}吗|(?:吗|(?<!什)么|有?(?<!是)不|没有?)\s*[?？]?\s*$|\bis there\b|\bare there\b"
+    # "any red ones?"; not "any fuel type is fine" (no condition at all)
+    r"|\bany\b(?!\s+(?:\S+\s+){0,2}(?:is|are|would|will|works|'s)\s+(?:be\s+)?(?:fine|ok|okay|good|great|do)\b)"
+    # "do you have a white Camry?", "is the Fit available in Guangzhou?": whether there is one
+    r"|(?:^|[,.!?]\s*)(?:do|does)\s+(?:you|we|they|u|(?:your|the|this|our)\s+(?:\x01+\s+)?(?:store|shop|dealership|showroom|branch|place))(?:\s+guys)?\s+(?:still\s+)?(?:have|carry|stock|got)\b(?!\s+(?:more|fewer|less)\b)"
+    r"|(?:^|[,.!?]\s*)(?:is|are)\s+(?:the\s+|a\s+|an\s+|any\s+|your\s+)?\x01[^?,.!]{0,60}[?？]\s*$"
 )
+# "帮我看看有没有", "can you check if there are any": looking is checking whether there are any
+LISTING_WEAK = re.compile(r"看看|看一下|看下|查一下|查下|查查|帮我查|\bcheck\b|\bsee if\b|\bfind out\b")
 # ... unless the question asks which ones ("Which red Model 3s do we have?")
 WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
 # "还有几台", "still have", "left": the stock that is still there, unless a status is named.
 STILL = re.compile(
     r"还有\s*(?:几|多少|\d|没有?|吗|嘛|么|货|现车)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
-    r"|\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
+    r"|(?:\b(?:have|got|has|are|is|any|many|much|units?|cars?|ones?|s)|\x01)\s+left\b|\bleft\s*[?.!]*$|\bremaining\b"
     # "how many do you have at Yizhuang right now": what is there now is the stock
     r"|\b(?:have|has|got|carry|carrying)\b[^?.!]{0,40}\b(?:right now|currently|at the moment|at present|as of now)\b"
     r"|\b(?:currently|right now)\b[^?.!]{0,20}\b(?:have|has|got|carry)\b"
+    # "cars sitting in our Guangzhou stores right now", "目前有多少台宝马": what is there now
+    r"|\b(?:right now|currently|at the moment|at present|as of now|as we speak)\b|\bsitting\b"
+    r"|(?:现在|目前|当前|眼下|此刻)\s*(?:还|都|店里|库里)?\s*(?:有|剩|在)"
 )
 # Time spent in stock ("sitting the longest", "on the lot longest", "压库最久"): only a car still
 # there has been waiting; a sold one has left.
@@ -311,8 +347,8 @@ TIME_IN_STOCK = re.compile(
 )
 # A customer buying: only cars still in stock can be sold to them.
 BUYING = re.compile(
-    r"想买|要买|购买|买一?辆|推荐|预算|能买|可以买|马上提|现提|可提车|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
-    r"|\blooking for\b|\bshopping for\b|\bin the market for\b"
+    r"想买|要买|购买|买\s*(?:一|1)?\s*(?:辆|台|部|个)|推荐|预算|能买|可以买|马上提|现提|可提车|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
+    r"|\blooking for\b|\bshopping for\b|\bin the market for\b|\binterested in (?:a|an|the|buying|getting|some)\b"
     # a customer's request relayed by staff: what can be shown or offered to them is stock
     r"|客户|顾客|客人|买家|\b(?:customer|client|buyer|shopper|prospect)s?\b"
     r"|\b(?:i'?m|i am|we'?re|we are|he'?s|she'?s|they'?re) (?:after|hunting for|shopping around for) (?:a|an|some|the)\b"
@@ -321,9 +357,24 @@ BUYING = re.compile(
     r"|\b(?:lady|gentleman|guy|man|woman|couple|family|someone|somebody|he|she|they)\s+(?:wants?|needs?|is looking|would like|is after|asks? for|asking for)\b"
     r"|\bwhat (?:do|can|could) (?:we|you) (?:have|offer|show) (?:for|to) (?:her|him|them)\b"
     r"|\b(?:can|could) (?:we|i|you) (?:offer|show|sell)\b|\b(?:to offer|on offer)\b|\bwhat are (?:my|the|his|her|their) options\b"
+    # the customer speaking: "I want a gas SUV", "we need a bigger car", "我不想花超过...", "想要一台MPV"
+    r"|\b(?:i|we)\s+(?:really\s+|just\s+|kinda\s+)?(?:want|need|wanna)\s+(?:a|an|one|some|something|\d{1,2}|to (?:buy|get|purchase|find|pick up))\b"
+    r"(?!\s+(?:list|report|count|breakdown|summary|table|number|total|overview|tally)\b)"
+    r"|\b(?:i|we)(?:'m|'re| am| are)?\s+(?:thinking (?:of|about)|planning (?:on|to)|hoping to|about to|trying to)\s+(?:buy|get|purchase|pick up|buying|getting|purchasing)\b"
+    r"|\b(?:i|we)\b[^.?!]{0,30}\b(?:pay|spend|afford)\b|\b(?:what|which(?: ones?)?) (?:can|could|should) (?:i|we) (?:get|buy|look at|consider|choose|afford)\b"
+    r"|\bfor (?:me|my (?:wife|husband|family|son|daughter|kids?|mom|dad|mother|father|parents|partner))\b"
+    r"|\b(?:and|but|so|also)\s+(?:really\s+)?(?:want|need)s?\s+(?:a|an|one|some)\b"
+    r"|想要|想入手|打算买|准备买|想换|入手|提车|(?:能|可以|马上|直接)\s*(?:提走?|开走|开回家)|(?:需要|要|来|选|挑)\s*(?:一|1)\s*(?:台|辆|部)|帮我(?:挑|选)|适合我"
 )
 # Shares and percentages: no query shape of the grammar answers them (asked about, not guessed).
-SHARE = re.compile(r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%")
+# Statistics no aggregate of the grammar computes ("median price", "中位数"): asked about, not guessed.
+OTHER_STATISTICS = re.compile(
+    r"中位数|中位|众数|方差|标准差|\bmedian\b|\bstandard deviation\b|\bvariance\b|\bstd ?dev\b"
+)
+SHARE = re.compile(
+    r"百分比|百分之|占比|比例|占多少|几成|percent(?:age)?|proportion|\bshare of\b|\bratio\b|%"
+    r"|\b(?:portion|fraction)\b|\bwhat part of\b|\bhow much of (?:the|our)\b"
+)
 # Differences and spans between two results: no single query of the grammar answers them either.
 DIFFERENCE = re.compile(
     r"比.{1,12}?(?:多|少|贵|便宜)(?:几|多少)|差多少|差价|价差|相差|差距"
@@ -334,6 +385,9 @@ DIFFERENCE = re.compile(
     rf"|比\s*{MASK}+\s*(?:还|更)?\s*(?:贵|便宜|新|旧)"
     r"|average number of|on average how many|how many\b.{0,30}\bon average"
     r"|平均库龄|平均车龄|平均在库(?:时间|天数)|average age|avg age|mean age|average days? in stock"
+    r"|平均\s*(?:在库|库龄|压库|放了?|停了?|\x01+)\s*(?:了)?\s*(?:多少天|几天|多久|多长时间)|\bhow long\b.{0,40}\bon average\b|\bon average\b.{0,20}\bhow long\b|\baverage (?:time|days?|age)\b"
+    # a price compared with the average ("指导价低于均价的车", "cars priced above average"): a subquery
+    r"|(?:低于|高于|超过|不到|below|above|under|over|less than|more than|higher than|lower than)\s*(?:the\s+)?(?:平均价格?|平均水平|均价|average|mean|avg)"
 )
 # The lowest and the highest value asked together ("最高价和最低价分别是多少", "price range of the
 # Model Y", "min and max price"): one query with MIN and MAX. The nouns alone ("价格区间") may also
@@ -357,7 +411,10 @@ EACH_COUNT = re.compile(
     r"|\b(?:counts|numbers) for (?:both|each)\b|\bhow many (?:does|do|did) each\b"
     r"|\b(?:both|the two|all the|each one's|their) (?:counts|numbers|totals)\b|\b(?:both|each) (?:count|number)\b"
 )
-RANK = re.compile(r"排名|排行|排序|排个序|排个名|排下名|排一下|排一排|rank|ranking|sorted|sort|order")
+RANK = re.compile(
+    r"排名|排行|排序|排个序|排个名|排下名|排一下|排一排|rank|ranking|sorted|sort|order"
+    r"|(?:按|按照)\s*\x01*\S{0,4}\s*排(?=\s*(?:下|列)?\s*[?？。!！]*\s*$)"  # "销量按品牌排"
+)
 
 COLUMN_WORDS: list[tuple[str, str]] = [
     ("vehicle_id", r"车辆id|汽车id|车id|\bids?\b|编号|车号|vehicle ids?"),
@@ -365,7 +422,7 @@ COLUMN_WORDS: list[tuple[str, str]] = [
     ("brand", r"品牌|牌子|\bbrands?\b|\bmakes?\b"),
     ("model", r"车型|型号|\bmodels?\b(?!\s*year)"),
     ("model_year", r"年款|model year"),
-    ("body_type", r"车身|body"),
+    ("body_type", r"车身|(?<![a-z])body"),
     ("fuel_type", r"燃料|动力|能源|\bfuel|powertrain"),
     ("color", r"颜色|什么色|colou?rs?"),
     (
@@ -379,7 +436,7 @@ COLUMN_WORDS: list[tuple[str, str]] = [
     ),
     (
         "store",
-        r"门店|哪个店|哪家店|店名|在哪|哪里|\bstores?\b|\bdealers?\b|showroom|\bwhere\b|location|branch",
+        r"门店|哪个店|哪家店|店名|在哪|哪里|\bstores?\b|\bdealers?\b|\bdealerships?\b|showroom|\bwhere\b|location|branch",
     ),
     ("city", r"城市|在哪|哪里|\bcit(?:y|ies)\b|\bwhere\b"),
     ("mileage_km", r"里程|公里|mileage|odometer|\bkm\b"),

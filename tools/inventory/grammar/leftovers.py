@@ -27,7 +27,16 @@ from tools.inventory.grammar.scan import K_MASK, MASK, Scan
 _NAMES_WITH_DIGITS = re.compile(
     # "customer on line 2", "the lady at desk 3": where the person is, no condition on the cars
     r"\b(?:on |at )?(?:line|desk|counter|window|booth|table|extension|ext\.?)\s*#?\d{1,3}\b|"
-    r"(?<=\x01)\s*\d\s*(?:家|个)\s*(?:门店|店|分店)|4s\s*店|\b4s\b|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]+\d*\b|(?<![\d.])1\s*(?=台|辆|部|个|款)"
+    # the customer's own story: "a family of 6", "2 kids", "我们家5口人"
+    r"\b(?:family|party|group|household) of \d{1,2}\b|\b\d{1,2}\s+(?:kids|children|people|persons|adults|of us|family members|dogs|years? old)\b"
+    r"|\d{1,2}\s*(?:口人|个孩子|个小孩|个娃)|"
+    # how many cars the customer will buy ("we need two pickups", "公司要买3台"): not a condition on them
+    r"\b(?:need|needs|want|wants|buy|buying|purchase|purchasing|order|ordering|get|getting)\s+\d{1,2}\b"
+    r"|(?:要买|想买|需要|采购|订|买)\s*\d{1,2}\s*(?:台|辆|部)|"
+    r"(?<=\x01)\s*\d\s*(?:家|个)\s*(?:门店|店|分店)|"
+    # "the two Beijing stores", "our 3 Shanghai showrooms", "两家北京的店": the same in passing
+    r"\b\d\s+\x01+\s*(?:stores?|shops?|showrooms?|branch(?:es)?|dealerships?|locations?|outlets?)\b"
+    r"|\d\s*家\s*\x01+\s*的?\s*(?:门店|店|分店)|4s\s*店|\b4s\b|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]+\d*\b|(?<![\d.])1\s*(?=台|辆|部|个|款)"
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # A model-like name: letters then digits ("a8", "x7", "id3", "es9"); "4s" and units start with digits.

@@ -49,7 +49,10 @@ def _names() -> dict[str, Alias]:
     return {
         a.text: a
         for a in ENTITY_ALIASES
-        if re.fullmatch(r"[a-z][a-z\- ]*", a.text) and len(a.text) >= MIN_LENGTH and a.context is None
+        if re.fullmatch(r"[a-z][a-z\- ]*", a.text)
+        and len(a.text) >= MIN_LENGTH
+        and a.context is None
+        and not a.exact
     }
 
 
@@ -112,7 +115,10 @@ def _chinese_names() -> list[Alias]:
     return [
         a
         for a in ENTITY_ALIASES
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,}", a.text) and a.field != "store_id" and a.context is None
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,}", a.text)
+        and a.field != "store_id"
+        and a.context is None
+        and not a.exact
     ]
 
 

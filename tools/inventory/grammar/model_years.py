@@ -23,7 +23,17 @@ _NEWER = (
     "+",
 )
 _AFTER = ("以后", "之后")
-_OLDER_INCLUSIVE = ("及以前", "及之前", "及以下", "或更早", "or older", "or earlier", "and older")
+_OLDER_INCLUSIVE = (
+    "及以前",
+    "及之前",
+    "及以下",
+    "或更早",
+    "或更旧",
+    "及更旧",
+    "or older",
+    "or earlier",
+    "and older",
+)
 _COMPARED: dict[str, Op] = {
     "before": "lt",
     "prior to": "lt",
@@ -58,7 +68,7 @@ _COMPARED: dict[str, Op] = {
 _COMPARED_EN = "|".join(sorted((w for w in _COMPARED if w.isascii()), key=len, reverse=True))
 _COMPARED_ZH = "|".join(sorted((w for w in _COMPARED if not w.isascii()), key=len, reverse=True))
 _TAIL = re.compile(
-    r"\s*(?:的)?\s*(及以后|及以上|及之后|以后|以上|之后|或更新|及更新|or newer|or later|and newer|and later|and up|onwards|\+|及以前|及之前|及以下|或更早|or older|or earlier|and older|以前|之前|以下)"
+    r"\s*(?:的)?\s*(及以后|及以上|及之后|以后|以上|之后|或更新|及更新|or newer|or later|and newer|and later|and up|onwards|\+|及以前|及之前|及以下|或更早|或更旧|及更旧|or older|or earlier|and older|以前|之前|以下)"
 )
 
 
@@ -105,7 +115,9 @@ def model_years(scan: Scan) -> None:
     scan.sub(
         r"(20\d\d)\s*(?:年款|款)|model[- ]?years?\s*(?:of\s+|is\s+|=\s*)?(20\d\d)|\bmy\s?(20\d\d)\b"
         r"|(20\d\d)\s+model[- ]?years?|\b(20\d\d)\s+models?\b|\b(20\d\d)(?=\s*" + MASK + ")"
-        r"|年款\s*(?:在|是|为)?\s*(20\d\d)\s*(?:年|款)?",
+        r"|年款\s*(?:在|是|为)?\s*(20\d\d)\s*(?:年|款)?"
+        # "2026 or newer", "2025年或更新的": newer and older are said of model years, not intakes
+        r"|\b(20\d\d)(?=\s*(?:or|and)\s+(?:newer|older)\b)|(20\d\d)\s*年?(?=\s*(?:或|及)\s*更(?:新|旧))",
         single,
     )
 

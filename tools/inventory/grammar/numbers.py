@@ -64,6 +64,8 @@ def _convert_cn_numbers(text: str) -> str:
 def prepare(question: str) -> str:
     """Normalised, lower-case text with Chinese and English number words as digits."""
     text = normalize(question).lower()
+    # "里程 最高 的车", "杭州 门店 库存 排名": staff fragments spaced between Chinese words read as one phrase
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
     text = re.sub(r"(?<![上下])半年", "6个月", text).replace("半个月", "15天")
     text = re.sub(r"\bhalf (?:a )?year\b", "6 months", text)
     text = re.sub(r"\b(?:a|an|one)\s+(day|week|month|year)\b", r"1 \1", text)

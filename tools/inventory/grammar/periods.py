@@ -95,7 +95,9 @@ def _range_op(scan: Scan, begin: int, finish: int, rng: D.Range) -> None:
         op, values = "lt", [start.isoformat()]
     elif re.search(r"(?:after|later\s+than|晚于)\s*$", before):
         op, values = "gt", [end.isoformat()]
-    elif re.search(r"(?:since|starting(?:\s+from)?|自从|自|从|from)\s*$", before):
+    # "cars from 2025" are that year's; "from March" alone is March ("from March to June" is a range,
+    # joined below)
+    elif re.search(r"(?:since|starting(?:\s+from)?|自从|自|从)\s*$", before):
         op, values = "ge", [start.isoformat()]
     elif re.search(r"(?:until|till|through|up\s+to|截至|截止到?|直到|到)\s*$", before):
         op, values = "le", [end.isoformat()]
@@ -293,10 +295,64 @@ def _years(scan: Scan) -> None:
     scan.sub(r"\band\s+(?P<d>20\d\d)\b", _on(scan, second_year))
 
 
-def _named_periods(scan: Scan) -> None:
-    """Periods named relative to today: today, yesterday, this/last week, month, year."""
+_WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAY_ZH.update({str(i + 1): i for i in range(7)})
+
+
+def _weekdays(scan: Scan) -> None:
+    """Days of the week: "on Monday", "since Tuesday", "last Friday" are the latest such day before
+    today (today itself for "since"/"this"); "上周三" is the Wednesday of last week, "周一"/"这周一"
+    the Monday of this week (the week starts on Monday, as "this week" does)."""
     today = scan.today
+
+    def latest(weekday: int, today_counts: bool) -> D.Range:
+        back = (today.weekday() - weekday) % 7
+        if back == 0 and not today_counts:
+            back = 7
+        day = today - timedelta(days=back)
+        return day, day
+
+    def english(m: re.Match[str]) -> D.Range:
+        weekday = _WEEKDAYS_EN.index(m.group(2))
+        return latest(weekday, today_counts=m.group(1) is None or m.group(1).startswith("this"))
+
+    scan.sub(rf"\b(last\s+|this\s+(?:past\s+)?|past\s+)?({'|'.join(_WEEKDAYS_EN)})s?\b", _on(scan, english))
+
+    def chinese(m: re.Match[str]) -> D.Range:
+        weekday = _WEEKDAY_ZH[m.group(2)]
+        monday = D.week_range(today)[0] - timedelta(days=7 if m.group(1) else 0)
+        day = monday + timedelta(days=weekday)
+        return day, day
+
+    # not "2周一共" (two weeks, in all), "每周一" (every Monday: a grouping the grammar does not read)
+    scan.sub(
+        r"(上个?|上一个?)?(?<![\d两几每])(?:周|星期|礼拜)([一二三四五六日天1-7])(?!\s*(?:共|起|样|直|般|定|下|些|点|切|律|同))",
+        _on(scan, chinese),
+    )
+
+
+def _named_periods(scan: Scan) -> None:
+    """Periods named relative to today: today, yesterday, this/last week, month, year, weekdays."""
+    today = scan.today
+    _weekdays(scan)
+    monday = D.week_range(today)[0]
     named: list[tuple[str, Callable[[], D.Range]]] = [
+        # before "last month" / "last week" / "去年", which they contain
+        (
+            r"上上个?月|\bthe month before last\b",
+            lambda: D.month_range(D.add_months(today, -2).year, D.add_months(today, -2).month),
+        ),
+        (r"上上个?(?:星期|周)|\bthe week before last\b", lambda: D.week_range(today - timedelta(days=14))),
+        (r"大前年", lambda: D.year_range(today.year - 3)),
+        (
+            r"上(?:个)?周末|\blast weekend\b|\bthe weekend before\b",
+            lambda: (monday - timedelta(days=2), monday - timedelta(days=1)),
+        ),
+        (
+            r"(?:这个?|本)周末|\bthis (?:past )?weekend\b",
+            lambda: (monday + timedelta(days=5), monday + timedelta(days=6)),
+        ),
         (r"今天|今日|\btoday\b", lambda: (today, today)),
         (r"昨天|昨日|\byesterday\b", lambda: (today - timedelta(days=1),) * 2),
         (r"(?<!大)前天|the day before yesterday", lambda: (today - timedelta(days=2),) * 2),

@@ -18,7 +18,14 @@ _CMP_PRE: list[tuple[Op, str]] = [
         # "nothing over 220k", "not above 300k": the bound is the most the customer will pay
         r"|nothing (?:over|above|more than|higher than|pricier than)|not (?:over|above|higher than)"
         r"|(?:can'?t|cannot|won'?t|will not|doesn'?t want to|don'?t want to) (?:go |spend |pay )?(?:above|over|more than|beyond)"
-        r"|(?:can'?t|cannot|won'?t) exceed",
+        r"|(?:can'?t|cannot|won'?t) exceed"
+        # "别超过20万", "预算不能高于30万", "rather not spend more than 350k", "don't want to pay over
+        # 200k", "shouldn't go past 300k", "not to exceed 250k", "within 300k": at most
+        r"|(?:最好|千万|尽量)?(?:别|不要|不能|不想|不可以|不得|不会|不许|不宜|不用)\s*(?:超过|超出|高于|多于|贵于|过)|顶多|封顶"
+        r"|(?:(?:would|'d)\s+)?(?:rather|prefer(?:\s+to)?)\s+not\s+(?:to\s+)?(?:go|spend|pay)\s+(?:above|over|more than|beyond|past)"
+        r"|(?:don'?t|do not|doesn'?t|does not|not|never|shouldn'?t|should not|mustn'?t|must not|won'?t|will not|can'?t|cannot)"
+        r"\s+(?:really\s+)?(?:want\s+to\s+|wanna\s+|need\s+to\s+|plan\s+(?:on|to)\s+|like\s+to\s+|be\s+able\s+to\s+)?(?:go|spend|pay|be|cost)\s+(?:above|over|more than|beyond|past)"
+        r"|(?:not|never)\s+(?:to\s+)?exceed(?:ing)?|(?:shouldn'?t|should not|mustn'?t|must not|doesn'?t|does not|don'?t|do not)\s+exceed|within",
     ),
     (
         "ge",
@@ -26,7 +33,8 @@ _CMP_PRE: list[tuple[Op, str]] = [
     ),
     (
         "lt",
-        r"低于|少于|小于|不到|不足|便宜于|未满|under|below|less than|cheaper than|lower than|fewer than|<",
+        r"低于|少于|小于|不到|不足|便宜于|未满|under|below|less than|cheaper than|lower than|fewer than|<"
+        r"|(?:keep|keeping|stay|staying)\s+(?:it\s+|things\s+)?(?:under|below)",
     ),
     (
         "gt",
@@ -165,7 +173,9 @@ def top_k(scan: Scan) -> None:
     scan.sub(
         r"\blast\s+(\d+)\b(?!\s*(?:days?|weeks?|months?|years?|quarters?)\b)", k
     )  # "the last 5 arrivals"
+    # "show me 5 SUVs"; not "we need two pickups" (how many the customer buys, not how many to show)
     scan.sub(
+        r"(?<!need )(?<!needs )(?<!want )(?<!wants )(?<!buy )(?<!buying )(?<!purchase )(?<!order )(?<!get )"
         r"\b(\d{1,3})\s+(?:[a-z-]+\s+){0,2}?(?:cars|vehicles|ones|units|suvs|sedans|mpvs|trucks|pickups|hatchbacks|evs|brands|models|stores|cities)\b",
         k,
     )
@@ -192,6 +202,12 @@ MAX_PRICE = 1e10
 
 def _tidy(value: float) -> int | float:
     return int(value) if value == int(value) else round(value, 2)
+
+
+_BUDGET = re.compile(
+    r"(?:预算|budget|can spend|to spend|spend up to|willing to spend|can afford|afford|手头有|手里有|能花|最多花)"
+    r"[^\d,，。;；?？]{0,12}$"
+)
 
 
 def prices(scan: Scan) -> None:
@@ -238,6 +254,9 @@ def prices(scan: Scan) -> None:
             scan.add("guide_price", "between", [_tidy(value * 0.9), _tidy(value * 1.1)])
         elif op:
             scan.add("guide_price", op, [_tidy(value)])
+        elif _BUDGET.search(scan.t[max(0, m.start("n") - 30) : m.start("n")]):
+            # "预算30万", "my budget is 250k", "I can spend 200k": what the customer can pay at most
+            scan.add("guide_price", "le", [_tidy(value)])
         elif value % 10_000:
             scan.add("guide_price", "between", [_tidy(value), _tidy(value)])
         else:  # a round figure ("20万") means about that much

@@ -25,10 +25,16 @@ K_MASK = "\x02"  # a consumed top-k number: "前5个品牌" still reads as top-k
 _NEG_BEFORE = re.compile(
     r"(?:(?<!是)不是|不为|并非|非|除了|除去|除|排除|不包括|不含|不要|去掉"
     r"|不在|不算|不计|\bnot\s+(?:in|at|from|counting|including)|\boutside(?:\s+of)?|\bnot|\bnon|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\bbesides|\bapart\s+from"
-    r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't|\bneither|既不是|既不)\s*-?\s*(?:the\s+|a\s+|an\s+|any\s+)?$"
+    r"|\baside\s+from|\bwithout|\bbut\s+not|\bisn't|\baren't|\bwasn't|\bweren't|\bneither|既不是|既不"
+    # "SUVs that don't run on gas", "which doesn't use diesel"
+    r"|\b(?:don't|doesn't|didn't|do not|does not|did not)\s+(?:run|use|take|burn|have|come)\s*(?:on|in|with)?"
+    # "everything but the Teslas", "sedans, no hybrids", "leaving out the Camry"
+    r"|\b(?:everything|anything|all|any)\s+but|\bno|\bleaving\s+out|\bleave\s+out|\bminus|\bsave\s+for)"
+    # "SUVs that aren't from BYD", "不是在北京的": a preposition between the negation and the value
+    r"\s*-?\s*(?:(?:from|in|at|by|made\s+by|built\s+by|of)\s+|在|从|来自|是)?(?:the\s+|a\s+|an\s+|any\s+)?$"
 )
 _NEG_STATUS = re.compile(r"(?:未|(?<!有)没有?被?|尚未|还没有?)\s*$")  # "有没有现车" asks, it does not negate
-_NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计|excluded\b|not included\b)")
+NEG_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以外|之外|除外|不要|不算|不计|excluded\b|not included\b)")
 CONJ = re.compile(r"^\s*(?:和|与|及|或|或者|、|,|/|and|or|nor|&|也不是|也不)\s*$")
 
 Handler = Callable[[re.Match[str]], bool]
@@ -58,6 +64,8 @@ class Scan:
         self.dates: list[DateSpan] = []
         self.limit: int | None = None
         self.count_having: Condition | None = None
+        # "包括已经卖掉的", "sold ones included", "every status": no condition on the status at all
+        self.every_status = False
         self.intake_context = bool(
             re.search(
                 r"入库|接车|到店|到货|进店|进货|收车|入店|上架|received|arrived|arrival|intake|came in|stocked|delivered|added",
@@ -84,8 +92,8 @@ class Scan:
             pos = m.end()
 
     def negated(self, start: int, end: int, field_name: str) -> bool:
-        before = self.t[max(0, start - 16) : start]
-        if _NEG_BEFORE.search(before) or _NEG_AFTER.match(self.t[end : end + 16]):
+        before = self.t[max(0, start - 24) : start]
+        if _NEG_BEFORE.search(before) or NEG_AFTER.match(self.t[end : end + 16]):
             return True
         if field_name == "status" and _NEG_STATUS.search(before):
             return True

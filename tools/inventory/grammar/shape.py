@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from tools.inventory.grammar import keywords as W
+from tools.inventory.grammar.comparison import compare
 from tools.inventory.grammar.conditions import conditions, values_by_field
 from tools.inventory.grammar.reading import PRICE_ASKED, Reading, search
 from tools.inventory.grammar.scan import K_MASK, MASK, Match, Scan
@@ -35,17 +36,12 @@ _WHICH_DIMS = (
     "intake_year",
 )
 _NOT_A_SUM = r"总共(?!值)|一共(?!值)|总数"  # "how many in total" counts, it does not add up prices
+# "南京两家店加起来有多少台", "how many cars do the two stores have combined": the cars are added up,
+# not their prices; money asked for ("加起来一共多少钱", "worth") makes it a total of prices.
+_CARS_COUNTED = r"(?:多少|几)\s*(?:台|辆|部)|有\s*多少(?!钱)|\bhow many\b|\bnumber of\b|\bcount\b"
+_MONEY = r"钱|价|值|金额|\bworth\b|\bvalue\b|\bprices?\b|\bcosts?\b|\bmsrp\b|\byuan\b|\brmb\b|元"
 # Extra columns a listing shows when the question names them ("车架号和价格", "the VIN and price").
 _EXTRA_COLUMNS = ("vin", "body_type", "fuel_type", "mileage_km", "store", "city")
-# "宝马和奥迪哪个多", "BMW vs Audi, which has more": two named values compared on one measure.
-_WHICH_ONE = (
-    r"哪个|哪家|哪款|哪一个|哪种|哪一家|谁|还是|\bwhich\b|\bwho\b"
-    r"|\b(?:more|fewer|less|cheaper|pricier|dearer)\b[^?]{0,40}\bor\b"  # "are there more BMWs or Audis"
-    r"|\bor\b[^?]{0,40}\b(?:more|fewer|less|cheaper|pricier|dearer)\b"  # "is the Han or the Seal cheaper"
-)
-_CMP_MORE = r"多(?!少)|贵|高|more|most|expensive|pricier|higher"
-_CMP_LESS = r"(?<!多)少|便宜|低|fewer|less|least|cheaper|lower"  # "各多少台" asks a count, not fewer
-_CMP_PRICE = r"贵|便宜|价|expensive|pricier|cheaper|price|cost"
 # "平均价格超过40万的品牌": the threshold is on the average (HAVING), not on each car's price.
 _AVG_THEN_VALUE = re.compile(
     rf"(?:平均|均价|average|avg|mean)\s*(?:的)?\s*(?:指导价格|指导价|价格|售价|价|guide price|prices?)?"
@@ -70,13 +66,18 @@ def build(scan: Scan) -> Shaped:
     if not W.DIFFERENCE.search(q.r) and (W.SPAN_EXTREMES.search(q.r) or span_noun(q)):
         # the lowest and the highest together: one query, or asked about when the cars are wanted
         return Shaped(spec, span(q, spec), True)
-    if (W.SHARE.search(q.r) and not q.group) or W.DIFFERENCE.search(q.r) or _best_row_per_group(q):
+    if (
+        (W.SHARE.search(q.r) and not q.group)
+        or W.DIFFERENCE.search(q.r)
+        or W.OTHER_STATISTICS.search(q.r)
+        or _best_row_per_group(q)
+    ):
         # a share, a difference or a span of two results: asked about, never answered as one count
         return Shaped(spec, False, True)
     if q.limit and not q.group and aggregate_of_top_rows(q):
         return Shaped(spec, False, True)  # "the average price of the 10 priciest cars": no one query
     for shape in (
-        _compare,
+        compare,
         _count_distinct,
         _count_having,
         _average_having,
@@ -96,7 +97,12 @@ def _read(scan: Scan) -> Reading:
     r = scan.t
     values = values_by_field(scan)
     conds = conditions(scan, values)
-    if not any(c.field == "status" for c in conds) and (
+    if scan.every_status:  # "包括已经卖掉的", "sold ones included": every car, whatever its status
+        conds = [c for c in conds if c.field != "status"]
+    elif any(c.field == "status" and c.op == "not_in" and c.values == ["sold"] for c in conds):
+        # "还剩多少没卖": the unsold ones; "还剩" says no more than that
+        conds = [c for c in conds if not (c.field == "status" and c.op == "in" and c.values == ["in_stock"])]
+    elif not any(c.field == "status" for c in conds) and (
         W.STILL.search(r) or W.BUYING.search(scan.full) or W.TIME_IN_STOCK.search(scan.full)
     ):
         # "还有几台", "how many are left", "我想买一辆...": the cars still in stock
@@ -186,42 +192,19 @@ def _store_subject(q: Reading, spec: QuerySpec) -> bool:
     return True
 
 
-def _compare(q: Reading, spec: QuerySpec) -> bool:
-    """Two or more named values compared: "宝马和奥迪哪个库存多" -> the one with the larger count."""
-    if q.ids or not search(_WHICH_ONE, q.r):
-        return False
-    more, less = search(_CMP_MORE, q.r), search(_CMP_LESS, q.r)
-    if not (more or less):
-        return False
-    field_name = next(
-        (
-            f
-            for f, ms in q.values.items()
-            if f not in ("vehicle_id", "vin", "status") and len({m.value for m in ms if not m.negated}) > 1
-        ),
-        None,
-    )
-    if field_name is None:
-        return False
-    if search(_CMP_PRICE, q.r) or W.AVG_WORDS.search(q.r):
-        spec.aggregate, spec.metric = "avg", q.metric or "guide_price"
-    else:
-        spec.aggregate = "count"
-    spec.group_by = ["store" if field_name == "store_id" else field_name]
-    # the comparative said first decides ("哪个少" / "which has more, fewer or ...")
-    spec.order_by = "value"
-    spec.descending = more is not None and (less is None or more.start() <= less.start())
-    # "which has more, and how many each": both groups answer it, the larger first
-    spec.limit = None if W.EACH_COUNT.search(q.r) else 1
-    return True
-
-
 def _count_distinct(q: Reading, spec: QuerySpec) -> bool:
     """A count of distinct values: "几种颜色", "how many models"."""
     found = W.COUNT_DISTINCT.search(q.r)
     dim = W.dim_in(found)
     # "几种不同的车型": "不同的车型" is not a grouping when a count of kinds comes before it
     different = found is not None and search(r"不同|different|distinct|unique", found.group(0))
+    others = [g for g in q.group if g != dim]
+    if dim and len(others) == 1 and dim not in ("intake_month", "intake_quarter", "intake_year"):
+        # "每个品牌分别有多少个不同车型", "how many models does each brand carry": per group
+        spec.aggregate, spec.group_by = "count_distinct", others
+        spec.metric = {"store": "store_id"}.get(dim, dim)
+        _group_order(spec, q.r)
+        return True
     if dim and (not q.group or (different and q.group == [dim])):
         if dim == "store" and not q.vehicle_filters and not q.conds:
             spec.subject = "stores"
@@ -283,6 +266,8 @@ def _top_groups(q: Reading, spec: QuerySpec) -> bool:
 
 
 _EXTREME = r"最高|最低|最大|最小|highest|lowest|largest|biggest|smallest"
+_MORE_THAN_OTHERS = r"\bmore\b(?!\s+than)|更多|较多|比较多|多一些|多一点"
+_FEWER_THAN_OTHERS = r"\b(?:fewer|less)\b(?!\s+than)|更少|较少|比较少|少一些|少一点"
 
 
 def _which_most(q: Reading, spec: QuerySpec) -> bool:
@@ -291,9 +276,17 @@ def _which_most(q: Reading, spec: QuerySpec) -> bool:
     total = bool(W.SUM_WORDS.search(q.r)) and bool(search(_EXTREME, q.r))
     if dim is None and total:  # "总货值最高的品牌": the group with the largest total
         dim = W.dim_in(search(rf"(?:{_EXTREME})\s*(?:的)?\s*(?:{W.dim_re()})", q.r))
+    # "which store in Chengdu has more SUVs": with no second value named, the comparative asks for the most
+    comparative = search(_MORE_THAN_OTHERS + "|" + _FEWER_THAN_OTHERS, q.r)
     if not (
         dim
-        and (search(W.MORE + "|" + W.FEWER, q.r) or q.superlative or W.AVG_WORDS.search(q.r) or total)
+        and (
+            search(W.MORE + "|" + W.FEWER, q.r)
+            or comparative
+            or q.superlative
+            or W.AVG_WORDS.search(q.r)
+            or total
+        )
         and not q.ids
         and dim in _WHICH_DIMS
     ):
@@ -302,7 +295,7 @@ def _which_most(q: Reading, spec: QuerySpec) -> bool:
     spec.group_by = [dim]
     spec.order_by = "value"
     if spec.aggregate == "count":
-        spec.descending = not search(W.FEWER, q.r)
+        spec.descending = not search(W.FEWER + "|" + _FEWER_THAN_OTHERS, q.r)
     else:
         spec.descending = _group_desc(q) and not search(r"最低|最小|lowest|smallest", q.r)
     # "哪个城市最多？各城市分别多少台": every group, the largest first
@@ -340,7 +333,7 @@ def _scalar_aggregate(q: Reading, spec: QuerySpec) -> bool:
     listing_of_best = bool(superlative and W.LISTING.search(r))  # "list the cheapest": rows, not a min
     if W.AVG_WORDS.search(r):
         spec.aggregate, spec.metric = "avg", metric or "guide_price"
-    elif W.SUM_WORDS.search(r) and not search(_NOT_A_SUM, r):
+    elif _sums(r):
         spec.aggregate, spec.metric = "sum", metric or "guide_price"
     elif W.MAX_WORDS.search(r) and (value_q or not superlative) and not listing_of_best:
         spec.aggregate, spec.metric = "max", metric or "guide_price"
@@ -350,12 +343,12 @@ def _scalar_aggregate(q: Reading, spec: QuerySpec) -> bool:
         superlative
         and superlative[0] == "guide_price"
         and search(r"多少钱|价格是多少|what(?:'s| is) the price|how much", r)
-        and not q.limit
+        and (q.limit or 1) == 1  # "最便宜的一台多少钱": the one car's price
     ):
         spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
     elif W.COUNT_WORDS.search(r) and not superlative:
         spec.aggregate = "count"
-    elif W.EXISTS.search(r) and not (superlative or q.order or W.LISTING.search(r) or W.WHICH_ONES.search(r)):
+    elif W.EXISTS.search(r) and not (superlative or q.order or _lists(r) or W.WHICH_ONES.search(r)):
         spec.aggregate = "count"  # "有没有灰色的P7": whether there are any, and how many
     return bool(spec.aggregate)
 
@@ -416,7 +409,7 @@ def _aggregate_for_group(spec: QuerySpec, q: Reading) -> None:
     r, superlative, metric = q.r, q.superlative, q.metric
     if W.AVG_WORDS.search(r) or (superlative and superlative[0] == "guide_price"):
         spec.aggregate, spec.metric = "avg", metric or "guide_price"
-    elif W.SUM_WORDS.search(r) and not search(_NOT_A_SUM, r):
+    elif _sums(r):
         spec.aggregate, spec.metric = "sum", metric or "guide_price"
     elif W.MAX_WORDS.search(r) and not search(W.MORE, r):
         spec.aggregate, spec.metric = "max", metric or "guide_price"
@@ -424,6 +417,18 @@ def _aggregate_for_group(spec: QuerySpec, q: Reading) -> None:
         spec.aggregate, spec.metric = "min", metric or "guide_price"
     else:
         spec.aggregate = "count"
+
+
+def _lists(r: str) -> bool:
+    """A listing cue besides "look/check" ("帮我看看有没有" checks whether there are any)."""
+    return any(not W.LISTING_WEAK.fullmatch(m.group(0)) for m in W.LISTING.finditer(r))
+
+
+def _sums(r: str) -> bool:
+    """A total of prices: a sum word, with money asked for or no count of cars asked instead."""
+    if not W.SUM_WORDS.search(r):
+        return False
+    return bool(search(_MONEY, r)) or not search(f"{_NOT_A_SUM}|{_CARS_COUNTED}", r)
 
 
 def _group_desc(q: Reading) -> bool:
@@ -457,8 +462,10 @@ def _group_dims(r: str, values: dict[str, list[Match]], conds: list[Condition]) 
             dims.append(period)
     # "比亚迪和特斯拉各有多少辆", "BYD vs Tesla": several values of one field, compared
     if search(
-        r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|compare|\bcounts\b|\btotals\b|\bbreakdown\b"
-        r"|(?:how many|多少|几).{1,40}(?:\band\b|和)\s*(?:how many|多少|几)",
+        r"各|分别|分开|单独|respectively|separately|individually|\beach\b|\bvs\.?\b|versus|对比|相比|比较|比一下|比一比|比比|compare|\bcounts\b|\btotals\b|\bbreakdown\b"
+        # "宝马的均价是多少，奔驰呢", "the average for BMW, and what about Audi?": the same asked of each
+        r"|[,，]\s*(?:那|还有)?\s*\x01+\s*(?:的)?\s*呢|\b(?:what|how) about\b"
+        r"|(?:how many|多少|几)[^?？。!！]{1,90}?(?:\band\b|\bor\b|和|还是|,|，)\s*(?:how many|多少|几)",
         r,
     ):
         for field_name, ms in values.items():

@@ -25,7 +25,36 @@ _HOLIDAYS = (
     r"国庆节?|双(?:十一|11)|元旦|五一|劳动节|\bnational day\b|\bnew year(?:'?s)?(?: day)?\b"
     r"|\bsingles'? ?day\b|\bdouble (?:11|eleven)\b|\blabou?r day\b|\bmay day\b|\bchristmas(?: day)?\b"
 )
+
+
+def _present_selling(m: re.Match[str]) -> str:
+    """ "how many do we sell a month" counts sales; "what do you sell", "do you sell BMWs" the range."""
+    counted = re.search(r"\b(?:how many|how much|number of|count)\b|多少|几", m.string[: m.start()])
+    return "sold" if counted else "carry"
+
+
 _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    # "有货吗，谢谢", "any left? thanks!": thanks at the end say nothing about the cars
+    (
+        re.compile(
+            r"[\s,，.。!！]*(?:谢谢(?:你|您|啦|了)?|多谢|麻烦(?:你|您)?了|辛苦了"
+            r"|(?<![a-z])(?:thanks(?: a lot| so much)?|thank you(?: so much)?|thx|ty|cheers|many thanks))[\s!！.。~]*$"
+        ),
+        "",
+    ),
+    # "isn’t", "we’d like": a curly apostrophe typed for the straight one; "arent", "dont": a
+    # negation typed without it
+    (re.compile(r"(?<=[a-z])[’‘`´](?=[a-z])"), "'"),
+    (
+        re.compile(
+            r"\b(aren|isn|don|doesn|didn|wasn|weren|hasn|haven|hadn|won|can|shouldn|wouldn|couldn)t\b"
+        ),
+        r"\1't",
+    ),
+    # "brand-new cars", "a brand new SUV": new, not a question about brands
+    (re.compile(r"\bbrand[- ]?new\b"), "new"),
+    # "2026款或者更新的": "或者" is "或" ("or newer", "or older")
+    (re.compile(r"或者\s*(?=更新|更早|更晚|更旧)"), "或"),
     # "24年进的" -> "2024年进的"; not "库龄超过2年", "近10年", "24年以上"
     (
         re.compile(_NOT_BEFORE_YY + _YY + r"(?=\s*年(?!\s*(?:以上|以内|之内|内|多|左右|以来的库龄|半)))"),
@@ -41,6 +70,28 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         "已售最多",
     ),
     (re.compile(r"卖(?:得|的)最(?:差|少)|最难卖|销量最(?:低|差|少)"), "已售最少"),
+    # "最受欢迎", "most popular": what sells most
+    (re.compile(r"最受欢迎|最热门|最抢手|人气最高"), "已售最多"),
+    (re.compile(r"\bmost (?:popular|in[- ]demand|wanted|sought[- ]after)\b"), "most sold"),
+    (re.compile(r"\bleast popular\b"), "least sold"),
+    # "our best month for sales", "the top store for sales": the one with the most sold
+    (
+        re.compile(r"\b(?:best|top|strongest|biggest)\s+([a-z]+)\s+(?:for|in|by)\s+sales\b"),
+        r"which \1 has the most sold",
+    ),
+    (
+        re.compile(r"\b(?:worst|weakest|slowest)\s+([a-z]+)\s+(?:for|in|by)\s+sales\b"),
+        r"which \1 has the least sold",
+    ),
+    # revenue is what the cars sold were worth: "Tesla revenue", "销售额"
+    (re.compile(r"\b(?:sales\s+)?(?:revenue|turnover|takings)\b"), "sold value"),
+    (re.compile(r"销售额|营业额|营收|销售收入|销售总额"), "已售总价"),
+    # "YTD", "year to date", "so far this year": this year
+    (re.compile(r"\bytd\b|\byear[- ]to[- ]date\b|\bso far this year\b"), "this year"),
+    # "倒数第一" (last in the ranking), "倒数三名" (the bottom three): the fewest
+    (re.compile(r"倒数\s*第?\s*(?:一|1)\s*(?:名|位)?(?!\d)"), "最少"),
+    (re.compile(r"倒数\s*(?:前\s*)?(\d+)\s*(?:名|位|个)?"), r"最少的前\1个"),
+    (re.compile(r"\bbottom\s+(\d+)\b"), r"fewest top \1"),
     (
         re.compile(
             r"\b(?:best|top)[- ]?sell(?:ing|ers?)\b|\bbiggest[- ]sellers?\b|\bsells? (?:the )?(?:most|best)\b"
@@ -49,13 +100,53 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         "most sold",
     ),
     # "how many did we sell": the cars sold
-    (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:sell|sold)\b"), "sold"),
+    # ... but "what kinds of cars do you sell?", "do you sell Audis?" ask what the dealer carries
+    (re.compile(r"\b(?:did|have|has|had) (?:we|you|they|i) (?:sell|sold)\b"), "sold"),
+    (re.compile(r"\b(?:do|does) (?:we|you|they|i) sell\b"), _present_selling),
     # "hasn't been sold", "not yet sold": unsold
     (
         re.compile(
             r"\b(?:has|have|had)(?:n't| not) (?:yet )?been sold\b|\bnot (?:yet )?been sold\b|\bnot yet sold\b"
         ),
         "unsold",
+    ),
+    # "# of Teslas sold", "no. of SUVs", "qty of BMWs": the number of
+    (re.compile(r"(?:#|\bno\.?|\bnum|\bqty|\bcnt)\s*(?:of\b)"), "number of"),
+    (re.compile(r"\b(?:qty|cnt)\b"), "count"),
+    # "haven't sold", "didn't sell", "still unsold": not sold (yet)
+    (
+        re.compile(
+            r"\b(?:has|have|had|did)(?:n't| not) (?:yet )?(?:been )?(?:sold|sell)\b(?! (?:any|a|an|one|many|much)\b)"
+        ),
+        "unsold",
+    ),
+    # "this yr", "last mth", "past 2 wks": abbreviated periods
+    (re.compile(r"\byrs?\b"), lambda m: "years" if m.group(0).endswith("s") else "year"),
+    (re.compile(r"\bmths?\b"), lambda m: "months" if m.group(0).endswith("s") else "month"),
+    (re.compile(r"\bwks?\b"), lambda m: "weeks" if m.group(0).endswith("s") else "week"),
+    # "cars that have gone through the Wuhan stores": every car they had, not the ones "gone" (sold)
+    (re.compile(r"\b(?:gone|went|go|goes|come|came|passed|pass|moved) through\b"), "passed through"),
+    # "haven't found a buyer", "nobody has bought yet": unsold
+    (
+        re.compile(
+            r"\b(?:has|have|had|did)(?:n't| not) (?:yet )?(?:found|got|gotten|had|attracted) (?:a |any )?buyers?\b"
+            r"|\b(?:nobody|no one|no-one) (?:has |have |had )?(?:yet )?(?:bought|purchased|taken)\b(?: yet)?"
+        ),
+        "unsold",
+    ),
+    # "啥" is colloquial "什么": "都有啥颜色", "有啥车", "啥时候到的"
+    (re.compile(r"啥"), "什么"),
+    # "sticker price", "list price", "MSRP", "标价": the guide price
+    (re.compile(r"\b(?:sticker|list|listed|retail|asking|official|showroom)\s+prices?\b|\bmsrp\b"), "price"),
+    (re.compile(r"标价|官方价|官方售价"), "价格"),
+    # "the last fortnight": two weeks
+    (re.compile(r"\b(?:a|one|the last|the past|last|past)?\s*fortnight\b"), " the last 2 weeks"),
+    # "since the start of the year", "from the beginning of this month": since this year / month
+    (
+        re.compile(
+            r"\b(since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?(year|month|quarter)\b"
+        ),
+        r"\1 this \2",
     ),
     # "instock", "onhand": typed as one word
     (re.compile(r"\binstock\b"), "in stock"),
@@ -67,13 +158,22 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         ),
         r"\1",
     ),
-    (re.compile(r"今天(?=\s*(?:还有|有货|在库|有现车|能提|可提))"), ""),
+    (re.compile(r"今天(?=\s*(?:就)?\s*(?:还有|有货|在库|有现车|能提|可提|能开走|开回家|提走))"), ""),
+    # "a car I could drive home today": one in stock now, not one that came in today
+    (
+        re.compile(
+            r"\b(?:drive|take|bring|pick)\s+(?:it\s+|one\s+)?(?:home|away|off|up)\s+(?:with\s+)?(?:today|right away|now)\b"
+        ),
+        "available",
+    ),
     # "销量排第一的品牌": the one sold most
     (re.compile(r"(?:销量|销售量?|卖得)\s*(?:排|排名)\s*第\s*(?:一|1)\s*(?:位|名)?(?!\d)"), "已售最多"),
     # "max budget 250k", "maximum budget of 300k": a budget's upper bound
     (re.compile(r"\b(?:max(?:imum)?|top|upper) budget(?: of| is|:)?"), "budget at most"),
     # "排第一", "放第1位": put first (a place in the order, not a number of cars)
     (re.compile(r"(排|放|列)\s*在?\s*第\s*(?:一|1)\s*(?:位|个)?(?!\d)"), r"\1最前"),
+    # "2025年的销量", "销量按品牌排": the number sold (销量 is a quantity, not only a status)
+    (re.compile(r"销量(?!最|排第)"), "已售数量"),
     # "sales floor", "salesman": where and who sells, not the cars sold
     (
         re.compile(
@@ -82,7 +182,12 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         "staff",
     ),
     # "how many units did we move / shift": sales talk for selling
-    (re.compile(r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:move|moved|shift|shifted)\b"), "sold"),
+    (
+        re.compile(
+            r"\b(?:did|do|have|has|had) (?:we|you|they|i) (?:move|moved|shift|shifted)\b|\b(?:we|you|they|i)'ve (?:moved|shifted)\b"
+        ),
+        "sold",
+    ),
     # "how many did Pudong sell", "which one sells more": a store or a car named as the seller
     (re.compile(r"\b(?:did|do|does|has|have|had) ([a-z]+(?: [a-z]+){0,3}?) (?:sell|sold)\b"), r"\1 sold"),
     # "哪个卖得多": more sold, not more stock
