@@ -3,9 +3,10 @@
 Cascade (zero LLM calls on the confident path):
 1. a message that supplies what an open task asked for continues that task (`context`) — always
    when it is little more than the slots ("flight FL123", "座位是12A");
-2. the local classifier, when its confidence reaches the threshold (`classifier`); a message whose
-   confident sentences are one request plus something out of scope goes to that request's
-   specialist (`agents.mixed`);
+2. the local classifier, when its confidence reaches the threshold (`classifier`), unless the
+   out-of-scope gate (`agents.understanding.scope_refusal`) reads a request of another kind in our
+   words (`scope`: answered as out of scope); a message whose confident sentences are one request
+   plus something out of scope goes to that request's specialist (`agents.mixed`);
 3. a short follow-up ("and business?", "那北京呢？", "what about FL456?") goes where the last
    request did; one that states nothing but a slot of that request ("what about FL456?") goes
    there however sure the classifier is of another label (the message names no request);
@@ -31,6 +32,7 @@ from agents.services import Services
 from agents.slots import flight_numbers, seats, stated
 from agents.specialist import NodeFn, Roster, Specialist, StateUpdate
 from agents.structured import nullable, strict_object
+from agents.understanding import scope_refusal
 from switchboard.state import Context, RouteDecision, State
 
 logger = logging.getLogger("switchboard.router")
@@ -155,6 +157,10 @@ def decide(
         return context(str(last))
     confident = prediction.confidence >= threshold
     if confident and prediction.label not in OUT_OF_SCOPE:
+        if (refused := scope_refusal(services.intent_model, text, prediction.label, entities)) is not None:
+            # The words are ours, the meaning is not ("cancel my gym membership"): the gate
+            # (agents.understanding) answers it as out of scope.
+            return {"label": "irrelevant", "confidence": refused, "decided_by": "scope"}
         return {"label": prediction.label, "confidence": prediction.confidence, "decided_by": "classifier"}
     if by_parts := route_by_parts(text, services.intent_model):
         # A request with an unrelated part ("…my bag arrived broken. Also, write me a poem"):

@@ -125,8 +125,17 @@ def local_encoder() -> SharedEncoder:
 class SemanticHead:
     """A linear softmax classifier over the shared sentence vector, loaded from its artifact."""
 
-    def __init__(self, labels: Sequence[str], weights: np.ndarray, bias: np.ndarray, meta: dict[str, Any]):
+    def __init__(
+        self,
+        labels: Sequence[str],
+        weights: np.ndarray,
+        bias: np.ndarray,
+        meta: dict[str, Any],
+        extras: dict[str, np.ndarray] | None = None,
+    ):
         self.labels = tuple(labels)
+        # Other arrays of the artifact (the router head carries its out-of-scope gate's).
+        self.extras = dict(extras or {})
         self.weights = np.ascontiguousarray(weights, dtype=np.float32)  # (DIMENSIONS, n_labels)
         self.bias = np.asarray(bias, dtype=np.float32)
         self.meta = meta
@@ -139,13 +148,14 @@ class SemanticHead:
             with np.load(Path(path), allow_pickle=False) as npz:
                 meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
                 weights, bias = npz["weights"], npz["bias"]
+                extras = {k: npz[k] for k in npz.files if k not in ("meta", "weights", "bias")}
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise ConfigurationError(f"cannot read semantic head {path}: {exc}") from exc
         if meta.get("format") != HEAD_FORMAT:
             raise ConfigurationError(
                 f"semantic head {path} has format {meta.get('format')}, want {HEAD_FORMAT}"
             )
-        return cls(meta["labels"], weights, bias, meta)
+        return cls(meta["labels"], weights, bias, meta, extras)
 
     def proba(self, vector: np.ndarray) -> np.ndarray:
         """Probabilities in `labels` order for one sentence vector."""

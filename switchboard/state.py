@@ -19,7 +19,7 @@ __all__ = ["INTENTS", "TURN_DEFAULTS", "Context", "FlightList", "Intent", "State
 
 
 TaskStatus = Literal["completed", "needs_info", "awaiting_confirmation", "refused", "failed"]
-DecidedBy = Literal["classifier", "rule", "llm", "context", "clarify", "guard", "dialogue"]
+DecidedBy = Literal["classifier", "rule", "llm", "context", "clarify", "guard", "dialogue", "scope"]
 Answer = Literal["yes", "no", "unsure"]
 
 

@@ -24,13 +24,13 @@ import numpy as np
 
 from agents.semantic import DIMENSIONS, HEAD_FORMAT, encoder_id, head_featuriser
 from switchboard.errors import ConfigurationError
-from training import intent
+from training import intent, scope
 from training.artifact import Inputs, Trainer, write_artifact
 from training.embeddings import embed_texts
 from training.features import Params, split_key
 
 ROUTER_HEAD = "router_semantic"
-RECIPE_VERSION = "2"
+RECIPE_VERSION = "3"  # 3: the out-of-scope gate (training.scope) in the same artifact
 C_GRID = (16.0, 64.0)  # the router head's regularisation, chosen with the blend by cross-validation
 # The router's confidence cut minimises, on out-of-fold predictions: a wrong route of an in-domain
 # request (1), a deferral of one (DEFER_COST: the LLM or a clarifying question), and an
@@ -92,13 +92,20 @@ def _oof(
     return proba
 
 
-def write_head(path: Path, weights: np.ndarray, bias: np.ndarray, meta: dict[str, Any]) -> None:
+def write_head(
+    path: Path,
+    weights: np.ndarray,
+    bias: np.ndarray,
+    meta: dict[str, Any],
+    extras: dict[str, np.ndarray] | None = None,
+) -> None:
     write_artifact(
         path,
         {
             "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8),
             "weights": weights.astype(np.float32),
             "bias": bias.astype(np.float32),
+            **{name: array.astype(np.float32) for name, array in (extras or {}).items()},
         },
     )
 
@@ -153,6 +160,9 @@ def train_router_head(path: Path, key: str, *, log: Callable[[str], None] = log_
     blended = blend * tfidf_oof + (1 - blend) * semantic_oof[c_best]
     threshold = choose_router_threshold(blended, y, weights)
     head_w, head_b = fit_softmax(x, y, weights, len(intent.LABELS), c_best)
+    gate_folds = _folds((y == intent.LABELS.index("irrelevant")).astype(int), texts)
+    gate_w, gate_b, gate_meta = scope.train_gate(x, blended, train, weights, threshold, gate_folds)
+    log(f"{ROUTER_HEAD}: out-of-scope gate {gate_meta}")
     irrelevant = y == intent.LABELS.index("irrelevant")
     sure = blended.max(axis=1) >= threshold
     right = blended.argmax(axis=1) == y
@@ -175,12 +185,13 @@ def train_router_head(path: Path, key: str, *, log: Callable[[str], None] = log_
             "in_domain_reached": float((~irrelevant & sure & right).sum() / (~irrelevant).sum()),
             "out_of_scope_leaked": float((irrelevant & sure & ~right).sum() / irrelevant.sum()),
         },
+        "scope_gate": gate_meta,
         "leak_cost": LEAK_COST,
         "defer_cost": DEFER_COST,
         "code_version": RECIPE_VERSION,
         "data_hash": key[:12],
     }
-    write_head(path, head_w, head_b, meta)
+    write_head(path, head_w, head_b, meta, {"scope_weights": gate_w, "scope_bias": gate_b})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,6 +220,11 @@ def router_head_trainer() -> Trainer:
             leak_cost=LEAK_COST,
             defer_cost=DEFER_COST,
             tolerance=THRESHOLD_TOLERANCE,
+            scope_gate={
+                "c_grid": list(scope.GATE_C_GRID),
+                "max_refused": scope.MAX_REFUSED,
+                "solver": "liblinear",
+            },
             intent=dict(base.params),
         )
         return Inputs(files=base.files, params=params, featuriser=head_featuriser())

@@ -111,7 +111,10 @@ def lean(
     """The router's decision, moved to the airline desk a search or a pick belongs to (`active`:
     the open task, which a pick continues)."""
     label, confidence = decision["label"], decision["confidence"]
-    sure_elsewhere = label in OTHER_DESKS and confidence >= threshold and decision["decided_by"] != "clarify"
+    # The out-of-scope gate's verdict (`scope`) is no sure reading: a route between served places in
+    # words of flying or fares is a search ("how much to fly Shanghai to Beijing on points").
+    gated = decision["decided_by"] in ("clarify", "scope")
+    sure_elsewhere = label in OTHER_DESKS and confidence >= threshold and not gated
     if entities.get("picked"):
         # "the cheapest one" / "最便宜的那个" picks by price; only other price words ask a price.
         words = CHEAPEST.sub(" ", text)
@@ -141,7 +144,7 @@ def lean(
     both_ends = any(k in entities for k in ("origin", "unserved_origin")) and any(
         k in entities for k in ("destination", "unserved_destination")
     )
-    unsure = label in AIRLINE_SEARCH_DESKS or confidence < threshold or decision["decided_by"] == "clarify"
+    unsure = label in AIRLINE_SEARCH_DESKS or confidence < threshold or gated
     desk_words = _PRICE.search(text) or _BOOKING.search(text) or _STATUS.search(text)
     if _FLIGHT_WORDS.search(text) or (both_ends and (unsure or desk_words)):
         desk = leaning(text, entities)
