@@ -118,8 +118,10 @@ INJECTION = Spec(
     attack_files=("product_attack.jsonl", "product_attack_2.jsonl", "public_train.jsonl"),
     categories=None,
     tags=False,
-    benign_files=None,
-    code_version="4",
+    # Not the fourth round's everyday rows: the injection model passed them already (none of its
+    # attack words), and they shifted its out-of-fold cut enough to block "OK, confirm it.".
+    benign_files=tuple(name for name in DATA_FILES if name != "product_benign_4.jsonl"),
+    code_version="5",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
     target_false_block=0.005,
 )
@@ -135,7 +137,7 @@ SOCIAL = Spec(
     categories=("exfiltration", "privilege"),
     tags=True,
     benign_files=None,
-    code_version="1",
+    code_version="2",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
     hard_negative_weight=3.0,
     # Its out-of-fold false blocks are mostly the hard negatives written to sit at its boundary
@@ -150,7 +152,7 @@ ABUSE = Spec(
     categories=None,
     tags=True,
     benign_files=None,
-    code_version="1",
+    code_version="2",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
     hard_negative_weight=3.0,
     target_false_block=0.0075,
@@ -168,8 +170,17 @@ class Row(NamedTuple):
 
     @property
     def in_domain_benign(self) -> bool:
-        """An ordinary request to this product (the rows the false-block target is about)."""
-        return self.label == "benign" and self.source in ("product", "router")
+        """An ordinary request to this product (the rows the false-block target is about).
+
+        The written everyday rows (`EVERYDAY_FILES`) have their own limit and are left out here:
+        hundreds of easy rows added to this mask would dilute its rate and lower the cut, so that
+        other ordinary requests ("OK, confirm it.") would be blocked more often.
+        """
+        return (
+            self.label == "benign"
+            and self.source in ("product", "router")
+            and self.file not in EVERYDAY_FILES
+        )
 
     @property
     def everyday(self) -> bool:
