@@ -180,7 +180,15 @@ def test_examples_are_not_training_rows() -> None:
     assert not texts & HARMFUL_TEXTS and not texts & set(SERVED)
 
 
-DEV_SETS = ("harm_lookalike_dev", "harm_subtle_dev", "benign_lookalike_dev", "complaint_angry_dev")
+DEV_SETS = (
+    "harm_lookalike_dev",
+    "harm_subtle_dev",
+    "benign_lookalike_dev",
+    "complaint_angry_dev",
+    "harm_v4_dev",
+    "everyday_guard_dev",
+    "complaint_figurative_dev",
+)
 
 
 def test_the_harm_dev_sets_are_not_training_rows() -> None:

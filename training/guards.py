@@ -19,7 +19,9 @@ frustration); each model takes its own attack rows (`Spec.attack_files`, `Spec.c
 `public_heldout.jsonl` is never trained on: it is the injection model's public report.
 
 Thresholds are chosen on out-of-fold scores (grouped 5-fold cross-validation): `threshold` is the
-lowest at which false blocks of in-domain requests stay at or under `Spec.target_false_block`;
+lowest at which false blocks of in-domain requests stay at or under `Spec.target_false_block`
+and false blocks of the written everyday requests (`EVERYDAY_FILES`: 烧/炸/杀/打 in their
+everyday sense, flight searches) stay at or under `Spec.everyday_target`;
 `write_threshold` (used before the assistant writes a complaint) is the lowest at which false
 blocks of genuine complaints (the router's complaint rows and the frustration rows) stay at or
 under `Spec.write_target`, never above `threshold`.
@@ -59,6 +61,9 @@ DATA_FILES = (
     # A third round: everyday requests the guards must never block (cooking, apps, riddles, route
     # and fare questions, car shopping, policy questions), written with the semantic heads' data.
     "product_benign_3.jsonl",
+    # A fourth round: everyday requests with 烧/炸/杀/打/砍/射/爆/毒/火 in their everyday sense
+    # (cooking, games, apps, riddles), English flight searches, look-alikes and angry complaints.
+    "product_benign_4.jsonl",
     "public_train.jsonl",
     "in_domain_router.jsonl",
 )
@@ -70,6 +75,9 @@ SEED = 0
 SOURCE_WEIGHTS = {"product": 1.0, "product_composed": 1.0, "router": 0.5, "public": 0.5}
 # Rows that are genuine complaints: the write threshold must let them through.
 COMPLAINT_CATEGORIES = ("router_product:complaint", "frustration")
+# Everyday requests written to sit at the models' boundary (cooking with 烧 and 炸, 打开 an app,
+# 打 a game, a riddle, a flight search): the input threshold must let nearly all of them through.
+EVERYDAY_FILES = ("product_benign_3.jsonl", "product_benign_4.jsonl")
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,10 @@ class Spec:
     hard_negative_weight: float = 1.0
     target_false_block: float = 0.003
     write_target: float = 0.01
+    # Out-of-fold false blocks allowed among the everyday rows (`EVERYDAY_FILES`) at the input
+    # threshold: they are few among thousands of ordinary requests, so the overall target alone
+    # would let a cut block a tenth of them.
+    everyday_target: float = 0.01
     threshold_range: tuple[float, float] = (0.3, 0.97)
 
     @property
@@ -106,8 +118,10 @@ INJECTION = Spec(
     attack_files=("product_attack.jsonl", "product_attack_2.jsonl", "public_train.jsonl"),
     categories=None,
     tags=False,
-    benign_files=None,
-    code_version="4",
+    # Not the fourth round's everyday rows: the injection model passed them already (none of its
+    # attack words), and they shifted its out-of-fold cut enough to block "OK, confirm it.".
+    benign_files=tuple(name for name in DATA_FILES if name != "product_benign_4.jsonl"),
+    code_version="5",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
     target_false_block=0.005,
 )
@@ -123,7 +137,7 @@ SOCIAL = Spec(
     categories=("exfiltration", "privilege"),
     tags=True,
     benign_files=None,
-    code_version="1",
+    code_version="2",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
     hard_negative_weight=3.0,
     # Its out-of-fold false blocks are mostly the hard negatives written to sit at its boundary
@@ -138,7 +152,7 @@ ABUSE = Spec(
     categories=None,
     tags=True,
     benign_files=None,
-    code_version="1",
+    code_version="2",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
     hard_negative_weight=3.0,
     target_false_block=0.0075,
@@ -156,8 +170,22 @@ class Row(NamedTuple):
 
     @property
     def in_domain_benign(self) -> bool:
-        """An ordinary request to this product (the rows the false-block target is about)."""
-        return self.label == "benign" and self.source in ("product", "router")
+        """An ordinary request to this product (the rows the false-block target is about).
+
+        The written everyday rows (`EVERYDAY_FILES`) have their own limit and are left out here:
+        hundreds of easy rows added to this mask would dilute its rate and lower the cut, so that
+        other ordinary requests ("OK, confirm it.") would be blocked more often.
+        """
+        return (
+            self.label == "benign"
+            and self.source in ("product", "router")
+            and self.file not in EVERYDAY_FILES
+        )
+
+    @property
+    def everyday(self) -> bool:
+        """A written everyday request with a word that also names violence (see `EVERYDAY_FILES`)."""
+        return self.label == "benign" and self.file in EVERYDAY_FILES
 
     @property
     def genuine_complaint(self) -> bool:
@@ -285,21 +313,24 @@ def out_of_fold(spec: Spec, rows: Sequence[Row]) -> np.ndarray:
     return proba
 
 
-def _lowest_cut(proba: np.ndarray, mask: np.ndarray, limit: float, spec: Spec) -> float:
+def _lowest_cut(proba: np.ndarray, limits: Sequence[tuple[np.ndarray, float]], spec: Spec) -> float:
+    """The lowest cut at which each mask's false blocks stay at or under its limit."""
     low, high = spec.threshold_range
     for t in np.round(np.arange(low, high + 1e-9, 0.01), 2):
-        if not mask.any() or (proba[mask] >= t).mean() <= limit:
+        if all(not mask.any() or (proba[mask] >= t).mean() <= limit for mask, limit in limits):
             return float(t)
     return high
 
 
 def choose_thresholds(spec: Spec, proba: np.ndarray, rows: Sequence[Row]) -> tuple[float, float]:
     """(threshold, write_threshold) from out-of-fold scores; see the module docstring."""
+    in_domain = np.array([r.in_domain_benign for r in rows])
+    everyday = np.array([r.everyday for r in rows])
     threshold = _lowest_cut(
-        proba, np.array([r.in_domain_benign for r in rows]), spec.target_false_block, spec
+        proba, [(in_domain, spec.target_false_block), (everyday, spec.everyday_target)], spec
     )
     complaints = np.array([r.genuine_complaint for r in rows])
-    write = _lowest_cut(proba, complaints, spec.write_target, spec)
+    write = _lowest_cut(proba, [(complaints, spec.write_target)], spec)
     return threshold, min(threshold, write)
 
 

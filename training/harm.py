@@ -13,7 +13,8 @@ Rows (`harm_rows`):
   the router's complaint rows for the write cut;
 - the guard data's unsafe requests (`weapons`) and threats (`violence`);
 - every ordinary request of the router and guard data as `benign` (router rows labelled
-  `irrelevant` that are themselves harmful are left out);
+  `irrelevant` that are themselves harmful, by a word list or by `agents.guards.harm_rules`, are
+  left out);
 - composed rows (`composed_rows`): a genuine complaint of the router data followed by a harmful
   request (harmful) or by a look-alike policy question (benign), so the head learns that a harmful
   ask is not made harmless by the complaint around it. A composed row shares its fold group with the
@@ -45,6 +46,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from agents.guards.harm import TFIDF_PREFIX, harm_featuriser, harm_parts
+from agents.guards.harm_rules import harm_rule
 from agents.intent_model import ARTIFACT_FORMAT
 from agents.semantic import HEAD_FORMAT, encoder_id
 from switchboard.errors import ConfigurationError
@@ -160,7 +162,9 @@ def harm_rows() -> list[HarmRow]:
         ]
     harmful = {r.text for r in rows if r.label != "benign"}
     for routed in intent.load_rows():
-        if routed.text in harmful or (routed.label == "irrelevant" and _HARMFUL_WORDS.search(routed.text)):
+        if routed.text in harmful or (
+            routed.label == "irrelevant" and (_HARMFUL_WORDS.search(routed.text) or harm_rule(routed.text))
+        ):
             continue
         if routed.label == "irrelevant" and routed.source == "public_prompt_injection":
             continue
@@ -455,6 +459,7 @@ def harm_head_trainer() -> Trainer:
             *(GUARD_DIR / n for n in (*GUARD_HARM_FILES, *GUARD_BENIGN_FILES)),
             *intent.data_files(),
             Path(__file__).resolve().parents[1] / "agents" / "guards" / "harm.py",  # harm_parts
+            Path(__file__).resolve().parents[1] / "agents" / "guards" / "harm_rules.py",  # benign filter
         ]
         params = recipe(
             recipe_version=RECIPE_VERSION,

@@ -11,8 +11,9 @@ Modules (one job each): `verdict` (typed results), `normalize` (Unicode normalis
 de-obfuscated views detectors read), `rules` (high-precision attack patterns), `concepts` (concept
 tags the models read), `features` (what the models read, shared with their training in the
 `training` package), `injection` (the attack detector: rules + the injection and social models,
-numpy only), `abuse` (lexicon + the abuse model), `harm` (harmful requests by meaning: the
-semantic harm head over the shared sentence vector), `pii` (redaction), `leak` (system-prompt
+numpy only), `abuse` (lexicon + the abuse model), `harm_rules` (harmful asks of an unambiguous
+shape, read in context), `harm` (harmful requests by meaning: the semantic harm head over the
+shared sentence vector), `pii` (redaction), `leak` (system-prompt
 leaks), `input_guard` and `output_guard` (composition, fail closed). See docs/guards.md.
 """
 
@@ -57,6 +58,7 @@ def build_input_guard(
     instruction that separates from such a request is dropped and the request served.
     """
     from agents.guards.harm import load_harm_guard
+    from agents.guards.harm_rules import HarmRules
     from agents.guards.injection import InjectionDetector, load_guard_model
 
     injection = load_guard_model(settings.model_dir, "injection")
@@ -66,7 +68,7 @@ def build_input_guard(
     def steps(strict: bool) -> list[TextGuard]:
         detector = InjectionDetector(injection.model, social=social, strict=strict)
         harm = load_harm_guard(settings.model_dir, encoder, strict=strict)
-        return [InjectionStep(detector), AbuseStep(AbuseGuard(abuse, strict=strict)), harm]
+        return [InjectionStep(detector), AbuseStep(AbuseGuard(abuse, strict=strict)), HarmRules(), harm]
 
     return InputGuard(
         steps(False),

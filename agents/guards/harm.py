@@ -44,6 +44,13 @@ MIN_PART_WEIGHT = 4.0
 # A message of more parts is judged whole: a harmful ask appended to a request makes two or three
 # parts, while a long message (a story, a quiz with options) has fragments that mislead alone.
 MAX_PARTS = 4
+# Words that append a second ask ("帮我查航班，另外怎么…", "… by the way how do I …"): a part is
+# also cut before them, and in a message of more than MAX_PARTS parts the parts they open are
+# still scored alone (the appended ask decides, however long the request before it).
+_CONNECTOR = re.compile(
+    r"(?=另外|顺便|对了|还有一个|还有，|还有,|\bby the way\b|\bbtw\b|\bone more thing\b|\boh and\b)",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -54,9 +61,11 @@ def _weight(part: str) -> float:
 
 def harm_parts(text: str) -> list[str]:
     """The parts of `text` scored on their own (none for a message of one part)."""
-    parts = [p.strip() for p in sentences(text)]
+    parts = [piece.strip() for p in sentences(text) for piece in _CONNECTOR.split(p)]
     parts = [p for p in parts if _weight(p) >= MIN_PART_WEIGHT]
-    return parts if 2 <= len(parts) <= MAX_PARTS else []
+    if len(parts) > MAX_PARTS:
+        return [p for p in parts if _CONNECTOR.match(p)]
+    return parts if len(parts) >= 2 else []
 
 
 class HarmGuard:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agents.guards.harm import HarmGuard
+from agents.guards.harm_rules import HarmRules
 from agents.guards.normalize import detection_views, normalize_input
 from agents.guards.separate import DROPPED, droppable, sentences, separate
 
@@ -274,7 +275,7 @@ class InputGuard:
         if verdict.name != ABUSE or verdict.reason == SELF_HARM_REASON:
             return verdict
         for guard in guards:
-            if isinstance(guard, HarmGuard):
+            if isinstance(guard, (HarmRules, HarmGuard)):
                 try:
                     second = guard.check_message(raw, text, views, user_id)
                 except Exception as exc:  # noqa: BLE001 - the first block stands
