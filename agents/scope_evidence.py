@@ -10,7 +10,8 @@ service shares:
   shares ("BYD stock price", "特斯拉股价");
 - a term of the airline's own documents (miles to earn or spend, lounges, check-in, boarding
   passes, baggage allowance, power banks, 改签, 退票..., and bringing the items the baggage rules
-  name: golf bags, skis, bicycles, instruments), for a policy question. Generic words
+  name: golf bags, skis, bicycles, instruments; the airport's own facilities: smoking rooms, nursing
+  rooms, luggage storage), for a policy question. Generic words
   the documents share with the rest of the world (refund, wifi, pets, meals) are no evidence.
 
 Places are not here: a route between served places is the flight search's rule
@@ -47,6 +48,11 @@ _POLICY_TERMS = re.compile(
     r"|\b(?:bring|carry|take|check|pack)\b[\w\s']{0,25}\b(?:golf|skis?|snowboards?|bikes?|bicycles?|violins?|cellos?"
     r"|(?:musical\s+)?instruments?|guitars?|strollers?|prams?)\b"
     r"|(?:带|托运|携带)[^，。？?]{0,8}(?:高尔夫|滑雪板|单板|自行车|小提琴|大提琴|乐器|吉他|婴儿车)"
+    # the airport's own facilities, which the desk answers from its documents or the web ("机场有吸烟室吗")
+    r"|\b(?:airports?|terminals?|departure\s+gates?)\b[\w\s']{0,25}\b(?:smoking|prayer|nursing|showers?|sleeping"
+    r"|pods?|left\s+luggage|luggage\s+storage|lockers?|charging|wi-?fi)\b"
+    r"|\b(?:smoking|prayer|nursing|shower|sleeping)\s+(?:rooms?|areas?|pods?)\b[\w\s']{0,25}\b(?:airports?|terminals?)\b"
+    r"|(?:机场|航站楼|候机)[^，。？?]{0,6}(?:吸烟|母婴|祈祷|淋浴|休息区|行李寄存|寄存|充电|免费wifi|无线网)"
     r"|里程|休息室|贵宾室|值机|改签|退票|登机牌|行李额|托运|随身行李|手提行李|充电宝|锂电池|云雀|常旅客|无人陪伴|特殊餐食",
     re.IGNORECASE,
 )
