@@ -11,7 +11,8 @@ service shares:
 - a term of the airline's own documents (miles to earn or spend, lounges, check-in, boarding
   passes, baggage allowance, power banks, 改签, 退票..., and bringing the items the baggage rules
   name: golf bags, skis, bicycles, instruments; the airport's own facilities: smoking rooms, nursing
-  rooms, luggage storage), for a policy question. Generic words
+  rooms, luggage storage; an item the baggage, dangerous-goods, pets or medicines rules name, taken
+  on a trip), for a policy question. Generic words
   the documents share with the rest of the world (refund, wifi, pets, meals) are no evidence.
 
 Places are not here: a route between served places is the flight search's rule
@@ -57,6 +58,24 @@ _POLICY_TERMS = re.compile(
     re.IGNORECASE,
 )
 
+# An item the baggage, dangerous-goods, pets and medicines rules name, taken on a trip ("can I bring my
+# hunting knife in the hold", "带处方药出国要什么手续"): the gate reads these as harm or as another
+# service's question, but they are the documents' own. Both the item and the trip must be said.
+_CARRIED_ITEM = re.compile(
+    r"\b(?:knife|knives|blades?|scissors|razors?|firearms?|guns?|rifles?|ammunition|ammo|fireworks?|lighters?"
+    r"|matches|aerosols?|medications?|medicines?|prescriptions?|pills|insulin|syringes?|oxygen|dogs?|cats?|pets?"
+    r"|puppy|kitten)\b"
+    r"|刀|剪刀|打火机|火柴|枪|子弹|烟花|鞭炮|喷雾|药|胰岛素|针头|氧气|宠物|狗|猫",
+    re.IGNORECASE,
+)
+_ON_A_TRIP = re.compile(
+    r"\b(?:bring|carry|take|pack|travel\s+with|fly\s+with|check)\b.{0,60}\b(?:planes?|flights?|fly|flying"
+    r"|aircraft|cabin|hold|suitcases?|luggage|baggage|carry-on|abroad|airports?|security|trip|holiday|overseas)\b"
+    r"|\b(?:travel|fly)\s+with\b"
+    r"|(?:带|携带|托运|装)[^，。？?]{0,15}(?:飞机|登机|出国|机上|安检|行李|航班|坐飞机|过关|入境)",
+    re.IGNORECASE,
+)
+
 
 @lru_cache(maxsize=1)
 def _catalog_names() -> tuple[re.Pattern[str], ...]:
@@ -84,5 +103,5 @@ def has_evidence(text: str, label: str, entities: dict[str, str] | None = None) 
     if label == "inventory_query":
         return (names_catalogue(text) or bool(_OUR_STORES.search(text))) and not _SHARES.search(text)
     if label == "knowledge_search":
-        return bool(_POLICY_TERMS.search(text))
+        return bool(_POLICY_TERMS.search(text)) or bool(_CARRIED_ITEM.search(text) and _ON_A_TRIP.search(text))
     return False
