@@ -148,6 +148,16 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         ),
         r"\1 this \2",
     ),
+    # "came into stock in 2025", "added to inventory", "进入库存": when a car arrived, not its status now
+    (
+        re.compile(
+            r"\b(?:came|come|comes|coming|went|go|goes|going|got|get|gets|getting|brought|taken|put|entered|enter|enters|added|arrived|landed)"
+            r"\s+(?:in\s*to|into|to|in|on)\s+(?:our\s+|the\s+)?(?:stock|inventory|lot)\b"
+            r"|\b(?:entered|enter|joined|join|hit|hitting)\s+(?:our\s+|the\s+)?(?:stock|inventory|lot)\b"
+        ),
+        "arrived",
+    ),
+    (re.compile(r"(?:进入|进了|进到|纳入|加入|录入|入了|放进|转入)\s*(?:了)?\s*库存"), "入库"),
     # "instock", "onhand": typed as one word
     (re.compile(r"\binstock\b"), "in stock"),
     (re.compile(r"\bonhand\b"), "on hand"),

@@ -1,0 +1,199 @@
+"""The grammar on the fifth round of question classes (fresh9, an outside author's phrasing), each
+tested on our own phrases in both languages, none of them the set's: several statuses listed and
+all included ("已售的、已预订的都算上"), fuel said as burning fuel ("烧油", "internal combustion"),
+a month in a year named relative to today ("this September", "March of last year"), cars coming
+into stock (when they arrived, not their status), a count bound said before the noun ("300 or more
+cars"), the stores of a named city asked about each ("北京三家店各有多少台"), whether there is
+anything ("anything?", "X available?"), and a count asked with another aggregate per group.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.inventory_phrasing import conds, spec_of
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "今年以来入库的宝马有多少台？已售的、已预订的都算上",
+        "去年进了多少辆特斯拉，卖掉的和预订的都算",
+        "北京一共有多少台车，已卖的和被预订的也算进去",
+        "上海的比亚迪有几台，已售、已预定的都包括在内",
+        "包括已预订和已售的，深圳一共有多少台车",
+        "算上已售出和已锁车的，广州有多少辆SUV",
+        "连同卖掉的和交了定金的，杭州有几台电动车",
+        "理想L9一共多少台，已成交的、已预订的都要算",
+        "2025年入库的奥迪有几辆？卖出去的跟预定的都算上",
+        "成都的丰田一共几台，已售或已预订的都计入",
+        "how many Audis came in last year, sold and reserved ones included",
+        "count the BMWs in Beijing including the reserved and sold ones",
+        "number of Teslas in Shanghai, reserved and sold cars included",
+        "how many SUVs did we take in this year, counting sold and reserved",
+        "total Camrys, the sold and the reserved ones too",
+        "how many NIOs in Hangzhou including sold and on-hold units",
+        "how many Geelys arrived in 2025, plus the reserved and sold ones",
+        "How many hybrids do we have in Chengdu, booked and sold ones included?",
+        "how many Hondas in Guangzhou including already sold and reserved",
+        "count every Ford pickup, reserved or sold ones as well",
+        "how many electric cars came in this year incl. sold and reserved",
+    ],
+)
+def test_several_statuses_listed_and_included_is_every_status(question):
+    spec = spec_of(question)
+    assert "status" not in conds(spec), spec
+    assert spec.aggregate == "count" and not spec.group_by
+
+
+@pytest.mark.parametrize(
+    ("question", "statuses"),
+    [
+        ("在库和已预订的宝马有几台", ["in_stock", "reserved"]),
+        ("how many sold and reserved cars", ["sold", "reserved"]),
+        ("how many reserved or sold Audis", ["reserved", "sold"]),
+    ],
+)
+def test_statuses_listed_without_being_included_still_filter(question, statuses):
+    assert sorted(conds(spec_of(question))["status"][1]) == sorted(statuses)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "要烧油的轿车，15万以内，有吗",
+        "烧油的SUV还有几台",
+        "我想要一台烧油的车，预算20万",
+        "有没有烧汽油的MPV",
+        "上海有几台加油的车",
+        "纯油的轿车有哪些",
+        "内燃机的车在库还有多少",
+        "北京内燃机SUV有几台",
+        "烧油的丰田有几台",
+        "给客户找台烧油的两厢车",
+        "广州烧油的车平均多少钱",
+        "any internal-combustion SUVs under 200k",
+        "how many internal combustion cars do we have in stock",
+        "combustion engine sedans in Beijing",
+        "list combustion-engine pickups",
+        "how many combustion cars are left in Shanghai",
+        "average price of our internal combustion SUVs",
+        "I want a combustion engine car under 150k",
+        "combustion hatchbacks in stock?",
+        "how many Toyotas with an internal combustion engine",
+        "cheapest combustion engine sedan",
+    ],
+)
+def test_burning_fuel_is_gasoline(question):
+    assert conds(spec_of(question))["fuel_type"] == ("in", ["gasoline"])
+
+
+@pytest.mark.parametrize(
+    ("question", "month"),
+    [
+        ("Of the cars that came in this September, how many are sold?", ("2026-09-01", "2026-09-30")),
+        ("how many BMWs arrived this March", ("2026-03-01", "2026-03-31")),
+        ("cars received this past June", ("2026-06-01", "2026-06-30")),
+        ("what came in earlier this April", ("2026-04-01", "2026-04-30")),
+        ("how many cars arrived september this year", ("2026-09-01", "2026-09-30")),
+        ("how many Teslas came in in march of last year", ("2025-03-01", "2025-03-31")),
+        ("intake count for May of this year", ("2026-05-01", "2026-05-31")),
+        ("cars from this year's March", ("2026-03-01", "2026-03-31")),
+        ("last year's October intake: how many?", ("2025-10-01", "2025-10-31")),
+        ("how many SUVs did we get in February last year", ("2025-02-01", "2025-02-28")),
+        ("number of sold cars taken in August, last year", ("2025-08-01", "2025-08-31")),
+        ("how many Audis came in in July of the year before last", ("2024-07-01", "2024-07-31")),
+        ("how many cars did we receive in Dec. last year", ("2025-12-01", "2025-12-31")),
+        ("list the reserved cars that arrived this January", ("2026-01-01", "2026-01-31")),
+        ("average price of cars received in this past October", ("2026-10-01", "2026-10-31")),
+        ("how many NIOs arrived in June this year", ("2026-06-01", "2026-06-30")),
+        ("count intakes in november of last year", ("2025-11-01", "2025-11-30")),
+        ("Geelys in from this July?", ("2026-07-01", "2026-07-31")),
+        ("今年9月入库的车有多少", ("2026-09-01", "2026-09-30")),
+        ("去年的3月份进了多少台", ("2025-03-01", "2025-03-31")),
+        ("前年5月到店的宝马有几台", ("2024-05-01", "2024-05-31")),
+    ],
+)
+def test_a_month_in_a_year_named_relative_to_today(question, month):
+    assert conds(spec_of(question))["intake_date"] == ("between", list(month))
+
+
+@pytest.mark.parametrize(
+    ("question", "before"),
+    [
+        ("since this June", ("ge", ["2026-06-01"])),
+        ("cars received before this March", ("lt", ["2026-03-01"])),
+        ("cars that came in after March of last year", ("gt", ["2025-03-31"])),
+    ],
+)
+def test_a_relative_year_month_bounds_a_range(question, before):
+    assert conds(spec_of(question))["intake_date"] == before
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Number of sold cars that came into stock during 2025?",
+        "how many BMWs got into inventory last month",
+        "how many cars were added to stock in 2025",
+        "sold Teslas that went into stock this year",
+        "how many of the cars brought into stock last year are sold",
+        "reserved cars that entered inventory in March 2026",
+        "how many SUVs did we put into stock last quarter",
+        "which sold Audis were taken into stock in 2025",
+        "how many cars came into our inventory in October",
+        "count the sold cars that arrived in stock in 2025",
+        "how many hybrids joined the inventory in 2026",
+        "sold cars that hit the lot in 2025",
+        "sold Hondas that came onto the lot last year",
+        "how many reserved cars were added to inventory this year",
+        "sold cars that landed in stock in the first half of 2025",
+        "2025年进入库存的车现在卖掉了多少",
+        "去年纳入库存的宝马卖了几台",
+        "今年进了库存的特斯拉有多少已经预订了",
+        "2025年加入库存的车里已售的有几辆",
+        "上个月录入库存的车卖掉了多少",
+        "去年转入库存的SUV已售多少台",
+    ],
+)
+def test_coming_into_stock_is_when_a_car_arrived_not_its_status(question):
+    spec = spec_of(question)
+    assert "intake_date" in conds(spec)
+    status = conds(spec).get("status")
+    assert status is None or "in_stock" not in status[1], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "n"),
+    [
+        ("Which cities have 300 or more cars in stock?", "ge", 300),
+        ("brands with 100+ cars", "ge", 100),
+        ("stores holding 40 or fewer in-stock vehicles", "le", 40),
+        ("models with 20 and up units sold", "ge", 20),
+        ("which stores have 150 or more vehicles", "ge", 150),
+        ("brands that have 50 or less cars in Beijing", "le", 50),
+        ("cities with 200 or above cars", "ge", 200),
+        ("which models have 10 or fewer units left", "le", 10),
+        ("colours with 500+ vehicles", "ge", 500),
+        ("stores that sold 60 or more cars", "ge", 60),
+        ("which brands have 30 and above reserved cars", "ge", 30),
+        ("models with 5 or under cars in stock", "le", 5),
+        ("list the cities that have 100 or more cars", "ge", 100),
+        ("which body types have 400 or more cars", "ge", 400),
+        ("which stores carry 80 or more in-stock cars", "ge", 80),
+        ("brands with 25+ sold units", "ge", 25),
+        ("which cities have 1000 or more vehicles in total", "ge", 1000),
+        ("fuel types with 700 or more cars", "ge", 700),
+        ("哪些品牌有50以上台车", "ge", 50),
+        ("哪些门店在库车有100或以上台", "ge", 100),
+        ("哪些城市的车在200及以上辆", "ge", 200),
+    ],
+)
+def test_a_count_bound_said_before_the_noun_is_a_threshold(question, op, n):
+    spec = spec_of(question)
+    assert spec.aggregate == "count" and spec.group_by
+    assert spec.having is not None and (spec.having.op, spec.having.values) == (op, [n])
+
+
+def test_a_count_bound_before_the_noun_keeps_the_adjective():
+    assert conds(spec_of("stores holding 40 or fewer in-stock vehicles"))["status"] == ("in", ["in_stock"])
