@@ -197,3 +197,74 @@ def test_a_count_bound_said_before_the_noun_is_a_threshold(question, op, n):
 
 def test_a_count_bound_before_the_noun_keeps_the_adjective():
     assert conds(spec_of("stores holding 40 or fewer in-stock vehicles"))["status"] == ("in", ["in_stock"])
+
+
+@pytest.mark.parametrize(
+    ("question", "aggregate", "city"),
+    [
+        ("北京三家店各有多少台在库的宝马", "count", "Beijing"),
+        ("上海的三家门店分别有几台特斯拉", "count", "Shanghai"),
+        ("南京两家店的均价分别是多少", "avg", "Nanjing"),
+        ("广州两家店各自卖了多少台", "count", "Guangzhou"),
+        ("深圳的两家店对比一下在库数量", "count", "Shenzhen"),
+        ("杭州两家店哪家均价更低", "avg", "Hangzhou"),
+        ("成都两家店哪个库存多", "count", "Chengdu"),
+        ("北京的门店各有多少台SUV", "count", "Beijing"),
+        ("上海三家店的在库车平均里程分别是多少", "avg", "Shanghai"),
+        ("武汉几家店各有几台已预订的车", "count", "Wuhan"),
+        ("How many cars are reserved at each of the Beijing stores?", "count", "Beijing"),
+        ("average mileage at each of our Shanghai stores", "avg", "Shanghai"),
+        ("Between our two Guangzhou stores, which one has more SUVs?", "count", "Guangzhou"),
+        ("between the Nanjing stores, which one has the lower average price?", "avg", "Nanjing"),
+        ("compare the Shenzhen stores by number of cars in stock", "count", "Shenzhen"),
+        ("how many Teslas do the Hangzhou stores have, respectively?", "count", "Hangzhou"),
+        ("the Chengdu stores: how many sold cars each?", "count", "Chengdu"),
+        ("average guide price of the Wuhan stores, separately", "avg", "Wuhan"),
+        ("total value of the stock at the Beijing stores, store by store", "sum", "Beijing"),
+        ("Of our two Nanjing showrooms, which one has the higher average price?", "avg", "Nanjing"),
+        ("how many BYDs at each Shanghai store", "count", "Shanghai"),
+    ],
+)
+def test_a_citys_stores_asked_about_each_are_a_grouping_by_store(question, aggregate, city):
+    spec = spec_of(question)
+    assert spec.group_by == ["store"] and spec.aggregate == aggregate, spec
+    assert conds(spec)["city"] == ("in", [city])
+
+
+@pytest.mark.parametrize(
+    ("question", "descending"),
+    [
+        ("Between our two Guangzhou stores, which one has the higher average price?", True),
+        ("between our two Guangzhou stores, which one has the lower average price?", False),
+        ("杭州两家店哪家均价更低", False),
+        ("杭州两家店哪家均价更高", True),
+    ],
+)
+def test_which_one_of_a_citys_stores_is_the_extreme(question, descending):
+    spec = spec_of(question)
+    assert (spec.group_by, spec.limit, spec.descending) == (["store"], 1, descending)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "上海三家店一共有多少台",
+        "how many cars do the Beijing stores have combined",
+        "list each car at the Shanghai stores",
+    ],
+)
+def test_a_citys_stores_said_in_passing_are_no_grouping(question):
+    assert spec_of(question).group_by == []
+
+
+@pytest.mark.parametrize(
+    ("question", "dim"),
+    [
+        ("how many cars does each of the brands have", "brand"),
+        ("average price for every one of our cities", "city"),
+        ("number of SUVs in each of our stores", "store"),
+        ("how many cars in each of the colours", "color"),
+    ],
+)
+def test_each_of_the_dimension_is_a_grouping(question, dim):
+    assert spec_of(question).group_by == [dim]

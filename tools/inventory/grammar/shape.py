@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from tools.inventory.grammar import keywords as W
 from tools.inventory.grammar.comparison import compare
 from tools.inventory.grammar.conditions import conditions, values_by_field
+from tools.inventory.grammar.each_store import WHICH_ONE, each_group
 from tools.inventory.grammar.reading import PRICE_ASKED, Reading, search
 from tools.inventory.grammar.scan import K_MASK, MASK, Match, Scan
 from tools.inventory.grammar.value_shapes import aggregate_of_top_rows, extreme_value, span, span_noun
@@ -119,7 +120,7 @@ def _read(scan: Scan) -> Reading:
             break  # "cheapest first" orders the rows; it does not ask for the single cheapest
     agg_words = bool(W.COUNT_WORDS.search(r) or W.AVG_WORDS.search(r) or W.SUM_WORDS.search(r))
     superlative = next(((f, d) for p, f, d in W.SUPERLATIVES if search(p, r)), None)
-    group = _group_dims(r, values, conds)
+    group = _group_dims(r, values, conds) or each_group(scan.t, values)
     # Understood when something besides a place was recognised ("上海的天气" is not an inventory question).
     signals = [
         agg_words,
@@ -267,12 +268,14 @@ def _top_groups(q: Reading, spec: QuerySpec) -> bool:
 
 _EXTREME = r"最高|最低|最大|最小|highest|lowest|largest|biggest|smallest"
 _MORE_THAN_OTHERS = r"\bmore\b(?!\s+than)|更多|较多|比较多|多一些|多一点"
+# "which one has the lower average", "哪家均价更低": the comparative of a value, the smaller first
+_LOWER = r"\b(?:lower|cheaper|smaller)\b(?!\s+than)|更低|较低|更便宜|比较便宜|低一些|便宜一些|更小"
 _FEWER_THAN_OTHERS = r"\b(?:fewer|less)\b(?!\s+than)|更少|较少|比较少|少一些|少一点"
 
 
 def _which_most(q: Reading, spec: QuerySpec) -> bool:
     """Which X has the most / the highest average / the largest total ..."""
-    dim = W.dim_in(q.which)
+    dim = W.dim_in(q.which) or (q.group[0] if len(q.group) == 1 and search(WHICH_ONE, q.r) else None)
     total = bool(W.SUM_WORDS.search(q.r)) and bool(search(_EXTREME, q.r))
     if dim is None and total:  # "总货值最高的品牌": the group with the largest total
         dim = W.dim_in(search(rf"(?:{_EXTREME})\s*(?:的)?\s*(?:{W.dim_re()})", q.r))
@@ -297,7 +300,7 @@ def _which_most(q: Reading, spec: QuerySpec) -> bool:
     if spec.aggregate == "count":
         spec.descending = not search(W.FEWER + "|" + _FEWER_THAN_OTHERS, q.r)
     else:
-        spec.descending = _group_desc(q) and not search(r"最低|最小|lowest|smallest", q.r)
+        spec.descending = _group_desc(q) and not search(r"最低|最小|lowest|smallest|" + _LOWER, q.r)
     # "哪个城市最多？各城市分别多少台": every group, the largest first
     spec.limit = q.limit or (None if W.EACH_COUNT.search(q.r) else 1)
     return True
