@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.inventory_phrasing import conds, spec_of
+from tools.inventory.compiler import compile_spec
 
 
 @pytest.mark.parametrize(
@@ -268,3 +269,99 @@ def test_a_citys_stores_said_in_passing_are_no_grouping(question):
 )
 def test_each_of_the_dimension_is_a_grouping(question, dim):
     assert spec_of(question).group_by == [dim]
+
+
+@pytest.mark.parametrize(
+    ("question", "aggregate", "group_by"),
+    [
+        ("the number of cars sold and their average price for every brand", "avg", ["brand"]),
+        ("for each city: how many cars in stock and the average guide price", "avg", ["city"]),
+        ("count and average price by model", "avg", ["model"]),
+        ("how many SUVs per store, and their total value", "sum", ["store"]),
+        ("each colour's count along with its average price", "avg", ["color"]),
+        ("number of reserved cars by brand together with their average price", "avg", ["brand"]),
+        ("how many Teslas are there, and what's their total value", "sum", []),
+        ("how many BMWs do we have and what is their average price", "avg", []),
+        ("the number of sold Audis as well as their mean guide price", "avg", []),
+        ("average mileage and number of cars per city", "avg", ["city"]),
+        ("total value and count of the stock by fuel type", "sum", ["fuel_type"]),
+        ("how many hybrids in Shanghai plus their average price", "avg", []),
+        ("各品牌在库数量和均价分别是多少", "avg", ["brand"]),
+        ("每个城市的车辆数和平均指导价", "avg", ["city"]),
+        ("特斯拉有几台，均价多少", "avg", []),
+        ("按车型统计台数以及平均价格", "avg", ["model"]),
+        ("北京的宝马有多少台，总价多少", "sum", []),
+        ("各门店已售数量与平均售价", "avg", ["store"]),
+        ("每种颜色的平均价格和数量", "avg", ["color"]),
+        ("比亚迪在库多少辆，货值多少", "sum", []),
+        ("各城市SUV的台数跟均价", "avg", ["city"]),
+    ],
+)
+def test_a_count_asked_with_another_aggregate_shows_both(question, aggregate, group_by):
+    spec = spec_of(question)
+    assert (spec.aggregate, spec.group_by, spec.with_count) == (aggregate, group_by, True), spec
+    sql = compile_spec(spec)
+    assert "count(*)" in sql.lower() and ("avg(" if aggregate == "avg" else "sum(") in sql.lower()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["average price by brand", "各品牌的均价", "how many cars by brand", "total value of the BYDs"],
+)
+def test_one_aggregate_asked_shows_one(question):
+    assert not spec_of(question).with_count
+
+
+def test_the_count_asked_with_an_average_is_said_first():
+    from tools.inventory.explain import explain
+
+    spec = spec_of("how many BMWs do we have and what is their average price")
+    assert explain("en", spec, ["vehicle_count", "avg_guide_price"], [[3, 300000.0]]).startswith(
+        "3 vehicles."
+    )
+    assert explain("zh", spec, ["vehicle_count", "avg_guide_price"], [[3, 300000.0]]).startswith("共 3 辆车")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "blue tesla model y available?",
+        "white Camry in stock?",
+        "red SUVs under 300k available??",
+        "grey P7 in Shenzhen, in stock?",
+        "silver Tiguan on the lot?",
+        "2026 Model 3 available?",
+        "black BMW X5s available in Beijing?",
+        "hybrid sedans under 200k - available?",
+        "Great Wall pickups in Chengdu in stock ?",
+        "electric hatchbacks available?",
+        "Li Auto L9 on hand?",
+        "NIO ES6, blue, available?",
+        "白色凯美瑞在库？",
+        "蓝色的Model Y有现货？",
+        "北京的黑色宝马X5在库？",
+        "20万以内的混动轿车有货？",
+        "广州的白色汉兰达现车？",
+        "红色的海豹在库?",
+        "2025款的途观L还有现货？",
+        "深圳的理想L7有货？",
+        "银色的雅阁在店？",
+    ],
+)
+def test_a_fragment_ending_by_asking_if_in_stock_is_a_count(question):
+    spec = spec_of(question)
+    assert spec.aggregate == "count" and not spec.group_by, spec
+    assert conds(spec)["status"] == ("in", ["in_stock"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which red cars are available?",
+        "pickups in chengdu?",
+        "show me the white Camrys in stock?",
+        "哪些白色的车在库？",
+    ],
+)
+def test_asking_which_or_naming_no_status_stays_a_listing(question):
+    assert spec_of(question).aggregate is None

@@ -405,6 +405,19 @@ SPAN_NOUN = re.compile(
     r"|price range|range of (?:guide )?prices|prices? span|span of prices|\bspread of (?:the )?(?:\S+\s+){0,3}prices\b|\bprice bracket"
 )
 # "哪个多，各有几台", "which has more, and how many each": every group compared is wanted
+# A count asked with another aggregate: "the number of cars sold and their average price", "数量和均价
+# 分别是多少", "how many Teslas, and what's the total value": both are shown.
+_COUNTED = (
+    r"\bhow many\b|\bnumber of\b|\bcounts?\b|数量|台数|辆数|有?多少(?:台|辆|部)|有多少(?!钱)|几(?:台|辆|部)"
+)
+_VALUED = (
+    r"\baverage\b|\bavg\b|\bmean\b|平均|均价|\btotal (?:value|price|worth)\b|总价|总货值|货值|\bsum of\b"
+)
+_BOTH = r"\band\b|和|以及|及|还有|跟|与|[,，]|\bplus\b|\balong with\b|\btogether with\b|\bas well as\b"
+COUNT_TOO = re.compile(
+    rf"(?:{_COUNTED})[^?？。]{{0,40}}?(?:{_BOTH})[^?？。]{{0,25}}?(?:{_VALUED})"
+    rf"|(?:{_VALUED})[^?？。]{{0,40}}?(?:{_BOTH})[^?？。]{{0,25}}?(?:{_COUNTED})"
+)
 EACH_COUNT = re.compile(
     rf"(?:各|分别|各自)\s*(?:有|是|卖了|卖出|进了|{MASK}+)?\s*(?:多少|几)|(?:多少|几)\s*(?:台|辆)?\s*(?:各|分别)"
     r"|\bhow many (?:each|of each|apiece|for each|respectively)\b|\b(?:each|both) (?:have|has|had|got)\b"

@@ -17,7 +17,7 @@ from tools.inventory.grammar import keywords as W
 from tools.inventory.grammar.comparison import compare
 from tools.inventory.grammar.conditions import conditions, values_by_field
 from tools.inventory.grammar.each_store import WHICH_ONE, each_group
-from tools.inventory.grammar.reading import PRICE_ASKED, Reading, search
+from tools.inventory.grammar.reading import PRICE_ASKED, Reading, available_asked, search
 from tools.inventory.grammar.scan import K_MASK, MASK, Match, Scan
 from tools.inventory.grammar.value_shapes import aggregate_of_top_rows, extreme_value, span, span_noun
 from tools.inventory.spec import DEFAULT_LIST_COLUMNS, VEHICLE_COLUMNS, Condition, QuerySpec
@@ -90,6 +90,7 @@ def build(scan: Scan) -> Shaped:
         _distinct_values,
     ):
         if shape(q, spec):
+            spec.with_count = spec.aggregate in ("avg", "sum") and bool(W.COUNT_TOO.search(q.r))
             return Shaped(spec, True, True)
     return Shaped(spec, q.understood, _rows(q, spec))
 
@@ -152,6 +153,7 @@ def _read(scan: Scan) -> Reading:
         limit=scan.limit,
         count_having=scan.count_having,
         understood=any(bool(x) for x in signals),
+        available_asked=available_asked(scan.t, values.get("status", [])),
     )
 
 
@@ -351,7 +353,9 @@ def _scalar_aggregate(q: Reading, spec: QuerySpec) -> bool:
         spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
     elif W.COUNT_WORDS.search(r) and not superlative:
         spec.aggregate = "count"
-    elif W.EXISTS.search(r) and not (superlative or q.order or _lists(r) or W.WHICH_ONES.search(r)):
+    elif (W.EXISTS.search(r) or q.available_asked) and not (
+        superlative or q.order or _lists(r) or W.WHICH_ONES.search(r)
+    ):
         spec.aggregate = "count"  # "有没有灰色的P7": whether there are any, and how many
     return bool(spec.aggregate)
 
