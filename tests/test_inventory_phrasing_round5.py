@@ -233,6 +233,23 @@ def test_a_citys_stores_asked_about_each_are_a_grouping_by_store(question, aggre
 
 
 @pytest.mark.parametrize(
+    ("question", "aggregate", "city"),
+    [
+        ("北京地区的门店分别有多少台车", "count", "Beijing"),
+        ("深圳两个店哪个卖得多", "count", "Shenzhen"),
+        ("the two Wuhan stores, which sold more?", "count", "Wuhan"),
+        ("Beijing area stores, how many SUVs each?", "count", "Beijing"),
+        ("杭州两家店谁的均价高", "avg", "Hangzhou"),
+        ("Which of the two Hangzhou stores has more cars?", "count", "Hangzhou"),
+    ],
+)
+def test_a_citys_stores_compared_are_one_row_per_store_or_the_first(question, aggregate, city):
+    spec = spec_of(question)
+    assert spec.group_by == ["store"] and spec.aggregate == aggregate, spec
+    assert conds(spec)["city"] == ("in", [city])
+
+
+@pytest.mark.parametrize(
     ("question", "descending"),
     [
         ("Between our two Guangzhou stores, which one has the higher average price?", True),

@@ -17,15 +17,16 @@ from tools.inventory.grammar.scan import MASK, Match
 
 # What follows a city that names its stores: "北京三家店", "北京的两家门店", "the Beijing stores".
 _STORES_AFTER = re.compile(
-    r"\s*(?:的)?\s*(?:所有|全部)?\s*(?:\d+|几)?\s*(?:家|个)?\s*(?:门店|分店|4s店|店面|店铺|展厅|店)"
-    r"|\s+(?:stores?|showrooms?|branch(?:es)?|dealerships?|locations?|shops?|outlets?)\b",
+    r"\s*(?:地区|市区|市|区域|那边|这边)?\s*(?:的)?\s*(?:所有|全部)?\s*(?:\d+|几)?\s*(?:家|个)?\s*(?:门店|分店|4s店|店面|店铺|展厅|店)"
+    r"|(?:'s)?\s+(?:area\s+|city\s+)?(?:stores?|showrooms?|branch(?:es)?|dealerships?|locations?|shops?|outlets?)\b",
     re.ASCII,
 )
 # The question asks about each one: "各", "分别", "each of", "which one", "compare".
 _EACH = (
     r"各|分别|各自|每家|每个|哪一?家|哪一?个|对比|比较|比一比|\beach\b(?!\s+(?:car|vehicle|unit|model)s?\b)|\brespectively\b"
     r"|\bseparately\b|\bindividually\b|\bwhich (?:one|of (?:them|the|those|these|our))\b|\bcompare\b"
-    r"|\bper store\b|\bstore by store\b|\bbreak(?:down| it down| down)\b"
+    r"|\bper store\b|\bstore by store\b|\bbreak(?:down| it down| down)\b|谁"
+    r"|\bwhich\s+(?:one|of|sold|sells|has|have|had|is|was|did|does|carries|stocks|holds|got|\x01+\s+(?:more|fewer|less)\b)"
 )
 # "which one has the higher average", "哪一家更贵": the group asked for is the one just named.
 WHICH_ONE = (
