@@ -382,3 +382,52 @@ def test_a_fragment_ending_by_asking_if_in_stock_is_a_count(question):
 )
 def test_asking_which_or_naming_no_status_stays_a_listing(question):
     assert spec_of(question).aggregate is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the cheapest hybrid you've got in stock?",
+        "how many SUVs have we got on the lot",
+        "which Teslas do you have in stock",
+        "what have you got in stock under 200k",
+        "BMWs we've got in stock, please",
+    ],
+)
+def test_what_is_got_in_stock_is_the_stock_not_an_arrival(question):
+    spec = spec_of(question)
+    assert conds(spec)["status"] == ("in", ["in_stock"]) and "intake_date" not in conds(spec)
+
+
+@pytest.mark.parametrize(
+    ("question", "statuses"),
+    [
+        ("how many cars in the system overall, reserved ones included", ["in_stock", "reserved"]),
+        ("how many BMWs in stock, including the reserved ones", ["in_stock", "reserved"]),
+        ("count the Teslas in Shanghai, reserved cars too", ["in_stock", "reserved"]),
+        ("how many SUVs are available, booked ones included", ["in_stock", "reserved"]),
+        ("number of Audis on the lot, counting those on hold", ["in_stock", "reserved"]),
+        ("how many hybrids do we have, plus the reserved ones", ["in_stock", "reserved"]),
+        ("how many Model Ys in Beijing incl. reserved", ["in_stock", "reserved"]),
+        ("total Camrys in stock, reserved included", ["in_stock", "reserved"]),
+        ("how many sold Audis, including the reserved ones", ["sold", "reserved"]),
+        ("how many sold cars this year, reserved ones as well", ["sold", "reserved"]),
+        ("how many Geelys in stock, on-hold units included", ["in_stock", "reserved"]),
+        ("已预订的也算上，在库的宝马有几台", ["in_stock", "reserved"]),
+        ("在库的特斯拉有多少台，预订的也算", ["in_stock", "reserved"]),
+        ("包括已预订的，上海还有几台SUV", ["in_stock", "reserved"]),
+        ("算上被预定的，北京的奥迪在库有多少辆", ["in_stock", "reserved"]),
+        ("库存里的比亚迪有几台，锁车的也算进去", ["in_stock", "reserved"]),
+        ("连同已预订的，深圳还剩几台蔚来", ["in_stock", "reserved"]),
+        ("现车有多少台丰田？交了定金的也算", ["in_stock", "reserved"]),
+        ("已售的本田有几台，已预订的也要算", ["sold", "reserved"]),
+        ("加上预订的，广州在库的混动车有多少", ["in_stock", "reserved"]),
+        ("杭州有几台理想在库？预定的都算上", ["in_stock", "reserved"]),
+    ],
+)
+def test_the_reserved_ones_included_join_the_cars_asked_about(question, statuses):
+    assert conds(spec_of(question))["status"] == ("in", statuses)
+
+
+def test_unsold_with_the_reserved_included_stays_unsold():
+    assert conds(spec_of("how many unsold BMWs, reserved included"))["status"] == ("not_in", ["sold"])

@@ -40,6 +40,16 @@ EVERY_STATUS = re.compile(
     r"|(?<!\bfor\s)(?<!\bper\s)(?<!\bby\s)\b(?:(?:of|in|across|with)\s+)?(?:every|all|any)\s+status(?:es)?(?:\s+included)?\b(?!\s+(?:separately|each))"
 )
 
+# The reserved ones alone included ("reserved ones included", "已预订的也算上"): the cars asked about
+# (the stock when no status is named) and the reserved ones besides.
+_HELD_EN = r"(?:reserved|booked|on[- ]hold)"
+RESERVED_INCLUDED = re.compile(
+    rf"(?<![不包])(?:包括|包含|算上|连同?|加上)\s*(?:{_HELD})\s*(?:的|了的)?\s*(?:车辆?|那些|在内)?\s*(?:也|都)?\s*(?:算上?|算进去|在内|一起算)?"
+    rf"|(?:{_HELD})\s*(?:的|了的)\s*(?:车辆?)?\s*(?:也|都)\s*(?:算上?|算进去|包括在内|计入|要算)"
+    rf"|\b(?:the\s+)?{_HELD_EN}\s+(?:(?:ones|cars|units|vehicles)\s+(?:included|too|as well|also)|included)\b"
+    rf"|(?<!\bnot\s)\b(?:including|incl\.?|counting|plus)\s+(?:the\s+|any\s+|those\s+)?{_HELD_EN}\b(?:\s+(?:ones|cars|units|vehicles))?"
+)
+
 
 def ids(scan: Scan) -> None:
     """Vehicle ids ("V00042", "v 42") and VINs; also masks phrases that only name the inventory itself."""
@@ -76,6 +86,12 @@ def ids(scan: Scan) -> None:
         return True
 
     scan.sub(EVERY_STATUS, every_status)
+
+    def reserved_included(_m: re.Match[str]) -> bool:
+        scan.reserved_included = True
+        return True
+
+    scan.sub(RESERVED_INCLUDED, reserved_included)
 
 
 def aliases(scan: Scan, table: list[Alias]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tools.inventory.grammar import keywords as W
 from tools.inventory.grammar.comparison import compare
-from tools.inventory.grammar.conditions import conditions, values_by_field
+from tools.inventory.grammar.conditions import conditions, values_by_field, with_reserved
 from tools.inventory.grammar.each_store import WHICH_ONE, each_group
 from tools.inventory.grammar.reading import PRICE_ASKED, Reading, available_asked, search
 from tools.inventory.grammar.scan import K_MASK, MASK, Match, Scan
@@ -109,6 +109,8 @@ def _read(scan: Scan) -> Reading:
     ):
         # "还有几台", "how many are left", "我想买一辆...": the cars still in stock
         conds.append(Condition("status", "in", ["in_stock"]))
+    if scan.reserved_included and not scan.every_status:
+        conds = with_reserved(conds)
     label_first = W.LABEL_ORDER_EXTREME.search(r)
     if label_first:  # "earliest quarter first" orders the groups; it asks for no earliest car
         r = r[: label_first.start()] + " in date order " + r[label_first.end() :]

@@ -151,8 +151,10 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     # "came into stock in 2025", "added to inventory", "进入库存": when a car arrived, not its status now
     (
         re.compile(
-            r"\b(?:came|come|comes|coming|went|go|goes|going|got|get|gets|getting|brought|taken|put|entered|enter|enters|added|arrived|landed)"
+            r"\b(?:came|come|comes|coming|went|go|goes|going|brought|taken|put|entered|enter|enters|added|arrived|landed)"
             r"\s+(?:in\s*to|into|to|in|on)\s+(?:our\s+|the\s+)?(?:stock|inventory|lot)\b"
+            # "got into inventory"; not "what you've got in stock" (what is there)
+            r"|\b(?:got|get|gets|getting)\s+(?:in\s+to|into|onto)\s+(?:our\s+|the\s+)?(?:stock|inventory|lot)\b"
             r"|\b(?:entered|enter|joined|join|hit|hitting)\s+(?:our\s+|the\s+)?(?:stock|inventory|lot)\b"
         ),
         "arrived",
