@@ -431,3 +431,74 @@ def test_the_reserved_ones_included_join_the_cars_asked_about(question, statuses
 
 def test_unsold_with_the_reserved_included_stays_unsold():
     assert conds(spec_of("how many unsold BMWs, reserved included"))["status"] == ("not_in", ["sold"])
+
+
+@pytest.mark.parametrize(
+    ("question", "dim", "descending"),
+    [
+        ("Which model sold best last quarter?", "model", True),
+        ("which brand sold the best in 2025", "brand", True),
+        ("what colour is selling best this year", "color", True),
+        ("which store sold best last month", "store", True),
+        ("which city sold best in Q3", "city", True),
+        ("which body type sold best among the Toyotas", "body_type", True),
+        ("which fuel type has been selling the best", "fuel_type", True),
+        ("which Tesla model sold best", "model", True),
+        ("which colour sold worst in 2025", "color", False),
+        ("which brand sells worst", "brand", False),
+        ("which store sold the least last quarter", "store", False),
+        ("what model is the worst seller", "model", False),
+        ("which city is selling worst this year", "city", False),
+        ("which BYD model sold worst", "model", False),
+        ("which body type is the slowest seller", "body_type", False),
+        ("哪个车型卖得最好", "model", True),
+        ("去年哪个品牌卖得最差", "brand", False),
+        ("哪种颜色最难卖", "color", False),
+        ("哪家店销量最高", "store", True),
+        ("哪个城市卖得最少", "city", False),
+        ("哪种燃料类型最畅销", "fuel_type", True),
+    ],
+)
+def test_selling_best_or_worst_is_the_most_or_fewest_sold(question, dim, descending):
+    spec = spec_of(question)
+    assert spec.group_by[0] == dim and spec.limit == 1 and spec.descending is descending, spec
+    assert conds(spec)["status"] == ("in", ["sold"])
+
+
+@pytest.mark.parametrize(
+    ("question", "descending"),
+    [
+        ("avg price per model for BYD, cheapest first", False),
+        ("average price by brand, most expensive first", True),
+        ("average guide price per city, priciest first", True),
+        ("mean price for each colour, cheapest first", False),
+        ("average price by body type, from cheapest to most expensive", False),
+        ("average price of each Toyota model, most expensive to cheapest", True),
+        ("avg price per store, lowest price first", False),
+        ("average price by fuel type, highest price first", True),
+        ("total value per brand, most expensive first", True),
+        ("average mileage by brand, highest mileage first", True),
+        ("average mileage per model, lowest mileage first", False),
+        ("each brand's average price, cheapest at the top", False),
+        ("各品牌均价，从便宜到贵", False),
+        ("每个车型的平均价格，从贵到便宜排", True),
+        ("各城市的平均指导价，便宜的排前面", False),
+        ("按颜色统计平均价格，贵的在前", True),
+        ("每家店的均价，价格从低到高", False),
+        ("各品牌的平均里程，里程从高到低", True),
+        ("每种车身类型的总价，从高到低", True),
+        ("丰田各车型均价，价格高的排前面", True),
+        ("各燃料类型的平均价格，由低到高排列", False),
+    ],
+)
+def test_a_grouped_aggregate_ordered_by_its_own_measure_orders_the_groups(question, descending):
+    spec = spec_of(question)
+    assert spec.group_by and spec.aggregate in ("avg", "sum"), spec
+    assert (spec.order_by, spec.descending) == ("value", descending)
+
+
+@pytest.mark.parametrize(
+    "question", ["yo how many teslas we got rn", "how many audis atm", "BMWs in Beijing rn?"]
+)
+def test_chat_shorthand_for_right_now_is_the_stock(question):
+    assert conds(spec_of(question))["status"] == ("in", ["in_stock"])

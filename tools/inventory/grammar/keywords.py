@@ -116,6 +116,8 @@ PERIOD_WORDS = [
 ]
 WHICH = re.compile(
     rf"(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家|哪些|哪一|哪|什么|\bwhich|\bwhat)\s*(?:的)?\s*(?:{dim_re()})"
+    # "which Tesla model sold the most": a named value between the question word and the dimension
+    rf"|\b(?:which|what)\s+{MASK}+\s+(?:{dim_re()})"
     rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|(?:最常见|最多|最少|最大|最小)的\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
     # "which of our Beijing stores", "which Shanghai store": the stores of a named city
@@ -287,14 +289,16 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
     (
         r"从贵到便宜|由贵到便宜|从贵到低|(?:价格|价钱|售价|指导价)\s*(?:从高到低|由高到低|降序)"
         r"|(?:priciest|most expensive|highest[- ]priced|expensive|highest price)(?: ones?)? (?:first|at the top|on top)"
-        rf"|price,? high(?:est)? to low(?:est)?|(?:最贵|贵|(?:价格|价钱|售价|指导价|价)\s*(?:最高|高))的?\s*{_FRONT}",
+        rf"|price,? high(?:est)? to low(?:est)?|(?:最贵|贵|(?:价格|价钱|售价|指导价|价)\s*(?:最高|高))的?\s*{_FRONT}"
+        r"|(?:from )?(?:the )?(?:most expensive|priciest|highest[- ]priced|dearest) to (?:the )?(?:cheapest|least expensive|lowest[- ]priced)",
         "guide_price",
         True,
     ),
     (
         r"从便宜到贵|由便宜到贵|(?:价格|价钱|售价|指导价)\s*(?:从低到高|由低到高|升序)"
         r"|(?:cheapest|least expensive|lowest[- ]priced|cheap|lowest price)(?: ones?)? (?:first|at the top|on top)"
-        rf"|price,? low(?:est)? to high(?:est)?|(?:最便宜|便宜|(?:价格|价钱|售价|指导价|价)\s*(?:最低|低))的?\s*{_FRONT}",
+        rf"|price,? low(?:est)? to high(?:est)?|(?:最便宜|便宜|(?:价格|价钱|售价|指导价|价)\s*(?:最低|低))的?\s*{_FRONT}"
+        r"|(?:from )?(?:the )?(?:cheapest|least expensive|lowest[- ]priced) to (?:the )?(?:most expensive|priciest|highest[- ]priced|dearest)",
         "guide_price",
         False,
     ),

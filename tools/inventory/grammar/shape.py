@@ -327,6 +327,8 @@ def _grouped(q: Reading, spec: QuerySpec) -> bool:
         spec.aggregate, spec.metric = ("max" if q.superlative[1] else "min"), "guide_price"
     spec.group_by = q.group
     _group_order(spec, q.r)
+    if q.order and spec.order_by is None and q.order[0] == (spec.metric or "count"):
+        spec.order_by, spec.descending = "value", q.order[1]  # "average price by model, cheapest first"
     if q.limit:
         spec.limit = q.limit
         if spec.order_by is None:
