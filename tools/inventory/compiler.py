@@ -144,7 +144,8 @@ def build_select(spec: QuerySpec) -> Select[Any]:
         agg = aggs[0]  # the one a HAVING or an ordering by value is on
         dims = _shown_dims(spec.group_by)
         groups = [_column(g) for g in dims]
-        stmt = select(*groups, *aggs).select_from(source)
+        counted = [func.count().label("vehicle_count")] if spec.with_count else []
+        stmt = select(*groups, *counted, *aggs).select_from(source)
         if where:
             stmt = stmt.where(and_(*where))
         if groups:

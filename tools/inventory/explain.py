@@ -183,7 +183,10 @@ def _sentence(spec: QuerySpec | None, columns: list[str], rows: list[list[Any]],
         return _generic_sentence(columns, rows, zh)
     cond = describe_conditions(spec, zh)
     if spec.shape == "aggregate" and not spec.group_by:
-        return _scalar_sentence(spec, rows, cond, zh)
+        sentence = _scalar_sentence(spec, rows, cond, zh)
+        if spec.with_count and rows and len(rows[0]) >= 2:  # the count asked with it comes first
+            return (f"共 {rows[0][-2]} 辆车；" if zh else f"{rows[0][-2]} vehicles. ") + sentence
+        return sentence
     if spec.shape == "aggregate":
         return _grouped_sentence(spec, rows, cond, zh)
     if spec.shape == "distinct":

@@ -78,6 +78,9 @@ class QuerySpec:
     limit: int | None = None
     columns: list[str] | None = None  # listing/lookup/distinct columns
     distinct: bool = False
+    # the number of cars shown beside an average, total or extreme ("the number sold and their
+    # average price", "数量和均价")
+    with_count: bool = False
 
     @property
     def shape(self) -> str:

@@ -1,10 +1,12 @@
 """Two or more named values compared on one measure: "宝马和奥迪哪个库存多", "is the Han or the Seal
-cheaper", "Pudong vs Minhang: which has more" -> the groups of the compared field, the larger first.
+cheaper", "Pudong vs Minhang: which has more" -> the groups of the compared field, the larger first;
+a named city's stores ("深圳两个店哪个卖得多") are compared the same way.
 """
 
 from __future__ import annotations
 
 from tools.inventory.grammar import keywords as W
+from tools.inventory.grammar.each_store import city_stores_each
 from tools.inventory.grammar.reading import Reading, search
 from tools.inventory.spec import QuerySpec
 
@@ -35,6 +37,8 @@ def compare(q: Reading, spec: QuerySpec) -> bool:
     for general, specific in (("brand", "model"), ("city", "store_id")):
         if general in compared and specific in compared:
             compared.remove(general)
+    if not compared and city_stores_each(q.r, q.values.get("city", [])):
+        compared = ["store_id"]  # "深圳两个店哪个卖得多", "the two Wuhan stores, which sold more?"
     field_name = compared[0] if compared else None
     if field_name is None:
         return False

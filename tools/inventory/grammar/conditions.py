@@ -84,3 +84,13 @@ def _dedupe(conds: list[Condition]) -> list[Condition]:
         if not any(c.field == s.field and c.op == s.op and c.values == s.values for s in seen):
             seen.append(c)
     return seen
+
+
+def with_reserved(conds: list[Condition]) -> list[Condition]:
+    """ "reserved ones included": the statuses asked for (the stock when none is) and reserved."""
+    statuses = [c for c in conds if c.field == "status"]
+    if any(c.op != "in" for c in statuses):
+        return conds  # "unsold, reserved included": the unsold ones already are
+    asked = [v for c in statuses for v in c.values] or ["in_stock"]
+    kept = [c for c in conds if c.field != "status"]
+    return [*kept, Condition("status", "in", [*dict.fromkeys([*asked, "reserved"])])]

@@ -7,13 +7,28 @@ import re
 from tools.inventory.grammar.scan import MASK, Match, Scan, consume
 from tools.inventory.lexicon import NEUTRAL, PATTERNS, SHORT_COLORS, Alias
 
-_SOLD = r"(?:已经|已)?(?:卖掉|卖出去?|售出|已售|卖了|成交)"
+_SOLD = r"(?:(?:已经|已)?(?:卖掉|卖出去?|售出|已售|卖了|成交)|已经?卖)"
 _SOLD_EN = r"sold(?:[- ]off)?"
 # The question counts every car whatever its status ("包括已经卖掉的", "连卖掉的也算", "sold ones
 # included", "regardless of status"): no status condition, and no in-stock reading of "还有",
 # "currently" or a customer's words. "by status", "每种状态" still group.
+# Several statuses named and then all included ("已售的、已预订的都算上", "sold and reserved ones
+# included", "including the reserved and sold cars"): with the stock itself, that is every status
+# (the stock with only the reserved ones, "在库和已预订的", stays those two).
+_HELD = r"(?:已经|已|被)?(?:预订|预定|订出|锁车|锁定)|交了?定金"
+_ONE_ZH = rf"(?:{_SOLD}|{_HELD})\s*(?:的|了的)?\s*(?:车辆?|那些)?"
+_ONE_EN = r"(?:the\s+|any\s+)?(?:already\s+)?(?:sold|reserved|booked|on[- ]hold)"
+_JOIN = r"\s*(?:、|,|，|和|与|及|跟|以及|还有|或者?|/|&|\band\b|\bor\b)\s*"
+_LISTED = (
+    rf"(?:{_ONE_ZH}{_JOIN})+{_ONE_ZH}\s*(?:也|都)\s*(?:算上?|算进去|包括在内|包括|计入|要算|统计在内|一起算)"
+    rf"|(?<![不包])(?:包括|包含|算上|连同?|加上)\s*(?:{_ONE_ZH}{_JOIN})+{_ONE_ZH}"
+    rf"|\b(?:{_ONE_EN}{_JOIN})+{_ONE_EN}\s+(?:(?:ones|cars|units|vehicles)\s+)?(?:included|too|as well|also)\b"
+    rf"|(?<!\bnot\s)\b(?:including|incl\.?|counting|plus)\s+(?:{_ONE_EN}{_JOIN})+{_ONE_EN}\b"
+)
 EVERY_STATUS = re.compile(
-    rf"(?<![不包])(?:包括|包含|含|算上|连同?|加上)\s*{_SOLD}\s*(?:的|了的)?\s*(?:车辆?|那些|在内)?\s*(?:也|都)?\s*(?:算上?|算进去|在内|一起算)?"
+    _LISTED
+    + "|"
+    + rf"(?<![不包])(?:包括|包含|含|算上|连同?|加上)\s*{_SOLD}\s*(?:的|了的)?\s*(?:车辆?|那些|在内)?\s*(?:也|都)?\s*(?:算上?|算进去|在内|一起算)?"
     rf"|{_SOLD}\s*(?:的|了的)\s*(?:车辆?)?\s*(?:也|都)\s*(?:算上?|算进去|包括在内|计入|要算)"
     r"|(?:不管|不论|无论|不分)\s*(?:是否|有没有|卖没卖|卖了没|售出与否|什么|啥)?\s*(?:卖出|售出|卖掉|卖)?\s*(?:状态|卖没卖|与否|没卖)"
     r"|(?:所有|全部|任何|各种)\s*状态\s*(?:的|都算|都包括|都要)?"
@@ -23,6 +38,16 @@ EVERY_STATUS = re.compile(
     r"|\b(?:regardless\s+of|irrespective\s+of|no\s+matter(?:\s+what)?)\s+(?:the\s+|their\s+|its\s+)?status\b"
     r"|\bwhatever\s+(?:the|their|its)\s+status\b|\bno matter what status\b"
     r"|(?<!\bfor\s)(?<!\bper\s)(?<!\bby\s)\b(?:(?:of|in|across|with)\s+)?(?:every|all|any)\s+status(?:es)?(?:\s+included)?\b(?!\s+(?:separately|each))"
+)
+
+# The reserved ones alone included ("reserved ones included", "已预订的也算上"): the cars asked about
+# (the stock when no status is named) and the reserved ones besides.
+_HELD_EN = r"(?:reserved|booked|on[- ]hold)"
+RESERVED_INCLUDED = re.compile(
+    rf"(?<![不包])(?:包括|包含|算上|连同?|加上)\s*(?:{_HELD})\s*(?:的|了的)?\s*(?:车辆?|那些|在内)?\s*(?:也|都)?\s*(?:算上?|算进去|在内|一起算)?"
+    rf"|(?:{_HELD})\s*(?:的|了的)\s*(?:车辆?)?\s*(?:也|都)\s*(?:算上?|算进去|包括在内|计入|要算)"
+    rf"|\b(?:the\s+)?{_HELD_EN}\s+(?:(?:ones|cars|units|vehicles)\s+(?:included|too|as well|also)|included)\b"
+    rf"|(?<!\bnot\s)\b(?:including|incl\.?|counting|plus)\s+(?:the\s+|any\s+|those\s+)?{_HELD_EN}\b(?:\s+(?:ones|cars|units|vehicles))?"
 )
 
 
@@ -61,6 +86,12 @@ def ids(scan: Scan) -> None:
         return True
 
     scan.sub(EVERY_STATUS, every_status)
+
+    def reserved_included(_m: re.Match[str]) -> bool:
+        scan.reserved_included = True
+        return True
+
+    scan.sub(RESERVED_INCLUDED, reserved_included)
 
 
 def aliases(scan: Scan, table: list[Alias]) -> None:

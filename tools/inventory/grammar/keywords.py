@@ -116,6 +116,8 @@ PERIOD_WORDS = [
 ]
 WHICH = re.compile(
     rf"(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家|哪些|哪一|哪|什么|\bwhich|\bwhat)\s*(?:的)?\s*(?:{dim_re()})"
+    # "which Tesla model sold the most": a named value between the question word and the dimension
+    rf"|\b(?:which|what)\s+{MASK}+\s+(?:{dim_re()})"
     rf"|\b(?:most|least)\s+(?:common|frequent|usual|sold|{MASK}+)\s+(?:{dim_re()})|(?:最常见|最多|最少|最大|最小)的\s*(?:{dim_re()})"
     rf"|(?:{dim_re()})\s*(?:是)?\s*(?:哪个|哪家|哪一个|哪1个|哪种|哪款|哪一款|哪一种|哪一家)"
     # "which of our Beijing stores", "which Shanghai store": the stores of a named city
@@ -287,14 +289,16 @@ ORDER_PHRASES: list[tuple[str, str, bool]] = [
     (
         r"从贵到便宜|由贵到便宜|从贵到低|(?:价格|价钱|售价|指导价)\s*(?:从高到低|由高到低|降序)"
         r"|(?:priciest|most expensive|highest[- ]priced|expensive|highest price)(?: ones?)? (?:first|at the top|on top)"
-        rf"|price,? high(?:est)? to low(?:est)?|(?:最贵|贵|(?:价格|价钱|售价|指导价|价)\s*(?:最高|高))的?\s*{_FRONT}",
+        rf"|price,? high(?:est)? to low(?:est)?|(?:最贵|贵|(?:价格|价钱|售价|指导价|价)\s*(?:最高|高))的?\s*{_FRONT}"
+        r"|(?:from )?(?:the )?(?:most expensive|priciest|highest[- ]priced|dearest) to (?:the )?(?:cheapest|least expensive|lowest[- ]priced)",
         "guide_price",
         True,
     ),
     (
         r"从便宜到贵|由便宜到贵|(?:价格|价钱|售价|指导价)\s*(?:从低到高|由低到高|升序)"
         r"|(?:cheapest|least expensive|lowest[- ]priced|cheap|lowest price)(?: ones?)? (?:first|at the top|on top)"
-        rf"|price,? low(?:est)? to high(?:est)?|(?:最便宜|便宜|(?:价格|价钱|售价|指导价|价)\s*(?:最低|低))的?\s*{_FRONT}",
+        rf"|price,? low(?:est)? to high(?:est)?|(?:最便宜|便宜|(?:价格|价钱|售价|指导价|价)\s*(?:最低|低))的?\s*{_FRONT}"
+        r"|(?:from )?(?:the )?(?:cheapest|least expensive|lowest[- ]priced) to (?:the )?(?:most expensive|priciest|highest[- ]priced|dearest)",
         "guide_price",
         False,
     ),
@@ -405,6 +409,19 @@ SPAN_NOUN = re.compile(
     r"|price range|range of (?:guide )?prices|prices? span|span of prices|\bspread of (?:the )?(?:\S+\s+){0,3}prices\b|\bprice bracket"
 )
 # "哪个多，各有几台", "which has more, and how many each": every group compared is wanted
+# A count asked with another aggregate: "the number of cars sold and their average price", "数量和均价
+# 分别是多少", "how many Teslas, and what's the total value": both are shown.
+_COUNTED = (
+    r"\bhow many\b|\bnumber of\b|\bcounts?\b|数量|台数|辆数|有?多少(?:台|辆|部)|有多少(?!钱)|几(?:台|辆|部)"
+)
+_VALUED = (
+    r"\baverage\b|\bavg\b|\bmean\b|平均|均价|\btotal (?:value|price|worth)\b|总价|总货值|货值|\bsum of\b"
+)
+_BOTH = r"\band\b|和|以及|及|还有|跟|与|[,，]|\bplus\b|\balong with\b|\btogether with\b|\bas well as\b"
+COUNT_TOO = re.compile(
+    rf"(?:{_COUNTED})[^?？。]{{0,40}}?(?:{_BOTH})[^?？。]{{0,25}}?(?:{_VALUED})"
+    rf"|(?:{_VALUED})[^?？。]{{0,40}}?(?:{_BOTH})[^?？。]{{0,25}}?(?:{_COUNTED})"
+)
 EACH_COUNT = re.compile(
     rf"(?:各|分别|各自)\s*(?:有|是|卖了|卖出|进了|{MASK}+)?\s*(?:多少|几)|(?:多少|几)\s*(?:台|辆)?\s*(?:各|分别)"
     r"|\bhow many (?:each|of each|apiece|for each|respectively)\b|\b(?:each|both) (?:have|has|had|got)\b"

@@ -33,7 +33,7 @@ _NAMES_WITH_DIGITS = re.compile(
     # how many cars the customer will buy ("we need two pickups", "公司要买3台"): not a condition on them
     r"\b(?:need|needs|want|wants|buy|buying|purchase|purchasing|order|ordering|get|getting)\s+\d{1,2}\b"
     r"|(?:要买|想买|需要|采购|订|买)\s*\d{1,2}\s*(?:台|辆|部)|"
-    r"(?<=\x01)\s*\d\s*(?:家|个)\s*(?:门店|店|分店)|"
+    r"(?<=\x01)\s*(?:的)?\s*\d\s*(?:家|个)\s*(?:门店|店|分店)|"
     # "the two Beijing stores", "our 3 Shanghai showrooms", "两家北京的店": the same in passing
     r"\b\d\s+\x01+\s*(?:stores?|shops?|showrooms?|branch(?:es)?|dealerships?|locations?|outlets?)\b"
     r"|\d\s*家\s*\x01+\s*的?\s*(?:门店|店|分店)|4s\s*店|\b4s\b|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]+\d*\b|(?<![\d.])1\s*(?=台|辆|部|个|款)"

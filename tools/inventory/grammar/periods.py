@@ -114,7 +114,7 @@ def _year_of(scan: Scan, token: str | None) -> int:
     token = token.strip()
     if token.startswith(("去年", "last")):
         return scan.today.year - 1
-    if token.startswith("前年"):
+    if token.startswith(("前年", "the year before")):
         return scan.today.year - 2
     if token.startswith(("今年", "this")):
         return scan.today.year
@@ -195,6 +195,22 @@ def _month(year: int, month: int) -> D.Range | None:
     return D.month_range(year, month) if 1 <= month <= 12 else None
 
 
+def _months_in_relative_years(scan: Scan) -> None:
+    """ "this September", "March of last year", "last year's June": a month in a year named relative
+    to today ("this September" is this year's, even when it is still to come)."""
+    rel_year = r"(this year|last year|the year before last)"
+    scan.sub(
+        rf"\b(?:this\s+(?:past\s+)?|earlier\s+this\s+|(this year|last year)'?s?\s+){_MONTH}\b\.?"
+        rf"|\b{_MONTH}\.?\s*,?\s*(?:of\s+|in\s+)?{rel_year}\b",
+        _on(
+            scan,
+            lambda m: D.month_range(
+                _year_of(scan, m.group(1) or m.group(4)), _MONTHS[m.group(2) or m.group(3)]
+            ),
+        ),
+    )
+
+
 def _months(scan: Scan) -> None:
     """Months with a year ("2025年3月", "2025-03", "March 2025"), days without one ("3月5日"), bare months."""
     today = scan.today
@@ -225,6 +241,7 @@ def _months(scan: Scan) -> None:
         _on(scan, month_span),
     )
 
+    _months_in_relative_years(scan)
     scan.sub(
         rf"\b{_MONTH}\.?\s*,?\s*(20\d\d)\b",
         _on(scan, lambda m: D.month_range(int(m.group(2)), _MONTHS[m.group(1)])),

@@ -193,6 +193,11 @@ def count_threshold(scan: Scan) -> None:
 
     scan.sub(rf"(?P<pre>{_CMP_PRE_RE})\s*(?P<n>\d+)\s*(?:辆|台|部|cars?|vehicles?|units?)(?P<post>)", handle)
     scan.sub(rf"(?P<pre>)(?P<n>\d+)\s*(?:辆|台|部|cars?|vehicles?|units?)\s*(?P<post>{_CMP_POST_RE})", handle)
+    # "300 or more cars in stock", "100+ vehicles", "50 or fewer units": the bound before the noun
+    scan.sub(
+        rf"(?P<pre>)(?P<n>\d+)\s*(?P<post>{_CMP_POST_RE})(?=\s*(?:[a-z-]+\s+)?(?:辆|台|部|\b(?:cars?|vehicles?|units?)\b))",
+        handle,
+    )
 
 
 # The largest "top N" a question can ask for, and the largest number read as a price (CNY).

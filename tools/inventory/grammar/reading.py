@@ -37,3 +37,15 @@ class Reading:
     limit: int | None
     count_having: Condition | None
     understood: bool
+    available_asked: bool = False  # "blue Model Y available?", "白色凯美瑞在库？": whether there are any
+
+
+def available_asked(text: str, statuses: list[Match]) -> bool:
+    """The question ends by asking whether the cars are in stock: "X available?", "X available in
+    Beijing?", "X在库？" (a count: whether there are any, and how many, as "有没有X" is)."""
+    return any(
+        m.value == "in_stock"
+        and not m.negated
+        and re.fullmatch(r"(?:\s*(?:in|at)?\s*\x01+)?\s*[?？]+\s*", text[m.end :])
+        for m in statuses
+    )

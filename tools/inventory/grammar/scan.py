@@ -66,6 +66,8 @@ class Scan:
         self.count_having: Condition | None = None
         # "包括已经卖掉的", "sold ones included", "every status": no condition on the status at all
         self.every_status = False
+        # "reserved ones included", "预订的也算": the reserved cars besides the ones asked about
+        self.reserved_included = False
         self.intake_context = bool(
             re.search(
                 r"入库|接车|到店|到货|进店|进货|收车|入店|上架|received|arrived|arrival|intake|came in|stocked|delivered|added",

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from tools.inventory.grammar import keywords as W
 from tools.inventory.grammar.comparison import compare
-from tools.inventory.grammar.conditions import conditions, values_by_field
-from tools.inventory.grammar.reading import PRICE_ASKED, Reading, search
+from tools.inventory.grammar.conditions import conditions, values_by_field, with_reserved
+from tools.inventory.grammar.each_store import WHICH_ONE, each_group
+from tools.inventory.grammar.reading import PRICE_ASKED, Reading, available_asked, search
 from tools.inventory.grammar.scan import K_MASK, MASK, Match, Scan
 from tools.inventory.grammar.value_shapes import aggregate_of_top_rows, extreme_value, span, span_noun
 from tools.inventory.spec import DEFAULT_LIST_COLUMNS, VEHICLE_COLUMNS, Condition, QuerySpec
@@ -89,6 +90,7 @@ def build(scan: Scan) -> Shaped:
         _distinct_values,
     ):
         if shape(q, spec):
+            spec.with_count = spec.aggregate in ("avg", "sum") and bool(W.COUNT_TOO.search(q.r))
             return Shaped(spec, True, True)
     return Shaped(spec, q.understood, _rows(q, spec))
 
@@ -107,6 +109,8 @@ def _read(scan: Scan) -> Reading:
     ):
         # "还有几台", "how many are left", "我想买一辆...": the cars still in stock
         conds.append(Condition("status", "in", ["in_stock"]))
+    if scan.reserved_included and not scan.every_status:
+        conds = with_reserved(conds)
     label_first = W.LABEL_ORDER_EXTREME.search(r)
     if label_first:  # "earliest quarter first" orders the groups; it asks for no earliest car
         r = r[: label_first.start()] + " in date order " + r[label_first.end() :]
@@ -119,7 +123,7 @@ def _read(scan: Scan) -> Reading:
             break  # "cheapest first" orders the rows; it does not ask for the single cheapest
     agg_words = bool(W.COUNT_WORDS.search(r) or W.AVG_WORDS.search(r) or W.SUM_WORDS.search(r))
     superlative = next(((f, d) for p, f, d in W.SUPERLATIVES if search(p, r)), None)
-    group = _group_dims(r, values, conds)
+    group = _group_dims(r, values, conds) or each_group(scan.t, values)
     # Understood when something besides a place was recognised ("上海的天气" is not an inventory question).
     signals = [
         agg_words,
@@ -151,6 +155,7 @@ def _read(scan: Scan) -> Reading:
         limit=scan.limit,
         count_having=scan.count_having,
         understood=any(bool(x) for x in signals),
+        available_asked=available_asked(scan.t, values.get("status", [])),
     )
 
 
@@ -267,12 +272,14 @@ def _top_groups(q: Reading, spec: QuerySpec) -> bool:
 
 _EXTREME = r"最高|最低|最大|最小|highest|lowest|largest|biggest|smallest"
 _MORE_THAN_OTHERS = r"\bmore\b(?!\s+than)|更多|较多|比较多|多一些|多一点"
+# "which one has the lower average", "哪家均价更低": the comparative of a value, the smaller first
+_LOWER = r"\b(?:lower|cheaper|smaller)\b(?!\s+than)|更低|较低|更便宜|比较便宜|低一些|便宜一些|更小"
 _FEWER_THAN_OTHERS = r"\b(?:fewer|less)\b(?!\s+than)|更少|较少|比较少|少一些|少一点"
 
 
 def _which_most(q: Reading, spec: QuerySpec) -> bool:
     """Which X has the most / the highest average / the largest total ..."""
-    dim = W.dim_in(q.which)
+    dim = W.dim_in(q.which) or (q.group[0] if len(q.group) == 1 and search(WHICH_ONE, q.r) else None)
     total = bool(W.SUM_WORDS.search(q.r)) and bool(search(_EXTREME, q.r))
     if dim is None and total:  # "总货值最高的品牌": the group with the largest total
         dim = W.dim_in(search(rf"(?:{_EXTREME})\s*(?:的)?\s*(?:{W.dim_re()})", q.r))
@@ -297,7 +304,7 @@ def _which_most(q: Reading, spec: QuerySpec) -> bool:
     if spec.aggregate == "count":
         spec.descending = not search(W.FEWER + "|" + _FEWER_THAN_OTHERS, q.r)
     else:
-        spec.descending = _group_desc(q) and not search(r"最低|最小|lowest|smallest", q.r)
+        spec.descending = _group_desc(q) and not search(r"最低|最小|lowest|smallest|" + _LOWER, q.r)
     # "哪个城市最多？各城市分别多少台": every group, the largest first
     spec.limit = q.limit or (None if W.EACH_COUNT.search(q.r) else 1)
     return True
@@ -320,6 +327,8 @@ def _grouped(q: Reading, spec: QuerySpec) -> bool:
         spec.aggregate, spec.metric = ("max" if q.superlative[1] else "min"), "guide_price"
     spec.group_by = q.group
     _group_order(spec, q.r)
+    if q.order and spec.order_by is None and q.order[0] == (spec.metric or "count"):
+        spec.order_by, spec.descending = "value", q.order[1]  # "average price by model, cheapest first"
     if q.limit:
         spec.limit = q.limit
         if spec.order_by is None:
@@ -348,7 +357,9 @@ def _scalar_aggregate(q: Reading, spec: QuerySpec) -> bool:
         spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
     elif W.COUNT_WORDS.search(r) and not superlative:
         spec.aggregate = "count"
-    elif W.EXISTS.search(r) and not (superlative or q.order or _lists(r) or W.WHICH_ONES.search(r)):
+    elif (W.EXISTS.search(r) or q.available_asked) and not (
+        superlative or q.order or _lists(r) or W.WHICH_ONES.search(r)
+    ):
         spec.aggregate = "count"  # "有没有灰色的P7": whether there are any, and how many
     return bool(spec.aggregate)
 

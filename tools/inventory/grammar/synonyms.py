@@ -95,9 +95,16 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (
         re.compile(
             r"\b(?:best|top)[- ]?sell(?:ing|ers?)\b|\bbiggest[- ]sellers?\b|\bsells? (?:the )?(?:most|best)\b"
-            r"|\bsold (?:the )?most\b"
+            r"|\bsold (?:the )?(?:most|best)\b|\bselling (?:the )?best\b"
         ),
         "most sold",
+    ),
+    # "which colour sold worst", "the worst seller": sold the fewest
+    (
+        re.compile(
+            r"\b(?:sold|sells?|selling) (?:the )?(?:worst|least)\b|\b(?:worst|slowest)[- ]?sell(?:ing|ers?)\b"
+        ),
+        "least sold",
     ),
     # "how many did we sell": the cars sold
     # ... but "what kinds of cars do you sell?", "do you sell Audis?" ask what the dealer carries
@@ -148,6 +155,20 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
         ),
         r"\1 this \2",
     ),
+    # "came into stock in 2025", "added to inventory", "进入库存": when a car arrived, not its status now
+    (
+        re.compile(
+            r"\b(?:came|come|comes|coming|went|go|goes|going|brought|taken|put|entered|enter|enters|added|arrived|landed)"
+            r"\s+(?:in\s*to|into|to|in|on)\s+(?:our\s+|the\s+)?(?:stock|inventory|lot)\b"
+            # "got into inventory"; not "what you've got in stock" (what is there)
+            r"|\b(?:got|get|gets|getting)\s+(?:in\s+to|into|onto)\s+(?:our\s+|the\s+)?(?:stock|inventory|lot)\b"
+            r"|\b(?:entered|enter|joined|join|hit|hitting)\s+(?:our\s+|the\s+)?(?:stock|inventory|lot)\b"
+        ),
+        "arrived",
+    ),
+    (re.compile(r"(?:进入|进了|进到|纳入|加入|录入|入了|放进|转入)\s*(?:了)?\s*库存"), "入库"),
+    # "how many we got rn", "atm": chat shorthand for right now
+    (re.compile(r"\b(?:rn|atm|rite now)\b"), "right now"),
     # "instock", "onhand": typed as one word
     (re.compile(r"\binstock\b"), "in stock"),
     (re.compile(r"\bonhand\b"), "on hand"),
