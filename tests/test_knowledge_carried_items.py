@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from agents.knowledge import KnowledgeAgent
@@ -56,7 +54,7 @@ def test_a_forbidden_item_asked_about_on_a_trip_is_a_policy_question(text: str, 
 
 
 def test_the_sections_exist_in_both_languages() -> None:
-    text = Path(REPO_ROOT / "knowledge_base" / "dangerous-goods.md").read_text(encoding="utf-8")
+    text = (REPO_ROOT / "knowledge_base" / "dangerous-goods.md").read_text(encoding="utf-8")
     for heading in (
         "## Knives, tools, firearms and self-defence items",
         "## Medicines and medical equipment",

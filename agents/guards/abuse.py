@@ -22,14 +22,11 @@ from typing import TYPE_CHECKING
 
 from agents.guards.concepts import concepts
 from agents.guards.normalize import squash
+from agents.guards.patterns import any_of
 from agents.guards.verdict import ABUSE, PASS, GuardVerdict
 
 if TYPE_CHECKING:
     from agents.guards.injection import GuardModel
-
-
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 _TARGET_EN = r"you|u|ya|ur|you're|youre|you are|u r|ur a|you guys|you guys are|you people|you people are|this bot is|the bot is|your bot is|you all|y'all"
@@ -45,7 +42,7 @@ _VIOLENCE_OBJECT = (
     r"you|u|ya|your|ur|them|him|her|everyone|everybody|someone|somebody|anyone|people|staff|crew|pilots?|agents?|faces?|heads?|"
     r"office|counter|desk|gate|airport|plane|aircraft|terminal|store|dealership|building|lounge|the place|ticket office|check-in"
 )
-INSULT = _any(
+INSULT = any_of(
     rf"\b(?:{_TARGET_EN})\s+(?:(?:{_INTENSIFIER})\s+){{0,2}}(?:{_INSULT_EN})\b",
     rf"\b(?:{_INSULT_EN})\s+(?:bot|assistant|machine|ai|agent|chatbot|robot|staff|people|losers|clowns|idiots)\b",
     r"\b(?:are|r) (?:you|u) (?:deaf|blind|stupid|dumb|an idiot|a moron|retarded|brain ?dead|slow|thick)\b",
@@ -59,13 +56,13 @@ INSULT = _any(
     r"(?<![a-z])sb(?![a-z])(?=.*[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])sb(?![a-z])",
 )
 # Pinyin and spaced spellings that only show up once separators are gone.
-INSULT_SQUASHED = _any(r"shabi|caonima|nimasile|qusi(?:ba)?$|fuckyou|motherfucker")
+INSULT_SQUASHED = any_of(r"shabi|caonima|nimasile|qusi(?:ba)?$|fuckyou|motherfucker")
 
-SLUR = _any(
+SLUR = any_of(
     r"\bn[i1]gg(?:er|a|as|ers)\b|\bch[i1]nks?\b|\bf[a@]gg?(?:ot|ots)?\b|\bk[i1]kes?\b|\bsp[i1]cs?\b|\btrann(?:y|ies)\b|\bgooks?\b|\bretards\b",
     r"支那|黑鬼|小日本|棒子|阿三|死基佬",
 )
-THREAT = _any(
+THREAT = any_of(
     rf"\b(?:i'll|i will|i'm going to|i am going to|i'm gonna|gonna|we'll|we will|or i|i swear i(?:'ll| will)?|i'll come|i will come)\b[^.!?\n]{{0,40}}\b(?:{_VIOLENCE_EN})\b[^.!?\n]{{0,25}}\b(?:{_VIOLENCE_OBJECT})\b",
     r"\b(?:i'll|i will|i'm going to|i am going to|i'm gonna|gonna|we'll|or i)\b[^.!?\n]{0,20}\bset (?:\w+\s+){0,3}on fire\b",
     r"我(?:要|会|就|得|马上|一定)[^。！？\n]{0,10}(?:杀|砍|捅|打|揍|烧|炸|砸|弄死|干掉|收拾)[^。！？\n]{0,4}(?:你|你们|他们|人|柜台|售票处|值机|办公室|机场|飞机|公司|门店|地勤|空乘|客服)",
@@ -79,11 +76,11 @@ THREAT = _any(
     r"(?:杀了你|弄死你|砍死你|捅死你|打死你|整死你|宰了你|揍你|干死你|炸了你|炸死|弄死你们|杀了你们|让你们好看)",
     r"(?:炸|炸掉|炸毁|烧了|劫持|劫)(?:飞机|机场|航班|你们公司|你们的|柜台|门店)|有炸弹|放了?炸弹|我(?:带|有)了?(?:炸弹|枪)",
 )
-HARASSMENT = _any(
+HARASSMENT = any_of(
     r"\b(?:send|show) (?:me )?(?:nudes|naked|nude pics?|your body)\b|\bsexy (?:bot|assistant|girl|voice)\b|\bwanna (?:fuck|sleep with)\b|\bsex with (?:you|me)\b|\bhorny\b",
     r"(?:约炮|裸照|发裸|陪睡|上床|色情|做爱|胸多大|性感美女)",
 )
-UNSAFE_REQUEST = _any(
+UNSAFE_REQUEST = any_of(
     r"\bhow (?:do i|can i|to|could i)\b[^.!?\n]{0,30}\b(?:make|build|assemble)\b[^.!?\n]{0,15}\b(?:a )?(?:bomb|explosive|ied|pipe bomb|molotov|gun)\b",
     r"\b(?:sneak|smuggle|hide|get)\b[^.!?\n]{0,30}\b(?:knife|gun|weapon|explosives?|drugs|bomb)\b[^.!?\n]{0,30}\b(?:through|past|via|without)\b[^.!?\n]{0,20}\b(?:security|screening|scanner|x-?ray|customs|being caught|getting caught)\b",
     r"\bhow (?:do i|can i|to)\b[^.!?\n]{0,20}\bhijack\b|\bhijack(?:ing)? (?:a|the) (?:plane|flight|aircraft)\b",

@@ -15,13 +15,9 @@ words around them. They read lower-cased detection views (`agents.guards.normali
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
-
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
+from agents.guards.patterns import any_of
 
 _KIN_EN = (
     r"colleague|co-?worker|boss|manager|supervisor|friend|mate|buddy|pal|girlfriend|boyfriend|gf|bf|wife|husband|"
@@ -33,7 +29,7 @@ _KIN_EN = (
 )
 # Somebody other than the speaker: a title and a name, a relation, a third-person pronoun, "the
 # passenger in 12B", "whoever booked ...".
-THIRD_PARTY: Final = _any(
+THIRD_PARTY: Final = any_of(
     r"\b(?:mr|mrs|ms|miss|dr|mister|madam|sir)\.?\s+[a-z]{2,}",
     rf"\b(?:my|our|your|a|the)\s+(?:\w+\s+)?(?:{_KIN_EN})s?\b",
     r"\b(?:his|her|hers|him|he|she|he's|she's|they|their|them|theirs)\b",
@@ -48,7 +44,7 @@ THIRD_PARTY: Final = _any(
     r"教授|小姐姐|小哥哥|帅哥|美女|是男是女|男的女的|哪位|那家人|一家人",
 )
 # Records about a person: where they sit, their booking, their contact details, a list of them.
-PERSONAL_DATA: Final = _any(
+PERSONAL_DATA: Final = any_of(
     r"\b(?:seats?|sitting|seated|sits|rows?|bookings?|reservations?|confirmation|codes?|refs?|reference|pnr|"
     r"itinerar(?:y|ies)|trips?|flights?|tickets?|e-?tickets?|boarding pass(?:es)?|phones?|mobile|numbers?|"
     r"e-?mails?|address(?:es)?|passports?|ids?|birthday|date of birth|dob|names?|contacts?|details|info|"
@@ -59,7 +55,7 @@ PERSONAL_DATA: Final = _any(
     r"在不在|有没有|点了什么|点的什么|吃的什么|餐|几点到|几点落地|落地|到达|到没到|酒店|住哪|房间|男是女|长什么样|哪个登机口",
 )
 # The speaker's own records ("my booking", "我的订单", "on my account"): the usual benign request.
-OWN_DATA: Final = _any(
+OWN_DATA: Final = any_of(
     r"\b(?:my|mine|our|i|me)\b(?:\s+\w+){0,2}\s+(?:own\s+)?(?:seats?|bookings?|reservations?|confirmation|code|trips?|"
     r"flights?|tickets?|account|itinerary|complaints?|refunds?|details|name|email|phone)\b|\bon my (?:account|booking)\b",
     r"我的(?:订单|预订|座位|行程|航班|机票|账户|账号|投诉|退款|确认号|信息|名字|邮箱|电话)|我(?:自己)?(?:订的|订了|账户|账号)|在我的?(?:订单|账户|账号)",
@@ -71,13 +67,13 @@ _ROLE: Final = (
     r"board member|ceo|owner|executive|partner|vip|platinum|gold member|head office|headquarters|management|"
     r"boss|consultant|contractor|travel agent|agency|hr|human resources|crew rates?|staff tier|staff rates?"
 )
-ROLE: Final = _any(
+ROLE: Final = any_of(
     rf"\b(?:{_ROLE})s?\b",
     r"员工|内部|工作人员|职员|机组|乘务|空乘|空姐|机长|飞行员|地勤|主管|经理|站长|总监|领导|管理员|管理层|后台|开发者|"
     r"开发|工程师|运营|审计|警察|安保|安全员|董事|老总|老板|总部|高管|合作方|合作伙伴|代理|旅行社|顾问|白金|金卡|贵宾|VIP|vip|工号|工牌|人事|人力|亲戚|关系户|熟人",
 )
 # The speaker says who they are, or that they are entitled.
-SELF_CLAIM: Final = _any(
+SELF_CLAIM: Final = any_of(
     r"\b(?:i'?m|i am|im|as an?|as the|as your|being an?|i work (?:for|at|in)|i'?ve been|we are|we're|this is the|"
     r"speaking as|my (?:badge|employee|staff|manager|boss|role|position|clearance|access|code)|i have|i've got|"
     r"i can approve|i'?m allowed|i'?m authori[sz]ed|i'?m entitled|trust me|confirming my|already (?:agreed|approved|said|okayed|ok'?d|signed off)|"
@@ -86,7 +82,7 @@ SELF_CLAIM: Final = _any(
     r"我认识|认识你们|是我(?:朋友|亲戚|同学|哥们)|开的店|管这",
 )
 # Something outside the rules: a discount, a waiver, an approval, a check skipped, a privilege.
-FAVOUR: Final = _any(
+FAVOUR: Final = any_of(
     r"\b(?:discount|rate|price|pricing|cost price|fare|free|for free|free of charge|no charge|at no cost|"
     r"complimentary|comp|waive|waived|zero(?: out)?|knock|off|voucher|miles|compensation|upgrade|refund|"
     r"approve|approved|authori[sz]e|grant|unlock|skip|bypass|override|no need|don't bother|without|"
@@ -95,13 +91,13 @@ FAVOUR: Final = _any(
     r"折扣|打折|优惠|员工价|内部价|成本价|改价|降价|调低|免费|免单|免了|免掉|清零|不要钱|不收|代金券|里程|赔偿|升舱|退款|"
     r"批准|批了|授权|权限|开通|跳过|绕过|不用|别走|无需|不需要|关掉|直接|特殊处理|帮个忙|悄悄|没人会发现|特批|人工|可退|不可退|走后门|后门|通融|别再让我|不用再|打个招呼|照顾一下",
 )
-SECOND_PERSON: Final = _any(
+SECOND_PERSON: Final = any_of(
     r"\b(?:you|u|ya|ur|your|you're|youre|yours|yourself|thou)\b|\bbot\b|\bmachine\b|\bassistant\b|\bchatbot\b",
     r"你|您|你们|机器人|客服",
 )
 # Contempt for a person. Broad on purpose: "useless app" and "stupid rule" use these words too,
 # and the model (seeing "you" or not, and the words around) decides.
-NEGATIVE: Final = _any(
+NEGATIVE: Final = any_of(
     r"\b(?:idiot\w*|stupid\w*|stoopid|dumb\w*|moron\w*|fool\w*|clown\w*|muppet|halfwit|dimwit|imbecile|cretin|numpty|"
     r"plank|thick|dense|brain-?dead|braindead|brainless|mindless|clueless|useless|worthless|pathetic|garbage|trash|"
     r"junk|scum|rat|snake|weasel|pig|cow|donkey|ass|asshole|dumbass|jerk|loser|l0ser|bitch\w*|bastard|prick|dick|"
@@ -116,7 +112,7 @@ NEGATIVE: Final = _any(
     r"脑子进水|猪脑|草包|窝囊|没用|屁用|破机器|破玩意|狗屁|蠢货|笨蛋|傻子|吃屎",
     r"(?<![a-z])(?:tmd|nmsl|cnm|wcnm|rnm|sb|zz|nt|shabi|zhizhang|naocan|fw|feiwu|lj|laji|rz|nc)(?![a-z])",
 )
-VIOLENCE: Final = _any(
+VIOLENCE: Final = any_of(
     r"\b(?:kill\w*|murder|shoot|stab|hurt|beat|punch|smash|slap|strangle|choke|burn|torch|fire|blow up|bomb|"
     r"explod\w*|wreck|destroy|break|bash|hunt|find|visit|waiting|wait for|regret|sorry|pay|blood|dead|die|hospital|"
     r"bat|knife|gun|dox|hell|teach .{0,10}lesson|watch out|hide|crowbar|wrench|spanner|hammer|axe|machete|pipe|brick|"
@@ -126,7 +122,7 @@ VIOLENCE: Final = _any(
     r"杀|砍|捅|打|揍|烧|炸|砸|弄死|干掉|收拾|弄他|见血|收尸|小心|等着|好看|走一趟|躲|人肉|代价|狗命|不得安宁|点了|扳手|锤子|榔头|"
     r"棍子|铁棍|棒球棍|砖头|斧头|硫酸|汽油|刀子|菜刀|笑得出来|还笑|走着瞧|等着瞧|后果自负|别怪我|算账|出事|出了事|报复",
 )
-FIRST_PERSON_FUTURE: Final = _any(
+FIRST_PERSON_FUTURE: Final = any_of(
     r"\b(?:i'll|i will|i'm going to|im going to|i am going to|i'm gonna|im gonna|imma|gonna|we'll|we will|"
     r"i'm coming|i swear|next time|one more|or else|if you|you'll|you will|someone'?s going to|i know where|i'm bringing|"
     r"im bringing|i'll bring|tomorrow|let'?s see|see (?:who|what)|keep (?:ignoring|doing|it up)|wait and see|just wait|"
@@ -135,18 +131,18 @@ FIRST_PERSON_FUTURE: Final = _any(
     r"到时候|回头|等我|你们会|有你们",
 )
 # Getting something past the checks, and what is dangerous to get past them.
-EVADE: Final = _any(
+EVADE: Final = any_of(
     r"\b(?:sneak\w*|smuggl\w*|undetected|unnoticed|without (?:being|getting) (?:caught|detected|noticed|found)|"
     r"hide|hidden|disguise\w*|split (?:it )?across|get (?:it )?(?:past|through)|slip (?:it )?(?:past|through)|fool|trick)\b",
     r"混过|躲过|逃过|骗过|蒙混|不被(?:查|发现|检查|测|扫)|偷偷带|藏在|夹带|伪装|分装|拆开带|改装",
 )
-DANGEROUS: Final = _any(
+DANGEROUS: Final = any_of(
     r"\b(?:gunpowder|explosives?|bomb|detonator|fireworks?|knife|knives|blade|gun|firearm|ammo|bullets?|weapon|"
     r"pepper spray|mace|taser|lighter fluid|petrol|gasoline|chemicals?|bleach|acid|poison\w*|drugs|lithium|"
     r"smoke|panic|flammable)\b",
     r"火药|炸药|炸弹|雷管|烟花|爆竹|刀|枪|子弹|弹药|武器|防狼喷雾|电击|汽油|酒精|化学品|硫酸|毒|充电宝|锂电池|打火机|冒烟|易燃",
 )
-SEXUAL: Final = _any(
+SEXUAL: Final = any_of(
     r"\b(?:sexy|naked|nude\w*|bed|bra|lap|hot|spicy|dirty|body|wearing|single|hook up|d\*ck|kiss|horny|babe|baby|sweetie|"
     r"cutie|naughty|flirt\w*|date me|pic of|pics|photo of (?:you|her)|legs|lingerie|what would you do for me)\b|;\)|😉|😘|😏",
     r"色色|骚|裸|床|胸|约吗|约炮|陪睡|黄色|性感|穿的什么|对象|小可爱|宝贝|亲一个|陪我|照片|腿|丝袜|调情",

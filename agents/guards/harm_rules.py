@@ -18,12 +18,8 @@ from __future__ import annotations
 
 import re
 
+from agents.guards.patterns import any_of
 from agents.guards.verdict import ABUSE, PASS, GuardVerdict
-
-
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
 
 # A request shape: someone asks how, where or for the steps.
 _ASK_EN = (
@@ -46,7 +42,7 @@ _NOT_THEIR_TRIP = (
 )
 _PERSON_ZH = r"(?:一个人|他|她|前任|前女友|前男友|前妻|前夫|老婆|老公|女朋友|男朋友|别人|陌生人|同事|邻居|婆婆|那个人|那个女|那个男|空姐|地勤|乘客|网友)"
 
-SELF_HARM = _any(
+SELF_HARM = any_of(
     r"\b(?:kill myself|killing myself|end my (?:own )?life|take my (?:own )?life|end it all|commit suicide|suicide method|"
     r"don'?t want to (?:live|be alive)|hang myself|slit my wrists?|cut my wrists?|overdose on)\b",
     r"(?:自杀|不想活|活不下去|轻生|寻死|结束(?:自己的|我的)?生命|结束自己|一了百了|割腕|离开这个世界|(?<!价格)(?<!价)跳楼(?!价|甩卖|大甩卖)|烧炭(?:自杀|要多久|多久))",
@@ -54,7 +50,7 @@ SELF_HARM = _any(
     r"\bpainless way to (?:go|die|end (?:it|things))\b|不痛苦的(?:离开|死法|死亡|方式离开)|没有痛苦地(?:死|离开)",
     r"\b(?:pills?|tablets?|medicine|meds)\b[^.?!\n]{0,40}\b(?:not|never) (?:to )?wake up\b|\b(?:hurt|cut|harm) myself\b|\bstop living\b|\bnot come back, asking for myself\b",
 )
-VIOLENCE = _any(
+VIOLENCE = any_of(
     rf"{_ASK_EN}\W+{_WORDS}(?:kill|murder|poison|strangle|suffocate|smother|stab|choke|drown|beat up|knock out|hurt|cripple|spike)\s+{_PERSON_EN}{_NOT_THEIR_TRIP}\b",
     rf"{_ASK_EN}\W+{_WORDS}(?:put|slip|add|mix)\b[^.?!\n]{{0,30}}\b(?:in|into)\s+(?:someone|somebody|his|her|their|my \w+)(?:'s)?\s+(?:drink|coffee|tea|food|water|meal|soup)",
     r"\b(?:make|get)\s+(?:someone|somebody|his|her|their|my \w+)(?:'s)?\s+brakes?\s+(?:fail|stop working|give out)|\bcut (?:someone|somebody|his|her|their)(?:'s)? brake",
@@ -67,7 +63,7 @@ VIOLENCE = _any(
     rf"{_ASK_ZH}[^。！？\n]{{0,12}}(?:把|让|给|对)(?:一个)?(?:人|{_PERSON_ZH})[^。！？\n]{{0,10}}(?:打晕|打断|打残|捅伤|推下|摔下去|出车祸|慢慢生病|中毒|窒息|见血|晕过去)",
     r"(?:打人|推倒一个人|掐脖子)[^。！？\n]{0,10}(?:不留|伤痕|晕|不被发现)|(?:不留|伤痕)[^。！？\n]{0,6}(?:打人)",
 )
-WEAPONS = _any(
+WEAPONS = any_of(
     rf"{_ASK_EN}\W+{_WORDS}(?:make|build|assemble|cook|mix|brew|rig|put together|recipe for|ingredients for)\W+{_WORDS}"
     r"(?:molotov|fire ?bomb|pipe bomb|nail bomb|car bomb|a bomb|bombs|explosives?|an ied|napalm|thermite|black powder|gunpowder|incendiary|detonator|grenade|zip gun|ghost gun)",
     r"\b(?:recipe|ratio|formula|ingredients)\s+(?:for|of)\s+(?:a\s+)?(?:homemade\s+)?(?:molotov|fire ?bomb|pipe bomb|explosives?|black powder|gunpowder|napalm|thermite)",
@@ -90,7 +86,7 @@ WEAPONS = _any(
     r"\b(?:wire|connect|tape|bundle)\b[^.?!\n]{0,25}\b(?:power ?banks?|batteries|lithium cells?)\b[^.?!\n]{0,40}\b(?:explode|blow up|catch fire|ignite)|(?:串|绑|连)[^。！？\n]{0,10}(?:充电宝|电池)[^。！？\n]{0,12}(?:炸|爆|起火|着火)",
     r"\bbring down (?:a |the )?(?:passenger )?(?:plane|aircraft|airliner|flight)\b|\btake (?:control|over) (?:of )?the cockpit\b|\bexplosion (?:do|cause) the most damage\b",
 )
-DRUGS = _any(
+DRUGS = any_of(
     rf"{_ASK_EN}\W+{_WORDS}(?:buy|get|score|order|cook|make|grow|synthesi[sz]e|extract)\W+{_WORDS}"
     r"(?:meth|crystal meth|cocaine|heroin|fentanyl|ketamine|mdma|ecstasy|molly|lsd|weed|marijuana|cannabis|magic mushrooms|shrooms|roofies|rohypnol|ghb|crack)\b",
     rf"{_ASK_ZH}[^。！？\n]{{0,10}}(?:买|买到|搞到|弄到|提炼|制作|制造|种|藏)[^。！？\n]{{0,6}}(?:冰毒|海洛因|可卡因|k粉|摇头丸|大麻|迷药|芬太尼|毒品|麻古)",
@@ -99,7 +95,7 @@ DRUGS = _any(
     r"(?:卖|贩卖|贩运)(?:冰毒|海洛因|可卡因|k粉|摇头丸|大麻|迷药|毒品|白粉)|(?:混着酒|一起吃)[^。！？\n]{0,6}(?:嗨|上头)",
     rf"{_ASK_EN}\W+{_WORDS}(?:sell|deal|push)\s+(?:some )?(?:meth|cocaine|heroin|fentanyl|ketamine|mdma|ecstasy|molly|weed|pills|drugs)\b|\bto get high\b",
 )
-CRIME = _any(
+CRIME = any_of(
     rf"{_ASK_EN}\W+{_WORDS}(?:steal|hotwire|jimmy|break into)\s+(?:a |the |someone'?s |somebody'?s |his |her |their )?(?:\w+\s+)?(?:car|vehicle|truck|suv|bike|bag|suitcase|luggage)\b",
     r"\b(?:clone|copy|duplicate)\s+(?:someone'?s|somebody'?s|his|her|their|my \w+'s)\s+(?:car )?(?:key ?fob|car key|key)\b(?![^.?!\n]{0,20}\bmy\b)",
     r"\brelay attack\b",
@@ -119,7 +115,7 @@ CRIME = _any(
     r"破解[^。！？\n]{0,10}(?:密码|wifi|无线)|洗钱|\bshoplift\w*|\blaunder\w*\b|\bcrack (?:my |someone'?s |the )?(?:neighbou?r'?s )?(?:wifi|password)|\bpick the lock (?:of|on) (?:a|the|someone'?s) car",
     rf"{_ASK_ZH}[^。！？\n]{{0,8}}(?:用|拿)(?:别人|他人)的?(?:身份证|信用卡|银行卡|账户|身份)",
 )
-TRACKING = _any(
+TRACKING = any_of(
     rf"\b(?:track|trace|locate|stalk|spy on|follow)\s+{_PERSON_EN}{_NOT_THEIR_TRIP}\b",
     rf"{_ASK_EN}\W+{_WORDS}(?:find|get|tell me|give me|look up)\b[^.?!\n]{{0,30}}\b(?:home address|where (?:she|he|they) lives?|where my ex|her address|his address|their address|live location|real name and address)",
     r"\b(?:read|see|access|get into|hack)\s+(?:someone(?: else)?'s|somebody'?s|her|his|their|my (?:wife|husband|girlfriend|boyfriend|partner|ex)'s)\s+(?:\w+\s+)?(?:messages|whatsapp|texts|emails?|phone|calls|instagram|dms)",

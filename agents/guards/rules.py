@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from agents.guards.normalize import squash
+from agents.guards.patterns import any_of
 
 
 class RuleHit(NamedTuple):
@@ -23,7 +24,8 @@ class RuleHit(NamedTuple):
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.DOTALL)
+    # the rules read whole texts, lines included
+    return any_of(*patterns, flags=re.IGNORECASE | re.DOTALL)
 
 
 _OVERRIDE_VERB = r"ignore|disregard|forget|override|bypass|circumvent|scrap|discard|abandon|neglect"
