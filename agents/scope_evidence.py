@@ -103,5 +103,7 @@ def has_evidence(text: str, label: str, entities: dict[str, str] | None = None) 
     if label == "inventory_query":
         return (names_catalogue(text) or bool(_OUR_STORES.search(text))) and not _SHARES.search(text)
     if label == "knowledge_search":
-        return bool(_POLICY_TERMS.search(text)) or bool(_CARRIED_ITEM.search(text) and _ON_A_TRIP.search(text))
+        return bool(_POLICY_TERMS.search(text)) or bool(
+            _CARRIED_ITEM.search(text) and _ON_A_TRIP.search(text)
+        )
     return False
