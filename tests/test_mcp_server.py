@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import anyio
@@ -101,6 +101,55 @@ def test_lists_the_contract_tools_typed_and_documented(make_server) -> None:  # 
     assert by_name["cancel_booking"].annotations.destructiveHint is True
     assert "confirm=true" in by_name["cancel_booking"].description
     assert by_name["flight_status"].annotations.readOnlyHint is True
+
+
+def strict_formats() -> Any:
+    """A format checker as strict as the TypeScript clients' (ajv-formats): RFC 3339 date-times."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+
+    @checker.checks("date-time", raises=ValueError)
+    def rfc3339(value: object) -> bool:
+        # RFC 3339 needs an offset; jsonschema skips the check unless rfc3339-validator is installed.
+        return not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is not None
+
+    @checker.checks("date", raises=ValueError)
+    def full_date(value: object) -> bool:
+        return not isinstance(value, str) or bool(date.fromisoformat(value))
+
+    return checker
+
+
+def test_structured_results_match_their_output_schema_with_formats(make_server, engine) -> None:  # type: ignore[no-untyped-def]
+    # MCP Inspector (TypeScript SDK) refused every search_flights result: its schema said
+    # "date-time" and the airport-local times carry no offset.
+    from jsonschema import Draft202012Validator
+
+    day = (TOMORROW + timedelta(days=1)).isoformat()
+    calls = [
+        ("search_flights", {"origin": "北京", "destination": "Shanghai", "date_from": day, "limit": 2}),
+        ("flight_status", {"flight_number": "FL456"}),
+        ("fare_quote", {"flight_number": "FL456"}),
+        ("list_bookings", {}),
+        ("file_complaint", {"text": "the flight was three hours late and nobody told us"}),
+        ("query_inventory", {"question": "how many BYD are in stock"}),
+        ("search_knowledge_base", {"question": "can I bring a power bank"}),
+    ]
+
+    async def scenario(session: ClientSession) -> Any:
+        schemas = {t.name: t.outputSchema for t in (await session.list_tools()).tools}
+        return schemas, [(name, await session.call_tool(name, args)) for name, args in calls]
+
+    schemas, results = session_run(make_server(user_id="USER123"), scenario)
+    checker = strict_formats()
+    for name, result in results:
+        assert not result.isError, (name, result.content)
+        validator = Draft202012Validator(schemas[name], format_checker=checker)
+        errors = [
+            f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(result.structuredContent)
+        ]
+        assert errors == [], name
 
 
 def test_resources_hold_the_schema_and_the_documents(make_server) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, WithJsonSchema
 
 from tools.airline.seats import SeatPosition
 from tools.airline.timetable import status_at
@@ -22,6 +22,29 @@ def cents(value: Decimal) -> Decimal:
 
 Money = Annotated[Decimal, AfterValidator(cents)]
 
+# JSON Schema's "date-time" format is RFC 3339, which requires an offset, and these times carry
+# none: a departure is the wall-clock time at its airport (what a boarding pass shows), a record's
+# stamp is UTC stored naive. MCP clients that check formats (the TypeScript SDK, MCP Inspector)
+# rejected every search result under the "date-time" pydantic would claim, so the schema says what
+# the string is instead; the wire value is unchanged ("2026-12-06T07:20:00").
+_NAIVE_ISO = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+LocalTime = Annotated[
+    datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _NAIVE_ISO,
+            "description": "wall-clock time at the airport, ISO 8601 without an offset",
+        }
+    ),
+]
+UtcStamp = Annotated[
+    datetime,
+    WithJsonSchema(
+        {"type": "string", "pattern": _NAIVE_ISO, "description": "UTC, ISO 8601 without an offset"}
+    ),
+]
+
 
 class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -32,15 +55,15 @@ class FlightInfo(_Result):
     flight_date: date  # local date of departure: with the number, which flight this is
     origin: str
     destination: str
-    departure_time: datetime  # local at the origin
-    arrival_time: datetime  # local at the destination
+    departure_time: LocalTime  # local at the origin
+    arrival_time: LocalTime  # local at the destination
     duration_minutes: int
     aircraft: str
     status: str  # as a traveller sees it now: on_time, delayed, boarding, departed, arrived, cancelled
     gate: str | None
     delay_minutes: int
     # departure_time + delay_minutes; None when the flight is cancelled.
-    estimated_departure: datetime | None
+    estimated_departure: LocalTime | None
 
 
 class FareInfo(_Result):
@@ -79,8 +102,8 @@ class BookingInfo(_Result):
     fare_paid: Money
     currency: str
     refund_amount: Money | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcStamp
+    updated_at: UtcStamp
 
 
 class BookingResult(_Result):
@@ -111,7 +134,7 @@ class ComplaintInfo(_Result):
     status: str
     flight_number: str | None
     text: str
-    created_at: datetime
+    created_at: UtcStamp
     created: bool
 
 
@@ -178,8 +201,8 @@ class FlightOption(_Result):
     flight_date: date
     origin: str
     destination: str
-    departure_time: datetime  # local at the origin
-    arrival_time: datetime  # local at the destination
+    departure_time: LocalTime  # local at the origin
+    arrival_time: LocalTime  # local at the destination
     duration_minutes: int
     aircraft: str
     status: str  # as a traveller sees it now
