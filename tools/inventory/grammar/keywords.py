@@ -330,6 +330,9 @@ EXISTS = re.compile(
 LISTING_WEAK = re.compile(r"看看|看一下|看下|查一下|查下|查查|帮我查|\bcheck\b|\bsee if\b|\bfind out\b")
 # ... unless the question asks which ones ("Which red Model 3s do we have?")
 WHICH_ONES = re.compile(r"哪|\bwhich\b|\bwhat\b")
+# ... or asks to be recommended some ("15万以内的SUV，有推荐吗", "能推荐一款电动车吗"): a shopper
+# wants cars to look at, not how many there are
+RECOMMEND = re.compile(r"推荐|\brecommend|\bsuggest", re.IGNORECASE)
 # "还有几台", "still have", "left": the stock that is still there, unless a status is named.
 STILL = re.compile(
     r"还有\s*(?:几|多少|\d|没有?|吗|嘛|么|货|现车)|还剩|仍有|\bstill (?:have|got|has|had|in|on|available|there)\b|\bstill\b.*\b(?:have|got)\b"
@@ -351,7 +354,7 @@ TIME_IN_STOCK = re.compile(
 )
 # A customer buying: only cars still in stock can be sold to them.
 BUYING = re.compile(
-    r"想买|要买|购买|买\s*(?:一|1)?\s*(?:辆|台|部|个)|推荐|预算|能买|可以买|马上提|现提|可提车|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bbudget\b"
+    r"想买|要买|购买|买\s*(?:一|1)?\s*(?:辆|台|部|个)|推荐|预算|能买|可以买|马上提|现提|可提车|\bbuy(?:ing)?\b|\bpurchas(?:e|ing)\b|\brecommend|\bsuggest|\bbudget\b"
     r"|\blooking for\b|\bshopping for\b|\bin the market for\b|\binterested in (?:a|an|the|buying|getting|some)\b"
     # a customer's request relayed by staff: what can be shown or offered to them is stock
     r"|客户|顾客|客人|买家|\b(?:customer|client|buyer|shopper|prospect)s?\b"

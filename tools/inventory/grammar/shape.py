@@ -355,10 +355,10 @@ def _scalar_aggregate(q: Reading, spec: QuerySpec) -> bool:
         and (q.limit or 1) == 1  # "最便宜的一台多少钱": the one car's price
     ):
         spec.aggregate, spec.metric = ("max" if superlative[1] else "min"), "guide_price"
-    elif W.COUNT_WORDS.search(r) and not superlative:
-        spec.aggregate = "count"
+    elif W.COUNT_WORDS.search(r) and not superlative and not W.RECOMMEND.search(r):
+        spec.aggregate = "count"  # not "可以推荐几台轿车吗": a few cars to look at
     elif (W.EXISTS.search(r) or q.available_asked) and not (
-        superlative or q.order or _lists(r) or W.WHICH_ONES.search(r)
+        superlative or q.order or _lists(r) or W.WHICH_ONES.search(r) or W.RECOMMEND.search(r)
     ):
         spec.aggregate = "count"  # "有没有灰色的P7": whether there are any, and how many
     return bool(spec.aggregate)
