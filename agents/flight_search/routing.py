@@ -11,7 +11,7 @@ flying (or both ends of a route the classifier is unsure about, or the user's ow
 flight number: the words decide which airline specialist answers, whatever the classifier said,
 unless it is sure of another desk (a complaint, a cancellation, a document or stock question). A
 place alone is not a route ("what's the weather in Beijing tomorrow" stays where it was sent), nor
-is a trip by car or train:
+is a trip by car or train, which no airline desk answers (`irrelevant`) when it names no flying:
 
     booking words ("book", "订", "want to fly", ...)    -> book_seat (the seat desk lists, then books)
     price words ("how much", "fare", "多少钱", ...)     -> price_inquiry (every cabin's fare)
@@ -61,9 +61,18 @@ _FLIGHT_WORDS = re.compile(
     r"|航班|飞机|机票|飞|机场|航线|班机|票|起飞|落地|出发|登机|直飞|订|座位|舱|准点|延误|晚点",
     re.IGNORECASE,
 )
-# Other ways to travel: a route in these words is no flight question.
+# Other ways to travel: a route in these words is no flight question. "Coach" class, fares and
+# seats are an airline's economy cabin ("list the coach fares from boston to denver").
 _OTHER_TRAVEL = re.compile(
-    r"\b(?:drive|driving|car|train|trains|bus|buses|coach|ferry|taxi|uber)\b|开车|自驾|火车|高铁|动车|大巴|汽车|租车|打车|轮渡",
+    r"\b(?:drive|driving|car|train|trains|bus|buses|coach(?!\s+(?:class|fares?|seats?|cabin|economy))|ferry|taxi|uber)\b|开车|自驾|火车|高铁|动车|大巴|汽车|租车|打车|轮渡",
+    re.IGNORECASE,
+)
+# Words only flying uses: a ticket, a timetable or a departure belongs to a train or a bus as well
+# ("北京到天津的火车票", "bus schedule boston to new york"), and a ride to or from an airport is a trip
+# on the ground: neither makes a ground trip a flight.
+_FLYING = re.compile(
+    r"\b(?:flights?|fly|flying|flies|flown|plane|planes|airlines?|air\s*fares?|airplanes?|jets?)\b"
+    r"|航班|飞机|机票|飞|航线|班机|航空|登机|直飞",
     re.IGNORECASE,
 )
 # Things booked or asked about at a place that are not flights: "帮我订周五上海的酒店".
@@ -126,6 +135,12 @@ def lean(
             return decision
         return {"label": desk, "confidence": confidence, "decided_by": "rule"}
     if entities.get("flight_number") or entities.get("confirmation_number"):
+        return decision
+    if states_route(entities) and _OTHER_TRAVEL.search(text) and not _FLYING.search(text):
+        if label in AIRLINE_SEARCH_DESKS:
+            # "train from shanghai to hangzhou tomorrow", "北京到天津的大巴": a trip on the ground,
+            # which the flight desk answered with "no flights found" or a flight table.
+            return {"label": "irrelevant", "confidence": confidence, "decided_by": "rule"}
         return decision
     # only_route re-reads the places: worth it only when the message states a route at all (a
     # route-only message always does, so this changes no decision).
