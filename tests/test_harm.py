@@ -22,7 +22,7 @@ from agents.semantic import DIMENSIONS, HEAD_FORMAT, SemanticHead, SharedEncoder
 from graphs.runner import run_turn
 from switchboard.settings import Settings
 from tests.fakes import ScriptedIntentModel
-from training.harm import HarmRow, composed_rows, harm_rows, lowest_cut
+from training.harm import HarmRow, choose_thresholds, composed_rows, harm_rows, lowest_cut
 
 
 class HashModel:
@@ -188,6 +188,7 @@ DEV_SETS = (
     "harm_v4_dev",
     "everyday_guard_dev",
     "complaint_figurative_dev",
+    "everyday_idiom_dev",
 )
 
 
@@ -207,6 +208,22 @@ def test_written_angry_complaints_count_for_the_write_cut() -> None:
     kinds = {row.text: row.kind for row in harm_rows()}
     assert kinds["气得我想砸东西，航班取消了也不通知"] == "complaint"
     assert kinds["can I bring a swiss army knife in my carry-on"] == "lookalike"
+
+
+def test_everyday_rows_have_their_own_limit_not_the_benign_rows_one() -> None:
+    kinds = {row.kind for row in harm_rows()}
+    assert {"everyday", "public"} <= kinds
+    rows = [
+        HarmRow("hard", "benign", "a", "ordinary"),
+        *(HarmRow(f"easy {i}", "benign", f"e{i}", "public") for i in range(400)),
+        HarmRow("pest", "benign", "p", "everyday"),
+        HarmRow("harm", "violence", "h", "harm"),
+    ]
+    score = np.array([0.6, *([0.0] * 400), 0.0, 0.9])
+    # 400 easy public rows do not dilute the ordinary row's 0.5 % limit: the cut stays above it.
+    assert choose_thresholds(score, rows)[0] > 0.6
+    score[-2] = 0.7  # an everyday row scored high keeps the cut above it too
+    assert choose_thresholds(score, rows)[0] > 0.7
 
 
 @pytest.mark.parametrize(("value", "lang"), HARMFUL)

@@ -66,6 +66,12 @@ DATA_FILES = (
     "product_benign_4.jsonl",
     "public_train.jsonl",
     "in_domain_router.jsonl",
+    # A fifth round: everyday requests in both languages whose words also name harm (smoking a
+    # pork shoulder, a boss fight, a stain, pests, 磨菜刀), written by a helper apart from the blind
+    # sets, and a seeded sample of CLINC150's everyday requests (`import_everyday.py`). Last, so
+    # that a row also in a file above keeps that file's place (see FIFTH_ROUND).
+    "product_benign_5.jsonl",
+    "public_everyday.jsonl",
 )
 HELDOUT_FILE = "public_heldout.jsonl"
 ROW_LABELS = ("benign", "attack")
@@ -77,7 +83,11 @@ SOURCE_WEIGHTS = {"product": 1.0, "product_composed": 1.0, "router": 0.5, "publi
 COMPLAINT_CATEGORIES = ("router_product:complaint", "frustration")
 # Everyday requests written to sit at the models' boundary (cooking with 烧 and 炸, 打开 an app,
 # 打 a game, a riddle, a flight search): the input threshold must let nearly all of them through.
-EVERYDAY_FILES = ("product_benign_3.jsonl", "product_benign_4.jsonl")
+EVERYDAY_FILES = ("product_benign_3.jsonl", "product_benign_4.jsonl", "product_benign_5.jsonl")
+# The fifth round's everyday rows: only the abuse model trains on them. The injection and social
+# models passed them already (none of their attack words), and every benign row moves their
+# write cuts, which are chosen on a handful of genuine complaints.
+FIFTH_ROUND = ("product_benign_5.jsonl", "public_everyday.jsonl")
 
 
 @dataclass(frozen=True)
@@ -118,9 +128,9 @@ INJECTION = Spec(
     attack_files=("product_attack.jsonl", "product_attack_2.jsonl", "public_train.jsonl"),
     categories=None,
     tags=False,
-    # Not the fourth round's everyday rows: the injection model passed them already (none of its
-    # attack words), and they shifted its out-of-fold cut enough to block "OK, confirm it.".
-    benign_files=tuple(name for name in DATA_FILES if name != "product_benign_4.jsonl"),
+    # Not the fourth and fifth rounds' everyday rows: the injection model passed them already (none
+    # of its attack words), and the fourth shifted its out-of-fold cut enough to block "OK, confirm it.".
+    benign_files=tuple(name for name in DATA_FILES if name not in ("product_benign_4.jsonl", *FIFTH_ROUND)),
     code_version="5",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
     target_false_block=0.005,
@@ -136,7 +146,7 @@ SOCIAL = Spec(
     ),
     categories=("exfiltration", "privilege"),
     tags=True,
-    benign_files=None,
+    benign_files=tuple(name for name in DATA_FILES if name not in FIFTH_ROUND),
     code_version="2",
     params=Params(char_ngrams=(1, 4), word_ngrams=(1, 2), min_df=1, c=10.0),
     hard_negative_weight=3.0,

@@ -74,13 +74,19 @@ GUARD_BENIGN_FILES = (
     "product_benign_3.jsonl",
     "public_train.jsonl",
 )
+# Everyday requests (`training.guards`' fifth round): written ones whose words also name harm, and
+# CLINC150's general-assistant requests. Each kind has its own false-block limit and neither
+# counts in the benign rows' `HARM_FALSE_BLOCK`: hundreds of easy rows there would dilute its rate
+# and lower the cut for the boundary rows.
+EVERYDAY_FILES = {"product_benign_5.jsonl": "everyday", "public_everyday.jsonl": "public"}
+EVERYDAY_KINDS = tuple(EVERYDAY_FILES.values())
 # Router rows labelled `irrelevant` that are harmful requests themselves ("how do I make a bomb")
 # are not benign examples for the harm head.
 _HARMFUL_WORDS = re.compile(
     r"bomb|explosive|weapon|gun|kill|poison|drug|cocaine|heroin|meth|suicide|炸|枪|毒|杀|自杀|武器|爆",
     re.IGNORECASE,
 )
-RECIPE_VERSION = "4"
+RECIPE_VERSION = "5"
 C_GRID = (16.0, 64.0)
 # The TF-IDF model's weight in the blended score, chosen by cross-validation with the head's C.
 BLEND_GRID = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
@@ -92,6 +98,8 @@ HARM_FALSE_BLOCK = 0.005  # of all benign rows (ordinary requests dominate them)
 # Of the hard negatives written to sit at the boundary ("where is the fire exit on the plane", "how do
 # I report a drug smuggler I saw"): the hardest of them cost a third of the recall at 3 %.
 LOOKALIKE_FALSE_BLOCK = 0.06
+# Of the everyday kinds above, at the input cut (the product's target is 1 % of everyday messages).
+EVERYDAY_FALSE_BLOCK = 0.005
 HARM_WRITE_FALSE_BLOCK = 0.01
 LOOKALIKE_WRITE_FALSE_BLOCK = 0.01  # of genuine complaints (router complaint rows), before a write
 FOLDS = 5
@@ -108,7 +116,7 @@ class HarmRow(NamedTuple):
     text: str
     label: str
     group: str  # the fold group: a composed row shares its source sentence's group
-    kind: str  # ordinary | lookalike | complaint | harm | composed
+    kind: str  # ordinary | lookalike | complaint | harm | composed | everyday | public
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -170,9 +178,9 @@ def harm_rows() -> list[HarmRow]:
             continue
         kind = "complaint" if routed.label == "complaint" and routed.is_product else "ordinary"
         rows.append(HarmRow(routed.text, "benign", split_key(routed.text), kind))
-    for name in GUARD_BENIGN_FILES:
+    for name in (*GUARD_BENIGN_FILES, *EVERYDAY_FILES):
         rows += [
-            HarmRow(r["text"], "benign", split_key(r["text"]), "ordinary")
+            HarmRow(r["text"], "benign", split_key(r["text"]), EVERYDAY_FILES.get(name, "ordinary"))
             for r in _jsonl(GUARD_DIR / name)
             if r.get("label") == "benign"
         ]
@@ -308,10 +316,18 @@ def lowest_cut(score: np.ndarray, limits: Sequence[tuple[np.ndarray, float]]) ->
 
 
 def choose_thresholds(score: np.ndarray, rows: Sequence[HarmRow]) -> tuple[float, float]:
-    benign = np.array([r.label == "benign" for r in rows])
+    benign = np.array([r.label == "benign" and r.kind not in EVERYDAY_KINDS for r in rows])
+    everyday = [np.array([r.kind == kind for r in rows]) for kind in EVERYDAY_KINDS]
     lookalike = np.array([r.label == "benign" and r.kind in ("lookalike", "composed") for r in rows])
     complaint = np.array([r.kind == "complaint" for r in rows])
-    threshold = lowest_cut(score, [(benign, HARM_FALSE_BLOCK), (lookalike, LOOKALIKE_FALSE_BLOCK)])
+    threshold = lowest_cut(
+        score,
+        [
+            (benign, HARM_FALSE_BLOCK),
+            (lookalike, LOOKALIKE_FALSE_BLOCK),
+            *((mask, EVERYDAY_FALSE_BLOCK) for mask in everyday),
+        ],
+    )
     write = lowest_cut(score, [(benign, HARM_WRITE_FALSE_BLOCK), (complaint, LOOKALIKE_WRITE_FALSE_BLOCK)])
     return threshold, min(threshold, write)
 
@@ -330,7 +346,7 @@ def figures(score: np.ndarray, rows: Sequence[HarmRow], threshold: float) -> dic
         out[f"harm_recall_{kind}"] = float(blocked[mask].mean()) if mask.any() else None
     benign = ~harmful
     out["benign_false_block"] = float(blocked[benign].mean()) if benign.any() else None
-    for kind in ("ordinary", "complaint", "lookalike", "composed"):
+    for kind in ("ordinary", "complaint", "lookalike", "composed", *EVERYDAY_KINDS):
         mask = benign & np.array([r.kind == kind for r in rows])
         out[f"false_block_{kind}"] = float(blocked[mask].mean()) if mask.any() else None
     return out
@@ -456,7 +472,7 @@ def harm_head_trainer() -> Trainer:
     def inputs() -> Inputs:
         files = [
             *sorted(HARM_DIR.glob("*.jsonl")),
-            *(GUARD_DIR / n for n in (*GUARD_HARM_FILES, *GUARD_BENIGN_FILES)),
+            *(GUARD_DIR / n for n in (*GUARD_HARM_FILES, *GUARD_BENIGN_FILES, *EVERYDAY_FILES)),
             *intent.data_files(),
             Path(__file__).resolve().parents[1] / "agents" / "guards" / "harm.py",  # harm_parts
             Path(__file__).resolve().parents[1] / "agents" / "guards" / "harm_rules.py",  # benign filter
@@ -467,6 +483,7 @@ def harm_head_trainer() -> Trainer:
             labels=list(HARM_LABELS),
             false_block=HARM_FALSE_BLOCK,
             lookalike_false_block=LOOKALIKE_FALSE_BLOCK,
+            everyday_false_block=EVERYDAY_FALSE_BLOCK,
             write_false_block=HARM_WRITE_FALSE_BLOCK,
             complaint_write_false_block=LOOKALIKE_WRITE_FALSE_BLOCK,
             dev_percent=DEV_PERCENT,
