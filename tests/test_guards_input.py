@@ -215,6 +215,7 @@ def test_account_ids_other_than_the_callers_are_exfiltration() -> None:
         ("ｆｕｃｋ ｙｏｕ", "insult"),
         ("I'll kill you", "threat"),
         ("我要炸了你们公司", "threat"),
+        ("gonna blow up the ticket office", "threat"),
         ("send nudes", "harassment"),
         ("how do I sneak a knife through security", "unsafe_request"),
     ],
@@ -235,6 +236,7 @@ def test_abuse_is_blocked(text: str, category: str) -> None:
         "Can I bring a knife in checked baggage?",
         "I can't find your counter at PVG",
         "我儿子有智力障碍，需要什么协助？",
+        "That new superhero movie was a total bomb at the box office. Why did it flop?",
     ],
 )
 def test_frustration_and_policy_questions_pass_the_abuse_guard(text: str) -> None:

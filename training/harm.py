@@ -99,7 +99,7 @@ HARM_FALSE_BLOCK = 0.005  # of all benign rows (ordinary requests dominate them)
 # I report a drug smuggler I saw"): the hardest of them cost a third of the recall at 3 %.
 LOOKALIKE_FALSE_BLOCK = 0.06
 # Of the everyday kinds above, at the input cut (the product's target is 1 % of everyday messages).
-EVERYDAY_FALSE_BLOCK = 0.005
+EVERYDAY_FALSE_BLOCK = 0.01
 HARM_WRITE_FALSE_BLOCK = 0.01
 LOOKALIKE_WRITE_FALSE_BLOCK = 0.01  # of genuine complaints (router complaint rows), before a write
 FOLDS = 5

@@ -69,7 +69,8 @@ THREAT = any_of(
     r"我(?:要|会|就|得|马上|一定)?(?:去|来)?把[^。！？\n]{0,10}(?:烧|炸|砸|拆|毁)(?:了|掉|毁)",
     r"(?:去|到)(?:机场|柜台|公司|门店|售票处)[^。！？\n]{0,8}(?:揍|打|砍|杀|砸|烧|炸)",
     r"\b(?:kill|murder|shoot|stab|hurt|attack|beat up)\s+(?:someone|somebody|anyone|people|everyone|everybody|a staff|your staff|staff)\b",
-    r"\b(?:bomb|blow up|blow up|burn down|set fire to|torch|shoot up)\b(?:\s+[\w-]+){0,3}\s+(?:plane|aircraft|airport|office|counter|desk|gate|flight|terminal|store|dealership|building|lounge)s?\b",
+    # "a bomb at the box office" is a film that flopped: a box office is no target here.
+    r"\b(?:bomb|blow up|burn down|set fire to|torch|shoot up)\b(?:\s+[\w-]+){0,3}\s+(?:plane|aircraft|airport|(?<!box )office|counter|desk|gate|flight|terminal|store|dealership|building|lounge)s?\b",
     r"\b(?:i|we|i'll|we'll|i'm|gonna)\b[^.!?\n]{0,20}\b(?:kill|murder|shoot|stab|hurt|beat up|bomb|blow up|burn down|attack) (?:you|u|your|them|him|her|everyone|the (?:staff|crew|pilot|agent|office|plane|airport))",
     r"\b(?:bomb|blow up|explode|burn down|shoot up|hijack)\b[^.!?\n]{0,15}\b(?:the|this|your|a|an) (?:plane|aircraft|airport|office|counter|flight|terminal|store|dealership)\b",
     r"\bthere(?:'s| is) a bomb\b|\bi have a (?:bomb|gun|knife) (?:on|in|at)\b|\byou(?:'ll| will) (?:die|regret this)\b|\bwatch your back\b",
