@@ -54,7 +54,7 @@ from training import intent
 from training.artifact import Inputs, Trainer, model_arrays, write_artifact
 from training.embeddings import embed_texts
 from training.features import Params, build_vectorizers, split_key
-from training.guards import GUARD_DIR
+from training.guards import FIFTH_ROUND, GUARD_DIR
 from training.semantic import check_head, fit_softmax, log_stderr, recipe, softmax
 
 HARM_HEAD = "harm"
@@ -74,11 +74,11 @@ GUARD_BENIGN_FILES = (
     "product_benign_3.jsonl",
     "public_train.jsonl",
 )
-# Everyday requests (`training.guards`' fifth round): written ones whose words also name harm, and
+# Everyday requests (`training.guards.FIFTH_ROUND`): written ones whose words also name harm, and
 # CLINC150's general-assistant requests. Each kind has its own false-block limit and neither
 # counts in the benign rows' `HARM_FALSE_BLOCK`: hundreds of easy rows there would dilute its rate
 # and lower the cut for the boundary rows.
-EVERYDAY_FILES = {"product_benign_5.jsonl": "everyday", "public_everyday.jsonl": "public"}
+EVERYDAY_FILES = {name: "public" if name.startswith("public_") else "everyday" for name in FIFTH_ROUND}
 EVERYDAY_KINDS = tuple(EVERYDAY_FILES.values())
 # Router rows labelled `irrelevant` that are harmful requests themselves ("how do I make a bomb")
 # are not benign examples for the harm head.
