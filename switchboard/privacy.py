@@ -267,7 +267,8 @@ def mask_text(text: str) -> str:
     return mask_at_rest(text).text
 
 
-def _is_id_key(key: object) -> bool:
+def is_id_key(key: object) -> bool:
+    """Whether values under `key` identify records, messages or checkpoints (`id`, `..._id`)."""
     return isinstance(key, str) and (key == "id" or key.endswith("_id"))
 
 
@@ -279,7 +280,7 @@ def mask_deep(value: Any) -> Any:
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, dict):
-        return {key: item if _is_id_key(key) else mask_deep(item) for key, item in value.items()}
+        return {key: item if is_id_key(key) else mask_deep(item) for key, item in value.items()}
     if isinstance(value, list):
         return [mask_deep(item) for item in value]
     if isinstance(value, tuple):

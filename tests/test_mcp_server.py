@@ -404,11 +404,13 @@ def test_thread_history_and_a_fork_through_mcp(make_server, engine) -> None:  # 
     listed = call(server, "thread_history", {"thread_id": "t-hist"}).structuredContent["result"]
     assert [e["message"] for e in listed] == ["cancel booking ABC123", "yes"]
     assert listed[0]["pending"]["applied"] is True and listed[1]["current"]
-    again = call(
+    forked = call(
         server,
         "ask_assistant",
         {"message": "yes", "thread_id": "t-hist", "checkpoint_id": listed[0]["checkpoint_id"]},
-    ).structuredContent
+    )
+    assert not forked.isError, forked.content
+    again = forked.structuredContent
     assert "not done again" in again["reply"] and again["tool_calls"] == []
     assert db(engine, "select count(*) from applied_requests") == [(1,)]
     # Owners only; a checkpoint without its thread, or unknown, is a clear error.

@@ -147,6 +147,31 @@ def test_a_card_number_in_any_argument_never_reaches_the_services(make_server, e
     assert stored[0] == "扣款卡号 **** 1111 重复扣费"
 
 
+# A checkpoint id (uuid6) whose tail reads as a card number that passes the Luhn check.
+CARD_LIKE_ID = "1f1f1466-7d6e-6d92-8002-32500733317c"
+
+
+def test_ids_in_a_result_are_returned_as_they_are_while_a_card_beside_them_is_masked() -> None:
+    from mcp.types import CallToolResult, TextContent
+
+    from faces.mcp_server.guard import guard_result
+
+    assert has_full_card_number(CARD_LIKE_ID)  # the premise: unguarded, the guard would mask it
+    structured = {
+        "result": [{"checkpoint_id": CARD_LIKE_ID, "id": "1", "reply": f"refund to {CARD}"}],
+    }
+    result = CallToolResult(
+        content=[TextContent(type="text", text=json.dumps(structured))], structuredContent=structured
+    )
+    guarded = guard_result(result, own_text="")
+    entry = guarded.structuredContent["result"][0]  # type: ignore[index]
+    assert entry["checkpoint_id"] == CARD_LIKE_ID and entry["id"] == "1"
+    assert entry["reply"] == "refund to **** 1111"
+    text = guarded.content[0].text  # type: ignore[union-attr]
+    # The short id "1" is not kept verbatim in the text, so the card around its digits is still found.
+    assert CARD_LIKE_ID in text and CARD not in text and "**** 1111" in text
+
+
 def test_a_user_over_the_turn_rate_is_told_when_to_try_again(make_server, settings) -> None:  # type: ignore[no-untyped-def]
     server = make_server()
     server.desk.limiter = type(server.desk.limiter)(turns="2/minute", calls="100/minute", max_concurrent=2)
